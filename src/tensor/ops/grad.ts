@@ -1,0 +1,17 @@
+import { kernels } from '../backend/select.js';
+import { gradOf } from '../tape.js';
+import type { Tensor } from '../tensor.js';
+
+/**
+ * Adds `grad` into t.grad. When `owned` (the buffer is dead after this call and
+ * handed to no one else) and t has no gradient yet, the buffer is adopted without
+ * a copy: the tape frees each output gradient right after its backward runs.
+ */
+export function accumulateGrad(t: Tensor, grad: Float32Array, owned: boolean): void {
+  if (!t.requiresGrad) return;
+  if (t.grad === null && owned) {
+    t.grad = grad;
+    return;
+  }
+  kernels().axpy(1, grad, gradOf(t));
+}

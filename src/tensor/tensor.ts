@@ -1,0 +1,114 @@
+import type { Random } from '../core/index.js';
+import { checkShape, formatShape, type Shape, sizeOf } from './shape.js';
+
+export interface TensorOptions {
+  requiresGrad?: boolean;
+  name?: string;
+}
+
+/**
+ * A dense row-major float32 tensor. `data` may be shared with other tensors
+ * (reshape and leading-axis slices are views), so ops never write into their inputs.
+ * `grad` is filled by `backward` for tensors that require it.
+ */
+export class Tensor {
+  data: Float32Array;
+  readonly shape: Shape;
+  readonly size: number;
+  requiresGrad: boolean;
+  grad: Float32Array | null = null;
+  /** False for tensors produced by a recorded op; their gradient is freed after use. */
+  isLeaf = true;
+  name: string;
+
+  constructor(data: Float32Array, shape: Shape, options: TensorOptions = {}) {
+    checkShape(shape, 'Tensor');
+    const size = sizeOf(shape);
+    if (data.length !== size) {
+      throw new RangeError(
+        `Tensor: data has ${data.length} values but shape ${formatShape(shape)} needs ${size}`,
+      );
+    }
+    this.data = data;
+    this.shape = Object.freeze([...shape]);
+    this.size = size;
+    this.requiresGrad = options.requiresGrad ?? false;
+    this.name = options.name ?? '';
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** The single value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1)
+      throw new RangeError(`item() needs a one-element tensor, got ${formatShape(this.shape)}`);
+    return this.data[0]!;
+  }
+
+  toArray(): number[] {
+    return Array.from(this.data);
+  }
+
+  /** Drops the accumulated gradient (leaves) so the next backward starts from zero. */
+  zeroGrad(): void {
+    this.grad?.fill(0);
+  }
+
+  toString(): string {
+    return `Tensor${formatShape(this.shape)}${this.name ? ` ${this.name}` : ''}`;
+  }
+}
+
+export function tensor(values: ArrayLike<number>, shape?: Shape, options: TensorOptions = {}): Tensor {
+  const data = values instanceof Float32Array ? values : Float32Array.from(values);
+  return new Tensor(data, shape ?? [data.length], options);
+}
+
+export function zeros(shape: Shape, options: TensorOptions = {}): Tensor {
+  checkShape(shape, 'zeros');
+  return new Tensor(new Float32Array(sizeOf(shape)), shape, options);
+}
+
+export function full(shape: Shape, value: number, options: TensorOptions = {}): Tensor {
+  checkShape(shape, 'full');
+  return new Tensor(new Float32Array(sizeOf(shape)).fill(value), shape, options);
+}
+
+export function ones(shape: Shape, options: TensorOptions = {}): Tensor {
+  return full(shape, 1, options);
+}
+
+/** Normal samples from the given seeded source (mean 0, std 1 unless told). */
+export function randn(
+  shape: Shape,
+  random: Random,
+  options: TensorOptions & { mean?: number; std?: number } = {},
+): Tensor {
+  checkShape(shape, 'randn');
+  const data = new Float32Array(sizeOf(shape));
+  const mean = options.mean ?? 0;
+  const std = options.std ?? 1;
+  for (let i = 0; i < data.length; i++) data[i] = mean + std * random.normal();
+  return new Tensor(data, shape, options);
+}
+
+/** Uniform samples in [low, high) (default [0, 1)). */
+export function uniform(
+  shape: Shape,
+  random: Random,
+  options: TensorOptions & { low?: number; high?: number } = {},
+): Tensor {
+  checkShape(shape, 'uniform');
+  const data = new Float32Array(sizeOf(shape));
+  const low = options.low ?? 0;
+  const span = (options.high ?? 1) - low;
+  for (let i = 0; i < data.length; i++) data[i] = low + span * random.next();
+  return new Tensor(data, shape, options);
+}
+
+/** A trainable leaf: a tensor that requires a gradient. */
+export function parameter(source: Tensor, name = source.name): Tensor {
+  return new Tensor(source.data, source.shape, { requiresGrad: true, name });
+}
