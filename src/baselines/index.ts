@@ -1,0 +1,6 @@
+export type { Neighbours } from './cosine-neighbours.js';
+export { cosineNeighbours } from './cosine-neighbours.js';
+export { ItemKnn, itemKnnSpec } from './item-knn.js';
+export { MarkovKnn, markovSpec, transitionProbabilities } from './markov.js';
+export { Popularity, popularitySpec } from './popularity.js';
+export { baselineSpecs } from './registry.js';

@@ -1,0 +1,90 @@
+import type { Params, Recommender, RecommenderSpec, TrainingData } from '../eval/index.js';
+import { cosineNeighbours, type Neighbours } from './cosine-neighbours.js';
+import { itemUserCounts, scaledToMax } from './item-counts.js';
+import { addNeighbourScores, POPULARITY_TIE_BREAK } from './item-knn.js';
+
+/**
+ * First-order Markov chain over consecutive items, blended with item-kNN.
+ * The chain captures "what comes right after the last item" (FPMC's sequential
+ * half, Rendle et al. 2010); item-kNN covers the rest of the history and items
+ * with no observed successor:
+ *   score(j) = weight * P(j | last) + (1 - weight) * knn(j) / max knn
+ * with P(j | i) = count(i -> j) / count(i -> *).
+ */
+export class MarkovKnn implements Recommender {
+  readonly #params: Params;
+  #transitions: Neighbours | undefined;
+  #neighbours: Neighbours | undefined;
+  #prior: Float32Array = new Float32Array(0);
+  #knn: Float32Array = new Float32Array(0);
+
+  constructor(params: Params) {
+    this.#params = params;
+  }
+
+  fit(data: TrainingData): undefined {
+    this.#transitions = transitionProbabilities(data.sequences, data.numItems);
+    this.#neighbours = cosineNeighbours(data.sequences, data.numItems, {
+      neighbours: this.#params.neighbours!,
+      shrink: this.#params.shrink!,
+    });
+    this.#prior = scaledToMax(itemUserCounts(data.sequences, data.numItems)).map(
+      (value) => value * POPULARITY_TIE_BREAK,
+    );
+    this.#knn = new Float32Array(data.numItems);
+    return undefined;
+  }
+
+  score(_user: number, history: Int32Array, scores: Float32Array): void {
+    if (!this.#transitions || !this.#neighbours) throw new Error('MarkovKnn.score called before fit');
+    const weight = this.#params.weight!;
+    const knn = this.#knn;
+    knn.fill(0);
+    addNeighbourScores(this.#neighbours, history, this.#params.decay!, 1, knn);
+    let max = 0;
+    for (const value of knn) if (value > max) max = value;
+    const knnScale = max > 0 ? (1 - weight) / max : 0;
+    for (let item = 0; item < scores.length; item++)
+      scores[item] = this.#prior[item]! + knn[item]! * knnScale;
+    const last = history.at(-1);
+    if (last === undefined) return;
+    const { offsets, items, weights } = this.#transitions;
+    for (let n = offsets[last]!; n < offsets[last + 1]!; n++) scores[items[n]!]! += weight * weights[n]!;
+  }
+}
+
+/** P(next = j | current = i) from consecutive pairs, as compressed rows. */
+export function transitionProbabilities(sequences: readonly Int32Array[], numItems: number): Neighbours {
+  const rows: Array<Map<number, number>> = Array.from({ length: numItems }, () => new Map());
+  for (const sequence of sequences) {
+    for (let position = 1; position < sequence.length; position++) {
+      const row = rows[sequence[position - 1]!]!;
+      const next = sequence[position]!;
+      row.set(next, (row.get(next) ?? 0) + 1);
+    }
+  }
+  const offsets = new Int32Array(numItems + 1);
+  rows.forEach((row, item) => {
+    offsets[item + 1] = offsets[item]! + row.size;
+  });
+  const items = new Int32Array(offsets[numItems]!);
+  const weights = new Float32Array(offsets[numItems]!);
+  rows.forEach((row, item) => {
+    let total = 0;
+    for (const count of row.values()) total += count;
+    let at = offsets[item]!;
+    for (const [next, count] of row) {
+      items[at] = next;
+      weights[at++] = count / total;
+    }
+  });
+  return { offsets, items, weights };
+}
+
+export const markovSpec: RecommenderSpec = {
+  name: 'markov',
+  description: 'first-order item transitions blended with item-kNN',
+  defaults: { weight: 0.9, neighbours: 200, shrink: 10, decay: 0.8 },
+  search: { weight: [0.5, 0.7, 0.9, 0.97], shrink: [10, 50], decay: [1, 0.8, 0.6] },
+  create: (params) => new MarkovKnn(params),
+};

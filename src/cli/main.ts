@@ -1,0 +1,41 @@
+import { Command } from 'commander';
+import { GenfeedError } from '../core/index.js';
+import { type CliIo, processIo } from './cli-io.js';
+import { benchCommand } from './commands/bench-command.js';
+import { dataCommand } from './commands/data-command.js';
+import { demoCommand } from './commands/demo-command.js';
+import { evalCommand } from './commands/eval-command.js';
+import { packageVersion } from './package-paths.js';
+
+export function buildProgram(io: CliIo): Command {
+  return new Command('genfeed')
+    .description('Self-hostable AI-native engine for short-video platforms')
+    .version(packageVersion())
+    .addCommand(demoCommand(io))
+    .addCommand(evalCommand(io))
+    .addCommand(dataCommand(io))
+    .addCommand(benchCommand(io));
+}
+
+/** Runs the CLI; returns the exit code. Project errors print as one clear line, not a stack. */
+export async function main(
+  argv: readonly string[],
+  io: CliIo = processIo({ verbose: argv.includes('--verbose') }),
+): Promise<number> {
+  const program = buildProgram(io).exitOverride();
+  program.option('--verbose', 'print debug lines (e.g. every hyperparameter trial)');
+  try {
+    await program.parseAsync([...argv]);
+    return 0;
+  } catch (error) {
+    if (error instanceof GenfeedError) {
+      io.logger.warn(error.message);
+      return 2;
+    }
+    const code = (error as { code?: string }).code;
+    if (typeof code === 'string' && code.startsWith('commander.')) {
+      return code === 'commander.helpDisplayed' || code === 'commander.version' ? 0 : 2;
+    }
+    throw error;
+  }
+}

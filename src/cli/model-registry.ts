@@ -1,0 +1,16 @@
+import { baselineSpecs } from '../baselines/index.js';
+import { InvalidInputError } from '../core/index.js';
+import type { RecommenderSpec } from '../eval/index.js';
+
+/** Every model `genfeed eval --model <name>` can run. */
+export const modelSpecs: readonly RecommenderSpec[] = [...baselineSpecs];
+
+export function findModel(name: string): RecommenderSpec {
+  const spec = modelSpecs.find((candidate) => candidate.name === name);
+  if (!spec) {
+    throw new InvalidInputError(
+      `Unknown model "${name}"; available: ${modelSpecs.map((candidate) => candidate.name).join(', ')}`,
+    );
+  }
+  return spec;
+}

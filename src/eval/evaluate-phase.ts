@@ -1,0 +1,81 @@
+import { type Progress, silentProgress } from '../core/index.js';
+import { ndcgAtK, recallAtK, reciprocalRank } from './metrics.js';
+import type { Recommender } from './recommender.js';
+import type { EvalPhase } from './split.js';
+import { topK } from './top-k.js';
+
+export interface PhaseResult {
+  /** Users evaluated: those with at least one target and a non-empty history. */
+  users: number;
+  /** Users with targets but no history (cold), left out of the metrics. */
+  coldUsers: number;
+  /** recall@K, ndcg@K and coverage@K (share of the catalogue in anyone's top K) for each K, and mrr. */
+  metrics: Record<string, number>;
+}
+
+export interface EvaluatePhaseOptions {
+  /** Cut-offs reported. Default [5, 10, 20]. */
+  ks?: readonly number[];
+  progress?: Progress;
+}
+
+/**
+ * Full-catalogue ranking of one phase: every item is scored, the user's
+ * excluded (already consumed) items are removed, and the top of what is left
+ * is compared with the targets. Metrics are means over evaluated users.
+ */
+export function evaluatePhase(
+  model: Recommender,
+  phase: EvalPhase,
+  numItems: number,
+  options: EvaluatePhaseOptions = {},
+): PhaseResult {
+  const ks = [...(options.ks ?? [5, 10, 20])].sort((a, b) => a - b);
+  const maxK = ks.at(-1) ?? 10;
+  const progress = options.progress ?? silentProgress;
+  const scores = new Float32Array(numItems);
+  const ranked = new Int32Array(maxK);
+  const sums = new Map<string, number>();
+  const add = (key: string, value: number) => sums.set(key, (sums.get(key) ?? 0) + value);
+  const recommended = new Map(ks.map((k) => [k, new Uint8Array(numItems)]));
+  let users = 0;
+  let coldUsers = 0;
+
+  const numUsers = phase.targets.length;
+  progress.start(`evaluate ${phase.name}`, numUsers);
+  for (let user = 0; user < numUsers; user++) {
+    const targetList = phase.targets[user]!;
+    if (targetList.length === 0) continue;
+    const history = phase.history[user]!;
+    if (history.length === 0) {
+      coldUsers++;
+      continue;
+    }
+    scores.fill(0);
+    model.score(user, history, scores);
+    for (const item of phase.exclude[user]!) scores[item] = Number.NEGATIVE_INFINITY;
+    const top = topK(scores, maxK, ranked);
+    const targets = new Set(targetList);
+    for (const k of ks) {
+      add(`recall@${k}`, recallAtK(top, targets, k));
+      add(`ndcg@${k}`, ndcgAtK(top, targets, k));
+    }
+    add('mrr', reciprocalRank(scores, targets));
+    for (const [k, flags] of recommended) {
+      for (let i = 0; i < Math.min(k, top.length); i++) flags[top[i]!] = 1;
+    }
+    users++;
+    if ((user & 1023) === 0) progress.update(user);
+  }
+  progress.update(numUsers);
+  progress.stop();
+
+  const metrics: Record<string, number> = {};
+  for (const [key, sum] of sums) metrics[key] = users > 0 ? sum / users : 0;
+  for (const [k, flags] of recommended) {
+    let covered = 0;
+    for (const flag of flags) covered += flag;
+    metrics[`coverage@${k}`] = numItems > 0 ? covered / numItems : 0;
+  }
+  return { users, coldUsers, metrics };
+}

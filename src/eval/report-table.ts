@@ -1,0 +1,35 @@
+import type { EvaluationReport } from './run-evaluation.js';
+
+const columns: Array<[header: string, cell: (report: EvaluationReport) => string]> = [
+  ['dataset', (report) => report.dataset],
+  ['model', (report) => report.model],
+  ['R@5', (report) => metric(report, 'recall@5')],
+  ['N@5', (report) => metric(report, 'ndcg@5')],
+  ['R@10', (report) => metric(report, 'recall@10')],
+  ['N@10', (report) => metric(report, 'ndcg@10')],
+  ['MRR', (report) => metric(report, 'mrr')],
+  ['Cov@10', (report) => metric(report, 'coverage@10')],
+  ['users', (report) => String(report.users)],
+  ['train s', (report) => report.trainSeconds.toFixed(2)],
+  ['eval s', (report) => report.evalSeconds.toFixed(2)],
+];
+
+/** A plain-text table of evaluation reports, one row each. */
+export function formatReportTable(reports: readonly EvaluationReport[]): string {
+  const rows = [
+    columns.map(([header]) => header),
+    ...reports.map((report) => columns.map(([, cell]) => cell(report))),
+  ];
+  const widths = columns.map((_, index) => Math.max(...rows.map((row) => row[index]!.length)));
+  const line = (row: string[]) =>
+    row
+      .map((cell, index) => (index < 2 ? cell.padEnd(widths[index]!) : cell.padStart(widths[index]!)))
+      .join('  ');
+  const [header, ...body] = rows;
+  return [line(header!), widths.map((width) => '-'.repeat(width)).join('  '), ...body.map(line)].join('\n');
+}
+
+function metric(report: EvaluationReport, key: string): string {
+  const value = report.metrics[key];
+  return value === undefined ? '-' : value.toFixed(4);
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import type { Params, Recommender, RecommenderSpec, TrainingData } from './recommender.js';
+import { runEvaluation } from './run-evaluation.js';
+import type { EvalPhase, EvalSplit } from './split.js';
+
+/**
+ * A model that recommends the items of a fixed order, shifted by `offset`:
+ * lets the test control which hyperparameter wins on validation.
+ */
+class FixedOrder implements Recommender {
+  fits: TrainingData[] = [];
+  constructor(readonly params: Params) {}
+  fit(data: TrainingData) {
+    this.fits.push(data);
+    return { chosen: { epochs: 3 } };
+  }
+  score(_user: number, _history: Int32Array, scores: Float32Array) {
+    for (let item = 0; item < scores.length; item++) scores[item] = -((item - this.params.offset! + 10) % 10);
+  }
+}
+
+function phase(name: EvalPhase['name'], fit: number[][], targets: number[][]): EvalPhase {
+  const arrays = (lists: number[][]) => lists.map((list) => Int32Array.from(list));
+  return { name, fit: arrays(fit), history: arrays(fit), exclude: arrays(fit), targets: arrays(targets) };
+}
+
+describe('runEvaluation', () => {
+  const split: EvalSplit = {
+    protocol: 'test-protocol',
+    description: 'hand-made',
+    numUsers: 2,
+    numItems: 10,
+    // Validation targets item 2 for both users: offset 2 ranks it first.
+    validation: phase('validation', [[0], [1]], [[2], [2]]),
+    test: phase(
+      'test',
+      [
+        [0, 2],
+        [1, 2],
+      ],
+      [[3], [5]],
+    ),
+  };
+  const created: FixedOrder[] = [];
+  const spec: RecommenderSpec = {
+    name: 'fixed',
+    description: 'fixed order',
+    defaults: { offset: 0, epochs: 1 },
+    search: { offset: [0, 2, 5] },
+    create: (params) => {
+      const model = new FixedOrder(params);
+      created.push(model);
+      return model;
+    },
+  };
+
+  it('chooses on validation, refits on train + validation, and reports the protocol', async () => {
+    created.length = 0;
+    const report = await runEvaluation(spec, split, { dataset: 'toy' });
+    expect(report.search.map((trial) => trial.params.offset)).toEqual([0, 2, 5]);
+    expect(report.params).toEqual({ offset: 2, epochs: 3 });
+    expect(report.validation.metrics['recall@5']).toBe(1);
+    // The refit model is the fourth created and was fit on the test phase's data.
+    expect(created).toHaveLength(4);
+    expect(created[3]!.fits[0]!.sequences.map((sequence) => Array.from(sequence))).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
+    // Offset 2 ranks 2,3,4,5,6,... and excludes history: user 1 (excl. 0, 2) -> 3 first; user 2 (excl. 1, 2) -> 3, 4, 5.
+    expect(report.metrics['recall@5']).toBe(1);
+    expect(report.metrics['ndcg@5']).toBeCloseTo((1 + 1 / Math.log2(4)) / 2, 12);
+    expect(report.users).toBe(2);
+    expect(report.protocol.fitPolicy).toContain('refit');
+    expect(Object.keys(report)).toEqual(
+      expect.arrayContaining(['dataset', 'model', 'users', 'metrics', 'trainSeconds', 'evalSeconds']),
+    );
+  });
+
+  it('scores the test with the validation model under --no-refit', async () => {
+    created.length = 0;
+    const report = await runEvaluation(spec, split, { dataset: 'toy', refit: false });
+    expect(created).toHaveLength(3);
+    expect(report.protocol.fitPolicy).toContain('no refit');
+  });
+
+  it('does not search a parameter the caller fixed, and rejects unknown ones', async () => {
+    const report = await runEvaluation(spec, split, { dataset: 'toy', params: { offset: 5 } });
+    expect(report.search).toHaveLength(1);
+    expect(report.params.offset).toBe(5);
+    await expect(runEvaluation(spec, split, { dataset: 'toy', params: { depth: 2 } })).rejects.toThrow(
+      'Unknown parameter(s) for model fixed: depth (known: offset, epochs)',
+    );
+  });
+});

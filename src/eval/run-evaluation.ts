@@ -1,0 +1,174 @@
+import { type Logger, type Progress, Random, silentLogger, silentProgress } from '../core/index.js';
+import { evaluatePhase, type PhaseResult } from './evaluate-phase.js';
+import { paramGrid } from './param-grid.js';
+import type { Params, Recommender, RecommenderSpec, TrainingData } from './recommender.js';
+import { type EvalPhase, type EvalSplit, withoutRefit } from './split.js';
+
+export interface EvaluationOptions {
+  /** Seed of every random choice the models make. Default 42. */
+  seed?: number;
+  /**
+   * Refit on everything but the test targets with the chosen hyperparameters
+   * (default, see ANCHORS.md "Protocol detail"); false scores the test with the
+   * model fit for validation.
+   */
+  refit?: boolean;
+  /** Hyperparameters fixed by the caller: not searched. */
+  params?: Params;
+  /** Replaces the model's own search space. */
+  search?: Record<string, readonly number[]>;
+  /** Validation metric that picks the hyperparameters. Default `ndcg@10`. */
+  selectBy?: string;
+  ks?: readonly number[];
+  logger?: Logger;
+  progress?: Progress;
+}
+
+export interface SearchTrial {
+  params: Params;
+  validation: Record<string, number>;
+  fitSeconds: number;
+}
+
+export interface EvaluationReport {
+  dataset: string;
+  model: string;
+  /** Users evaluated on the test phase. */
+  users: number;
+  metrics: Record<string, number>;
+  /** Seconds spent fitting the model the test figure comes from. */
+  trainSeconds: number;
+  /** Seconds spent ranking the test users. */
+  evalSeconds: number;
+  /** Seconds spent on the hyperparameter search (fits and validation rankings). */
+  tuneSeconds: number;
+  params: Params;
+  protocol: {
+    split: string;
+    description: string;
+    fitPolicy: string;
+    ranking: string;
+    selectBy: string;
+  };
+  validation: { users: number; metrics: Record<string, number> };
+  search: SearchTrial[];
+  coldUsers: number;
+  seed: number;
+}
+
+/**
+ * The offline protocol: choose hyperparameters (and model-chosen values such as
+ * epoch counts) on the validation phase with models fit on the training part,
+ * then refit with those choices on everything but the test targets and score
+ * the test phase.
+ */
+export async function runEvaluation(
+  spec: RecommenderSpec,
+  split: EvalSplit,
+  options: EvaluationOptions & { dataset: string },
+): Promise<EvaluationReport> {
+  const seed = options.seed ?? 42;
+  const refit = options.refit ?? true;
+  const selectBy = options.selectBy ?? 'ndcg@10';
+  const logger = options.logger ?? silentLogger;
+  const progress = options.progress ?? silentProgress;
+  const ks = options.ks ?? [5, 10, 20];
+  const unknown = Object.keys(options.params ?? {}).filter((key) => !(key in spec.defaults));
+  if (unknown.length > 0) {
+    throw new RangeError(
+      `Unknown parameter(s) for model ${spec.name}: ${unknown.join(', ')} (known: ${Object.keys(spec.defaults).join(', ')})`,
+    );
+  }
+  const fixed: Params = { ...spec.defaults, ...options.params };
+  const search = Object.fromEntries(
+    Object.entries(options.search ?? spec.search).filter(([key]) => !(key in (options.params ?? {}))),
+  );
+  const grid = paramGrid(fixed, search);
+  const hasValidation = split.validation.targets.some((targets) => targets.length > 0);
+
+  const tuneStart = performance.now();
+  const trials: SearchTrial[] = [];
+  let best: { params: Params; model: Recommender; result: PhaseResult; fitSeconds: number } | undefined;
+  if (hasValidation) {
+    for (const [index, params] of grid.entries()) {
+      const fitStart = performance.now();
+      const model = spec.create(params);
+      const fitResult = await model.fit(trainingData(split, split.validation), {
+        random: new Random(seed),
+        logger,
+        progress,
+        validation: split.validation,
+      });
+      const fitSeconds = seconds(fitStart);
+      const chosen = { ...params, ...fitResult?.chosen };
+      const result = evaluatePhase(model, split.validation, split.numItems, { ks, progress });
+      trials.push({ params: chosen, validation: result.metrics, fitSeconds });
+      logger.debug(
+        `trial ${index + 1}/${grid.length} ${formatParams(chosen)}: validation ${selectBy} ${(result.metrics[selectBy] ?? 0).toFixed(4)}`,
+      );
+      if (!best || (result.metrics[selectBy] ?? 0) > (best.result.metrics[selectBy] ?? 0)) {
+        best = { params: chosen, model, result, fitSeconds };
+      }
+    }
+  } else {
+    logger.warn('no validation targets in this split: using the default hyperparameters');
+  }
+  const tuneSeconds = seconds(tuneStart);
+  if (best && grid.length > 1) {
+    logger.info(
+      `${spec.name}: chose ${formatParams(best.params)} on validation (${selectBy} ${(best.result.metrics[selectBy] ?? 0).toFixed(4)}, ${grid.length} trials, ${tuneSeconds.toFixed(1)} s)`,
+    );
+  }
+
+  const params = best?.params ?? grid[0]!;
+  let model = best?.model;
+  let trainSeconds = best?.fitSeconds ?? 0;
+  const testPhase = refit ? split.test : withoutRefit(split);
+  if (refit || !model) {
+    const fitStart = performance.now();
+    model = spec.create(params);
+    await model.fit(trainingData(split, testPhase), { random: new Random(seed), logger, progress });
+    trainSeconds = seconds(fitStart);
+  }
+  const evalStart = performance.now();
+  const test = evaluatePhase(model, testPhase, split.numItems, { ks, progress });
+  const evalSeconds = seconds(evalStart);
+
+  return {
+    dataset: options.dataset,
+    model: spec.name,
+    users: test.users,
+    metrics: test.metrics,
+    trainSeconds,
+    evalSeconds,
+    tuneSeconds,
+    params,
+    protocol: {
+      split: split.protocol,
+      description: split.description,
+      fitPolicy: refit
+        ? 'hyperparameters chosen on validation (fit on train); test model refit on train + validation'
+        : 'hyperparameters chosen on validation (fit on train); test scored by that same model (no refit)',
+      ranking: "full catalogue; items in the user's history are excluded from the ranking",
+      selectBy,
+    },
+    validation: { users: best?.result.users ?? 0, metrics: best?.result.metrics ?? {} },
+    search: trials,
+    coldUsers: test.coldUsers,
+    seed,
+  };
+}
+
+function trainingData(split: EvalSplit, phase: EvalPhase): TrainingData {
+  return { numUsers: split.numUsers, numItems: split.numItems, sequences: phase.fit };
+}
+
+function seconds(start: number): number {
+  return (performance.now() - start) / 1000;
+}
+
+export function formatParams(params: Params): string {
+  return Object.entries(params)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(' ');
+}

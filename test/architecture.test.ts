@@ -1,0 +1,107 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The module layers of docs/architecture.md, lowest first. A module may import
+ * only modules listed before it, and only through their `index.ts`.
+ */
+const layers = [
+  'core',
+  'data',
+  'eval',
+  'baselines',
+  'tensor',
+  'tokenizer',
+  'generative',
+  'reward',
+  'cascade',
+  'simulate',
+  'understand',
+  'assistant',
+  'storage',
+  'serve',
+  'web',
+  'cli',
+];
+
+const root = resolve(import.meta.dirname, '..');
+const src = join(root, 'src');
+
+function sourceFiles(folder: string): string[] {
+  return readdirSync(folder).flatMap((name) => {
+    const path = join(folder, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return /\.(ts|mts)$/.test(name) && !name.endsWith('.d.ts') ? [path] : [];
+  });
+}
+
+/** Relative imports of a file, resolved to source paths (`./x.js` -> `./x.ts`). */
+function relativeImports(file: string): string[] {
+  const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
+  return importedFiles
+    .map((imported) => imported.fileName)
+    .filter((specifier) => specifier.startsWith('.'))
+    .map((specifier) => resolve(dirname(file), specifier).replace(/\.js$/, '.ts'));
+}
+
+function moduleOf(file: string): string | undefined {
+  const parts = relative(src, file).split(sep);
+  return parts.length > 1 ? parts[0] : undefined;
+}
+
+const files = sourceFiles(src);
+const graph = new Map(files.map((file) => [file, relativeImports(file)]));
+
+describe('module architecture', () => {
+  it('has only known modules, each with an index.ts', () => {
+    const modules = readdirSync(src).filter((name) => statSync(join(src, name)).isDirectory());
+    expect(modules.filter((name) => !layers.includes(name))).toEqual([]);
+    const withoutIndex = modules.filter((name) => !graph.has(join(src, name, 'index.ts')));
+    expect(withoutIndex).toEqual([]);
+  });
+
+  it('imports other modules only through their index.ts, and only lower layers', () => {
+    const violations: string[] = [];
+    for (const [file, imports] of graph) {
+      const from = moduleOf(file);
+      for (const target of imports) {
+        const to = moduleOf(target);
+        if (to === undefined || to === from) continue;
+        const where = `${relative(root, file)} -> ${relative(root, target)}`;
+        if (target !== join(src, to, 'index.ts')) violations.push(`${where}: not the module's index.ts`);
+        if (from !== undefined && layers.indexOf(to) >= layers.indexOf(from)) {
+          violations.push(`${where}: ${from} may not depend on ${to} (a higher or equal layer)`);
+        }
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('resolves every relative import to a file that exists', () => {
+    const missing = [...graph].flatMap(([file, imports]) =>
+      imports
+        .filter((target) => !graph.has(target))
+        .map((target) => `${relative(root, file)} -> ${relative(root, target)}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it('has no import cycles between files', () => {
+    const state = new Map<string, 'visiting' | 'done'>();
+    const cycles: string[] = [];
+    const visit = (file: string, path: string[]) => {
+      if (state.get(file) === 'done') return;
+      if (state.get(file) === 'visiting') {
+        cycles.push([...path.slice(path.indexOf(file)), file].map((f) => relative(root, f)).join(' -> '));
+        return;
+      }
+      state.set(file, 'visiting');
+      for (const target of graph.get(file) ?? []) if (graph.has(target)) visit(target, [...path, file]);
+      state.set(file, 'done');
+    };
+    for (const file of graph.keys()) visit(file, []);
+    expect(cycles).toEqual([]);
+  });
+});
