@@ -15,10 +15,10 @@ const log = join(root, 'build', 'genfeed-native.log');
 
 function finish(ok, message) {
   if (ok) {
-    console.log(`genfeed: ${message}`);
+    process.stdout.write(`genfeed: ${message}\n`);
     process.exit(0);
   }
-  console.warn(`genfeed: native addon not built (${message}); the engine will use its TypeScript kernels`);
+  process.stderr.write(`genfeed: native addon not built (${message}); the engine will use its TypeScript kernels\n`);
   process.exit(strict ? 1 : 0);
 }
 
