@@ -18,7 +18,9 @@ function finish(ok, message) {
     process.stdout.write(`genfeed: ${message}\n`);
     process.exit(0);
   }
-  process.stderr.write(`genfeed: native addon not built (${message}); the engine will use its TypeScript kernels\n`);
+  process.stderr.write(
+    `genfeed: native addon not built (${message}); the engine will use its TypeScript kernels\n`,
+  );
   process.exit(strict ? 1 : 0);
 }
 

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { add, mul } from './ops/elementwise.js';
+import { sum } from './ops/reduce.js';
+import { backward, clearTape, noGrad, tapeLength } from './tape.js';
+import { tensor } from './tensor.js';
+
+describe('gradient tape', () => {
+  it('records only ops on tensors that require grad, and not under noGrad', () => {
+    const a = tensor([1, 2], [2], { requiresGrad: true });
+    const c = tensor([3, 4], [2]);
+    add(c, c);
+    expect(tapeLength()).toBe(0);
+    noGrad(() => add(a, c));
+    expect(tapeLength()).toBe(0);
+    add(a, c);
+    expect(tapeLength()).toBe(1);
+    clearTape();
+    expect(tapeLength()).toBe(0);
+  });
+
+  it('frees the tape and intermediate gradients; leaves accumulate until zeroed', () => {
+    const a = tensor([1, 2], [2], { requiresGrad: true });
+    const h = mul(a, a); // [2]
+    const loss = sum(h);
+    backward(loss);
+    expect(tapeLength()).toBe(0);
+    expect(h.grad).toBeNull();
+    expect(Array.from(a.grad!)).toEqual([2, 4]);
+    backward(sum(mul(a, a)));
+    expect(Array.from(a.grad!)).toEqual([4, 8]);
+    a.zeroGrad();
+    expect(Array.from(a.grad!)).toEqual([0, 0]);
+  });
+
+  it('handles a tensor used twice (x * x, x + x)', () => {
+    const x = tensor([3], [1], { requiresGrad: true });
+    backward(sum(add(mul(x, x), add(x, x))));
+    expect(x.grad![0]).toBe(8);
+  });
+
+  it('refuses a non-scalar loss without gradOutput', () => {
+    const a = tensor([1, 2], [2], { requiresGrad: true });
+    expect(() => backward(mul(a, a))).toThrow(/scalar/);
+    clearTape();
+    expect(() => backward(tensor([1], []))).toThrow(/does not depend/);
+  });
+});
