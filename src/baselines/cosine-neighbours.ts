@@ -1,3 +1,5 @@
+import { topK } from '../eval/index.js';
+
 /** Each item's nearest items, in compressed rows: neighbours of item i are at offsets[i]..offsets[i+1]. */
 export interface Neighbours {
   offsets: Int32Array;
@@ -44,6 +46,8 @@ export function cosineNeighbours(
 
   const coCounts = new Float32Array(numItems);
   const touched = new Int32Array(numItems);
+  const candidateWeights = new Float32Array(numItems);
+  const selected = new Int32Array(Math.min(neighbours, numItems));
   const offsets = new Int32Array(numItems + 1);
   const rows: Array<{ items: Int32Array; weights: Float32Array }> = [];
   for (let item = 0; item < numItems; item++) {
@@ -55,18 +59,23 @@ export function cosineNeighbours(
         coCounts[other]!++;
       }
     }
-    const candidates = Array.from(touched.subarray(0, touchedCount), (other) => ({
-      other,
-      weight: coCounts[other]! / (Math.sqrt(counts[item]! * counts[other]!) + shrink),
-    }));
-    for (let t = 0; t < touchedCount; t++) coCounts[touched[t]!] = 0;
-    candidates.sort((a, b) => b.weight - a.weight || a.other - b.other);
-    const kept = candidates.slice(0, neighbours);
+    // Touched items in id order, so equal similarities keep the lower id first.
+    const candidates = touched.subarray(0, touchedCount).sort();
+    const weights = candidateWeights.subarray(0, touchedCount);
+    for (let c = 0; c < touchedCount; c++) {
+      const other = candidates[c]!;
+      weights[c] = coCounts[other]! / (Math.sqrt(counts[item]! * counts[other]!) + shrink);
+      coCounts[other] = 0;
+    }
+    const best =
+      touchedCount > 0
+        ? topK(weights, Math.min(neighbours, touchedCount), selected)
+        : selected.subarray(0, 0);
     rows.push({
-      items: Int32Array.from(kept, (candidate) => candidate.other),
-      weights: Float32Array.from(kept, (candidate) => candidate.weight),
+      items: Int32Array.from(best, (position) => candidates[position]!),
+      weights: Float32Array.from(best, (position) => weights[position]!),
     });
-    offsets[item + 1] = offsets[item]! + kept.length;
+    offsets[item + 1] = offsets[item]! + best.length;
   }
   const items = new Int32Array(offsets[numItems]!);
   const weights = new Float32Array(offsets[numItems]!);

@@ -66,6 +66,6 @@ export const itemKnnSpec: RecommenderSpec = {
   name: 'itemknn',
   description: 'item-based collaborative filtering: cosine similarity with shrinkage, tuned neighbourhood',
   defaults: { neighbours: 100, shrink: 10, decay: 1 },
-  search: { neighbours: [50, 200, 1000], shrink: [10, 50, 200], decay: [1, 0.8, 0.6] },
+  search: { neighbours: [50, 200, 1000], shrink: [10, 50, 200], decay: [1, 0.8, 0.6, 0.4] },
   create: (params) => new ItemKnn(params),
 };

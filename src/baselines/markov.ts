@@ -85,6 +85,6 @@ export const markovSpec: RecommenderSpec = {
   name: 'markov',
   description: 'first-order item transitions blended with item-kNN',
   defaults: { weight: 0.9, neighbours: 200, shrink: 10, decay: 0.8 },
-  search: { weight: [0.5, 0.7, 0.9, 0.97], shrink: [10, 50], decay: [1, 0.8, 0.6] },
+  search: { weight: [0.5, 0.8, 0.95, 0.99], shrink: [10, 50], decay: [1, 0.8, 0.6] },
   create: (params) => new MarkovKnn(params),
 };

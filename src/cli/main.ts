@@ -8,13 +8,24 @@ import { evalCommand } from './commands/eval-command.js';
 import { packageVersion } from './package-paths.js';
 
 export function buildProgram(io: CliIo): Command {
-  return new Command('genfeed')
+  const program = new Command('genfeed')
     .description('Self-hostable AI-native engine for short-video platforms')
     .version(packageVersion())
+    .option('--verbose', 'print debug lines (e.g. every hyperparameter trial)')
     .addCommand(demoCommand(io))
     .addCommand(evalCommand(io))
     .addCommand(dataCommand(io))
     .addCommand(benchCommand(io));
+  // Commander exits the process on --help and bad flags; route both through `main` and `io` instead.
+  const configure = (command: Command): void => {
+    command.exitOverride().configureOutput({
+      writeOut: (text) => io.out(text.trimEnd()),
+      writeErr: (text) => io.logger.error(text.replace(/^error: /, '').trimEnd()),
+    });
+    for (const child of command.commands) configure(child);
+  };
+  configure(program);
+  return program;
 }
 
 /** Runs the CLI; returns the exit code. Project errors print as one clear line, not a stack. */
@@ -22,14 +33,13 @@ export async function main(
   argv: readonly string[],
   io: CliIo = processIo({ verbose: argv.includes('--verbose') }),
 ): Promise<number> {
-  const program = buildProgram(io).exitOverride();
-  program.option('--verbose', 'print debug lines (e.g. every hyperparameter trial)');
+  const program = buildProgram(io);
   try {
     await program.parseAsync([...argv]);
     return 0;
   } catch (error) {
     if (error instanceof GenfeedError) {
-      io.logger.warn(error.message);
+      io.logger.error(error.message);
       return 2;
     }
     const code = (error as { code?: string }).code;

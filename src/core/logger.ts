@@ -5,12 +5,14 @@
 export interface Logger {
   info(message: string): void;
   warn(message: string): void;
+  error(message: string): void;
   debug(message: string): void;
 }
 
 export const silentLogger: Logger = {
   info() {},
   warn() {},
+  error() {},
   debug() {},
 };
 
@@ -20,6 +22,7 @@ export function streamLogger(options: { stream?: NodeJS.WritableStream; debug?: 
   return {
     info: (message) => void stream.write(`${message}\n`),
     warn: (message) => void stream.write(`warning: ${message}\n`),
+    error: (message) => void stream.write(`error: ${message}\n`),
     debug: (message) => {
       if (options.debug) stream.write(`debug: ${message}\n`);
     },

@@ -11,6 +11,11 @@ export interface PhaseResult {
   coldUsers: number;
   /** recall@K, ndcg@K and coverage@K (share of the catalogue in anyone's top K) for each K, and mrr. */
   metrics: Record<string, number>;
+  /**
+   * Half-width of the 95% confidence interval of each per-user mean metric
+   * (1.96 standard errors): how far the figure could move on another sample of users.
+   */
+  ci95: Record<string, number>;
 }
 
 export interface EvaluatePhaseOptions {
@@ -36,7 +41,11 @@ export function evaluatePhase(
   const scores = new Float32Array(numItems);
   const ranked = new Int32Array(maxK);
   const sums = new Map<string, number>();
-  const add = (key: string, value: number) => sums.set(key, (sums.get(key) ?? 0) + value);
+  const squares = new Map<string, number>();
+  const add = (key: string, value: number) => {
+    sums.set(key, (sums.get(key) ?? 0) + value);
+    squares.set(key, (squares.get(key) ?? 0) + value * value);
+  };
   const recommended = new Map(ks.map((k) => [k, new Uint8Array(numItems)]));
   let users = 0;
   let coldUsers = 0;
@@ -71,11 +80,17 @@ export function evaluatePhase(
   progress.stop();
 
   const metrics: Record<string, number> = {};
-  for (const [key, sum] of sums) metrics[key] = users > 0 ? sum / users : 0;
+  const ci95: Record<string, number> = {};
+  for (const [key, sum] of sums) {
+    const mean = sum / users;
+    metrics[key] = mean;
+    const variance = users > 1 ? Math.max(0, (squares.get(key)! - users * mean * mean) / (users - 1)) : 0;
+    ci95[key] = 1.96 * Math.sqrt(variance / users);
+  }
   for (const [k, flags] of recommended) {
     let covered = 0;
     for (const flag of flags) covered += flag;
     metrics[`coverage@${k}`] = numItems > 0 ? covered / numItems : 0;
   }
-  return { users, coldUsers, metrics };
+  return { users, coldUsers, metrics, ci95 };
 }

@@ -32,10 +32,13 @@ export function reciprocalRank(scores: Float32Array, targets: ReadonlySet<number
   for (const target of targets) {
     if (best < 0 || ranksBefore(scores, target, best)) best = target;
   }
-  if (best < 0 || scores[best] === Number.NEGATIVE_INFINITY) return 0;
+  if (best < 0) return 0;
+  const bestScore = scores[best]!;
+  if (bestScore === Number.NEGATIVE_INFINITY || Number.isNaN(bestScore)) return 0;
   let rank = 1;
   for (let item = 0; item < scores.length; item++) {
-    if (item !== best && ranksBefore(scores, item, best)) rank++;
+    const score = scores[item]!;
+    if (score > bestScore || (score === bestScore && item < best)) rank++;
   }
   return 1 / rank;
 }

@@ -6,6 +6,7 @@ const columns: Array<[header: string, cell: (report: EvaluationReport) => string
   ['R@5', (report) => metric(report, 'recall@5')],
   ['N@5', (report) => metric(report, 'ndcg@5')],
   ['R@10', (report) => metric(report, 'recall@10')],
+  ['±95%', (report) => (report.ci95['recall@10'] === undefined ? '-' : report.ci95['recall@10'].toFixed(4))],
   ['N@10', (report) => metric(report, 'ndcg@10')],
   ['MRR', (report) => metric(report, 'mrr')],
   ['Cov@10', (report) => metric(report, 'coverage@10')],

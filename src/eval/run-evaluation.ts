@@ -36,6 +36,8 @@ export interface EvaluationReport {
   /** Users evaluated on the test phase. */
   users: number;
   metrics: Record<string, number>;
+  /** Half-width of each test metric's 95% confidence interval over users. */
+  ci95: Record<string, number>;
   /** Seconds spent fitting the model the test figure comes from. */
   trainSeconds: number;
   /** Seconds spent ranking the test users. */
@@ -139,6 +141,7 @@ export async function runEvaluation(
     model: spec.name,
     users: test.users,
     metrics: test.metrics,
+    ci95: test.ci95,
     trainSeconds,
     evalSeconds,
     tuneSeconds,

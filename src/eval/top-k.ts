@@ -29,9 +29,11 @@ export function topK(scores: Float32Array, k: number, out: Int32Array = new Int3
       i = child;
     }
   };
+  // Score of the worst kept item once the heap is full: most items fall below it and cost one comparison.
+  let floor = Number.NEGATIVE_INFINITY;
   for (let item = 0; item < scores.length; item++) {
     const score = scores[item]!;
-    if (score === Number.NEGATIVE_INFINITY || Number.isNaN(score)) continue;
+    if (score < floor || score === Number.NEGATIVE_INFINITY || Number.isNaN(score)) continue;
     if (size < k) {
       let i = size++;
       heap[i] = item;
@@ -43,9 +45,11 @@ export function topK(scores: Float32Array, k: number, out: Int32Array = new Int3
         heap[parent] = tmp;
         i = parent;
       }
+      if (size === k) floor = scores[heap[0]!]!;
     } else if (worse(heap[0]!, item)) {
       heap[0] = item;
       siftDown(0);
+      floor = scores[heap[0]!]!;
     }
   }
   const ranked = Array.from(heap.subarray(0, size)).sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0));

@@ -1,0 +1,147 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CliIo } from './cli-io.js';
+import { generateDemoSequences } from './demo-data.js';
+import { main } from './main.js';
+import { demoDataPath, packageRoot } from './package-paths.js';
+
+function captureIo(): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return {
+    stdout,
+    stderr,
+    out: (text) => void stdout.push(text),
+    logger: {
+      info: (message) => void stderr.push(message),
+      warn: (message) => void stderr.push(`warning: ${message}`),
+      error: (message) => void stderr.push(`error: ${message}`),
+      debug: () => {},
+    },
+    interactive: false,
+  };
+}
+
+const run = async (...args: string[]) => {
+  const io = captureIo();
+  const code = await main(['node', 'genfeed', ...args], io);
+  return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
+};
+
+const fixture = (path: string) => join(packageRoot, 'fixtures/data', path);
+
+describe('genfeed CLI', () => {
+  it('evaluates a baseline and writes the JSON report later issues rely on', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'genfeed-cli-')), 'report.json');
+    const result = await run(
+      'eval',
+      '--data',
+      demoDataPath,
+      '--model',
+      'itemknn',
+      '--json',
+      out,
+      '--seed',
+      '3',
+    );
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/R@5\s+N@5\s+R@10\s+±95%\s+N@10/);
+    expect(result.out).toContain('leave-one-out');
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(report).toMatchObject({ dataset: 'demo-shop', model: 'itemknn', users: 1500, seed: 3 });
+    for (const key of ['recall@5', 'ndcg@5', 'recall@10', 'ndcg@10']) {
+      expect(report.metrics[key]).toBeGreaterThan(0);
+      expect(report.metrics[key]).toBeLessThanOrEqual(1);
+    }
+    expect(report.trainSeconds).toBeGreaterThanOrEqual(0);
+    expect(report.evalSeconds).toBeGreaterThan(0);
+    expect(report.protocol.fitPolicy).toContain('refit');
+  });
+
+  it('runs the demo: item-kNN far above pop, Markov + kNN above item-kNN', async () => {
+    const result = await run('demo');
+    expect(result.code).toBe(0);
+    const recall10 = (model: string) => {
+      const row = result.out.split('\n').find((line) => line.startsWith(`demo-shop  ${model} `));
+      return Number(row?.trim().split(/\s+/)[4]);
+    };
+    expect(recall10('itemknn')).toBeGreaterThan(3 * recall10('pop'));
+    expect(recall10('markov')).toBeGreaterThan(recall10('itemknn'));
+  });
+
+  it('takes fixed params from a config file and reports them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'genfeed-cli-'));
+    const config = join(dir, 'knn.json');
+    writeFileSync(
+      config,
+      JSON.stringify({ model: 'itemknn', params: { neighbours: 7, shrink: 1, decay: 1 } }),
+    );
+    const out = join(dir, 'report.json');
+    const result = await run('eval', '--data', demoDataPath, '--config', config, '--json', out);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(report.params).toEqual({ neighbours: 7, shrink: 1, decay: 1 });
+    expect(report.search).toHaveLength(1);
+  });
+
+  it('names the file and field of a bad config', async () => {
+    const config = join(mkdtempSync(join(tmpdir(), 'genfeed-cli-')), 'bad.json');
+    writeFileSync(config, JSON.stringify({ params: { neighbours: 'many' } }));
+    const result = await run('eval', '--data', demoDataPath, '--model', 'itemknn', '--config', config);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('Invalid config bad.json: field "params.neighbours"');
+  });
+
+  it('explains an unknown data folder and a bad flag without a stack trace', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'genfeed-cli-'));
+    const missing = await run('eval', '--data', empty, '--model', 'pop');
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain(`Cannot detect the data format of ${empty}`);
+    const badSeed = await run('eval', '--data', empty, '--model', 'pop', '--seed', 'x');
+    expect(badSeed.code).toBe(2);
+    expect(badSeed.err).toContain(
+      `option '--seed <n>' argument 'x' is invalid. expected an integer, got "x"`,
+    );
+  });
+
+  it('stops at the first bad row, or skips and reports it with --skip-bad-rows', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'genfeed-cli-')), 'shop.txt');
+    writeFileSync(file, '1 1 2 3 4\n2 2 3 4 5\n3\n4 1 3 4 5\n');
+    const strict = await run('data', file, '--format', 'sequences');
+    expect(strict.code).toBe(2);
+    expect(strict.err).toContain('Cannot parse line 3 of shop.txt');
+    const lenient = await run('data', file, '--format', 'sequences', '--skip-bad-rows');
+    expect(lenient.code).toBe(0);
+    expect(lenient.out).toMatch(/users\s+3/);
+    expect(lenient.err).toContain('skipped 1 bad row(s)');
+  });
+
+  it('describes the shipped fixtures of every format', async () => {
+    for (const [path, format] of [
+      ['sequences/Beauty.txt', 'sequences'],
+      ['kuairec', 'kuairec'],
+      ['kuairand', 'kuairand'],
+      ['movielens', 'movielens'],
+    ]) {
+      const result = await run('data', fixture(path!));
+      expect(result.code).toBe(0);
+      expect(result.out).toMatch(new RegExp(`format\\s+${format}`));
+    }
+  });
+
+  it('prints help for every command', async () => {
+    for (const command of ['demo', 'eval', 'data', 'bench', 'bench baselines']) {
+      const result = await run(...command.split(' '), '--help');
+      expect(result.code).toBe(0);
+      expect(result.out).toContain(`Usage: genfeed ${command}`);
+    }
+  });
+});
+
+describe('demo data', () => {
+  it('is exactly what the generator produces, so the shipped file cannot drift', () => {
+    expect(readFileSync(demoDataPath, 'utf8')).toBe(generateDemoSequences());
+  });
+});
