@@ -1,3 +1,4 @@
+import { allocateZeroed, recycle } from './buffer-pool.js';
 import { backwardEnd, isProfiling } from './profiler.js';
 import { formatShape } from './shape.js';
 import type { Tensor } from './tensor.js';
@@ -17,6 +18,8 @@ interface TapeEntry {
 
 let entries: TapeEntry[] = [];
 let gradEnabled = true;
+/** The output gradient a backward closure handed to an input without copying (see adoptGrad). */
+const adopted: Float32Array[] = [];
 
 /** True when an op on these inputs must be recorded. */
 export function needsGrad(a: Tensor, b?: Tensor | null, c?: Tensor | null): boolean {
@@ -33,10 +36,24 @@ export function record(op: string, output: Tensor, backward: (gradOutput: Float3
 export function gradOf(t: Tensor): Float32Array {
   let grad = t.grad;
   if (grad === null) {
-    grad = new Float32Array(t.size);
+    grad = allocateZeroed(t.size);
     t.grad = grad;
   }
   return grad;
+}
+
+/**
+ * Makes `grad` (a dead output gradient, or a temporary) t's gradient without a
+ * copy; the tape then does not recycle it.
+ */
+export function adoptGrad(t: Tensor, grad: Float32Array): void {
+  t.grad = grad;
+  adopted.push(grad);
+}
+
+/** Recycles a temporary unless a closure adopted it. */
+export function recycleUnlessAdopted(buffer: Float32Array): void {
+  if (!adopted.includes(buffer)) recycle(buffer);
 }
 
 /** Runs `fn` without recording (inference, evaluation, optimizer updates). */
@@ -68,11 +85,21 @@ export function clearTape(): void {
   entries = [];
 }
 
+export interface BackwardOptions {
+  /**
+   * Recycle the buffers of every tensor the recorded ops produced once the
+   * gradients are computed (default true); reading such a tensor afterwards throws.
+   * Read the values you need (a scalar loss stays readable) before backward, or
+   * pass false.
+   */
+  releaseActivations?: boolean;
+}
+
 /**
  * Back-propagates from `loss` (a scalar unless `gradOutput` is given) and clears the tape.
  * Ops recorded but not reaching `loss` are dropped too, as PyTorch does without retain_graph.
  */
-export function backward(loss: Tensor, gradOutput?: Float32Array): void {
+export function backward(loss: Tensor, gradOutput?: Float32Array, options: BackwardOptions = {}): void {
   if (!loss.requiresGrad)
     throw new RangeError('backward: the loss does not depend on any tensor that requires grad');
   if (gradOutput === undefined && loss.size !== 1) {
@@ -87,6 +114,7 @@ export function backward(loss: Tensor, gradOutput?: Float32Array): void {
 
   const list = entries;
   entries = [];
+  const outputs = list.map((e) => e.output);
   const profiling = isProfiling();
   for (let i = list.length - 1; i >= 0; i--) {
     const e = list[i]!;
@@ -95,6 +123,7 @@ export function backward(loss: Tensor, gradOutput?: Float32Array): void {
     e.backward = null;
     list[i] = undefined as unknown as TapeEntry;
     if (grad === null || fn === null) continue;
+    adopted.length = 0;
     if (profiling) {
       const start = performance.now();
       fn(grad);
@@ -104,5 +133,10 @@ export function backward(loss: Tensor, gradOutput?: Float32Array): void {
     }
     // An intermediate gradient is dead once its producer has consumed it.
     e.output.grad = null;
+    if (!adopted.includes(grad)) recycle(grad);
+  }
+  adopted.length = 0;
+  if (options.releaseActivations ?? true) {
+    for (const output of outputs) if (output !== loss) output.release();
   }
 }

@@ -1,4 +1,5 @@
 import type { Random } from '../core/index.js';
+import { allocate, recycle } from './buffer-pool.js';
 import { checkShape, formatShape, type Shape, sizeOf } from './shape.js';
 
 export interface TensorOptions {
@@ -12,13 +13,15 @@ export interface TensorOptions {
  * `grad` is filled by `backward` for tensors that require it.
  */
 export class Tensor {
-  data: Float32Array;
+  #data: Float32Array | null;
   readonly shape: Shape;
   readonly size: number;
   requiresGrad: boolean;
   grad: Float32Array | null = null;
   /** False for tensors produced by a recorded op; their gradient is freed after use. */
   isLeaf = true;
+  /** True when `data` was allocated for this tensor alone (not a view), so it may be recycled. */
+  ownsData = false;
   name: string;
 
   constructor(data: Float32Array, shape: Shape, options: TensorOptions = {}) {
@@ -29,11 +32,42 @@ export class Tensor {
         `Tensor: data has ${data.length} values but shape ${formatShape(shape)} needs ${size}`,
       );
     }
-    this.data = data;
+    this.#data = data;
     this.shape = Object.freeze([...shape]);
     this.size = size;
     this.requiresGrad = options.requiresGrad ?? false;
     this.name = options.name ?? '';
+  }
+
+  /** The values. Throws once the buffer has been released (see `release`). */
+  get data(): Float32Array {
+    const data = this.#data;
+    if (data === null) {
+      throw new RangeError(
+        `${this} was released: backward() recycles the buffers of the graph it consumed; read values before backward, or pass { releaseActivations: false }`,
+      );
+    }
+    return data;
+  }
+
+  set data(data: Float32Array) {
+    this.#data = data;
+  }
+
+  get isReleased(): boolean {
+    return this.#data === null;
+  }
+
+  /**
+   * Hands an owned buffer back to the pool and makes this tensor unreadable;
+   * returns false (and keeps the data) for views and small tensors.
+   */
+  release(): boolean {
+    const data = this.#data;
+    if (data === null || !this.ownsData || data.length < 1024) return false;
+    this.#data = null;
+    recycle(data);
+    return true;
   }
 
   get ndim(): number {
@@ -59,6 +93,13 @@ export class Tensor {
   toString(): string {
     return `Tensor${formatShape(this.shape)}${this.name ? ` ${this.name}` : ''}`;
   }
+}
+
+/** A fresh op output of the given shape from the buffer pool; every element must be written. */
+export function output(shape: Shape): Tensor {
+  const t = new Tensor(allocate(sizeOf(shape)), shape);
+  t.ownsData = true;
+  return t;
 }
 
 export function tensor(values: ArrayLike<number>, shape?: Shape, options: TensorOptions = {}): Tensor {

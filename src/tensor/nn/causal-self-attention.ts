@@ -1,8 +1,9 @@
 import type { Random } from '../../core/index.js';
+import { recycle } from '../buffer-pool.js';
 import { attentionForward, selfAttention } from '../ops/attention.js';
 import { formatShape } from '../shape.js';
 import { isGradEnabled } from '../tape.js';
-import { Tensor } from '../tensor.js';
+import { output, type Tensor } from '../tensor.js';
 import type { KVCache } from './kv-cache.js';
 import { Linear } from './linear.js';
 import { Module } from './module.js';
@@ -61,9 +62,9 @@ export class CausalSelfAttention extends Module {
         `CausalSelfAttention: keyMask has ${keyMask.length} values, expected [${batch}, ${tk}]`,
       );
     }
-    const out = new Tensor(new Float32Array(batch * steps * width), [batch, steps, width]);
+    const out = output([batch, steps, width]);
     const cacheRows = cache.maxLength * width;
-    attentionForward(
+    const probs = attentionForward(
       { data: qkv.data, offset: 0, rowStride: packed, batchStride: steps * packed },
       { data: cache.keys, offset: 0, rowStride: width, batchStride: cacheRows },
       { data: cache.values, offset: 0, rowStride: width, batchStride: cacheRows },
@@ -78,6 +79,7 @@ export class CausalSelfAttention extends Module {
         keyMask: keyMask ?? null,
       },
     );
+    recycle(probs);
     return out;
   }
 }

@@ -3,7 +3,7 @@ import { kernels } from '../backend/select.js';
 import { opEnd, opStart } from '../profiler.js';
 import { formatShape } from '../shape.js';
 import { gradOf, needsGrad, record } from '../tape.js';
-import { Tensor } from '../tensor.js';
+import { output, Tensor } from '../tensor.js';
 import { accumulateGrad } from './grad.js';
 
 /**
@@ -29,7 +29,7 @@ export function biasActivation(
   const act = Act[activation];
   // In place only for a private input whose values the backward does not need (see linear).
   const inPlace = (options.inPlace ?? false) && act !== Act.gelu && act !== Act.silu;
-  const out = new Tensor(inPlace ? x.data : new Float32Array(x.size), x.shape);
+  const out = inPlace ? new Tensor(x.data, x.shape) : output(x.shape);
   const k = kernels();
   k.biasAct(x.data, bias === null ? null : bias.data, out.data, rows, cols, act);
   const name = activation === 'none' ? 'bias' : activation;

@@ -1,8 +1,9 @@
 import { kernels } from '../backend/select.js';
+import { allocate, allocateZeroed, recycle } from '../buffer-pool.js';
 import { opEnd, opStart } from '../profiler.js';
 import { formatShape } from '../shape.js';
 import { gradOf, needsGrad, record } from '../tape.js';
-import { Tensor } from '../tensor.js';
+import { output, type Tensor } from '../tensor.js';
 import { gemm } from './gemm.js';
 
 export interface AttentionOptions {
@@ -48,7 +49,7 @@ export function attentionForward(
   s: AttentionShape,
 ) {
   const { batch, heads, tq, tk, headDim } = s;
-  const probs = new Float32Array(batch * heads * tq * tk); // [B, H, Tq, Tk]
+  const probs = allocate(batch * heads * tq * tk); // [B, H, Tq, Tk], fully written by the GEMM
   const common = { batch0: batch, batch1: heads, cStride0: heads * tq * tk, cStride1: tq * tk };
   gemm({
     ...common,
@@ -141,7 +142,7 @@ export function attentionBackward(
   }
   if (grads.dq === null && grads.dk === null) return;
   // dP_h = dOut_h V_hᵀ: [Tq, D] x [D, Tk]
-  const dProbs = new Float32Array(probs.length);
+  const dProbs = allocate(probs.length);
   gemm({
     ...batches,
     ...dOutA,
@@ -160,7 +161,7 @@ export function attentionBackward(
     cStride1: tq * tk,
   });
   // dS = softmax'(dP); the 1/sqrt(D) of the scores goes into alpha below.
-  const dScores = new Float32Array(probs.length);
+  const dScores = allocateZeroed(probs.length);
   kernels().softmaxBackward(dProbs, probs, dScores, batch * heads * tq, tk, false);
   if (grads.dq !== null) {
     // dQ_h += scale * dS_h K_h: [Tq, Tk] x [Tk, D]
@@ -211,6 +212,8 @@ export function attentionBackward(
       beta: 1,
     });
   }
+  recycle(dProbs);
+  recycle(dScores);
 }
 
 function attentionShape(
@@ -256,27 +259,21 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, options: AttentionOpt
   const [batch, tq, width] = q.shape as [number, number, number];
   const tk = k.shape[1]!;
   const s = attentionShape('attention', batch, tq, tk, width, options);
-  const out = new Tensor(new Float32Array(batch * tq * width), [batch, tq, width]); // [B, Tq, C]
+  const out = output([batch, tq, width]); // [B, Tq, C]
   const lq = layout(q.data, 0, tq, width);
   const lk = layout(k.data, 0, tk, width);
   const lv = layout(v.data, 0, tk, width);
   const probs = attentionForward(lq, lk, lv, layout(out.data, 0, tq, width), s);
   if (needsGrad(q, k, v)) {
-    record('attention', out, (g) =>
-      attentionBackward(
-        layout(g, 0, tq, width),
-        lq,
-        lk,
-        lv,
-        probs,
-        {
-          dq: q.requiresGrad ? layout(gradOf(q), 0, tq, width) : null,
-          dk: k.requiresGrad ? layout(gradOf(k), 0, tk, width) : null,
-          dv: v.requiresGrad ? layout(gradOf(v), 0, tk, width) : null,
-        },
-        s,
-      ),
-    );
+    record('attention', out, (g) => {
+      const grads = {
+        dq: q.requiresGrad ? layout(gradOf(q), 0, tq, width) : null,
+        dk: k.requiresGrad ? layout(gradOf(k), 0, tk, width) : null,
+        dv: v.requiresGrad ? layout(gradOf(v), 0, tk, width) : null,
+      };
+      attentionBackward(layout(g, 0, tq, width), lq, lk, lv, probs, grads, s);
+      recycle(probs);
+    });
   }
   opEnd('attention', t0);
   return out;
@@ -295,7 +292,7 @@ export function selfAttention(qkv: Tensor, options: AttentionOptions): Tensor {
   const [batch, time] = qkv.shape as [number, number];
   const width = packed / 3;
   const s = attentionShape('selfAttention', batch, time, time, width, options);
-  const out = new Tensor(new Float32Array(batch * time * width), [batch, time, width]); // [B, T, C]
+  const out = output([batch, time, width]); // [B, T, C]
   const lq = layout(qkv.data, 0, time, packed);
   const lk = layout(qkv.data, width, time, packed);
   const lv = layout(qkv.data, 2 * width, time, packed);
@@ -316,6 +313,7 @@ export function selfAttention(qkv: Tensor, options: AttentionOptions): Tensor {
         },
         s,
       );
+      recycle(probs);
     });
   }
   opEnd('attention', t0);

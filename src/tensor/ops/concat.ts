@@ -1,7 +1,7 @@
 import { opEnd, opStart } from '../profiler.js';
 import { formatShape, normalizeAxis, splitAtAxis } from '../shape.js';
 import { gradOf, isGradEnabled, record } from '../tape.js';
-import { Tensor } from '../tensor.js';
+import { output, type Tensor } from '../tensor.js';
 import { slice } from './view.js';
 
 /** Joins tensors along `axis`; all other axes must match. */
@@ -23,7 +23,7 @@ export function concat(parts: readonly Tensor[], axis = 0): Tensor {
   const shape = [...first.shape];
   shape[ax] = total;
   const [outer, , inner] = splitAtAxis(shape, ax);
-  const out = new Tensor(new Float32Array(outer * total * inner), shape);
+  const out = output(shape);
   const rowWidth = total * inner;
   let offset = 0;
   const offsets: number[] = [];

@@ -1,7 +1,7 @@
 import type { Random } from '../../core/index.js';
 import { opEnd, opStart } from '../profiler.js';
 import { gradOf, needsGrad, record } from '../tape.js';
-import { Tensor } from '../tensor.js';
+import { output, type Tensor } from '../tensor.js';
 
 /**
  * Inverted dropout (Srivastava et al. 2014): zero each element with probability p
@@ -14,7 +14,7 @@ export function dropout(x: Tensor, p: number, random: Random): Tensor {
   const t0 = opStart();
   const keep = 1 / (1 - p);
   const mask = new Float32Array(x.size);
-  const out = new Tensor(new Float32Array(x.size), x.shape);
+  const out = output(x.shape);
   for (let i = 0; i < x.size; i++) {
     const m = random.next() < p ? 0 : keep;
     mask[i] = m;

@@ -1,7 +1,8 @@
+import { allocate } from '../buffer-pool.js';
 import { opEnd, opStart } from '../profiler.js';
 import { broadcastShapes, sizeOf } from '../shape.js';
-import { gradOf, needsGrad, record } from '../tape.js';
-import { Tensor, tensor } from '../tensor.js';
+import { gradOf, needsGrad, record, recycleUnlessAdopted } from '../tape.js';
+import { output, type Tensor, tensor } from '../tensor.js';
 import { type BroadcastPlan, planBroadcast, reduceInto } from './broadcast.js';
 import { accumulateGrad } from './grad.js';
 
@@ -63,7 +64,7 @@ function binary(aIn: Operand, bIn: Operand, kind: 0 | 1 | 2 | 3): Tensor {
   const size = sizeOf(shape);
   const pa = planBroadcast(shape, a.shape);
   const pb = planBroadcast(shape, b.shape);
-  const out = new Tensor(new Float32Array(size), shape);
+  const out = output(shape);
   forward(a, b, pa, pb, out.data, kind);
   if (needsGrad(a, b)) {
     record(op, out, (g) => {
@@ -74,13 +75,14 @@ function binary(aIn: Operand, bIn: Operand, kind: 0 | 1 | 2 | 3): Tensor {
           if (sameA) accumulateGrad(a, g, true);
           else reduceInto(g, pa, gradOf(a));
         } else {
-          const d = new Float32Array(size);
+          const d = allocate(size);
           for (let i = 0; i < size; i++) {
             const y = read(b.data, pb, i);
             d[i] = kind === 2 ? g[i]! * y : g[i]! / y;
           }
           if (sameA) accumulateGrad(a, d, true);
           else reduceInto(d, pa, gradOf(a));
+          recycleUnlessAdopted(d);
         }
       }
       if (b.requiresGrad) {
@@ -88,7 +90,7 @@ function binary(aIn: Operand, bIn: Operand, kind: 0 | 1 | 2 | 3): Tensor {
           if (sameB) accumulateGrad(b, g, !(a.requiresGrad && sameA));
           else reduceInto(g, pb, gradOf(b));
         } else {
-          const d = new Float32Array(size);
+          const d = allocate(size);
           for (let i = 0; i < size; i++) {
             const x = read(a.data, pa, i);
             if (kind === 1) d[i] = -g[i]!;
@@ -100,6 +102,7 @@ function binary(aIn: Operand, bIn: Operand, kind: 0 | 1 | 2 | 3): Tensor {
           }
           if (sameB) accumulateGrad(b, d, true);
           else reduceInto(d, pb, gradOf(b));
+          recycleUnlessAdopted(d);
         }
       }
     });

@@ -3,7 +3,7 @@ import type { IntTensor } from '../int-tensor.js';
 import { opEnd, opStart } from '../profiler.js';
 import { formatShape } from '../shape.js';
 import { gradOf, needsGrad, record } from '../tape.js';
-import { Tensor } from '../tensor.js';
+import { output, type Tensor } from '../tensor.js';
 
 /** Rows of weight [vocab, dim] picked by ids: [...ids.shape, dim]; the gradient is a scatter-add. */
 export function embedding(weight: Tensor, ids: IntTensor): Tensor {
@@ -19,7 +19,7 @@ export function embedding(weight: Tensor, ids: IntTensor): Tensor {
       throw new RangeError(`embedding: id ${id} at position ${i} is outside the vocabulary [0, ${vocab})`);
     }
   }
-  const out = new Tensor(new Float32Array(ids.size * dim), [...ids.shape, dim]);
+  const out = output([...ids.shape, dim]);
   kernels().gather(weight.data, idData, out.data, dim);
   if (needsGrad(weight)) {
     record('embedding', out, (g) => kernels().scatterAdd(g, idData, gradOf(weight), dim));

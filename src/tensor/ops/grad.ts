@@ -1,5 +1,5 @@
 import { kernels } from '../backend/select.js';
-import { gradOf } from '../tape.js';
+import { adoptGrad, gradOf } from '../tape.js';
 import type { Tensor } from '../tensor.js';
 
 /**
@@ -10,7 +10,7 @@ import type { Tensor } from '../tensor.js';
 export function accumulateGrad(t: Tensor, grad: Float32Array, owned: boolean): void {
   if (!t.requiresGrad) return;
   if (t.grad === null && owned) {
-    t.grad = grad;
+    adoptGrad(t, grad);
     return;
   }
   kernels().axpy(1, grad, gradOf(t));

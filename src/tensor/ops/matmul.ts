@@ -1,7 +1,7 @@
 import { opEnd, opStart } from '../profiler.js';
 import { formatShape, sameShape, sizeOf } from '../shape.js';
 import { gradOf, needsGrad, record } from '../tape.js';
-import { Tensor } from '../tensor.js';
+import { output, type Tensor } from '../tensor.js';
 import { gemm } from './gemm.js';
 
 export interface MatmulOptions {
@@ -44,7 +44,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const bStride = bBatch.length > 0 ? br * bc : 0;
   const lda = ac;
   const ldb = bc;
-  const out = new Tensor(new Float32Array(batch * m * n), [...batchShape, m, n]);
+  const out = output([...batchShape, m, n]);
   // A batched a against a shared, untransposed-a weight is one tall GEMM: [batch * m, k] @ [k, n].
   const foldA = !transA && bStride === 0 && aStride !== 0;
   if (foldA) {

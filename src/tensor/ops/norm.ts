@@ -2,7 +2,7 @@ import { kernels } from '../backend/select.js';
 import { opEnd, opStart } from '../profiler.js';
 import { formatShape } from '../shape.js';
 import { gradOf, needsGrad, record } from '../tape.js';
-import { Tensor } from '../tensor.js';
+import { output, type Tensor } from '../tensor.js';
 
 function checkAffine(op: string, x: Tensor, cols: number, t: Tensor | null): void {
   if (t !== null && (t.ndim !== 1 || t.size !== cols)) {
@@ -19,7 +19,7 @@ export function layerNorm(x: Tensor, gamma: Tensor | null, beta: Tensor | null, 
   checkAffine('layerNorm', x, cols, gamma);
   checkAffine('layerNorm', x, cols, beta);
   const rows = x.size / cols;
-  const out = new Tensor(new Float32Array(x.size), x.shape);
+  const out = output(x.shape);
   const mean = new Float32Array(rows);
   const rstd = new Float32Array(rows);
   const k = kernels();
@@ -50,7 +50,7 @@ export function rmsNorm(x: Tensor, gamma: Tensor | null, eps = 1e-6): Tensor {
   const cols = x.shape[x.ndim - 1] ?? 1;
   checkAffine('rmsNorm', x, cols, gamma);
   const rows = x.size / cols;
-  const out = new Tensor(new Float32Array(x.size), x.shape);
+  const out = output(x.shape);
   const rstd = new Float32Array(rows);
   const k = kernels();
   k.rmsNorm(x.data, gamma?.data ?? null, out.data, rstd, rows, cols, eps);

@@ -1,7 +1,7 @@
 import { opEnd, opStart } from '../profiler.js';
 import { normalizeAxis, splitAtAxis } from '../shape.js';
 import { gradOf, needsGrad, record } from '../tape.js';
-import { Tensor } from '../tensor.js';
+import { output, type Tensor } from '../tensor.js';
 import { reshape } from './view.js';
 
 export interface ReduceOptions {
@@ -16,15 +16,15 @@ function reduceAxis(x: Tensor, axis: number, kind: Reduction, keepDims: boolean)
   const [outer, length, inner] = splitAtAxis(x.shape, axis);
   if (kind === 'max' && length === 0) throw new RangeError(`max: axis ${axis} of ${x} is empty`);
   const shape = keepDims ? x.shape.map((d, i) => (i === axis ? 1 : d)) : x.shape.filter((_, i) => i !== axis);
-  const out = new Tensor(new Float32Array(outer * inner), shape);
+  const out = output(shape);
   const src = x.data;
   const dst = out.data;
   // Index of the max per output element (first occurrence), for the backward.
   const argmax = kind === 'max' ? new Int32Array(outer * inner) : null;
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      const base = o * length * inner + i;
-      if (argmax !== null) {
+  if (argmax !== null) {
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        const base = o * length * inner + i;
         let best = src[base]!;
         let bestAt = 0;
         for (let l = 1; l < length; l++) {
@@ -36,11 +36,19 @@ function reduceAxis(x: Tensor, axis: number, kind: Reduction, keepDims: boolean)
         }
         dst[o * inner + i] = best;
         argmax[o * inner + i] = bestAt;
-      } else {
-        let sum = 0;
-        for (let l = 0; l < length; l++) sum += src[base + l * inner]!;
-        dst[o * inner + i] = kind === 'mean' ? sum / length : sum;
       }
+    }
+  } else {
+    // Contiguous inner loops, summed in double precision.
+    const acc = new Float64Array(inner);
+    const scale = kind === 'mean' ? 1 / length : 1;
+    for (let o = 0; o < outer; o++) {
+      acc.fill(0);
+      for (let l = 0; l < length; l++) {
+        const row = (o * length + l) * inner;
+        for (let i = 0; i < inner; i++) acc[i]! += src[row + i]!;
+      }
+      for (let i = 0; i < inner; i++) dst[o * inner + i] = acc[i]! * scale;
     }
   }
   if (needsGrad(x)) {
@@ -48,11 +56,15 @@ function reduceAxis(x: Tensor, axis: number, kind: Reduction, keepDims: boolean)
       const dx = gradOf(x);
       const scale = kind === 'mean' ? 1 / length : 1;
       for (let o = 0; o < outer; o++) {
-        for (let i = 0; i < inner; i++) {
-          const gi = g[o * inner + i]! * scale;
-          const base = o * length * inner + i;
-          if (argmax !== null) dx[base + argmax[o * inner + i]! * inner]! += gi;
-          else for (let l = 0; l < length; l++) dx[base + l * inner]! += gi;
+        const gRow = o * inner;
+        if (argmax !== null) {
+          for (let i = 0; i < inner; i++) dx[(o * length + argmax[gRow + i]!) * inner + i]! += g[gRow + i]!;
+          continue;
+        }
+        // Contiguous inner loops: dx[o, l, :] += scale * g[o, :].
+        for (let l = 0; l < length; l++) {
+          const row = (o * length + l) * inner;
+          for (let i = 0; i < inner; i++) dx[row + i]! += g[gRow + i]! * scale;
         }
       }
     });

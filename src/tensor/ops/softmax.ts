@@ -2,7 +2,7 @@ import { kernels } from '../backend/select.js';
 import { opEnd, opStart } from '../profiler.js';
 import { formatShape } from '../shape.js';
 import { gradOf, needsGrad, record } from '../tape.js';
-import { Tensor } from '../tensor.js';
+import { output, type Tensor } from '../tensor.js';
 
 export interface SoftmaxOptions {
   /**
@@ -26,7 +26,7 @@ function run(x: Tensor, options: SoftmaxOptions, log: boolean): Tensor {
     }
     maskRows = mask.length / cols;
   }
-  const out = new Tensor(new Float32Array(x.size), x.shape);
+  const out = output(x.shape);
   const k = kernels();
   k.softmax(x.data, out.data, rows, cols, mask, maskRows, log);
   if (needsGrad(x)) record(op, out, (g) => k.softmaxBackward(g, out.data, gradOf(x), rows, cols, log));

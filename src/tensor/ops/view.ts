@@ -1,7 +1,7 @@
 import { opEnd, opStart } from '../profiler.js';
 import { formatShape, normalizeAxis, type Shape, sizeOf, splitAtAxis } from '../shape.js';
 import { gradOf, needsGrad, record } from '../tape.js';
-import { Tensor } from '../tensor.js';
+import { output, Tensor } from '../tensor.js';
 import { accumulateGrad } from './grad.js';
 
 /** Same data, new shape (one axis may be -1). A view: no copy. */
@@ -32,7 +32,7 @@ export function transpose(x: Tensor, axis0 = -2, axis1 = -1): Tensor {
   const shape = [...x.shape];
   shape[lo] = x.shape[hi]!;
   shape[hi] = x.shape[lo]!;
-  const out = new Tensor(new Float32Array(x.size), shape);
+  const out = output(shape);
   if (lo === hi) {
     out.data.set(x.data);
   } else {
@@ -95,7 +95,7 @@ export function slice(x: Tensor, axis: number, start: number, end: number): Tens
   if (outer === 1) {
     out = new Tensor(x.data.subarray(start * inner, end * inner), shape);
   } else {
-    out = new Tensor(new Float32Array(outer * width), shape);
+    out = output(shape);
     for (let o = 0; o < outer; o++) {
       const from = (o * length + start) * inner;
       out.data.set(x.data.subarray(from, from + width), o * width);
