@@ -6,12 +6,20 @@
  * kernels mirror src/tensor/backend/ts-kernels.ts argument for argument; the
  * `*Backward` ones accumulate (+=) into their gradient outputs.
  *
+ * Threads: one small pool (setThreads) runs every kernel, GEMMs included, over
+ * static partitions of rows, columns or batches; OpenBLAS itself stays
+ * single-threaded. One pool means no second set of spinning BLAS threads
+ * competing with ours, and the element-wise work (half of a transformer step)
+ * uses both cores too. Static partitions keep results bit-identical from run to
+ * run at a given thread count.
+ *
  * Every kernel checks the lengths of the arrays it touches against the sizes it
  * was given, so a wrong call throws a RangeError instead of corrupting memory.
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,6 +160,127 @@ static inline float fast_sigmoid(float x) { return 1.0f / (1.0f + fast_exp(-x));
 #define GELU_S 0.7978845608028654f
 #define GELU_C 0.044715f
 
+/* ---------- thread pool ---------- */
+
+#define MAX_THREADS 16
+/* Below this many element-operations a kernel runs on the calling thread: waking a worker costs ~5-20 us. */
+#define MIN_PARALLEL_WORK 32768
+
+typedef void (*part_fn)(void *ctx, int part, int parts);
+
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pool_wake = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t pool_done = PTHREAD_COND_INITIALIZER;
+static part_fn pool_fn;
+static void *pool_ctx;
+static int pool_parts;
+static int pool_remaining;
+static unsigned long pool_generation;
+static int pool_started; /* worker threads running */
+static int thread_count = 1; /* including the calling thread */
+
+static void *worker_main(void *arg) {
+  const int id = (int)(intptr_t)arg;
+  unsigned long seen = 0;
+  pthread_mutex_lock(&pool_lock);
+  for (;;) {
+    while (pool_generation == seen) pthread_cond_wait(&pool_wake, &pool_lock);
+    seen = pool_generation;
+    if (id >= pool_parts) continue;
+    part_fn fn = pool_fn;
+    void *ctx = pool_ctx;
+    int parts = pool_parts;
+    pthread_mutex_unlock(&pool_lock);
+    fn(ctx, id, parts);
+    pthread_mutex_lock(&pool_lock);
+    if (--pool_remaining == 0) pthread_cond_signal(&pool_done);
+  }
+  return NULL;
+}
+
+/* Runs fn(ctx, part, parts) for part in [0, parts): part 0 on this thread, the rest on workers. */
+static void run_parts(part_fn fn, void *ctx, int parts) {
+  if (parts > thread_count) parts = thread_count;
+  while (pool_started < parts - 1) {
+    pthread_t thread;
+    if (pthread_create(&thread, NULL, worker_main, (void *)(intptr_t)(pool_started + 1)) != 0) break;
+    pthread_detach(thread);
+    pool_started++;
+  }
+  if (parts > pool_started + 1) parts = pool_started + 1;
+  if (parts <= 1) {
+    fn(ctx, 0, 1);
+    return;
+  }
+  pthread_mutex_lock(&pool_lock);
+  pool_fn = fn;
+  pool_ctx = ctx;
+  pool_parts = parts;
+  pool_remaining = parts - 1;
+  pool_generation++;
+  pthread_cond_broadcast(&pool_wake);
+  pthread_mutex_unlock(&pool_lock);
+  fn(ctx, 0, parts);
+  pthread_mutex_lock(&pool_lock);
+  while (pool_remaining > 0) pthread_cond_wait(&pool_done, &pool_lock);
+  pthread_mutex_unlock(&pool_lock);
+}
+
+/* How many parts a job of `n` items costing `work` each deserves. */
+static int parts_for(int64_t n, int64_t work) {
+  if (thread_count <= 1 || n < 2 || n * work < MIN_PARALLEL_WORK) return 1;
+  return n < thread_count ? (int)n : thread_count;
+}
+
+typedef void (*range_fn)(void *ctx, int64_t begin, int64_t end, int part);
+
+typedef struct {
+  range_fn fn;
+  void *ctx;
+  int64_t n;
+} RangeJob;
+
+static void range_part(void *arg, int part, int parts) {
+  RangeJob *job = arg;
+  int64_t begin = job->n * part / parts, end = job->n * (part + 1) / parts;
+  if (begin < end) job->fn(job->ctx, begin, end, part);
+}
+
+/* fn over [0, n) split into contiguous ranges; returns the number of parts used. */
+static int parallel_for(int64_t n, int64_t work_per_item, range_fn fn, void *ctx) {
+  int parts = parts_for(n, work_per_item);
+  if (parts > thread_count) parts = thread_count;
+  if (parts <= 1) {
+    if (n > 0) fn(ctx, 0, n, 0);
+    return 1;
+  }
+  RangeJob job = {fn, ctx, n};
+  run_parts(range_part, &job, parts);
+  return parts;
+}
+
+/*
+ * Per-part scratch for column sums (dbias, dgamma, ...): part 0 accumulates into
+ * the real output, parts 1.. into zeroed scratch that is added in afterwards.
+ */
+static float *partial_sums(int parts, int64_t cols) {
+  if (parts <= 1) return NULL;
+  return calloc((size_t)(parts - 1) * (size_t)cols, sizeof(float));
+}
+
+static float *partial_target(float *out, float *scratch, int part, int64_t cols) {
+  if (out == NULL) return NULL;
+  return part == 0 ? out : scratch + (size_t)(part - 1) * (size_t)cols;
+}
+
+static void merge_partials(float *out, float *scratch, int parts, int64_t cols) {
+  if (out == NULL || scratch == NULL) return;
+  for (int p = 1; p < parts; p++) {
+    const float *src = scratch + (size_t)(p - 1) * (size_t)cols;
+    for (int64_t j = 0; j < cols; j++) out[j] += src[j];
+  }
+}
+
 /* ---------- GEMM ---------- */
 
 /* C = alpha op(A) op(B) + beta C without BLAS: pack blocks, then a 4-row register loop. */
@@ -189,12 +318,14 @@ static void gemm_blocked(int transA, int transB, int M, int N, int K, float alph
             ap[i * kc + p] = alpha * (transA ? A[(size_t)(pc + p) * lda + ic + i] : A[(size_t)(ic + i) * lda + pc + p]);
         int i = 0;
         for (; i + 4 <= mc; i += 4) {
-          float *c0 = C + (size_t)(ic + i) * ldc + jc;
-          float *c1 = c0 + ldc, *c2 = c1 + ldc, *c3 = c2 + ldc;
+          float *restrict c0 = C + (size_t)(ic + i) * ldc + jc;
+          float *restrict c1 = c0 + ldc;
+          float *restrict c2 = c1 + ldc;
+          float *restrict c3 = c2 + ldc;
           for (int p = 0; p < kc; p++) {
             const float a0 = ap[i * kc + p], a1 = ap[(i + 1) * kc + p];
             const float a2 = ap[(i + 2) * kc + p], a3 = ap[(i + 3) * kc + p];
-            const float *b = bp + p * nc;
+            const float *restrict b = bp + p * nc;
 #pragma omp simd
             for (int j = 0; j < nc; j++) {
               c0[j] += a0 * b[j];
@@ -205,10 +336,10 @@ static void gemm_blocked(int transA, int transB, int M, int N, int K, float alph
           }
         }
         for (; i < mc; i++) {
-          float *c0 = C + (size_t)(ic + i) * ldc + jc;
+          float *restrict c0 = C + (size_t)(ic + i) * ldc + jc;
           for (int p = 0; p < kc; p++) {
             const float a0 = ap[i * kc + p];
-            const float *b = bp + p * nc;
+            const float *restrict b = bp + p * nc;
 #pragma omp simd
             for (int j = 0; j < nc; j++) c0[j] += a0 * b[j];
           }
@@ -218,6 +349,51 @@ static void gemm_blocked(int transA, int transB, int M, int N, int K, float alph
   }
   free(bp);
   free(ap);
+}
+
+static void gemm_one(int transA, int transB, int64_t m, int64_t n, int64_t k, float alpha, const float *A, int64_t lda,
+                     const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
+  if (m <= 0 || n <= 0) return;
+#ifdef GENFEED_OPENBLAS
+  if (k > 0) {
+    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, (int)m, (int)n,
+                (int)k, alpha, A, (int)lda, B, (int)ldb, beta, C, (int)ldc);
+    return;
+  }
+#endif
+  gemm_blocked(transA, transB, (int)m, (int)n, (int)k, alpha, A, (int)lda, B, (int)ldb, beta, C, (int)ldc);
+}
+
+typedef struct {
+  int transA, transB;
+  int64_t m, n, k;
+  float alpha, beta;
+  const float *A, *B;
+  float *C;
+  int64_t aOff, lda, aS0, aS1, bOff, ldb, bS0, bS1, cOff, ldc, cS0, cS1, b0, b1;
+  int split; /* 0: batches, 1: rows of C, 2: columns of C */
+} GemmJob;
+
+static void gemm_range(void *arg, int64_t begin, int64_t end, int part) {
+  (void)part;
+  const GemmJob *g = arg;
+  if (g->split == 0) {
+    for (int64_t index = begin; index < end; index++) {
+      int64_t i0 = index / g->b1, i1 = index % g->b1;
+      gemm_one(g->transA, g->transB, g->m, g->n, g->k, g->alpha, g->A + g->aOff + i0 * g->aS0 + i1 * g->aS1, g->lda,
+               g->B + g->bOff + i0 * g->bS0 + i1 * g->bS1, g->ldb, g->beta, g->C + g->cOff + i0 * g->cS0 + i1 * g->cS1,
+               g->ldc);
+    }
+  } else if (g->split == 1) {
+    /* Rows begin..end of C use rows (or, transposed, columns) begin..end of A. */
+    const float *a = g->A + g->aOff + (g->transA ? begin : begin * g->lda);
+    gemm_one(g->transA, g->transB, end - begin, g->n, g->k, g->alpha, a, g->lda, g->B + g->bOff, g->ldb, g->beta,
+             g->C + g->cOff + begin * g->ldc, g->ldc);
+  } else {
+    const float *b = g->B + g->bOff + (g->transB ? begin * g->ldb : begin);
+    gemm_one(g->transA, g->transB, g->m, end - begin, g->k, g->alpha, g->A + g->aOff, g->lda, b, g->ldb, g->beta,
+             g->C + g->cOff + begin, g->ldc);
+  }
 }
 
 static int64_t last_index(int64_t offset, int64_t rows, int64_t cols, int64_t ld, int64_t b0, int64_t s0, int64_t b1,
@@ -233,51 +409,64 @@ static int64_t last_index(int64_t offset, int64_t rows, int64_t cols, int64_t ld
 static napi_value Sgemm(napi_env env, napi_callback_info info) {
   Args a;
   if (!read_args(env, info, &a, 24)) return NULL;
-  int transA = bool_arg(&a, 0), transB = bool_arg(&a, 1);
-  int64_t m = int_arg(&a, 2), n = int_arg(&a, 3), k = int_arg(&a, 4);
-  float alpha = (float)num_arg(&a, 5);
+  GemmJob g;
   size_t lenA, lenB, lenC;
-  float *A = f32(&a, 6, &lenA);
-  int64_t aOff = int_arg(&a, 7), lda = int_arg(&a, 8), aS0 = int_arg(&a, 9), aS1 = int_arg(&a, 10);
-  float *B = f32(&a, 11, &lenB);
-  int64_t bOff = int_arg(&a, 12), ldb = int_arg(&a, 13), bS0 = int_arg(&a, 14), bS1 = int_arg(&a, 15);
-  float beta = (float)num_arg(&a, 16);
-  float *C = f32(&a, 17, &lenC);
-  int64_t cOff = int_arg(&a, 18), ldc = int_arg(&a, 19), cS0 = int_arg(&a, 20), cS1 = int_arg(&a, 21);
-  int64_t b0 = int_arg(&a, 22), b1 = int_arg(&a, 23);
+  g.transA = bool_arg(&a, 0);
+  g.transB = bool_arg(&a, 1);
+  g.m = int_arg(&a, 2);
+  g.n = int_arg(&a, 3);
+  g.k = int_arg(&a, 4);
+  g.alpha = (float)num_arg(&a, 5);
+  g.A = f32(&a, 6, &lenA);
+  g.aOff = int_arg(&a, 7);
+  g.lda = int_arg(&a, 8);
+  g.aS0 = int_arg(&a, 9);
+  g.aS1 = int_arg(&a, 10);
+  g.B = f32(&a, 11, &lenB);
+  g.bOff = int_arg(&a, 12);
+  g.ldb = int_arg(&a, 13);
+  g.bS0 = int_arg(&a, 14);
+  g.bS1 = int_arg(&a, 15);
+  g.beta = (float)num_arg(&a, 16);
+  g.C = f32(&a, 17, &lenC);
+  g.cOff = int_arg(&a, 18);
+  g.ldc = int_arg(&a, 19);
+  g.cS0 = int_arg(&a, 20);
+  g.cS1 = int_arg(&a, 21);
+  g.b0 = int_arg(&a, 22);
+  g.b1 = int_arg(&a, 23);
   if (a.failed) return NULL;
-  if (m < 0 || n < 0 || k < 0 || b0 < 0 || b1 < 0 || aOff < 0 || bOff < 0 || cOff < 0) {
+  const int64_t m = g.m, n = g.n, k = g.k;
+  if (m < 0 || n < 0 || k < 0 || g.b0 < 0 || g.b1 < 0 || g.aOff < 0 || g.bOff < 0 || g.cOff < 0) {
     fail(&a, "sgemm: negative size or offset");
     return NULL;
   }
-  if (m == 0 || n == 0 || b0 == 0 || b1 == 0) return NULL;
-  int64_t aRows = transA ? k : m, aCols = transA ? m : k;
-  int64_t bRows = transB ? n : k, bCols = transB ? k : n;
-  if (lda < (aCols > 1 ? aCols : 1) || ldb < (bCols > 1 ? bCols : 1) || ldc < n) {
+  if (m == 0 || n == 0 || g.b0 == 0 || g.b1 == 0) return NULL;
+  int64_t aRows = g.transA ? k : m, aCols = g.transA ? m : k;
+  int64_t bRows = g.transB ? n : k, bCols = g.transB ? k : n;
+  if (g.lda < (aCols > 1 ? aCols : 1) || g.ldb < (bCols > 1 ? bCols : 1) || g.ldc < n) {
     fail(&a, "sgemm: leading dimension smaller than the row length");
     return NULL;
   }
   if (k > 0) {
-    if (!need(&a, lenA, last_index(aOff, aRows, aCols, lda, b0, aS0, b1, aS1), "sgemm A")) return NULL;
-    if (!need(&a, lenB, last_index(bOff, bRows, bCols, ldb, b0, bS0, b1, bS1), "sgemm B")) return NULL;
+    if (!need(&a, lenA, last_index(g.aOff, aRows, aCols, g.lda, g.b0, g.aS0, g.b1, g.aS1), "sgemm A")) return NULL;
+    if (!need(&a, lenB, last_index(g.bOff, bRows, bCols, g.ldb, g.b0, g.bS0, g.b1, g.bS1), "sgemm B")) return NULL;
   }
-  if (!need(&a, lenC, last_index(cOff, m, n, ldc, b0, cS0, b1, cS1), "sgemm C")) return NULL;
-  for (int64_t i0 = 0; i0 < b0; i0++) {
-    for (int64_t i1 = 0; i1 < b1; i1++) {
-      const float *pa = A + aOff + i0 * aS0 + i1 * aS1;
-      const float *pb = B + bOff + i0 * bS0 + i1 * bS1;
-      float *pc = C + cOff + i0 * cS0 + i1 * cS1;
-      if (k == 0) {
-        gemm_blocked(transA, transB, (int)m, (int)n, 0, alpha, pa, (int)lda, pb, (int)ldb, beta, pc, (int)ldc);
-        continue;
-      }
-#ifdef GENFEED_OPENBLAS
-      cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, (int)m,
-                  (int)n, (int)k, alpha, pa, (int)lda, pb, (int)ldb, beta, pc, (int)ldc);
-#else
-      gemm_blocked(transA, transB, (int)m, (int)n, (int)k, alpha, pa, (int)lda, pb, (int)ldb, beta, pc, (int)ldc);
-#endif
-    }
+  if (!need(&a, lenC, last_index(g.cOff, m, n, g.ldc, g.b0, g.cS0, g.b1, g.cS1), "sgemm C")) return NULL;
+  const int64_t batches = g.b0 * g.b1;
+  const int64_t work = m * n * (k > 0 ? k : 1);
+  /* Batches that accumulate into a shared C (stride 0) must stay sequential. */
+  const int sharedC = batches > 1 && ((g.b0 > 1 && g.cS0 == 0) || (g.b1 > 1 && g.cS1 == 0));
+  if (batches > 1) {
+    g.split = 0;
+    if (sharedC) gemm_range(&g, 0, batches, 0);
+    else parallel_for(batches, work, gemm_range, &g);
+  } else if (m >= n) {
+    g.split = 1;
+    parallel_for(m, n * (k > 0 ? k : 1) / 4, gemm_range, &g);
+  } else {
+    g.split = 2;
+    parallel_for(n, m * (k > 0 ? k : 1) / 4, gemm_range, &g);
   }
   return NULL;
 }
@@ -286,21 +475,22 @@ static napi_value Sgemm(napi_env env, napi_callback_info info) {
 
 enum { ACT_NONE = 0, ACT_RELU = 1, ACT_GELU = 2, ACT_SILU = 3, ACT_SIGMOID = 4 };
 
-/* biasAct(x, bias|null, out, rows, cols, act) */
-static napi_value BiasAct(napi_env env, napi_callback_info info) {
-  Args a;
-  if (!read_args(env, info, &a, 6)) return NULL;
-  size_t lx, lb, lo;
-  float *x = f32(&a, 0, &lx);
-  float *bias = f32_opt(&a, 1, &lb);
-  float *out = f32(&a, 2, &lo);
-  int64_t rows = int_arg(&a, 3), cols = int_arg(&a, 4), act = int_arg(&a, 5);
-  if (!need(&a, lx, rows * cols, "biasAct x") || !need(&a, lo, rows * cols, "biasAct out")) return NULL;
-  if (bias != NULL && !need(&a, lb, cols, "biasAct bias")) return NULL;
-  for (int64_t r = 0; r < rows; r++) {
-    const float *xr = x + r * cols;
-    float *yr = out + r * cols;
-    switch (act) {
+typedef struct {
+  const float *x, *bias, *dy, *out;
+  float *y, *dx, *dbias, *scratch;
+  int64_t cols;
+  int act;
+} BiasActJob;
+
+static void bias_act_range(void *arg, int64_t begin, int64_t end, int part) {
+  (void)part;
+  const BiasActJob *job = arg;
+  const int64_t cols = job->cols;
+  const float *bias = job->bias;
+  for (int64_t r = begin; r < end; r++) {
+    const float *xr = job->x + r * cols;
+    float *yr = job->y + r * cols;
+    switch (job->act) {
       case ACT_RELU:
 #pragma omp simd
         for (int64_t j = 0; j < cols; j++) {
@@ -331,41 +521,44 @@ static napi_value BiasAct(napi_env env, napi_callback_info info) {
         for (int64_t j = 0; j < cols; j++) yr[j] = xr[j] + (bias ? bias[j] : 0.0f);
     }
   }
+}
+
+/* biasAct(x, bias|null, out, rows, cols, act) */
+static napi_value BiasAct(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!read_args(env, info, &a, 6)) return NULL;
+  size_t lx, lb, lo;
+  BiasActJob job = {0};
+  job.x = f32(&a, 0, &lx);
+  job.bias = f32_opt(&a, 1, &lb);
+  job.y = f32(&a, 2, &lo);
+  int64_t rows = int_arg(&a, 3), cols = int_arg(&a, 4);
+  job.act = (int)int_arg(&a, 5);
+  job.cols = cols;
+  if (!need(&a, lx, rows * cols, "biasAct x") || !need(&a, lo, rows * cols, "biasAct out")) return NULL;
+  if (job.bias != NULL && !need(&a, lb, cols, "biasAct bias")) return NULL;
+  parallel_for(rows, cols * (job.act == ACT_NONE || job.act == ACT_RELU ? 1 : 8), bias_act_range, &job);
   return NULL;
 }
 
-/* biasActBackward(dy, x, bias|null, out, dx|null, dbias|null, rows, cols, act) */
-static napi_value BiasActBackward(napi_env env, napi_callback_info info) {
-  Args a;
-  if (!read_args(env, info, &a, 9)) return NULL;
-  size_t ldy, lx, lb, lo, ldx, ldb;
-  float *dy = f32(&a, 0, &ldy);
-  float *x = f32(&a, 1, &lx);
-  float *bias = f32_opt(&a, 2, &lb);
-  float *out = f32(&a, 3, &lo);
-  float *dx = f32_opt(&a, 4, &ldx);
-  float *dbias = f32_opt(&a, 5, &ldb);
-  int64_t rows = int_arg(&a, 6), cols = int_arg(&a, 7), act = int_arg(&a, 8);
-  int64_t size = rows * cols;
-  if (!need(&a, ldy, size, "biasActBackward dy")) return NULL;
-  if ((act == ACT_GELU || act == ACT_SILU) && !need(&a, lx, size, "biasActBackward x")) return NULL;
-  if ((act == ACT_RELU || act == ACT_SIGMOID) && !need(&a, lo, size, "biasActBackward out")) return NULL;
-  if (bias != NULL && !need(&a, lb, cols, "biasActBackward bias")) return NULL;
-  if (dx != NULL && !need(&a, ldx, size, "biasActBackward dx")) return NULL;
-  if (dbias != NULL && !need(&a, ldb, cols, "biasActBackward dbias")) return NULL;
+static void bias_act_backward_range(void *arg, int64_t begin, int64_t end, int part) {
+  const BiasActJob *job = arg;
+  const int64_t cols = job->cols;
+  const float *bias = job->bias;
+  float *dbias = partial_target(job->dbias, job->scratch, part, cols);
   float *g = malloc(sizeof(float) * (size_t)(cols > 0 ? cols : 1));
-  if (g == NULL) return NULL;
-  for (int64_t r = 0; r < rows; r++) {
-    const float *dyr = dy + r * cols;
-    switch (act) {
+  if (g == NULL) return;
+  for (int64_t r = begin; r < end; r++) {
+    const float *dyr = job->dy + r * cols;
+    switch (job->act) {
       case ACT_RELU: {
-        const float *yr = out + r * cols;
+        const float *yr = job->out + r * cols;
 #pragma omp simd
         for (int64_t j = 0; j < cols; j++) g[j] = yr[j] > 0.0f ? dyr[j] : 0.0f;
         break;
       }
       case ACT_GELU: {
-        const float *xr = x + r * cols;
+        const float *xr = job->x + r * cols;
 #pragma omp simd
         for (int64_t j = 0; j < cols; j++) {
           float z = xr[j] + (bias ? bias[j] : 0.0f);
@@ -375,7 +568,7 @@ static napi_value BiasActBackward(napi_env env, napi_callback_info info) {
         break;
       }
       case ACT_SILU: {
-        const float *xr = x + r * cols;
+        const float *xr = job->x + r * cols;
 #pragma omp simd
         for (int64_t j = 0; j < cols; j++) {
           float z = xr[j] + (bias ? bias[j] : 0.0f);
@@ -385,7 +578,7 @@ static napi_value BiasActBackward(napi_env env, napi_callback_info info) {
         break;
       }
       case ACT_SIGMOID: {
-        const float *yr = out + r * cols;
+        const float *yr = job->out + r * cols;
 #pragma omp simd
         for (int64_t j = 0; j < cols; j++) g[j] = dyr[j] * yr[j] * (1.0f - yr[j]);
         break;
@@ -393,8 +586,8 @@ static napi_value BiasActBackward(napi_env env, napi_callback_info info) {
       default:
         memcpy(g, dyr, sizeof(float) * (size_t)cols);
     }
-    if (dx != NULL) {
-      float *dxr = dx + r * cols;
+    if (job->dx != NULL) {
+      float *dxr = job->dx + r * cols;
 #pragma omp simd
       for (int64_t j = 0; j < cols; j++) dxr[j] += g[j];
     }
@@ -404,31 +597,62 @@ static napi_value BiasActBackward(napi_env env, napi_callback_info info) {
     }
   }
   free(g);
+}
+
+/* biasActBackward(dy, x, bias|null, out, dx|null, dbias|null, rows, cols, act) */
+static napi_value BiasActBackward(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!read_args(env, info, &a, 9)) return NULL;
+  size_t ldy, lx, lb, lo, ldx, ldb;
+  BiasActJob job = {0};
+  job.dy = f32(&a, 0, &ldy);
+  job.x = f32(&a, 1, &lx);
+  job.bias = f32_opt(&a, 2, &lb);
+  job.out = f32(&a, 3, &lo);
+  job.dx = f32_opt(&a, 4, &ldx);
+  job.dbias = f32_opt(&a, 5, &ldb);
+  int64_t rows = int_arg(&a, 6), cols = int_arg(&a, 7);
+  job.act = (int)int_arg(&a, 8);
+  job.cols = cols;
+  int64_t size = rows * cols;
+  const int act = job.act;
+  if (!need(&a, ldy, size, "biasActBackward dy")) return NULL;
+  if ((act == ACT_GELU || act == ACT_SILU) && !need(&a, lx, size, "biasActBackward x")) return NULL;
+  if ((act == ACT_RELU || act == ACT_SIGMOID) && !need(&a, lo, size, "biasActBackward out")) return NULL;
+  if (job.bias != NULL && !need(&a, lb, cols, "biasActBackward bias")) return NULL;
+  if (job.dx != NULL && !need(&a, ldx, size, "biasActBackward dx")) return NULL;
+  if (job.dbias != NULL && !need(&a, ldb, cols, "biasActBackward dbias")) return NULL;
+  int parts = parts_for(rows, cols * 4);
+  job.scratch = job.dbias ? partial_sums(parts, cols) : NULL;
+  if (job.dbias && parts > 1 && job.scratch == NULL) parts = 1;
+  if (parts > 1) {
+    RangeJob range = {bias_act_backward_range, &job, rows};
+    run_parts(range_part, &range, parts);
+  } else if (rows > 0) {
+    bias_act_backward_range(&job, 0, rows, 0);
+  }
+  merge_partials(job.dbias, job.scratch, parts, cols);
+  free(job.scratch);
   return NULL;
 }
 
 /* ---------- LayerNorm / RMSNorm ---------- */
 
-/* layerNorm(x, gamma|null, beta|null, y, mean, rstd, rows, cols, eps) */
-static napi_value LayerNorm(napi_env env, napi_callback_info info) {
-  Args a;
-  if (!read_args(env, info, &a, 9)) return NULL;
-  size_t lx, lg, lb, ly, lm, lr;
-  float *x = f32(&a, 0, &lx);
-  float *gamma = f32_opt(&a, 1, &lg);
-  float *beta = f32_opt(&a, 2, &lb);
-  float *y = f32(&a, 3, &ly);
-  float *mean = f32(&a, 4, &lm);
-  float *rstd = f32(&a, 5, &lr);
-  int64_t rows = int_arg(&a, 6), cols = int_arg(&a, 7);
-  float eps = (float)num_arg(&a, 8);
-  if (!need(&a, lx, rows * cols, "layerNorm x") || !need(&a, ly, rows * cols, "layerNorm y") ||
-      !need(&a, lm, rows, "layerNorm mean") || !need(&a, lr, rows, "layerNorm rstd"))
-    return NULL;
-  if ((gamma && !need(&a, lg, cols, "layerNorm gamma")) || (beta && !need(&a, lb, cols, "layerNorm beta"))) return NULL;
-  for (int64_t r = 0; r < rows; r++) {
-    const float *xr = x + r * cols;
-    float *yr = y + r * cols;
+typedef struct {
+  const float *x, *gamma, *beta, *dy;
+  float *y, *mean, *rstd, *dx, *dgamma, *dbeta, *scratchGamma, *scratchBeta;
+  int64_t cols;
+  float eps;
+} NormJob;
+
+static void layer_norm_range(void *arg, int64_t begin, int64_t end, int part) {
+  (void)part;
+  const NormJob *job = arg;
+  const int64_t cols = job->cols;
+  const float *gamma = job->gamma, *beta = job->beta;
+  for (int64_t r = begin; r < end; r++) {
+    const float *xr = job->x + r * cols;
+    float *yr = job->y + r * cols;
     float sum = 0.0f;
 #pragma omp simd reduction(+ : sum)
     for (int64_t j = 0; j < cols; j++) sum += xr[j];
@@ -439,41 +663,48 @@ static napi_value LayerNorm(napi_env env, napi_callback_info info) {
       float d = xr[j] - mu;
       sq += d * d;
     }
-    float rs = 1.0f / sqrtf(sq / (float)cols + eps);
-    mean[r] = mu;
-    rstd[r] = rs;
+    float rs = 1.0f / sqrtf(sq / (float)cols + job->eps);
+    job->mean[r] = mu;
+    job->rstd[r] = rs;
 #pragma omp simd
     for (int64_t j = 0; j < cols; j++) yr[j] = (xr[j] - mu) * rs * (gamma ? gamma[j] : 1.0f) + (beta ? beta[j] : 0.0f);
   }
+}
+
+/* layerNorm(x, gamma|null, beta|null, y, mean, rstd, rows, cols, eps) */
+static napi_value LayerNorm(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!read_args(env, info, &a, 9)) return NULL;
+  size_t lx, lg, lb, ly, lm, lr;
+  NormJob job = {0};
+  job.x = f32(&a, 0, &lx);
+  job.gamma = f32_opt(&a, 1, &lg);
+  job.beta = f32_opt(&a, 2, &lb);
+  job.y = f32(&a, 3, &ly);
+  job.mean = f32(&a, 4, &lm);
+  job.rstd = f32(&a, 5, &lr);
+  int64_t rows = int_arg(&a, 6), cols = int_arg(&a, 7);
+  job.eps = (float)num_arg(&a, 8);
+  job.cols = cols;
+  if (!need(&a, lx, rows * cols, "layerNorm x") || !need(&a, ly, rows * cols, "layerNorm y") ||
+      !need(&a, lm, rows, "layerNorm mean") || !need(&a, lr, rows, "layerNorm rstd"))
+    return NULL;
+  if ((job.gamma && !need(&a, lg, cols, "layerNorm gamma")) || (job.beta && !need(&a, lb, cols, "layerNorm beta")))
+    return NULL;
+  parallel_for(rows, cols * 3, layer_norm_range, &job);
   return NULL;
 }
 
-/* layerNormBackward(dy, x, gamma|null, mean, rstd, dx|null, dgamma|null, dbeta|null, rows, cols) */
-static napi_value LayerNormBackward(napi_env env, napi_callback_info info) {
-  Args a;
-  if (!read_args(env, info, &a, 10)) return NULL;
-  size_t ldy, lx, lg, lm, lr, ldx, ldg, ldb;
-  float *dy = f32(&a, 0, &ldy);
-  float *x = f32(&a, 1, &lx);
-  float *gamma = f32_opt(&a, 2, &lg);
-  float *mean = f32(&a, 3, &lm);
-  float *rstd = f32(&a, 4, &lr);
-  float *dx = f32_opt(&a, 5, &ldx);
-  float *dgamma = f32_opt(&a, 6, &ldg);
-  float *dbeta = f32_opt(&a, 7, &ldb);
-  int64_t rows = int_arg(&a, 8), cols = int_arg(&a, 9);
-  int64_t size = rows * cols;
-  if (!need(&a, ldy, size, "layerNormBackward dy") || !need(&a, lx, size, "layerNormBackward x") ||
-      !need(&a, lm, rows, "layerNormBackward mean") || !need(&a, lr, rows, "layerNormBackward rstd"))
-    return NULL;
-  if ((gamma && !need(&a, lg, cols, "layerNormBackward gamma")) || (dx && !need(&a, ldx, size, "layerNormBackward dx")) ||
-      (dgamma && !need(&a, ldg, cols, "layerNormBackward dgamma")) ||
-      (dbeta && !need(&a, ldb, cols, "layerNormBackward dbeta")))
-    return NULL;
-  for (int64_t r = 0; r < rows; r++) {
-    const float *dyr = dy + r * cols;
-    const float *xr = x + r * cols;
-    const float mu = mean[r], rs = rstd[r];
+static void layer_norm_backward_range(void *arg, int64_t begin, int64_t end, int part) {
+  const NormJob *job = arg;
+  const int64_t cols = job->cols;
+  const float *gamma = job->gamma;
+  float *dgamma = partial_target(job->dgamma, job->scratchGamma, part, cols);
+  float *dbeta = partial_target(job->dbeta, job->scratchBeta, part, cols);
+  for (int64_t r = begin; r < end; r++) {
+    const float *dyr = job->dy + r * cols;
+    const float *xr = job->x + r * cols;
+    const float mu = job->mean[r], rs = job->rstd[r];
     float sumG = 0.0f, sumGH = 0.0f;
 #pragma omp simd reduction(+ : sumG, sumGH)
     for (int64_t j = 0; j < cols; j++) {
@@ -490,8 +721,8 @@ static napi_value LayerNormBackward(napi_env env, napi_callback_info info) {
 #pragma omp simd
       for (int64_t j = 0; j < cols; j++) dbeta[j] += dyr[j];
     }
-    if (dx != NULL) {
-      float *dxr = dx + r * cols;
+    if (job->dx != NULL) {
+      float *dxr = job->dx + r * cols;
       const float meanG = sumG / (float)cols, meanGH = sumGH / (float)cols;
 #pragma omp simd
       for (int64_t j = 0; j < cols; j++) {
@@ -501,7 +732,72 @@ static napi_value LayerNormBackward(napi_env env, napi_callback_info info) {
       }
     }
   }
+}
+
+/* Runs a norm backward over rows with per-part scratch for the parameter gradients. */
+static void norm_backward(NormJob *job, int64_t rows, range_fn fn) {
+  const int64_t cols = job->cols;
+  int parts = parts_for(rows, cols * 4);
+  job->scratchGamma = job->dgamma ? partial_sums(parts, cols) : NULL;
+  job->scratchBeta = job->dbeta ? partial_sums(parts, cols) : NULL;
+  if ((job->dgamma && parts > 1 && !job->scratchGamma) || (job->dbeta && parts > 1 && !job->scratchBeta)) parts = 1;
+  if (parts > 1) {
+    RangeJob range = {fn, job, rows};
+    run_parts(range_part, &range, parts);
+  } else if (rows > 0) {
+    fn(job, 0, rows, 0);
+  }
+  merge_partials(job->dgamma, job->scratchGamma, parts, cols);
+  merge_partials(job->dbeta, job->scratchBeta, parts, cols);
+  free(job->scratchGamma);
+  free(job->scratchBeta);
+}
+
+/* layerNormBackward(dy, x, gamma|null, mean, rstd, dx|null, dgamma|null, dbeta|null, rows, cols) */
+static napi_value LayerNormBackward(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!read_args(env, info, &a, 10)) return NULL;
+  size_t ldy, lx, lg, lm, lr, ldx, ldg, ldb;
+  NormJob job = {0};
+  job.dy = f32(&a, 0, &ldy);
+  job.x = f32(&a, 1, &lx);
+  job.gamma = f32_opt(&a, 2, &lg);
+  job.mean = f32(&a, 3, &lm);
+  job.rstd = f32(&a, 4, &lr);
+  job.dx = f32_opt(&a, 5, &ldx);
+  job.dgamma = f32_opt(&a, 6, &ldg);
+  job.dbeta = f32_opt(&a, 7, &ldb);
+  int64_t rows = int_arg(&a, 8), cols = int_arg(&a, 9);
+  job.cols = cols;
+  int64_t size = rows * cols;
+  if (!need(&a, ldy, size, "layerNormBackward dy") || !need(&a, lx, size, "layerNormBackward x") ||
+      !need(&a, lm, rows, "layerNormBackward mean") || !need(&a, lr, rows, "layerNormBackward rstd"))
+    return NULL;
+  if ((job.gamma && !need(&a, lg, cols, "layerNormBackward gamma")) ||
+      (job.dx && !need(&a, ldx, size, "layerNormBackward dx")) ||
+      (job.dgamma && !need(&a, ldg, cols, "layerNormBackward dgamma")) ||
+      (job.dbeta && !need(&a, ldb, cols, "layerNormBackward dbeta")))
+    return NULL;
+  norm_backward(&job, rows, layer_norm_backward_range);
   return NULL;
+}
+
+static void rms_norm_range(void *arg, int64_t begin, int64_t end, int part) {
+  (void)part;
+  const NormJob *job = arg;
+  const int64_t cols = job->cols;
+  const float *gamma = job->gamma;
+  for (int64_t r = begin; r < end; r++) {
+    const float *xr = job->x + r * cols;
+    float *yr = job->y + r * cols;
+    float sq = 0.0f;
+#pragma omp simd reduction(+ : sq)
+    for (int64_t j = 0; j < cols; j++) sq += xr[j] * xr[j];
+    float rs = 1.0f / sqrtf(sq / (float)cols + job->eps);
+    job->rstd[r] = rs;
+#pragma omp simd
+    for (int64_t j = 0; j < cols; j++) yr[j] = xr[j] * rs * (gamma ? gamma[j] : 1.0f);
+  }
 }
 
 /* rmsNorm(x, gamma|null, y, rstd, rows, cols, eps) */
@@ -509,50 +805,30 @@ static napi_value RmsNorm(napi_env env, napi_callback_info info) {
   Args a;
   if (!read_args(env, info, &a, 7)) return NULL;
   size_t lx, lg, ly, lr;
-  float *x = f32(&a, 0, &lx);
-  float *gamma = f32_opt(&a, 1, &lg);
-  float *y = f32(&a, 2, &ly);
-  float *rstd = f32(&a, 3, &lr);
+  NormJob job = {0};
+  job.x = f32(&a, 0, &lx);
+  job.gamma = f32_opt(&a, 1, &lg);
+  job.y = f32(&a, 2, &ly);
+  job.rstd = f32(&a, 3, &lr);
   int64_t rows = int_arg(&a, 4), cols = int_arg(&a, 5);
-  float eps = (float)num_arg(&a, 6);
+  job.eps = (float)num_arg(&a, 6);
+  job.cols = cols;
   if (!need(&a, lx, rows * cols, "rmsNorm x") || !need(&a, ly, rows * cols, "rmsNorm y") ||
-      !need(&a, lr, rows, "rmsNorm rstd") || (gamma && !need(&a, lg, cols, "rmsNorm gamma")))
+      !need(&a, lr, rows, "rmsNorm rstd") || (job.gamma && !need(&a, lg, cols, "rmsNorm gamma")))
     return NULL;
-  for (int64_t r = 0; r < rows; r++) {
-    const float *xr = x + r * cols;
-    float *yr = y + r * cols;
-    float sq = 0.0f;
-#pragma omp simd reduction(+ : sq)
-    for (int64_t j = 0; j < cols; j++) sq += xr[j] * xr[j];
-    float rs = 1.0f / sqrtf(sq / (float)cols + eps);
-    rstd[r] = rs;
-#pragma omp simd
-    for (int64_t j = 0; j < cols; j++) yr[j] = xr[j] * rs * (gamma ? gamma[j] : 1.0f);
-  }
+  parallel_for(rows, cols * 2, rms_norm_range, &job);
   return NULL;
 }
 
-/* rmsNormBackward(dy, x, gamma|null, rstd, dx|null, dgamma|null, rows, cols) */
-static napi_value RmsNormBackward(napi_env env, napi_callback_info info) {
-  Args a;
-  if (!read_args(env, info, &a, 8)) return NULL;
-  size_t ldy, lx, lg, lr, ldx, ldg;
-  float *dy = f32(&a, 0, &ldy);
-  float *x = f32(&a, 1, &lx);
-  float *gamma = f32_opt(&a, 2, &lg);
-  float *rstd = f32(&a, 3, &lr);
-  float *dx = f32_opt(&a, 4, &ldx);
-  float *dgamma = f32_opt(&a, 5, &ldg);
-  int64_t rows = int_arg(&a, 6), cols = int_arg(&a, 7);
-  int64_t size = rows * cols;
-  if (!need(&a, ldy, size, "rmsNormBackward dy") || !need(&a, lx, size, "rmsNormBackward x") ||
-      !need(&a, lr, rows, "rmsNormBackward rstd") || (gamma && !need(&a, lg, cols, "rmsNormBackward gamma")) ||
-      (dx && !need(&a, ldx, size, "rmsNormBackward dx")) || (dgamma && !need(&a, ldg, cols, "rmsNormBackward dgamma")))
-    return NULL;
-  for (int64_t r = 0; r < rows; r++) {
-    const float *dyr = dy + r * cols;
-    const float *xr = x + r * cols;
-    const float rs = rstd[r];
+static void rms_norm_backward_range(void *arg, int64_t begin, int64_t end, int part) {
+  const NormJob *job = arg;
+  const int64_t cols = job->cols;
+  const float *gamma = job->gamma;
+  float *dgamma = partial_target(job->dgamma, job->scratchGamma, part, cols);
+  for (int64_t r = begin; r < end; r++) {
+    const float *dyr = job->dy + r * cols;
+    const float *xr = job->x + r * cols;
+    const float rs = job->rstd[r];
     float sumGX = 0.0f;
 #pragma omp simd reduction(+ : sumGX)
     for (int64_t j = 0; j < cols; j++) sumGX += dyr[j] * (gamma ? gamma[j] : 1.0f) * xr[j];
@@ -560,13 +836,36 @@ static napi_value RmsNormBackward(napi_env env, napi_callback_info info) {
 #pragma omp simd
       for (int64_t j = 0; j < cols; j++) dgamma[j] += dyr[j] * xr[j] * rs;
     }
-    if (dx != NULL) {
-      float *dxr = dx + r * cols;
+    if (job->dx != NULL) {
+      float *dxr = job->dx + r * cols;
       const float k = rs * rs * sumGX / (float)cols;
 #pragma omp simd
       for (int64_t j = 0; j < cols; j++) dxr[j] += rs * (dyr[j] * (gamma ? gamma[j] : 1.0f) - xr[j] * k);
     }
   }
+}
+
+/* rmsNormBackward(dy, x, gamma|null, rstd, dx|null, dgamma|null, rows, cols) */
+static napi_value RmsNormBackward(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!read_args(env, info, &a, 8)) return NULL;
+  size_t ldy, lx, lg, lr, ldx, ldg;
+  NormJob job = {0};
+  job.dy = f32(&a, 0, &ldy);
+  job.x = f32(&a, 1, &lx);
+  job.gamma = f32_opt(&a, 2, &lg);
+  job.rstd = f32(&a, 3, &lr);
+  job.dx = f32_opt(&a, 4, &ldx);
+  job.dgamma = f32_opt(&a, 5, &ldg);
+  int64_t rows = int_arg(&a, 6), cols = int_arg(&a, 7);
+  job.cols = cols;
+  int64_t size = rows * cols;
+  if (!need(&a, ldy, size, "rmsNormBackward dy") || !need(&a, lx, size, "rmsNormBackward x") ||
+      !need(&a, lr, rows, "rmsNormBackward rstd") || (job.gamma && !need(&a, lg, cols, "rmsNormBackward gamma")) ||
+      (job.dx && !need(&a, ldx, size, "rmsNormBackward dx")) ||
+      (job.dgamma && !need(&a, ldg, cols, "rmsNormBackward dgamma")))
+    return NULL;
+  norm_backward(&job, rows, rms_norm_backward_range);
   return NULL;
 }
 
@@ -611,48 +910,57 @@ static inline int softmax_row(const float *x, float *y, int64_t cols, const uint
   return 1;
 }
 
+typedef struct {
+  const float *x, *dy, *yin;
+  float *y, *dx;
+  const uint8_t *mask;
+  int64_t cols, maskRows, heads, tq, tk, causal;
+  float scale;
+  int log;
+} SoftmaxJob;
+
+static void softmax_range(void *arg, int64_t begin, int64_t end, int part) {
+  (void)part;
+  const SoftmaxJob *job = arg;
+  const int64_t cols = job->cols;
+  for (int64_t r = begin; r < end; r++) {
+    softmax_row(job->x + r * cols, job->y + r * cols, cols, job->mask ? job->mask + (r % job->maskRows) * cols : NULL,
+                1.0f, job->log);
+  }
+}
+
 /* softmax(x, y, rows, cols, mask|null, maskRows, log) */
 static napi_value Softmax(napi_env env, napi_callback_info info) {
   Args a;
   if (!read_args(env, info, &a, 7)) return NULL;
   size_t lx, ly, lm;
-  float *x = f32(&a, 0, &lx);
-  float *y = f32(&a, 1, &ly);
+  SoftmaxJob job = {0};
+  job.x = f32(&a, 0, &lx);
+  job.y = f32(&a, 1, &ly);
   int64_t rows = int_arg(&a, 2), cols = int_arg(&a, 3);
-  uint8_t *mask = u8_opt(&a, 4, &lm);
-  int64_t maskRows = int_arg(&a, 5);
-  int log = bool_arg(&a, 6);
+  job.mask = u8_opt(&a, 4, &lm);
+  job.maskRows = int_arg(&a, 5);
+  job.log = bool_arg(&a, 6);
+  job.cols = cols;
   if (!need(&a, lx, rows * cols, "softmax x") || !need(&a, ly, rows * cols, "softmax y")) return NULL;
-  if (mask != NULL && (maskRows < 1 || !need(&a, lm, maskRows * cols, "softmax mask"))) {
+  if (job.mask != NULL && (job.maskRows < 1 || !need(&a, lm, job.maskRows * cols, "softmax mask"))) {
     fail(&a, "softmax: bad mask");
     return NULL;
   }
-  for (int64_t r = 0; r < rows; r++) {
-    softmax_row(x + r * cols, y + r * cols, cols, mask ? mask + (r % maskRows) * cols : NULL, 1.0f, log);
-  }
+  parallel_for(rows, cols * 4, softmax_range, &job);
   return NULL;
 }
 
-/* softmaxBackward(dy, y, dx, rows, cols, log) */
-static napi_value SoftmaxBackward(napi_env env, napi_callback_info info) {
-  Args a;
-  if (!read_args(env, info, &a, 6)) return NULL;
-  size_t ldy, ly, ldx;
-  float *dy = f32(&a, 0, &ldy);
-  float *y = f32(&a, 1, &ly);
-  float *dx = f32(&a, 2, &ldx);
-  int64_t rows = int_arg(&a, 3), cols = int_arg(&a, 4);
-  int log = bool_arg(&a, 5);
-  int64_t size = rows * cols;
-  if (!need(&a, ldy, size, "softmaxBackward dy") || !need(&a, ly, size, "softmaxBackward y") ||
-      !need(&a, ldx, size, "softmaxBackward dx"))
-    return NULL;
-  for (int64_t r = 0; r < rows; r++) {
-    const float *dyr = dy + r * cols;
-    const float *yr = y + r * cols;
-    float *dxr = dx + r * cols;
+static void softmax_backward_range(void *arg, int64_t begin, int64_t end, int part) {
+  (void)part;
+  const SoftmaxJob *job = arg;
+  const int64_t cols = job->cols;
+  for (int64_t r = begin; r < end; r++) {
+    const float *dyr = job->dy + r * cols;
+    const float *yr = job->yin + r * cols;
+    float *dxr = job->dx + r * cols;
     float sum = 0.0f;
-    if (log) {
+    if (job->log) {
       for (int64_t j = 0; j < cols; j++)
         if (yr[j] != -INFINITY) sum += dyr[j];
       for (int64_t j = 0; j < cols; j++)
@@ -664,7 +972,39 @@ static napi_value SoftmaxBackward(napi_env env, napi_callback_info info) {
       for (int64_t j = 0; j < cols; j++) dxr[j] += yr[j] * (dyr[j] - sum);
     }
   }
+}
+
+/* softmaxBackward(dy, y, dx, rows, cols, log) */
+static napi_value SoftmaxBackward(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!read_args(env, info, &a, 6)) return NULL;
+  size_t ldy, ly, ldx;
+  SoftmaxJob job = {0};
+  job.dy = f32(&a, 0, &ldy);
+  job.yin = f32(&a, 1, &ly);
+  job.dx = f32(&a, 2, &ldx);
+  int64_t rows = int_arg(&a, 3), cols = int_arg(&a, 4);
+  job.log = bool_arg(&a, 5);
+  job.cols = cols;
+  int64_t size = rows * cols;
+  if (!need(&a, ldy, size, "softmaxBackward dy") || !need(&a, ly, size, "softmaxBackward y") ||
+      !need(&a, ldx, size, "softmaxBackward dx"))
+    return NULL;
+  parallel_for(rows, cols * 2, softmax_backward_range, &job);
   return NULL;
+}
+
+static void attention_softmax_range(void *arg, int64_t begin, int64_t end, int part) {
+  (void)part;
+  const SoftmaxJob *job = arg;
+  const int64_t tq = job->tq, tk = job->tk;
+  for (int64_t r = begin; r < end; r++) {
+    const int64_t b = r / (job->heads * tq), i = r % tq;
+    float *row = job->y + r * tk;
+    int64_t limit = job->causal < 0 ? tk : (i + job->causal + 1 < tk ? i + job->causal + 1 : tk);
+    softmax_row(row, row, limit, job->mask ? job->mask + b * tk : NULL, job->scale, 0);
+    for (int64_t j = limit; j < tk; j++) row[j] = 0.0f;
+  }
 }
 
 /* attentionSoftmax(scores, batch, heads, tq, tk, scale, causalOffset, keyMask|null), in place */
@@ -672,56 +1012,48 @@ static napi_value AttentionSoftmax(napi_env env, napi_callback_info info) {
   Args a;
   if (!read_args(env, info, &a, 8)) return NULL;
   size_t ls, lm;
-  float *s = f32(&a, 0, &ls);
-  int64_t batch = int_arg(&a, 1), heads = int_arg(&a, 2), tq = int_arg(&a, 3), tk = int_arg(&a, 4);
-  float scale = (float)num_arg(&a, 5);
-  int64_t causal = int_arg(&a, 6);
-  uint8_t *keyMask = u8_opt(&a, 7, &lm);
-  if (!need(&a, ls, batch * heads * tq * tk, "attentionSoftmax scores")) return NULL;
-  if (keyMask != NULL && !need(&a, lm, batch * tk, "attentionSoftmax keyMask")) return NULL;
-  for (int64_t b = 0; b < batch; b++) {
-    const uint8_t *mask = keyMask ? keyMask + b * tk : NULL;
-    for (int64_t h = 0; h < heads; h++) {
-      for (int64_t i = 0; i < tq; i++) {
-        float *row = s + ((b * heads + h) * tq + i) * tk;
-        int64_t limit = causal < 0 ? tk : (i + causal + 1 < tk ? i + causal + 1 : tk);
-        softmax_row(row, row, limit, mask, scale, 0);
-        for (int64_t j = limit; j < tk; j++) row[j] = 0.0f;
-      }
-    }
-  }
+  SoftmaxJob job = {0};
+  job.y = f32(&a, 0, &ls);
+  int64_t batch = int_arg(&a, 1);
+  job.heads = int_arg(&a, 2);
+  job.tq = int_arg(&a, 3);
+  job.tk = int_arg(&a, 4);
+  job.scale = (float)num_arg(&a, 5);
+  job.causal = int_arg(&a, 6);
+  job.mask = u8_opt(&a, 7, &lm);
+  if (!need(&a, ls, batch * job.heads * job.tq * job.tk, "attentionSoftmax scores")) return NULL;
+  if (job.mask != NULL && !need(&a, lm, batch * job.tk, "attentionSoftmax keyMask")) return NULL;
+  parallel_for(batch * job.heads * job.tq, job.tk * 4, attention_softmax_range, &job);
   return NULL;
 }
 
 /* ---------- cross-entropy ---------- */
 
-/* crossEntropy(logits, targets, rows, cols, smoothing, ignoreIndex, losses, lse) */
-static napi_value CrossEntropy(napi_env env, napi_callback_info info) {
-  Args a;
-  if (!read_args(env, info, &a, 8)) return NULL;
-  size_t lx, lt, ll, le;
-  float *x = f32(&a, 0, &lx);
-  int32_t *targets = i32(&a, 1, &lt);
-  int64_t rows = int_arg(&a, 2), cols = int_arg(&a, 3);
-  float smoothing = (float)num_arg(&a, 4);
-  int64_t ignore = int_arg(&a, 5);
-  float *losses = f32(&a, 6, &ll);
-  float *lse = f32(&a, 7, &le);
-  if (!need(&a, lx, rows * cols, "crossEntropy logits") || !need(&a, lt, rows, "crossEntropy targets") ||
-      !need(&a, ll, rows, "crossEntropy losses") || !need(&a, le, rows, "crossEntropy lse"))
-    return NULL;
-  for (int64_t r = 0; r < rows; r++) {
-    const int32_t t = targets[r];
-    if (t == ignore) {
-      losses[r] = 0.0f;
-      lse[r] = 0.0f;
+typedef struct {
+  const float *x, *lse_in;
+  const int32_t *targets;
+  float *losses, *lse, *dx;
+  int64_t cols, ignore;
+  float smoothing, scale;
+  int bad; /* a target out of range was seen */
+} CrossEntropyJob;
+
+static void cross_entropy_range(void *arg, int64_t begin, int64_t end, int part) {
+  (void)part;
+  CrossEntropyJob *job = arg;
+  const int64_t cols = job->cols;
+  for (int64_t r = begin; r < end; r++) {
+    const int32_t t = job->targets[r];
+    if (t == job->ignore) {
+      job->losses[r] = 0.0f;
+      job->lse[r] = 0.0f;
       continue;
     }
     if (t < 0 || t >= cols) {
-      fail(&a, "crossEntropy: target out of range");
-      return NULL;
+      job->bad = 1;
+      continue;
     }
-    const float *xr = x + r * cols;
+    const float *xr = job->x + r * cols;
     float mx = -INFINITY;
     for (int64_t j = 0; j < cols; j++) mx = xr[j] > mx ? xr[j] : mx;
     float sum = 0.0f, total = 0.0f;
@@ -731,10 +1063,52 @@ static napi_value CrossEntropy(napi_env env, napi_callback_info info) {
       total += xr[j];
     }
     float l = logf(sum) + mx;
-    lse[r] = l;
-    losses[r] = l - (1.0f - smoothing) * xr[t] - (smoothing / (float)cols) * total;
+    job->lse[r] = l;
+    job->losses[r] = l - (1.0f - job->smoothing) * xr[t] - (job->smoothing / (float)cols) * total;
   }
+}
+
+/* crossEntropy(logits, targets, rows, cols, smoothing, ignoreIndex, losses, lse) */
+static napi_value CrossEntropy(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!read_args(env, info, &a, 8)) return NULL;
+  size_t lx, lt, ll, le;
+  CrossEntropyJob job = {0};
+  job.x = f32(&a, 0, &lx);
+  job.targets = i32(&a, 1, &lt);
+  int64_t rows = int_arg(&a, 2), cols = int_arg(&a, 3);
+  job.smoothing = (float)num_arg(&a, 4);
+  job.ignore = int_arg(&a, 5);
+  job.losses = f32(&a, 6, &ll);
+  job.lse = f32(&a, 7, &le);
+  job.cols = cols;
+  if (!need(&a, lx, rows * cols, "crossEntropy logits") || !need(&a, lt, rows, "crossEntropy targets") ||
+      !need(&a, ll, rows, "crossEntropy losses") || !need(&a, le, rows, "crossEntropy lse"))
+    return NULL;
+  parallel_for(rows, cols * 3, cross_entropy_range, &job);
+  if (job.bad) fail(&a, "crossEntropy: target out of range");
   return NULL;
+}
+
+static void cross_entropy_backward_range(void *arg, int64_t begin, int64_t end, int part) {
+  (void)part;
+  CrossEntropyJob *job = arg;
+  const int64_t cols = job->cols;
+  const float uniform = job->smoothing / (float)cols, scale = job->scale;
+  for (int64_t r = begin; r < end; r++) {
+    const int32_t t = job->targets[r];
+    if (t == job->ignore) continue;
+    if (t < 0 || t >= cols) {
+      job->bad = 1;
+      continue;
+    }
+    const float *xr = job->x + r * cols;
+    float *dr = job->dx + r * cols;
+    const float l = job->lse_in[r];
+#pragma omp simd
+    for (int64_t j = 0; j < cols; j++) dr[j] += scale * (fast_exp(xr[j] - l) - uniform);
+    dr[t] -= scale * (1.0f - job->smoothing);
+  }
 }
 
 /* crossEntropyBackward(logits, lse, targets, rows, cols, smoothing, ignoreIndex, scale, dlogits) */
@@ -742,55 +1116,41 @@ static napi_value CrossEntropyBackward(napi_env env, napi_callback_info info) {
   Args a;
   if (!read_args(env, info, &a, 9)) return NULL;
   size_t lx, le, lt, ld;
-  float *x = f32(&a, 0, &lx);
-  float *lse = f32(&a, 1, &le);
-  int32_t *targets = i32(&a, 2, &lt);
+  CrossEntropyJob job = {0};
+  job.x = f32(&a, 0, &lx);
+  job.lse_in = f32(&a, 1, &le);
+  job.targets = i32(&a, 2, &lt);
   int64_t rows = int_arg(&a, 3), cols = int_arg(&a, 4);
-  float smoothing = (float)num_arg(&a, 5);
-  int64_t ignore = int_arg(&a, 6);
-  float scale = (float)num_arg(&a, 7);
-  float *dx = f32(&a, 8, &ld);
+  job.smoothing = (float)num_arg(&a, 5);
+  job.ignore = int_arg(&a, 6);
+  job.scale = (float)num_arg(&a, 7);
+  job.dx = f32(&a, 8, &ld);
+  job.cols = cols;
   if (!need(&a, lx, rows * cols, "crossEntropyBackward logits") || !need(&a, le, rows, "crossEntropyBackward lse") ||
       !need(&a, lt, rows, "crossEntropyBackward targets") || !need(&a, ld, rows * cols, "crossEntropyBackward dlogits"))
     return NULL;
-  const float uniform = smoothing / (float)cols;
-  for (int64_t r = 0; r < rows; r++) {
-    const int32_t t = targets[r];
-    if (t == ignore) continue;
-    if (t < 0 || t >= cols) {
-      fail(&a, "crossEntropyBackward: target out of range");
-      return NULL;
-    }
-    const float *xr = x + r * cols;
-    float *dr = dx + r * cols;
-    const float l = lse[r];
-#pragma omp simd
-    for (int64_t j = 0; j < cols; j++) dr[j] += scale * (fast_exp(xr[j] - l) - uniform);
-    dr[t] -= scale * (1.0f - smoothing);
-  }
+  parallel_for(rows, cols * 2, cross_entropy_backward_range, &job);
+  if (job.bad) fail(&a, "crossEntropyBackward: target out of range");
   return NULL;
 }
 
 /* ---------- optimizer ---------- */
 
-/* adamw(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, bc1, bc2) */
-static napi_value AdamW(napi_env env, napi_callback_info info) {
-  Args a;
-  if (!read_args(env, info, &a, 11)) return NULL;
-  size_t lp, lg, lm, lv;
-  float *p = f32(&a, 0, &lp);
-  float *g = f32(&a, 1, &lg);
-  float *m = f32(&a, 2, &lm);
-  float *v = f32(&a, 3, &lv);
-  float lr = (float)num_arg(&a, 4), beta1 = (float)num_arg(&a, 5), beta2 = (float)num_arg(&a, 6);
-  float eps = (float)num_arg(&a, 7), wd = (float)num_arg(&a, 8);
-  float bc1 = (float)num_arg(&a, 9), bc2 = (float)num_arg(&a, 10);
-  if (!need(&a, lg, (int64_t)lp, "adamw grad") || !need(&a, lm, (int64_t)lp, "adamw m") ||
-      !need(&a, lv, (int64_t)lp, "adamw v"))
-    return NULL;
-  const float decay = 1.0f - lr * wd, step = lr / bc1, inv_bc2 = 1.0f / bc2;
+typedef struct {
+  float *p, *m, *v;
+  const float *g;
+  float lr, beta1, beta2, eps, decay, step, inv_bc2;
+} AdamJob;
+
+static void adamw_range(void *arg, int64_t begin, int64_t end, int part) {
+  (void)part;
+  const AdamJob *job = arg;
+  float *restrict p = job->p, *restrict m = job->m, *restrict v = job->v;
+  const float *restrict g = job->g;
+  const float beta1 = job->beta1, beta2 = job->beta2, decay = job->decay, step = job->step;
+  const float inv_bc2 = job->inv_bc2, eps = job->eps;
 #pragma omp simd
-  for (size_t i = 0; i < lp; i++) {
+  for (int64_t i = begin; i < end; i++) {
     float gi = g[i];
     float mi = beta1 * m[i] + (1.0f - beta1) * gi;
     float vi = beta2 * v[i] + (1.0f - beta2) * gi * gi;
@@ -798,30 +1158,84 @@ static napi_value AdamW(napi_env env, napi_callback_info info) {
     v[i] = vi;
     p[i] = p[i] * decay - step * mi / (sqrtf(vi * inv_bc2) + eps);
   }
+}
+
+/* adamw(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, bc1, bc2) */
+static napi_value AdamW(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!read_args(env, info, &a, 11)) return NULL;
+  size_t lp, lg, lm, lv;
+  AdamJob job;
+  job.p = f32(&a, 0, &lp);
+  job.g = f32(&a, 1, &lg);
+  job.m = f32(&a, 2, &lm);
+  job.v = f32(&a, 3, &lv);
+  float lr = (float)num_arg(&a, 4);
+  job.beta1 = (float)num_arg(&a, 5);
+  job.beta2 = (float)num_arg(&a, 6);
+  job.eps = (float)num_arg(&a, 7);
+  float wd = (float)num_arg(&a, 8);
+  float bc1 = (float)num_arg(&a, 9), bc2 = (float)num_arg(&a, 10);
+  if (!need(&a, lg, (int64_t)lp, "adamw grad") || !need(&a, lm, (int64_t)lp, "adamw m") ||
+      !need(&a, lv, (int64_t)lp, "adamw v"))
+    return NULL;
+  job.lr = lr;
+  job.decay = 1.0f - lr * wd;
+  job.step = lr / bc1;
+  job.inv_bc2 = 1.0f / bc2;
+  parallel_for((int64_t)lp, 8, adamw_range, &job);
   return NULL;
 }
 
 /* ---------- embedding ---------- */
+
+typedef struct {
+  const float *src;
+  float *dst;
+  const int32_t *ids;
+  int64_t count, dim;
+} EmbeddingJob;
+
+static void gather_range(void *arg, int64_t begin, int64_t end, int part) {
+  (void)part;
+  const EmbeddingJob *job = arg;
+  for (int64_t i = begin; i < end; i++)
+    memcpy(job->dst + i * job->dim, job->src + (int64_t)job->ids[i] * job->dim, sizeof(float) * (size_t)job->dim);
+}
 
 /* gather(weight, ids, out, dim) */
 static napi_value Gather(napi_env env, napi_callback_info info) {
   Args a;
   if (!read_args(env, info, &a, 4)) return NULL;
   size_t lw, li, lo;
-  float *w = f32(&a, 0, &lw);
-  int32_t *ids = i32(&a, 1, &li);
-  float *out = f32(&a, 2, &lo);
-  int64_t dim = int_arg(&a, 3);
-  if (!need(&a, lo, (int64_t)li * dim, "gather out")) return NULL;
-  const int64_t vocab = dim > 0 ? (int64_t)lw / dim : 0;
+  EmbeddingJob job;
+  job.src = f32(&a, 0, &lw);
+  job.ids = i32(&a, 1, &li);
+  job.dst = f32(&a, 2, &lo);
+  job.dim = int_arg(&a, 3);
+  job.count = (int64_t)li;
+  if (!need(&a, lo, job.count * job.dim, "gather out")) return NULL;
+  const int64_t vocab = job.dim > 0 ? (int64_t)lw / job.dim : 0;
   for (size_t i = 0; i < li; i++) {
-    if (ids[i] < 0 || ids[i] >= vocab) {
+    if (job.ids[i] < 0 || job.ids[i] >= vocab) {
       fail(&a, "gather: id out of range");
       return NULL;
     }
-    memcpy(out + i * dim, w + (int64_t)ids[i] * dim, sizeof(float) * (size_t)dim);
   }
+  parallel_for(job.count, job.dim, gather_range, &job);
   return NULL;
+}
+
+/* Columns begin..end of every row: threads never write the same element, even for repeated ids. */
+static void scatter_add_range(void *arg, int64_t begin, int64_t end, int part) {
+  (void)part;
+  const EmbeddingJob *job = arg;
+  for (int64_t i = 0; i < job->count; i++) {
+    float *dst = job->dst + (int64_t)job->ids[i] * job->dim;
+    const float *src = job->src + i * job->dim;
+#pragma omp simd
+    for (int64_t j = begin; j < end; j++) dst[j] += src[j];
+  }
 }
 
 /* scatterAdd(dy, ids, dweight, dim) */
@@ -829,39 +1243,64 @@ static napi_value ScatterAdd(napi_env env, napi_callback_info info) {
   Args a;
   if (!read_args(env, info, &a, 4)) return NULL;
   size_t ld, li, lw;
-  float *dy = f32(&a, 0, &ld);
-  int32_t *ids = i32(&a, 1, &li);
-  float *dw = f32(&a, 2, &lw);
-  int64_t dim = int_arg(&a, 3);
-  if (!need(&a, ld, (int64_t)li * dim, "scatterAdd dy")) return NULL;
-  const int64_t vocab = dim > 0 ? (int64_t)lw / dim : 0;
+  EmbeddingJob job;
+  job.src = f32(&a, 0, &ld);
+  job.ids = i32(&a, 1, &li);
+  job.dst = f32(&a, 2, &lw);
+  job.dim = int_arg(&a, 3);
+  job.count = (int64_t)li;
+  if (!need(&a, ld, job.count * job.dim, "scatterAdd dy")) return NULL;
+  const int64_t vocab = job.dim > 0 ? (int64_t)lw / job.dim : 0;
   for (size_t i = 0; i < li; i++) {
-    if (ids[i] < 0 || ids[i] >= vocab) {
+    if (job.ids[i] < 0 || job.ids[i] >= vocab) {
       fail(&a, "scatterAdd: id out of range");
       return NULL;
     }
-    float *dst = dw + (int64_t)ids[i] * dim;
-    const float *src = dy + i * dim;
-#pragma omp simd
-    for (int64_t j = 0; j < dim; j++) dst[j] += src[j];
   }
+  parallel_for(job.dim, job.count, scatter_add_range, &job);
   return NULL;
 }
 
 /* ---------- small vector ops ---------- */
 
+typedef struct {
+  const float *x;
+  float *y;
+  float alpha;
+  double partial[MAX_THREADS];
+} VectorJob;
+
+static void sum_squares_range(void *arg, int64_t begin, int64_t end, int part) {
+  VectorJob *job = arg;
+  double sum = 0.0;
+#pragma omp simd reduction(+ : sum)
+  for (int64_t i = begin; i < end; i++) sum += (double)job->x[i] * (double)job->x[i];
+  job->partial[part] = sum;
+}
+
 static napi_value SumSquares(napi_env env, napi_callback_info info) {
   Args a;
   if (!read_args(env, info, &a, 1)) return NULL;
   size_t n;
-  float *x = f32(&a, 0, &n);
+  VectorJob job = {0};
+  job.x = f32(&a, 0, &n);
   if (a.failed) return NULL;
+  int parts = parallel_for((int64_t)n, 1, sum_squares_range, &job);
   double sum = 0.0;
-#pragma omp simd reduction(+ : sum)
-  for (size_t i = 0; i < n; i++) sum += (double)x[i] * (double)x[i];
+  for (int p = 0; p < parts; p++) sum += job.partial[p];
   napi_value result;
   napi_create_double(env, sum, &result);
   return result;
+}
+
+static void axpy_range(void *arg, int64_t begin, int64_t end, int part) {
+  (void)part;
+  const VectorJob *job = arg;
+  const float alpha = job->alpha;
+  const float *restrict x = job->x;
+  float *restrict y = job->y;
+#pragma omp simd
+  for (int64_t i = begin; i < end; i++) y[i] += alpha * x[i];
 }
 
 /* axpy(alpha, x, y): y += alpha x */
@@ -869,13 +1308,22 @@ static napi_value Axpy(napi_env env, napi_callback_info info) {
   Args a;
   if (!read_args(env, info, &a, 3)) return NULL;
   size_t lx, ly;
-  float alpha = (float)num_arg(&a, 0);
-  float *x = f32(&a, 1, &lx);
-  float *y = f32(&a, 2, &ly);
+  VectorJob job = {0};
+  job.alpha = (float)num_arg(&a, 0);
+  job.x = f32(&a, 1, &lx);
+  job.y = f32(&a, 2, &ly);
   if (!need(&a, ly, (int64_t)lx, "axpy y")) return NULL;
-#pragma omp simd
-  for (size_t i = 0; i < lx; i++) y[i] += alpha * x[i];
+  parallel_for((int64_t)lx, 1, axpy_range, &job);
   return NULL;
+}
+
+static void scale_range(void *arg, int64_t begin, int64_t end, int part) {
+  (void)part;
+  const VectorJob *job = arg;
+  const float alpha = job->alpha;
+  float *y = job->y;
+#pragma omp simd
+  for (int64_t i = begin; i < end; i++) y[i] *= alpha;
 }
 
 /* scale(x, alpha): x *= alpha */
@@ -883,17 +1331,15 @@ static napi_value Scale(napi_env env, napi_callback_info info) {
   Args a;
   if (!read_args(env, info, &a, 2)) return NULL;
   size_t n;
-  float *x = f32(&a, 0, &n);
-  float alpha = (float)num_arg(&a, 1);
+  VectorJob job = {0};
+  job.y = f32(&a, 0, &n);
+  job.alpha = (float)num_arg(&a, 1);
   if (a.failed) return NULL;
-#pragma omp simd
-  for (size_t i = 0; i < n; i++) x[i] *= alpha;
+  parallel_for((int64_t)n, 1, scale_range, &job);
   return NULL;
 }
 
 /* ---------- threads and info ---------- */
-
-static int thread_count = 1;
 
 static napi_value SetThreads(napi_env env, napi_callback_info info) {
   Args a;
@@ -901,10 +1347,8 @@ static napi_value SetThreads(napi_env env, napi_callback_info info) {
   int64_t n = int_arg(&a, 0);
   if (a.failed) return NULL;
   if (n < 1) n = 1;
+  if (n > MAX_THREADS) n = MAX_THREADS;
   thread_count = (int)n;
-#ifdef GENFEED_OPENBLAS
-  openblas_set_num_threads(thread_count);
-#endif
   return NULL;
 }
 
@@ -939,6 +1383,10 @@ static napi_value Init(napi_env env, napi_value exports) {
     mallopt(M_MMAP_THRESHOLD, 1 << 30);
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
   }
+#endif
+#ifdef GENFEED_OPENBLAS
+  /* Parallelism comes from our pool (see the top of this file). */
+  openblas_set_num_threads(1);
 #endif
   napi_property_descriptor props[] = {
       EXPORT("info", Info),

@@ -10,6 +10,7 @@ import { linear } from '../ops/linear.js';
 import { binaryCrossEntropyWithLogits, crossEntropy } from '../ops/loss.js';
 import { matmul } from '../ops/matmul.js';
 import { layerNorm, rmsNorm } from '../ops/norm.js';
+import { sum } from '../ops/reduce.js';
 import { logSoftmax, softmax } from '../ops/softmax.js';
 import { reshape } from '../ops/view.js';
 import { AdamW } from '../optim/adamw.js';
@@ -54,6 +55,28 @@ interface Case {
 }
 
 const cases: Case[] = [
+  {
+    // Large enough for every native kernel to split its work across the thread pool.
+    name: 'a transformer-sized layer (parallel kernels)',
+    inputs: (r) => [
+      randn([16, 40, 64], r, { requiresGrad: true }),
+      randn([64, 192], r, { requiresGrad: true, std: 0.2 }),
+      randn([192], r, { requiresGrad: true }),
+      randn([64], r, { requiresGrad: true }),
+      randn([64, 600], r, { requiresGrad: true, std: 0.2 }),
+    ],
+    run: ([x, w, b, g, head]) => {
+      const h = layerNorm(x!, g!, g!); // [16, 40, 64]
+      const qkv = linear(h, w!, b!, 'gelu'); // [16, 40, 192]
+      const y = add(selfAttention(qkv, { heads: 4, causal: true }), rmsNorm(h, g!)); // [16, 40, 64]
+      const logits = matmul(y, head!); // [16, 40, 600]
+      const targets = intTensor(
+        Array.from({ length: 640 }, (_, i) => (i * 31) % 600),
+        [16, 40],
+      );
+      return add(crossEntropy(logits, targets, { labelSmoothing: 0.05 }), sum(mul(y, y)));
+    },
+  },
   {
     name: 'matmul (all transposes, batched, shared weight)',
     inputs: (r) => [
@@ -118,6 +141,18 @@ const cases: Case[] = [
         tensor(
           Array.from({ length: 35 }, (_, i) => i % 2),
           [7, 5],
+        ),
+      ),
+  },
+  {
+    name: 'embedding scatter-add with repeated ids (parallel)',
+    inputs: (r) => [randn([100, 64], r, { requiresGrad: true })],
+    run: ([w]) =>
+      embedding(
+        w!,
+        intTensor(
+          Array.from({ length: 2000 }, (_, i) => (i * 13) % 100),
+          [40, 50],
         ),
       ),
   },
