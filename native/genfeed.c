@@ -1261,6 +1261,85 @@ static napi_value ScatterAdd(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* ---------- broadcasting binary ops ---------- */
+
+typedef struct {
+  const float *a, *b;
+  float *out;
+  int64_t period;
+  int op;
+} BinaryJob;
+
+#define BINARY_LOOP(EXPR)                                                                                          \
+  _Pragma("omp simd") for (int64_t j = 0; j < len; j++) {                                                          \
+    const float x = a[j], y = b[j];                                                                                \
+    o[j] = (EXPR);                                                                                                 \
+  }
+
+static void binary_span(int op, const float *restrict a, const float *restrict b, float *restrict o, int64_t len) {
+  switch (op) {
+    case 0:
+      BINARY_LOOP(x + y) break;
+    case 1:
+      BINARY_LOOP(x - y) break;
+    case 2:
+      BINARY_LOOP(x * y) break;
+    default:
+      BINARY_LOOP(x / y) break;
+  }
+}
+
+/* Same shape (period = n): ranges of elements. */
+static void binary_flat_range(void *arg, int64_t begin, int64_t end, int part) {
+  (void)part;
+  const BinaryJob *job = arg;
+  binary_span(job->op, job->a + begin, job->b + begin, job->out + begin, end - begin);
+}
+
+/* Broadcast b over rows of `period` elements. */
+static void binary_rows_range(void *arg, int64_t begin, int64_t end, int part) {
+  (void)part;
+  const BinaryJob *job = arg;
+  const int64_t p = job->period;
+  for (int64_t r = begin; r < end; r++) binary_span(job->op, job->a + r * p, job->b, job->out + r * p, p);
+}
+
+static void binary_scalar_range(void *arg, int64_t begin, int64_t end, int part) {
+  (void)part;
+  const BinaryJob *job = arg;
+  const float y = job->b[0];
+  const float *a = job->a;
+  float *o = job->out;
+  for (int64_t i = begin; i < end; i++) {
+    const float x = a[i];
+    o[i] = job->op == 0 ? x + y : job->op == 1 ? x - y : job->op == 2 ? x * y : x / y;
+  }
+}
+
+/* binary(op, a, b, out, period): out[i] = a[i] op b[i % period] */
+static napi_value Binary(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!read_args(env, info, &a, 5)) return NULL;
+  size_t la, lb, lo;
+  BinaryJob job;
+  job.op = (int)int_arg(&a, 0);
+  job.a = f32(&a, 1, &la);
+  job.b = f32(&a, 2, &lb);
+  job.out = f32(&a, 3, &lo);
+  job.period = int_arg(&a, 4);
+  if (a.failed) return NULL;
+  const int64_t n = (int64_t)lo;
+  if (job.period < 1 || n % job.period != 0) {
+    fail(&a, "binary: period must divide the output length");
+    return NULL;
+  }
+  if (!need(&a, la, n, "binary a") || !need(&a, lb, job.period, "binary b")) return NULL;
+  if (job.period == n) parallel_for(n, 1, binary_flat_range, &job);
+  else if (job.period == 1) parallel_for(n, 1, binary_scalar_range, &job);
+  else parallel_for(n / job.period, job.period, binary_rows_range, &job);
+  return NULL;
+}
+
 /* ---------- small vector ops ---------- */
 
 typedef struct {
@@ -1407,6 +1486,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       EXPORT("gather", Gather),
       EXPORT("scatterAdd", ScatterAdd),
       EXPORT("sumSquares", SumSquares),
+      EXPORT("binary", Binary),
       EXPORT("axpy", Axpy),
       EXPORT("scale", Scale),
   };

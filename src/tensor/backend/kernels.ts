@@ -160,6 +160,11 @@ export interface Kernels {
   scatterAdd(dy: Float32Array, ids: Int32Array, dweight: Float32Array, dim: number): void;
   /** Sum of squares, accumulated in double precision. */
   sumSquares(x: Float32Array): number;
+  /**
+   * out[i] = a[i] op b[i % period] for op 0 add, 1 sub, 2 mul, 3 div (period =
+   * b's length: same shape, a scalar, or a trailing-axis broadcast).
+   */
+  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, period: number): void;
   /** y += alpha * x (same length). */
   axpy(alpha: number, x: Float32Array, y: Float32Array): void;
   /** x *= alpha in place. */

@@ -23,6 +23,7 @@ export interface NativeAddon {
   gather: Kernels['gather'];
   scatterAdd: Kernels['scatterAdd'];
   sumSquares: Kernels['sumSquares'];
+  binary: Kernels['binary'];
   axpy: Kernels['axpy'];
   scale: Kernels['scale'];
 }
@@ -88,6 +89,7 @@ export function nativeKernels(addon: NativeAddon): Kernels {
     gather: addon.gather,
     scatterAdd: addon.scatterAdd,
     sumSquares: addon.sumSquares,
+    binary: addon.binary,
     axpy: addon.axpy,
     scale: addon.scale,
   };

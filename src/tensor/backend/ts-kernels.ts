@@ -355,6 +355,16 @@ export const tsKernels: Kernels = {
     return sum;
   },
 
+  binary(op, a, b, out, period) {
+    const n = out.length;
+    for (let start = 0; start < n; start += period) {
+      if (op === 0) for (let j = 0; j < period; j++) out[start + j] = a[start + j]! + b[j]!;
+      else if (op === 1) for (let j = 0; j < period; j++) out[start + j] = a[start + j]! - b[j]!;
+      else if (op === 2) for (let j = 0; j < period; j++) out[start + j] = a[start + j]! * b[j]!;
+      else for (let j = 0; j < period; j++) out[start + j] = a[start + j]! / b[j]!;
+    }
+  },
+
   axpy(alpha, x, y) {
     for (let i = 0; i < x.length; i++) y[i]! += alpha * x[i]!;
   },

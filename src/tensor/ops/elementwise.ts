@@ -1,3 +1,4 @@
+import { kernels } from '../backend/select.js';
 import { allocate } from '../buffer-pool.js';
 import { opEnd, opStart } from '../profiler.js';
 import { broadcastShapes, sizeOf } from '../shape.js';
@@ -28,22 +29,8 @@ function forward(
   const ad = a.data;
   const bd = b.data;
   const n = out.length;
-  if (pa.kind === 'period' && pa.period === n && pb.kind === 'period') {
-    const period = pb.period;
-    if (period === n) {
-      if (kind === 0) for (let i = 0; i < n; i++) out[i] = ad[i]! + bd[i]!;
-      else if (kind === 1) for (let i = 0; i < n; i++) out[i] = ad[i]! - bd[i]!;
-      else if (kind === 2) for (let i = 0; i < n; i++) out[i] = ad[i]! * bd[i]!;
-      else for (let i = 0; i < n; i++) out[i] = ad[i]! / bd[i]!;
-      return;
-    }
-    for (let start = 0; start < n; start += period) {
-      for (let j = 0; j < period; j++) {
-        const x = ad[start + j]!;
-        const y = bd[j]!;
-        out[start + j] = kind === 0 ? x + y : kind === 1 ? x - y : kind === 2 ? x * y : x / y;
-      }
-    }
+  if (pa.kind === 'period' && pa.period === n && pb.kind === 'period' && pb.period > 0) {
+    kernels().binary(kind, ad, bd, out, pb.period);
     return;
   }
   for (let i = 0; i < n; i++) {

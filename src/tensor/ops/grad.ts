@@ -1,4 +1,5 @@
 import { kernels } from '../backend/select.js';
+import { allocate } from '../buffer-pool.js';
 import { adoptGrad, gradOf } from '../tape.js';
 import type { Tensor } from '../tensor.js';
 
@@ -11,6 +12,13 @@ export function accumulateGrad(t: Tensor, grad: Float32Array, owned: boolean): v
   if (!t.requiresGrad) return;
   if (t.grad === null && owned) {
     adoptGrad(t, grad);
+    return;
+  }
+  if (t.grad === null) {
+    // A copy is cheaper than zero-filling and then adding.
+    const copy = allocate(grad.length);
+    copy.set(grad);
+    t.grad = copy;
     return;
   }
   kernels().axpy(1, grad, gradOf(t));
