@@ -20,6 +20,8 @@
 #include <node_api.h>
 #include <math.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,62 +170,106 @@ static inline float fast_sigmoid(float x) { return 1.0f / (1.0f + fast_exp(-x));
 
 typedef void (*part_fn)(void *ctx, int part, int parts);
 
+/*
+ * Dispatch: the caller publishes a job, wakes the workers and then claims parts
+ * itself; workers claim parts too (an atomic counter), so when a worker is not
+ * scheduled (a busy machine) the caller simply runs every part and never waits
+ * for it. Which thread runs a part never changes its range, so results stay
+ * bit-identical. Workers spin ~50 us after a job (back-to-back kernels find them
+ * awake: ~1 us instead of a ~30-50 us futex wake), then sleep on a condvar.
+ */
+#define SPIN_LIMIT 2000
+
+typedef struct {
+  part_fn fn;
+  void *ctx;
+  int parts;
+  atomic_int next;
+  atomic_int done;
+} Job;
+
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pool_wake = PTHREAD_COND_INITIALIZER;
-static pthread_cond_t pool_done = PTHREAD_COND_INITIALIZER;
-static part_fn pool_fn;
-static void *pool_ctx;
-static int pool_parts;
-static int pool_remaining;
-static unsigned long pool_generation;
-static int pool_started; /* worker threads running */
-static int thread_count = 1; /* including the calling thread */
+static _Atomic(Job *) pool_job;
+static atomic_ulong pool_generation;
+static atomic_int pool_active; /* workers that may be looking at pool_job */
+static int pool_sleeping;      /* guarded by pool_lock */
+static int pool_started;       /* worker threads running */
+static int thread_count = 1;   /* including the calling thread */
+
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+static void claim_parts(Job *job) {
+  for (;;) {
+    int part = atomic_fetch_add(&job->next, 1);
+    if (part >= job->parts) return;
+    job->fn(job->ctx, part, job->parts);
+    atomic_fetch_add(&job->done, 1);
+  }
+}
 
 static void *worker_main(void *arg) {
-  const int id = (int)(intptr_t)arg;
-  unsigned long seen = 0;
-  pthread_mutex_lock(&pool_lock);
+  (void)arg;
+  unsigned long seen = atomic_load(&pool_generation);
   for (;;) {
-    while (pool_generation == seen) pthread_cond_wait(&pool_wake, &pool_lock);
-    seen = pool_generation;
-    if (id >= pool_parts) continue;
-    part_fn fn = pool_fn;
-    void *ctx = pool_ctx;
-    int parts = pool_parts;
-    pthread_mutex_unlock(&pool_lock);
-    fn(ctx, id, parts);
-    pthread_mutex_lock(&pool_lock);
-    if (--pool_remaining == 0) pthread_cond_signal(&pool_done);
+    unsigned long now = atomic_load(&pool_generation);
+    for (int spins = 0; now == seen && spins < SPIN_LIMIT; spins++) {
+      cpu_relax();
+      now = atomic_load(&pool_generation);
+    }
+    if (now == seen) {
+      pthread_mutex_lock(&pool_lock);
+      pool_sleeping++;
+      while ((now = atomic_load(&pool_generation)) == seen) pthread_cond_wait(&pool_wake, &pool_lock);
+      pool_sleeping--;
+      pthread_mutex_unlock(&pool_lock);
+    }
+    seen = now;
+    atomic_fetch_add(&pool_active, 1);
+    Job *job = atomic_load(&pool_job);
+    if (job != NULL) claim_parts(job);
+    atomic_fetch_sub(&pool_active, 1);
   }
   return NULL;
 }
 
-/* Runs fn(ctx, part, parts) for part in [0, parts): part 0 on this thread, the rest on workers. */
+static void wait_until(atomic_int *value, int target, int below) {
+  for (long spins = 0;; spins++) {
+    int v = atomic_load(value);
+    if (below ? v <= target : v >= target) return;
+    if (spins < SPIN_LIMIT) cpu_relax();
+    else sched_yield();
+  }
+}
+
+/* Runs fn(ctx, part, parts) for every part in [0, parts) on this thread and the workers. */
 static void run_parts(part_fn fn, void *ctx, int parts) {
   if (parts > thread_count) parts = thread_count;
-  while (pool_started < parts - 1) {
+  while (pool_started < thread_count - 1) {
     pthread_t thread;
-    if (pthread_create(&thread, NULL, worker_main, (void *)(intptr_t)(pool_started + 1)) != 0) break;
+    if (pthread_create(&thread, NULL, worker_main, NULL) != 0) break;
     pthread_detach(thread);
     pool_started++;
   }
-  if (parts > pool_started + 1) parts = pool_started + 1;
-  if (parts <= 1) {
-    fn(ctx, 0, 1);
+  if (parts <= 1 || pool_started == 0) {
+    for (int part = 0; part < parts; part++) fn(ctx, part, parts);
     return;
   }
+  Job job = {fn, ctx, parts, 0, 0};
+  atomic_store(&pool_job, &job);
   pthread_mutex_lock(&pool_lock);
-  pool_fn = fn;
-  pool_ctx = ctx;
-  pool_parts = parts;
-  pool_remaining = parts - 1;
-  pool_generation++;
-  pthread_cond_broadcast(&pool_wake);
+  atomic_fetch_add(&pool_generation, 1);
+  if (pool_sleeping > 0) pthread_cond_broadcast(&pool_wake);
   pthread_mutex_unlock(&pool_lock);
-  fn(ctx, 0, parts);
-  pthread_mutex_lock(&pool_lock);
-  while (pool_remaining > 0) pthread_cond_wait(&pool_done, &pool_lock);
-  pthread_mutex_unlock(&pool_lock);
+  claim_parts(&job);
+  wait_until(&job.done, parts, 0);
+  /* No worker may still hold a pointer to this stack frame's job. */
+  atomic_store(&pool_job, NULL);
+  wait_until(&pool_active, 0, 1);
 }
 
 /* How many parts a job of `n` items costing `work` each deserves. */
