@@ -1,25 +1,13 @@
-import { Command, Option } from 'commander';
-import { type Dataset, dataFormats, loadDataset, type ReadReport } from '../../data/index.js';
+import { Command } from 'commander';
+import { type Dataset, loadDataset, type ReadReport } from '../../data/index.js';
 import type { CliIo } from '../cli-io.js';
+import { withDataOptions } from '../data-options.js';
 import { reportSkipped } from '../evaluate.js';
 
 export function dataCommand(io: CliIo): Command {
-  return new Command('data')
+  return withDataOptions(new Command('data'))
     .description('Read a data set and print what it holds (counts, time range, metadata, split sizes)')
     .argument('<path>', 'data file or folder')
-    .addOption(
-      new Option('--format <format>', 'data format (detected when left out)').choices(
-        dataFormats.map((f) => f.format),
-      ),
-    )
-    .option('--skip-bad-rows', 'count and skip malformed rows instead of stopping at the first')
-    .addOption(
-      new Option('--kuairec-matrix <which>', 'KuaiRec interactions to use').choices([
-        'splits',
-        'small',
-        'big',
-      ]),
-    )
     .action(async (path: string, flags) => {
       const reports: ReadReport[] = [];
       const dataset = await loadDataset(path, {

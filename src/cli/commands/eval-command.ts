@@ -1,25 +1,20 @@
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { InvalidInputError } from '../../core/index.js';
-import { dataFormats } from '../../data/index.js';
 import { formatReportTable, splitProtocols } from '../../eval/index.js';
 import type { CliIo } from '../cli-io.js';
+import { withDataOptions } from '../data-options.js';
 import { readEvalConfig } from '../eval-config.js';
 import { evaluateModel, loadSplit } from '../evaluate.js';
 import { findModel, modelSpecs } from '../model-registry.js';
 import { parseInteger } from '../parse-flags.js';
 
 export function evalCommand(io: CliIo): Command {
-  return new Command('eval')
+  return withDataOptions(new Command('eval'))
     .description(
       'Evaluate a model offline on a data set: choose hyperparameters on validation, refit, score the test',
     )
     .requiredOption('--data <path>', 'data file or folder (e.g. ../shared/data/amazon-beauty/Beauty.txt)')
-    .addOption(
-      new Option('--format <format>', 'data format (detected when left out)').choices(
-        dataFormats.map((f) => f.format),
-      ),
-    )
     .addOption(new Option('--model <name>', 'model to evaluate').choices(modelSpecs.map((spec) => spec.name)))
     .option('--config <file>', 'JSON preset: fixed params, search space, protocol (see config/)')
     .option('--json <out.json>', 'write the report as JSON')
@@ -31,14 +26,6 @@ export function evalCommand(io: CliIo): Command {
       ).choices(splitProtocols),
     )
     .option('--no-refit', 'score the test with the model fit for validation instead of refitting')
-    .option('--skip-bad-rows', 'count and skip malformed rows instead of stopping at the first')
-    .addOption(
-      new Option('--kuairec-matrix <which>', 'KuaiRec interactions to use').choices([
-        'splits',
-        'small',
-        'big',
-      ]),
-    )
     .action(async (flags) => {
       const config = flags.config ? readEvalConfig(flags.config) : undefined;
       const modelName: string | undefined = flags.model ?? config?.model;
