@@ -49,7 +49,7 @@ export { clipGradNorm } from './optim/clip.js';
 export { type WarmupCosineOptions, warmupCosine } from './optim/schedule.js';
 export { type OpProfileEntry, profileOps } from './profiler.js';
 export { formatShape, type Shape, sizeOf } from './shape.js';
-export { backward, clearTape, isGradEnabled, noGrad, tapeLength } from './tape.js';
+export { type BackwardOptions, backward, clearTape, isGradEnabled, noGrad, tapeLength } from './tape.js';
 export {
   full,
   ones,
@@ -58,6 +58,7 @@ export {
   Tensor,
   type TensorOptions,
   tensor,
+  tidy,
   uniform,
   zeros,
 } from './tensor.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { add, mul } from './ops/elementwise.js';
 import { sum } from './ops/reduce.js';
 import { backward, clearTape, noGrad, tapeLength } from './tape.js';
-import { tensor } from './tensor.js';
+import { tensor, tidy } from './tensor.js';
 
 describe('gradient tape', () => {
   it('records only ops on tensors that require grad, and not under noGrad', () => {
@@ -43,5 +43,28 @@ describe('gradient tape', () => {
     expect(() => backward(mul(a, a))).toThrow(/scalar/);
     clearTape();
     expect(() => backward(tensor([1], []))).toThrow(/does not depend/);
+  });
+});
+
+describe('tidy', () => {
+  it('recycles intermediates but keeps returned tensors and recorded ones', () => {
+    const x = tensor(new Float32Array(4096).fill(1), [64, 64]);
+    let inner: ReturnType<typeof add> | undefined;
+    const kept = noGrad(() =>
+      tidy(() => {
+        inner = mul(x, x);
+        return { sum: add(inner, x) };
+      }),
+    );
+    expect(kept.sum.data[0]).toBe(2);
+    expect(inner!.isReleased).toBe(true);
+    expect(() => inner!.data).toThrow(/released/);
+    const w = tensor(new Float32Array(4096).fill(2), [64, 64], { requiresGrad: true });
+    const recorded = tidy(() => {
+      const h = mul(w, w);
+      return sum(h);
+    });
+    backward(recorded);
+    expect(w.grad![0]).toBe(4);
   });
 });

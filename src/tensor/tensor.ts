@@ -95,11 +95,62 @@ export class Tensor {
   }
 }
 
+/** Op outputs created inside each active `tidy` scope, innermost last. */
+const scopes: Tensor[][] = [];
+
 /** A fresh op output of the given shape from the buffer pool; every element must be written. */
 export function output(shape: Shape): Tensor {
   const t = new Tensor(allocate(sizeOf(shape)), shape);
   t.ownsData = true;
+  scopes[scopes.length - 1]?.push(t);
   return t;
+}
+
+type Kept =
+  | Tensor
+  | readonly Kept[]
+  | { readonly [key: string]: Kept }
+  | number
+  | string
+  | boolean
+  | null
+  | undefined;
+
+/**
+ * Runs fn and then recycles the buffers of every op output created inside it,
+ * except the tensors it returns (directly, in arrays or in plain objects) and
+ * anything sharing their storage, and tensors recorded on the gradient tape.
+ * For inference loops (with noGrad): no allocation or GC per call once the pool
+ * is warm. Reading a released intermediate afterwards throws.
+ */
+export function tidy<T extends Kept>(fn: () => T): T {
+  const created: Tensor[] = [];
+  scopes.push(created);
+  let result: T;
+  try {
+    result = fn();
+  } finally {
+    scopes.pop();
+  }
+  const keep = new Set<ArrayBufferLike>();
+  const visit = (value: Kept): void => {
+    if (value instanceof Tensor) {
+      if (!value.isReleased) keep.add(value.data.buffer);
+    } else if (Array.isArray(value)) {
+      for (const item of value) visit(item);
+    } else if (value !== null && typeof value === 'object') {
+      for (const item of Object.values(value)) visit(item as Kept);
+    }
+  };
+  visit(result);
+  const outer = scopes[scopes.length - 1];
+  for (const t of created) {
+    if (t.isReleased) continue;
+    // Recorded tensors belong to the tape until backward.
+    if (!t.isLeaf || keep.has(t.data.buffer)) outer?.push(t);
+    else t.release();
+  }
+  return result;
 }
 
 export function tensor(values: ArrayLike<number>, shape?: Shape, options: TensorOptions = {}): Tensor {

@@ -4,6 +4,7 @@ import { KVCache } from '../nn/kv-cache.js';
 import { crossEntropy } from '../ops/loss.js';
 import { AdamW } from '../optim/adamw.js';
 import { backward, noGrad } from '../tape.js';
+import { tidy } from '../tensor.js';
 import { MlpModel, TinyTransformer, type TransformerConfig } from './models.js';
 
 /** One benchmark workload: a training step (returns the loss) on a fixed batch. */
@@ -89,7 +90,7 @@ export function tfmWorkload(
       return loss.item();
     },
     forwardBatch1() {
-      noGrad(() => model.lastLogits(model.hidden(one, { makeIds })));
+      noGrad(() => tidy(() => model.lastLogits(model.hidden(one, { makeIds }))));
     },
   };
 }
@@ -103,8 +104,9 @@ export function decodeWithCache(model: TinyTransformer, ids: IntTensor): Float32
     for (let t = 0; t < time; t++) {
       const step = new Int32Array(batch);
       for (let b = 0; b < batch; b++) step[b] = ids.data[b * time + t]!;
-      const hidden = model.hidden(new IntTensor(step, [batch, 1]), { caches, makeIds });
-      out.push(model.lastLogits(hidden).data);
+      const stepIds = new IntTensor(step, [batch, 1]);
+      const logits = tidy(() => model.lastLogits(model.hidden(stepIds, { caches, makeIds }))); // [B, classes]
+      out.push(logits.data);
     }
   });
   return out;
