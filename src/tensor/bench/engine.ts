@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { Random } from '../../core/index.js';
-import { availableBackends, type BackendName, useBackend } from '../backend/select.js';
+import { availableBackends, type BackendName, setThreads, useBackend } from '../backend/select.js';
 import { gemm } from '../ops/gemm.js';
 import { profileOps } from '../profiler.js';
 import { mlpWorkload, tfmWorkload } from './workloads.js';
@@ -45,6 +46,8 @@ interface Result {
   mlpStepMs: number;
   tfmStepMs: number;
   tfmForwardB1Ms: number;
+  /** Serving configuration: one thread. */
+  tfmForwardB1OneThreadMs: number;
   gemm512Gflops: number;
   gemm256x4096x768Gflops: number;
   mlpGflops: number;
@@ -61,12 +64,16 @@ function run(backend: BackendName): Result {
   const tfm = tfmWorkload(1);
   const tfmStepMs = time(() => tfm.step(), warm, runs);
   const tfmForwardB1Ms = time(() => tfm.forwardBatch1(), fast ? 50 : 2, fast ? 500 : 10);
+  setThreads(1);
+  const tfmForwardB1OneThreadMs = time(() => tfm.forwardBatch1(), fast ? 50 : 2, fast ? 500 : 10);
+  setThreads(2);
   const result: Result = {
     backend,
     description: info.description,
     mlpStepMs,
     tfmStepMs,
     tfmForwardB1Ms,
+    tfmForwardB1OneThreadMs,
     gemm512Gflops: gemmGflops(512, 512, 512, fast ? 30 : 2),
     gemm256x4096x768Gflops: gemmGflops(256 * 16, 768, 128, fast ? 10 : 1),
     mlpGflops: mlp.flops / (mlpStepMs * 1e6),
@@ -91,31 +98,49 @@ function main(): void {
     results.push(run(backend));
   }
   out();
-  out('backend   mlp ms/step  tfm ms/step  tfm fwd b1 ms  GEMM 512^3 GFLOP/s  mlp GFLOP/s  tfm GFLOP/s');
+  const load = loadavg()[0]!;
+  out(
+    `threads 2, ${availableParallelism()} CPUs, load average ${load.toFixed(2)} at the end${load > 1.5 ? ' (busy machine: numbers are pessimistic)' : ''}`,
+  );
+  out(
+    'backend   mlp ms/step  tfm ms/step  tfm fwd b1 ms (1 thread)  GEMM 512^3 GFLOP/s  mlp GFLOP/s  tfm GFLOP/s',
+  );
   for (const r of results) {
     out(
-      `${r.backend.padEnd(8)} ${fmt(r.mlpStepMs)}    ${fmt(r.tfmStepMs)}    ${fmt(r.tfmForwardB1Ms, 2)}      ${fmt(r.gemm512Gflops)}           ${fmt(r.mlpGflops)}    ${fmt(r.tfmGflops)}`,
+      `${r.backend.padEnd(8)} ${fmt(r.mlpStepMs)}    ${fmt(r.tfmStepMs)}    ${fmt(r.tfmForwardB1Ms, 2)} (${r.tfmForwardB1OneThreadMs.toFixed(2)})      ${fmt(r.gemm512Gflops)}           ${fmt(r.mlpGflops)}    ${fmt(r.tfmGflops)}`,
     );
   }
   out(
     `pytorch  ${fmt(PYTORCH.mlpStepMs)}    ${fmt(PYTORCH.tfmStepMs)}    ${fmt(PYTORCH.tfmForwardB1Ms, 2)}      ${fmt(149)}   (PyTorch 1.13 CPU, ML-STACK.md)`,
   );
   mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/engine.json', `${JSON.stringify({ pytorch: PYTORCH, results }, null, 2)}\n`);
+  const machine = { cpus: availableParallelism(), loadAverage1m: load, threads: 2 };
+  writeFileSync(
+    'bench/results/engine.json',
+    `${JSON.stringify({ results, pytorch: PYTORCH, machine }, null, 2)}\n`,
+  );
   out('\nwrote bench/results/engine.json');
 
   const profiled = backends[0];
   if (profiled !== undefined) {
     useBackend(profiled, { threads: 2 });
     const tfm = tfmWorkload(2);
+    const steps = profiled === 'native' ? 5 : 1;
     for (let i = 0; i < (profiled === 'native' ? 3 : 0); i++) tfm.step();
     let total = 0;
     const rows = profileOps(() => {
       const start = performance.now();
-      tfm.step();
-      total = performance.now() - start;
+      for (let i = 0; i < steps; i++) tfm.step();
+      total = (performance.now() - start) / steps;
     });
-    out(`\nper-op profile of one tfm step on ${profiled} (${total.toFixed(1)} ms wall):`);
+    for (const r of rows) {
+      r.forwardMs /= steps;
+      r.backwardMs /= steps;
+      r.calls /= steps;
+    }
+    out(
+      `\nper-op profile of one tfm step on ${profiled} (mean of ${steps}; ${total.toFixed(1)} ms wall per step):`,
+    );
     out('op                 calls   forward ms  backward ms   share');
     let accounted = 0;
     for (const r of rows) {
