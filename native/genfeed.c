@@ -1386,6 +1386,80 @@ static napi_value Binary(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* ---------- reductions over one axis ---------- */
+
+typedef struct {
+  const float *src;
+  float *dst;
+  int64_t length, inner;
+  float scale;
+} AxisJob;
+
+/* out[o, :] = scale * sum_l x[o, l, :] for o in [begin, end) */
+static void sum_axis_range(void *arg, int64_t begin, int64_t end, int part) {
+  (void)part;
+  const AxisJob *job = arg;
+  const int64_t length = job->length, inner = job->inner;
+  for (int64_t o = begin; o < end; o++) {
+    float *restrict out = job->dst + o * inner;
+    if (inner == 1) {
+      /* A full reduction (e.g. a loss sum): accumulate in double. */
+      double sum = 0.0;
+      const float *restrict row = job->src + o * length;
+#pragma omp simd reduction(+ : sum)
+      for (int64_t l = 0; l < length; l++) sum += row[l];
+      out[0] = (float)(sum * job->scale);
+      continue;
+    }
+    memset(out, 0, sizeof(float) * (size_t)inner);
+    for (int64_t l = 0; l < length; l++) {
+      const float *restrict row = job->src + (o * length + l) * inner;
+#pragma omp simd
+      for (int64_t i = 0; i < inner; i++) out[i] += row[i];
+    }
+#pragma omp simd
+    for (int64_t i = 0; i < inner; i++) out[i] *= job->scale;
+  }
+}
+
+/* dx[o, l, :] += scale * dy[o, :] */
+static void sum_axis_backward_range(void *arg, int64_t begin, int64_t end, int part) {
+  (void)part;
+  const AxisJob *job = arg;
+  const int64_t length = job->length, inner = job->inner;
+  const float scale = job->scale;
+  for (int64_t o = begin; o < end; o++) {
+    const float *restrict g = job->src + o * inner;
+    for (int64_t l = 0; l < length; l++) {
+      float *restrict row = job->dst + (o * length + l) * inner;
+#pragma omp simd
+      for (int64_t i = 0; i < inner; i++) row[i] += scale * g[i];
+    }
+  }
+}
+
+/* sumAxis(x, out, outer, length, inner, scale) and sumAxisBackward(dy, dx, outer, length, inner, scale) */
+static napi_value axis_call(napi_env env, napi_callback_info info, int backward) {
+  Args a;
+  if (!read_args(env, info, &a, 6)) return NULL;
+  size_t ls, ld;
+  AxisJob job;
+  job.src = f32(&a, 0, &ls);
+  job.dst = f32(&a, 1, &ld);
+  int64_t outer = int_arg(&a, 2);
+  job.length = int_arg(&a, 3);
+  job.inner = int_arg(&a, 4);
+  job.scale = (float)num_arg(&a, 5);
+  const int64_t big = outer * job.length * job.inner, small = outer * job.inner;
+  if (!need(&a, ls, backward ? small : big, "sumAxis input") || !need(&a, ld, backward ? big : small, "sumAxis output"))
+    return NULL;
+  parallel_for(outer, job.length * job.inner, backward ? sum_axis_backward_range : sum_axis_range, &job);
+  return NULL;
+}
+
+static napi_value SumAxis(napi_env env, napi_callback_info info) { return axis_call(env, info, 0); }
+static napi_value SumAxisBackward(napi_env env, napi_callback_info info) { return axis_call(env, info, 1); }
+
 /* ---------- small vector ops ---------- */
 
 typedef struct {
@@ -1533,6 +1607,8 @@ static napi_value Init(napi_env env, napi_value exports) {
       EXPORT("scatterAdd", ScatterAdd),
       EXPORT("sumSquares", SumSquares),
       EXPORT("binary", Binary),
+      EXPORT("sumAxis", SumAxis),
+      EXPORT("sumAxisBackward", SumAxisBackward),
       EXPORT("axpy", Axpy),
       EXPORT("scale", Scale),
   };

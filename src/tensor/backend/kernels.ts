@@ -165,6 +165,24 @@ export interface Kernels {
    * b's length: same shape, a scalar, or a trailing-axis broadcast).
    */
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, period: number): void;
+  /** out[o, i] = scale * sum over l of x[o, l, i] (x viewed as [outer, length, inner]). */
+  sumAxis(
+    x: Float32Array,
+    out: Float32Array,
+    outer: number,
+    length: number,
+    inner: number,
+    scale: number,
+  ): void;
+  /** dx[o, l, i] += scale * dy[o, i] (the backward of sumAxis). */
+  sumAxisBackward(
+    dy: Float32Array,
+    dx: Float32Array,
+    outer: number,
+    length: number,
+    inner: number,
+    scale: number,
+  ): void;
   /** y += alpha * x (same length). */
   axpy(alpha: number, x: Float32Array, y: Float32Array): void;
   /** x *= alpha in place. */

@@ -24,6 +24,8 @@ export interface NativeAddon {
   scatterAdd: Kernels['scatterAdd'];
   sumSquares: Kernels['sumSquares'];
   binary: Kernels['binary'];
+  sumAxis: Kernels['sumAxis'];
+  sumAxisBackward: Kernels['sumAxisBackward'];
   axpy: Kernels['axpy'];
   scale: Kernels['scale'];
 }
@@ -90,6 +92,8 @@ export function nativeKernels(addon: NativeAddon): Kernels {
     scatterAdd: addon.scatterAdd,
     sumSquares: addon.sumSquares,
     binary: addon.binary,
+    sumAxis: addon.sumAxis,
+    sumAxisBackward: addon.sumAxisBackward,
     axpy: addon.axpy,
     scale: addon.scale,
   };

@@ -365,6 +365,28 @@ export const tsKernels: Kernels = {
     }
   },
 
+  sumAxis(x, out, outer, length, inner, scale) {
+    // Contiguous inner loops, summed in double precision.
+    const acc = new Float64Array(inner);
+    for (let o = 0; o < outer; o++) {
+      acc.fill(0);
+      for (let l = 0; l < length; l++) {
+        const row = (o * length + l) * inner;
+        for (let i = 0; i < inner; i++) acc[i]! += x[row + i]!;
+      }
+      for (let i = 0; i < inner; i++) out[o * inner + i] = acc[i]! * scale;
+    }
+  },
+
+  sumAxisBackward(dy, dx, outer, length, inner, scale) {
+    for (let o = 0; o < outer; o++) {
+      for (let l = 0; l < length; l++) {
+        const row = (o * length + l) * inner;
+        for (let i = 0; i < inner; i++) dx[row + i]! += dy[o * inner + i]! * scale;
+      }
+    }
+  },
+
   axpy(alpha, x, y) {
     for (let i = 0; i < x.length; i++) y[i]! += alpha * x[i]!;
   },

@@ -1,3 +1,4 @@
+import { kernels } from '../backend/select.js';
 import { opEnd, opStart } from '../profiler.js';
 import { normalizeAxis, splitAtAxis } from '../shape.js';
 import { gradOf, needsGrad, record } from '../tape.js';
@@ -39,33 +40,19 @@ function reduceAxis(x: Tensor, axis: number, kind: Reduction, keepDims: boolean)
       }
     }
   } else {
-    // Contiguous inner loops, summed in double precision.
-    const acc = new Float64Array(inner);
-    const scale = kind === 'mean' ? 1 / length : 1;
-    for (let o = 0; o < outer; o++) {
-      acc.fill(0);
-      for (let l = 0; l < length; l++) {
-        const row = (o * length + l) * inner;
-        for (let i = 0; i < inner; i++) acc[i]! += src[row + i]!;
-      }
-      for (let i = 0; i < inner; i++) dst[o * inner + i] = acc[i]! * scale;
-    }
+    kernels().sumAxis(src, dst, outer, length, inner, kind === 'mean' ? 1 / length : 1);
   }
   if (needsGrad(x)) {
     record(kind, out, (g) => {
       const dx = gradOf(x);
       const scale = kind === 'mean' ? 1 / length : 1;
-      for (let o = 0; o < outer; o++) {
-        const gRow = o * inner;
-        if (argmax !== null) {
-          for (let i = 0; i < inner; i++) dx[(o * length + argmax[gRow + i]!) * inner + i]! += g[gRow + i]!;
-          continue;
+      if (argmax !== null) {
+        for (let o = 0; o < outer; o++) {
+          for (let i = 0; i < inner; i++)
+            dx[(o * length + argmax[o * inner + i]!) * inner + i]! += g[o * inner + i]!;
         }
-        // Contiguous inner loops: dx[o, l, :] += scale * g[o, :].
-        for (let l = 0; l < length; l++) {
-          const row = (o * length + l) * inner;
-          for (let i = 0; i < inner; i++) dx[row + i]! += g[gRow + i]! * scale;
-        }
+      } else {
+        kernels().sumAxisBackward(g, dx, outer, length, inner, scale);
       }
     });
   }
