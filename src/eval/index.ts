@@ -12,7 +12,7 @@ export type {
   RecommenderSpec,
   TrainingData,
 } from './recommender.js';
-export { formatReportTable } from './report-table.js';
+export { formatReportMarkdown, formatReportTable } from './report-table.js';
 export type { EvaluationOptions, EvaluationReport, SearchTrial } from './run-evaluation.js';
 export { formatParams, runEvaluation } from './run-evaluation.js';
 export type { EvalPhase, EvalSplit } from './split.js';

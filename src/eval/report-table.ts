@@ -30,6 +30,14 @@ export function formatReportTable(reports: readonly EvaluationReport[]): string 
   return [line(header!), widths.map((width) => '-'.repeat(width)).join('  '), ...body.map(line)].join('\n');
 }
 
+/** The same table as Markdown, for the README and result files. */
+export function formatReportMarkdown(reports: readonly EvaluationReport[]): string {
+  const rows = reports.map((report) => `| ${columns.map(([, cell]) => cell(report)).join(' | ')} |`);
+  const header = `| ${columns.map(([name]) => name).join(' | ')} |`;
+  const rule = `|${columns.map((_, index) => (index < 2 ? '---' : '---:')).join('|')}|`;
+  return [header, rule, ...rows].join('\n');
+}
+
 function metric(report: EvaluationReport, key: string): string {
   const value = report.metrics[key];
   return value === undefined ? '-' : value.toFixed(4);

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { baselineSpecs } from '../../baselines/index.js';
-import { type EvaluationReport, formatReportTable } from '../../eval/index.js';
+import { type EvaluationReport, formatReportMarkdown, formatReportTable } from '../../eval/index.js';
 import { anchorFor, anchors } from '../anchors.js';
 import type { CliIo } from '../cli-io.js';
 import { evaluateModel, type LoadSplitOptions, loadSplit } from '../evaluate.js';
@@ -71,7 +71,9 @@ export function benchCommand(io: CliIo): Command {
         anchors,
       };
       writeFileSync(flags.out, `${JSON.stringify(output, null, 2)}\n`);
-      io.logger.info(`wrote ${flags.out}`);
+      const markdown = flags.out.replace(/\.json$/, '.md');
+      writeFileSync(markdown, `${formatReportMarkdown(results)}\n`);
+      io.logger.info(`wrote ${flags.out} and ${markdown}`);
     });
   return bench;
 }

@@ -10,11 +10,12 @@ import { findModel, modelSpecs } from '../model-registry.js';
 import { parseInteger } from '../parse-flags.js';
 
 export function evalCommand(io: CliIo): Command {
-  return withDataOptions(new Command('eval'))
+  const command = new Command('eval')
     .description(
       'Evaluate a model offline on a data set: choose hyperparameters on validation, refit, score the test',
     )
-    .requiredOption('--data <path>', 'data file or folder (e.g. ../shared/data/amazon-beauty/Beauty.txt)')
+    .requiredOption('--data <path>', 'data file or folder (e.g. ../shared/data/amazon-beauty/Beauty.txt)');
+  return withDataOptions(command)
     .addOption(new Option('--model <name>', 'model to evaluate').choices(modelSpecs.map((spec) => spec.name)))
     .option('--config <file>', 'JSON preset: fixed params, search space, protocol (see config/)')
     .option('--json <out.json>', 'write the report as JSON')
