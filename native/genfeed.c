@@ -189,6 +189,8 @@ typedef struct {
 } Job;
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Held for a whole dispatch; a second JS thread (worker_threads) finding it taken runs its job inline. */
+static pthread_mutex_t dispatch_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pool_wake = PTHREAD_COND_INITIALIZER;
 static _Atomic(Job *) pool_job;
 static atomic_ulong pool_generation;
@@ -249,13 +251,18 @@ static void wait_until(atomic_int *value, int target, int below) {
 /* Runs fn(ctx, part, parts) for every part in [0, parts) on this thread and the workers. */
 static void run_parts(part_fn fn, void *ctx, int parts) {
   if (parts > thread_count) parts = thread_count;
+  if (parts <= 1 || pthread_mutex_trylock(&dispatch_lock) != 0) {
+    for (int part = 0; part < parts; part++) fn(ctx, part, parts);
+    return;
+  }
   while (pool_started < thread_count - 1) {
     pthread_t thread;
     if (pthread_create(&thread, NULL, worker_main, NULL) != 0) break;
     pthread_detach(thread);
     pool_started++;
   }
-  if (parts <= 1 || pool_started == 0) {
+  if (pool_started == 0) {
+    pthread_mutex_unlock(&dispatch_lock);
     for (int part = 0; part < parts; part++) fn(ctx, part, parts);
     return;
   }
@@ -270,6 +277,7 @@ static void run_parts(part_fn fn, void *ctx, int parts) {
   /* No worker may still hold a pointer to this stack frame's job. */
   atomic_store(&pool_job, NULL);
   wait_until(&pool_active, 0, 1);
+  pthread_mutex_unlock(&dispatch_lock);
 }
 
 /* How many parts a job of `n` items costing `work` each deserves. */
