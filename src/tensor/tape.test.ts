@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { add, mul } from './ops/elementwise.js';
 import { sum } from './ops/reduce.js';
+import { reshape } from './ops/view.js';
 import { backward, clearTape, noGrad, tapeLength } from './tape.js';
 import { tensor, tidy } from './tensor.js';
 
@@ -66,5 +67,26 @@ describe('tidy', () => {
     });
     backward(recorded);
     expect(w.grad![0]).toBe(4);
+  });
+});
+
+describe('releasing the graph after backward', () => {
+  it('makes views and in-place outputs of recycled buffers unreadable, never silently stale', () => {
+    const w = tensor(new Float32Array(64 * 64).fill(0.5), [64, 64], { requiresGrad: true });
+    const x = tensor(new Float32Array(64 * 64).fill(1), [64, 64]);
+    const h = mul(x, w); // owns its buffer
+    const view = reshape(h, [4096]); // shares it
+    const loss = sum(view);
+    backward(loss);
+    expect(loss.item()).toBe(2048);
+    expect(h.isReleased).toBe(true);
+    expect(() => view.data).toThrow(/released/);
+  });
+
+  it('keeps everything with releaseActivations: false', () => {
+    const w = tensor(new Float32Array(4096).fill(0.5), [64, 64], { requiresGrad: true });
+    const h = mul(w, w);
+    backward(sum(h), undefined, { releaseActivations: false });
+    expect(h.data[0]).toBe(0.25);
   });
 });

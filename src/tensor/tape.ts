@@ -1,7 +1,7 @@
 import { allocateZeroed, recycle } from './buffer-pool.js';
 import { backwardEnd, isProfiling } from './profiler.js';
 import { formatShape } from './shape.js';
-import type { Tensor } from './tensor.js';
+import { releaseAll, type Tensor } from './tensor.js';
 
 /**
  * The gradient tape: ops append (output, backward closure) in execution order, so
@@ -136,7 +136,6 @@ export function backward(loss: Tensor, gradOutput?: Float32Array, options: Backw
     if (!adopted.includes(grad)) recycle(grad);
   }
   adopted.length = 0;
-  if (options.releaseActivations ?? true) {
-    for (const output of outputs) if (output !== loss) output.release();
-  }
+  // The loss (and anything sharing its storage) stays readable.
+  if (options.releaseActivations ?? true) releaseAll(outputs, loss);
 }

@@ -70,6 +70,11 @@ export class Tensor {
     return true;
   }
 
+  /** Makes this tensor unreadable without recycling (a view of a buffer that was released). */
+  detachReleased(): void {
+    this.#data = null;
+  }
+
   get ndim(): number {
     return this.shape.length;
   }
@@ -144,13 +149,31 @@ export function tidy<T extends Kept>(fn: () => T): T {
   };
   visit(result);
   const outer = scopes[scopes.length - 1];
+  const released: Tensor[] = [];
   for (const t of created) {
     if (t.isReleased) continue;
     // Recorded tensors belong to the tape until backward.
     if (!t.isLeaf || keep.has(t.data.buffer)) outer?.push(t);
-    else t.release();
+    else released.push(t);
   }
+  releaseAll(released);
   return result;
+}
+
+/**
+ * Releases the buffers owned by these tensors and makes every one of them that
+ * shares a recycled buffer (views, in-place outputs) unreadable too.
+ */
+export function releaseAll(tensors: readonly Tensor[], keep?: Tensor): void {
+  const recycled = new Set<ArrayBufferLike>();
+  const kept = keep === undefined || keep.isReleased ? null : keep.data.buffer;
+  for (const t of tensors) {
+    if (t.isReleased || !t.ownsData || t.data.buffer === kept) continue;
+    const buffer = t.data.buffer;
+    if (t.release()) recycled.add(buffer);
+  }
+  if (recycled.size === 0) return;
+  for (const t of tensors) if (!t.isReleased && recycled.has(t.data.buffer)) t.detachReleased();
 }
 
 export function tensor(values: ArrayLike<number>, shape?: Shape, options: TensorOptions = {}): Tensor {
