@@ -10,7 +10,7 @@ import { linear } from '../ops/linear.js';
 import { binaryCrossEntropyWithLogits, crossEntropy } from '../ops/loss.js';
 import { matmul } from '../ops/matmul.js';
 import { layerNorm, rmsNorm } from '../ops/norm.js';
-import { sum } from '../ops/reduce.js';
+import { mean, sum } from '../ops/reduce.js';
 import { logSoftmax, softmax } from '../ops/softmax.js';
 import { reshape } from '../ops/view.js';
 import { AdamW } from '../optim/adamw.js';
@@ -74,7 +74,11 @@ const cases: Case[] = [
         Array.from({ length: 640 }, (_, i) => (i * 31) % 600),
         [16, 40],
       );
-      return add(crossEntropy(logits, targets, { labelSmoothing: 0.05 }), sum(mul(y, y)));
+      const pooled = mean(y, 1); // [16, 64]
+      return add(
+        add(crossEntropy(logits, targets, { labelSmoothing: 0.05 }), sum(mul(y, y))),
+        sum(mul(pooled, pooled)),
+      );
     },
   },
   {
