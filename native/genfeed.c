@@ -151,12 +151,6 @@ static inline float fast_exp(float x) {
   return y * scale.f;
 }
 
-static inline float fast_tanh(float x) {
-  float e = fast_exp(-2.0f * (x < 0 ? -x : x));
-  float t = (1.0f - e) / (1.0f + e);
-  return x < 0 ? -t : t;
-}
-
 static inline float fast_sigmoid(float x) { return 1.0f / (1.0f + fast_exp(-x)); }
 
 #define GELU_S 0.7978845608028654f
@@ -555,8 +549,9 @@ static void bias_act_range(void *arg, int64_t begin, int64_t end, int part) {
       case ACT_GELU:
 #pragma omp simd
         for (int64_t j = 0; j < cols; j++) {
+          /* 0.5 (1 + tanh(u)) = sigmoid(2u): one exp and one division. */
           float z = xr[j] + (bias ? bias[j] : 0.0f);
-          yr[j] = 0.5f * z * (1.0f + fast_tanh(GELU_S * (z + GELU_C * z * z * z)));
+          yr[j] = z * fast_sigmoid(2.0f * GELU_S * (z + GELU_C * z * z * z));
         }
         break;
       case ACT_SILU:
@@ -615,9 +610,10 @@ static void bias_act_backward_range(void *arg, int64_t begin, int64_t end, int p
         const float *xr = job->x + r * cols;
 #pragma omp simd
         for (int64_t j = 0; j < cols; j++) {
+          /* With s = sigmoid(2u): 0.5 (1 + tanh u) = s and 1 - tanh^2 u = 4 s (1 - s). */
           float z = xr[j] + (bias ? bias[j] : 0.0f);
-          float t = fast_tanh(GELU_S * (z + GELU_C * z * z * z));
-          g[j] = dyr[j] * (0.5f * (1.0f + t) + 0.5f * z * (1.0f - t * t) * GELU_S * (1.0f + 3.0f * GELU_C * z * z));
+          float sg = fast_sigmoid(2.0f * GELU_S * (z + GELU_C * z * z * z));
+          g[j] = dyr[j] * (sg + 2.0f * z * sg * (1.0f - sg) * GELU_S * (1.0f + 3.0f * GELU_C * z * z));
         }
         break;
       }
