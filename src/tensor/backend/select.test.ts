@@ -41,7 +41,7 @@ describe('backend selection', () => {
     if (availableBackends().includes('native')) {
       expect(info.name).toBe('native');
       expect(lines[0]).toMatch(
-        /^tensor backend: native \((OpenBLAS cblas_sgemm|blocked C GEMM, no BLAS), 1 threads\)$/,
+        /^tensor backend: native \((OpenBLAS cblas_sgemm|blocked C GEMM, no BLAS), 1 thread\)$/,
       );
     } else {
       expect(info.name).toBe('ts');

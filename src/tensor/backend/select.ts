@@ -79,7 +79,7 @@ export function useBackend(name?: BackendName, options: UseBackendOptions = {}):
     active = nativeKernels(loaded);
     activeInfo = {
       name: 'native',
-      description: `native (${blas}, ${threadCount} threads)`,
+      description: `native (${blas}, ${threadLabel(threadCount)})`,
       threads: threadCount,
     };
     logger.info(`tensor backend: ${activeInfo.description}`);
@@ -87,7 +87,11 @@ export function useBackend(name?: BackendName, options: UseBackendOptions = {}):
   return activeInfo;
 }
 
-/** Sets the BLAS thread count of the native backend (no effect on ts). */
+function threadLabel(threads: number): string {
+  return `${threads} thread${threads === 1 ? '' : 's'}`;
+}
+
+/** Sets the thread count of the native kernels, GEMMs included (no effect on ts). */
 export function setThreads(threads: number): void {
   if (!Number.isInteger(threads) || threads < 1)
     throw new RangeError(`setThreads: need an integer >= 1, got ${threads}`);
@@ -98,7 +102,7 @@ export function setThreads(threads: number): void {
     activeInfo = {
       ...activeInfo,
       threads,
-      description: activeInfo.description.replace(/\d+ threads?/, `${threads} threads`),
+      description: activeInfo.description.replace(/\d+ threads?/, threadLabel(threads)),
     };
   }
 }
