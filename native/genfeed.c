@@ -527,7 +527,7 @@ typedef struct {
   const float *x, *bias, *dy, *out;
   float *y, *dx, *dbias, *scratch;
   int64_t cols;
-  int act;
+  int act, overwrite;
 } BiasActJob;
 
 static void bias_act_range(void *arg, int64_t begin, int64_t end, int part) {
@@ -638,8 +638,11 @@ static void bias_act_backward_range(void *arg, int64_t begin, int64_t end, int p
     }
     if (job->dx != NULL) {
       float *dxr = job->dx + r * cols;
+      if (job->overwrite) memcpy(dxr, g, sizeof(float) * (size_t)cols);
+      else {
 #pragma omp simd
-      for (int64_t j = 0; j < cols; j++) dxr[j] += g[j];
+        for (int64_t j = 0; j < cols; j++) dxr[j] += g[j];
+      }
     }
     if (dbias != NULL) {
 #pragma omp simd
@@ -649,10 +652,10 @@ static void bias_act_backward_range(void *arg, int64_t begin, int64_t end, int p
   free(g);
 }
 
-/* biasActBackward(dy, x, bias|null, out, dx|null, dbias|null, rows, cols, act) */
+/* biasActBackward(dy, x, bias|null, out, dx|null, dbias|null, rows, cols, act, overwriteDx) */
 static napi_value BiasActBackward(napi_env env, napi_callback_info info) {
   Args a;
-  if (!read_args(env, info, &a, 9)) return NULL;
+  if (!read_args(env, info, &a, 10)) return NULL;
   size_t ldy, lx, lb, lo, ldx, ldb;
   BiasActJob job = {0};
   job.dy = f32(&a, 0, &ldy);
@@ -663,6 +666,7 @@ static napi_value BiasActBackward(napi_env env, napi_callback_info info) {
   job.dbias = f32_opt(&a, 5, &ldb);
   int64_t rows = int_arg(&a, 6), cols = int_arg(&a, 7);
   job.act = (int)int_arg(&a, 8);
+  job.overwrite = bool_arg(&a, 9);
   job.cols = cols;
   int64_t size = rows * cols;
   const int act = job.act;

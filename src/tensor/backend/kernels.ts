@@ -18,7 +18,8 @@ export interface Kernels {
   ): void;
   /**
    * dx += dy * act'(.) using the input `x` (+ bias) for GELU/SiLU or the output
-   * `out` for ReLU/sigmoid; dbias += column sums of that product.
+   * `out` for ReLU/sigmoid; dbias += column sums of that product. With
+   * `overwriteDx`, dx = ... instead (a fresh, uninitialised gradient).
    */
   biasActBackward(
     dy: Float32Array,
@@ -30,6 +31,7 @@ export interface Kernels {
     rows: number,
     cols: number,
     act: number,
+    overwriteDx: boolean,
   ): void;
   layerNorm(
     x: Float32Array,

@@ -111,13 +111,13 @@ export const tsKernels: Kernels = {
     }
   },
 
-  biasActBackward(dy, x, bias, out, dx, dbias, rows, cols, act) {
+  biasActBackward(dy, x, bias, out, dx, dbias, rows, cols, act, overwriteDx) {
     for (let r = 0; r < rows; r++) {
       const base = r * cols;
       for (let j = 0; j < cols; j++) {
         const z = act === 2 || act === 3 ? x[base + j]! + (bias === null ? 0 : bias[j]!) : 0;
         const g = act === 0 ? dy[base + j]! : dy[base + j]! * activationGrad(z, out[base + j]!, act);
-        if (dx !== null) dx[base + j]! += g;
+        if (dx !== null) dx[base + j] = overwriteDx ? g : dx[base + j]! + g;
         if (dbias !== null) dbias[j]! += g;
       }
     }

@@ -1,5 +1,6 @@
 import { Act, type Activation } from '../backend/kernels.js';
 import { kernels } from '../backend/select.js';
+import { allocate } from '../buffer-pool.js';
 import { opEnd, opStart } from '../profiler.js';
 import { formatShape } from '../shape.js';
 import { gradOf, needsGrad, record } from '../tape.js';
@@ -39,20 +40,14 @@ export function biasActivation(
     record(name, out, (g) => {
       const dbias = bias?.requiresGrad ? gradOf(bias) : null;
       if (act === Act.none) {
-        if (dbias !== null) k.biasActBackward(g, pre, null, out.data, null, dbias, rows, cols, act);
+        if (dbias !== null) k.biasActBackward(g, pre, null, out.data, null, dbias, rows, cols, act, false);
         accumulateGrad(x, g, true);
       } else {
-        k.biasActBackward(
-          g,
-          pre,
-          bias?.data ?? null,
-          out.data,
-          x.requiresGrad ? gradOf(x) : null,
-          dbias,
-          rows,
-          cols,
-          act,
-        );
+        // A first gradient is written directly instead of zero-filled and added to.
+        const fresh = x.requiresGrad && x.grad === null;
+        const dx = fresh ? allocate(x.size) : x.requiresGrad ? gradOf(x) : null;
+        if (fresh) x.grad = dx;
+        k.biasActBackward(g, pre, bias?.data ?? null, out.data, dx, dbias, rows, cols, act, fresh);
       }
     });
   }

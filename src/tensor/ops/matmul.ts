@@ -1,3 +1,4 @@
+import { allocate } from '../buffer-pool.js';
 import { opEnd, opStart } from '../profiler.js';
 import { formatShape, sameShape, sizeOf } from '../shape.js';
 import { gradOf, needsGrad, record } from '../tape.js';
@@ -70,7 +71,12 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   if (needsGrad(a, b)) {
     record('matmul', out, (g) => {
       if (a.requiresGrad) {
-        const da = gradOf(a);
+        // A fresh gradient is written with beta 0 (no zero-fill first), unless the
+        // batch accumulates into one shared matrix.
+        const freshA = a.grad === null && (aStride !== 0 || batch === 1);
+        const da = freshA ? allocate(a.size) : gradOf(a);
+        if (freshA) a.grad = da;
+        const betaA = freshA ? 0 : 1;
         // dA = dC op(B)ᵀ (or its transpose when A was used transposed).
         if (foldA) {
           gemm({
@@ -84,7 +90,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
             ldb,
             c: da,
             ldc: lda,
-            beta: 1,
+            beta: betaA,
           });
         } else if (!transA) {
           gemm({
@@ -101,7 +107,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
             c: da,
             ldc: lda,
             cStride0: aStride,
-            beta: 1,
+            beta: betaA,
             batch0: batch,
           });
         } else {
@@ -121,17 +127,21 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
             c: da,
             ldc: lda,
             cStride0: aStride,
-            beta: 1,
+            beta: betaA,
             batch0: batch,
           });
         }
       }
       if (b.requiresGrad) {
-        const db = gradOf(b);
+        const freshB =
+          b.grad === null && (bStride !== 0 || batch === 1 || foldA || (bStride === 0 && !transA));
+        const db = freshB ? allocate(b.size) : gradOf(b);
+        if (freshB) b.grad = db;
+        const betaB = freshB ? 0 : 1;
         if (foldA || (bStride === 0 && !transA)) {
           // Shared weight: sum over the batch folds into the inner dimension.
           if (!transB)
-            gemm({ transA: true, m: k, n, k: batch * m, a: a.data, lda, b: g, ldb: n, c: db, beta: 1 });
+            gemm({ transA: true, m: k, n, k: batch * m, a: a.data, lda, b: g, ldb: n, c: db, beta: betaB });
           else
             gemm({
               transA: true,
@@ -143,7 +153,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
               b: a.data,
               ldb: lda,
               c: db,
-              beta: 1,
+              beta: betaB,
             });
         } else if (!transB) {
           // dB = op(A)ᵀ dC.
@@ -161,7 +171,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
             c: db,
             ldc: ldb,
             cStride0: bStride,
-            beta: 1,
+            beta: betaB,
             batch0: batch,
           });
         } else {
@@ -181,7 +191,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
             c: db,
             ldc: ldb,
             cStride0: bStride,
-            beta: 1,
+            beta: betaB,
             batch0: batch,
           });
         }
