@@ -30,6 +30,32 @@ export interface NativeAddon {
   scale: Kernels['scale'];
 }
 
+const REQUIRED = [
+  'info',
+  'setThreads',
+  'sgemm',
+  'biasAct',
+  'biasActBackward',
+  'layerNorm',
+  'layerNormBackward',
+  'rmsNorm',
+  'rmsNormBackward',
+  'softmax',
+  'softmaxBackward',
+  'attentionSoftmax',
+  'crossEntropy',
+  'crossEntropyBackward',
+  'adamw',
+  'gather',
+  'scatterAdd',
+  'binary',
+  'sumAxis',
+  'sumAxisBackward',
+  'sumSquares',
+  'axpy',
+  'scale',
+] as const;
+
 /** build/Release/ of the package root: three levels above src/tensor/backend or dist/tensor/backend. */
 export const addonPath = fileURLToPath(
   new URL('../../../build/Release/genfeed_native.node', import.meta.url),
@@ -40,7 +66,12 @@ export function loadAddon(): NativeAddon | string {
   if (!existsSync(addonPath)) return `${addonPath} not found (build it with npm run build:native)`;
   try {
     const require = createRequire(import.meta.url);
-    return require(addonPath) as NativeAddon;
+    const addon = require(addonPath) as Record<string, unknown>;
+    const missing = REQUIRED.filter((name) => typeof addon[name] !== 'function');
+    if (missing.length > 0) {
+      return `${addonPath} is stale (no ${missing.join(', ')}); rebuild it with npm run build:native`;
+    }
+    return addon as unknown as NativeAddon;
   } catch (error) {
     return `cannot load ${addonPath}: ${(error as Error).message.split('\n')[0]}`;
   }
