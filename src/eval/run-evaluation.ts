@@ -92,18 +92,21 @@ export async function runEvaluation(
   const trials: SearchTrial[] = [];
   let best: { params: Params; model: Recommender; result: PhaseResult; fitSeconds: number } | undefined;
   if (hasValidation) {
+    // One bar over the trials of a search; a single trial (e.g. one neural fit) shows its own progress.
+    const trialProgress = grid.length > 1 ? silentProgress : progress;
+    if (grid.length > 1) progress.start(`tune ${spec.name}`, grid.length);
     for (const [index, params] of grid.entries()) {
       const fitStart = performance.now();
       const model = spec.create(params);
       const fitResult = await model.fit(trainingData(split, split.validation), {
         random: new Random(seed),
         logger,
-        progress,
+        progress: trialProgress,
         validation: split.validation,
       });
       const fitSeconds = seconds(fitStart);
       const chosen = { ...params, ...fitResult?.chosen };
-      const result = evaluatePhase(model, split.validation, split.numItems, { ks, progress });
+      const result = evaluatePhase(model, split.validation, split.numItems, { ks, progress: trialProgress });
       trials.push({ params: chosen, validation: result.metrics, fitSeconds });
       logger.debug(
         `trial ${index + 1}/${grid.length} ${formatParams(chosen)}: validation ${selectBy} ${(result.metrics[selectBy] ?? 0).toFixed(4)}`,
@@ -111,7 +114,10 @@ export async function runEvaluation(
       if (!best || (result.metrics[selectBy] ?? 0) > (best.result.metrics[selectBy] ?? 0)) {
         best = { params: chosen, model, result, fitSeconds };
       }
+      if (grid.length > 1)
+        progress.update(index + 1, { best: (best.result.metrics[selectBy] ?? 0).toFixed(4) });
     }
+    if (grid.length > 1) progress.stop();
   } else {
     logger.warn('no validation targets in this split: using the default hyperparameters');
   }
