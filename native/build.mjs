@@ -56,10 +56,12 @@ const args = [nodeGyp, 'rebuild'];
 // Node's headers come from the machine (.npmrc nodedir=/usr); pass it when run outside npm.
 if (!process.env.npm_config_nodedir && existsSync('/usr/include/node/node_api.h'))
   args.push('--nodedir=/usr');
+// A build that hangs (e.g. a header download with no network) must not hang npm ci either.
 const result = spawnSync(process.execPath, args, {
   cwd: root,
   encoding: 'utf8',
   maxBuffer: 64 * 1024 * 1024,
+  timeout: 10 * 60 * 1000,
 });
 const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
 try {
