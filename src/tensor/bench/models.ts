@@ -1,5 +1,5 @@
 import type { Random } from '../../core/index.js';
-import type { IntTensor } from '../int-tensor.js';
+import { IntTensor } from '../int-tensor.js';
 import type { AttentionCallOptions } from '../nn/causal-self-attention.js';
 import { Embedding } from '../nn/embedding.js';
 import type { KVCache } from '../nn/kv-cache.js';
@@ -76,11 +76,15 @@ export class TinyTransformer extends Module {
     this.head = this.addModule('head', new Linear(config.dim, config.classes, random));
   }
 
-  #positionsFrom(start: number, length: number, make: (ids: number[]) => IntTensor): IntTensor {
+  /** Position ids start..start+length-1, cached per (start, length). */
+  #positionsFrom(start: number, length: number): IntTensor {
     const key = `${start}:${length}`;
     let ids = this.#positionIds.get(key);
     if (ids === undefined) {
-      ids = make(Array.from({ length }, (_, i) => start + i));
+      ids = new IntTensor(
+        Int32Array.from({ length }, (_, i) => start + i),
+        [length],
+      );
       this.#positionIds.set(key, ids);
     }
     return ids;
@@ -90,13 +94,10 @@ export class TinyTransformer extends Module {
    * Hidden states [B, T, d] after the final norm. With caches (one per block),
    * positions continue from the cached length.
    */
-  hidden(
-    ids: IntTensor,
-    options: { keyMask?: Uint8Array; caches?: readonly KVCache[]; makeIds: (v: number[]) => IntTensor },
-  ): Tensor {
+  hidden(ids: IntTensor, options: { keyMask?: Uint8Array; caches?: readonly KVCache[] } = {}): Tensor {
     const [, time] = ids.shape as [number, number];
     const start = options.caches?.[0]?.length ?? 0;
-    const pos = this.positions.forward(this.#positionsFrom(start, time, options.makeIds)); // [T, d]
+    const pos = this.positions.forward(this.#positionsFrom(start, time)); // [T, d]
     let x = add(this.tokens.forward(ids), pos); // [B, T, d]
     this.blocks.forEach((block, i) => {
       const call: AttentionCallOptions = {};

@@ -58,8 +58,6 @@ export const tfmConfig: TransformerConfig = {
   maxLength: 50,
 };
 
-const makeIds = (values: number[]): IntTensor => new IntTensor(Int32Array.from(values), [values.length]);
-
 /** ML-STACK "tfm step": batch 64, length 50, 2-layer pre-LN causal transformer, d 128, 4 heads, FFN 512, last token -> 768-way CE -> Adam. */
 export function tfmWorkload(
   seed = 1,
@@ -83,14 +81,14 @@ export function tfmWorkload(
     flops,
     step() {
       optimizer.zeroGrad();
-      const logits = model.lastLogits(model.hidden(ids, { makeIds })); // [B, classes]
+      const logits = model.lastLogits(model.hidden(ids)); // [B, classes]
       const loss = crossEntropy(logits, targets);
       backward(loss);
       optimizer.step();
       return loss.item();
     },
     forwardBatch1() {
-      noGrad(() => tidy(() => model.lastLogits(model.hidden(one, { makeIds }))));
+      noGrad(() => tidy(() => model.lastLogits(model.hidden(one))));
     },
   };
 }
@@ -105,7 +103,7 @@ export function decodeWithCache(model: TinyTransformer, ids: IntTensor): Float32
       const step = new Int32Array(batch);
       for (let b = 0; b < batch; b++) step[b] = ids.data[b * time + t]!;
       const stepIds = new IntTensor(step, [batch, 1]);
-      const logits = tidy(() => model.lastLogits(model.hidden(stepIds, { caches, makeIds }))); // [B, classes]
+      const logits = tidy(() => model.lastLogits(model.hidden(stepIds, { caches }))); // [B, classes]
       out.push(logits.data);
     }
   });

@@ -22,13 +22,10 @@ describe.each(testBackends())('KV-cache decoding on the %s backend', (backend) =
       [batch, time],
     );
     const stepwise = decodeWithCache(model, ids);
-    const makeIds = (v: number[]): IntTensor => intTensor(v);
     for (let t = 0; t < time; t++) {
       const prefix = new Int32Array(batch * (t + 1));
       for (let b = 0; b < batch; b++) prefix.set(ids.data.subarray(b * time, b * time + t + 1), b * (t + 1));
-      const full = noGrad(() =>
-        model.lastLogits(model.hidden(new IntTensor(prefix, [batch, t + 1]), { makeIds })),
-      );
+      const full = noGrad(() => model.lastLogits(model.hidden(new IntTensor(prefix, [batch, t + 1]))));
       for (const [i, v] of full.data.entries()) expect(Math.abs(v - stepwise[t]![i]!)).toBeLessThan(1e-4);
     }
   });
@@ -36,13 +33,12 @@ describe.each(testBackends())('KV-cache decoding on the %s backend', (backend) =
   it('treats padded keys as invisible', () => {
     const config = { vocab: 30, classes: 5, dim: 16, heads: 2, layers: 1, ffnDim: 32, maxLength: 6 };
     const model = new TinyTransformer(config, new Random(3));
-    const makeIds = (v: number[]): IntTensor => intTensor(v);
     // Left padding: positions 0-1 of row 0 hold junk that the mask hides.
     const a = intTensor([7, 8, 1, 2, 3, 4], [1, 6]);
     const b = intTensor([9, 9, 1, 2, 3, 4], [1, 6]);
     const keyMask = Uint8Array.from([0, 0, 1, 1, 1, 1]);
-    const la = noGrad(() => model.lastLogits(model.hidden(a, { makeIds, keyMask })));
-    const lb = noGrad(() => model.lastLogits(model.hidden(b, { makeIds, keyMask })));
+    const la = noGrad(() => model.lastLogits(model.hidden(a, { keyMask })));
+    const lb = noGrad(() => model.lastLogits(model.hidden(b, { keyMask })));
     for (const [i, v] of la.data.entries()) expect(v).toBeCloseTo(lb.data[i]!, 5);
   });
 });

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Random } from '../../core/index.js';
 import { useBackend } from '../backend/select.js';
 import { TinyTransformer } from '../bench/models.js';
-import { IntTensor, intTensor } from '../int-tensor.js';
+import { IntTensor } from '../int-tensor.js';
 import { mul } from '../ops/elementwise.js';
 import { crossEntropy } from '../ops/loss.js';
 import { backward, tapeLength } from '../tape.js';
@@ -21,7 +21,6 @@ function collectGarbage(): void {
 }
 
 const config = { vocab: 24, classes: 12, dim: 32, heads: 2, layers: 2, ffnDim: 64, maxLength: 8 };
-const makeIds = (v: number[]): IntTensor => intTensor(v);
 
 function batch(seed: number, size: number): { ids: IntTensor; targets: IntTensor } {
   const random = new Random(seed);
@@ -40,7 +39,7 @@ function trainer(seed: number, lr = 3e-3) {
   const model = new TinyTransformer(config, new Random(seed));
   const optimizer = new AdamW(model.parameters(), { lr, weightDecay: 0.01 });
   const loss = (ids: IntTensor, targets: IntTensor) =>
-    crossEntropy(model.lastLogits(model.hidden(ids, { makeIds })), targets);
+    crossEntropy(model.lastLogits(model.hidden(ids)), targets);
   const step = (ids: IntTensor, targets: IntTensor): number => {
     optimizer.zeroGrad();
     const value = loss(ids, targets);
