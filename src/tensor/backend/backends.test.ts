@@ -17,7 +17,7 @@ import { AdamW } from '../optim/adamw.js';
 import { clipGradNorm } from '../optim/clip.js';
 import { backward } from '../tape.js';
 import { randn, type Tensor, tensor } from '../tensor.js';
-import { availableBackends, type BackendName, useBackend } from './select.js';
+import { availableBackends, type BackendName, kernels, useBackend } from './select.js';
 
 /**
  * The native kernels against the TypeScript reference. Stated tolerance, per
@@ -245,5 +245,46 @@ describe.runIf(hasNative)('native kernels agree with the ts reference', () => {
     expectClose(Float32Array.from(native.losses), Float32Array.from(reference.losses), 'losses');
     for (const [i, g] of native.grads.entries())
       expectClose(g, reference.grads[i]!, `gradient of parameter ${i}`);
+  });
+});
+
+describe.runIf(hasNative)('native kernel argument checks', () => {
+  it('throws a RangeError instead of touching memory out of bounds', () => {
+    useBackend('native');
+    const k = kernels();
+    const small = new Float32Array(4);
+    expect(() => k.axpy(1, new Float32Array(8), small)).toThrow(RangeError);
+    expect(() => k.layerNorm(small, null, null, small, small, small, 2, 4, 1e-5)).toThrow(/shorter/);
+    expect(() =>
+      k.gemm({
+        transA: false,
+        transB: false,
+        m: 4,
+        n: 4,
+        k: 4,
+        alpha: 1,
+        beta: 0,
+        a: new Float32Array(16),
+        aOffset: 0,
+        lda: 4,
+        aStride0: 0,
+        aStride1: 0,
+        b: new Float32Array(16),
+        bOffset: 0,
+        ldb: 4,
+        bStride0: 0,
+        bStride1: 0,
+        c: new Float32Array(15),
+        cOffset: 0,
+        ldc: 4,
+        cStride0: 0,
+        cStride1: 0,
+        batch0: 1,
+        batch1: 1,
+      }),
+    ).toThrow(/sgemm C/);
+    expect(() => k.gather(new Float32Array(8), Int32Array.of(0, 5), new Float32Array(8), 4)).toThrow(
+      /out of range/,
+    );
   });
 });

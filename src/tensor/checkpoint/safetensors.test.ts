@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError, Random } from '../../core/index.js';
+import { TinyTransformer } from '../bench/models.js';
 import { intTensor } from '../int-tensor.js';
 import { Linear } from '../nn/linear.js';
+import { noGrad } from '../tape.js';
 import { tensor } from '../tensor.js';
 import { loadParameters } from './load-parameters.js';
 import { decodeSafetensors, encodeSafetensors, loadCheckpoint, saveCheckpoint } from './safetensors.js';
@@ -89,5 +91,22 @@ describe('safetensors checkpoints', () => {
     notJson[9] = 0x7b;
     notJson[10] = 0x7b;
     expect(() => decodeSafetensors(notJson, 'f')).toThrow(/not valid JSON/);
+  });
+});
+
+describe('model checkpoints', () => {
+  it('restores a transformer exactly from its safetensors file', async () => {
+    const config = { vocab: 20, classes: 7, dim: 16, heads: 2, layers: 2, ffnDim: 32, maxLength: 6 };
+    const model = new TinyTransformer(config, new Random(1));
+    const path = join(dir, 'tfm.safetensors');
+    await saveCheckpoint(path, model.namedParameters(), { config });
+    const loaded = await loadCheckpoint(path);
+    expect([...loaded.tensors.keys()]).toContain('blocks.1.attn.qkv.weight');
+    const copy = new TinyTransformer(loaded.config as typeof config, new Random(99));
+    loadParameters(copy, loaded, { source: path });
+    const ids = intTensor([1, 5, 9, 2, 0, 19], [1, 6]);
+    const a = noGrad(() => model.lastLogits(model.hidden(ids)));
+    const b = noGrad(() => copy.lastLogits(copy.hidden(ids)));
+    expect(Array.from(b.data)).toEqual(Array.from(a.data));
   });
 });
