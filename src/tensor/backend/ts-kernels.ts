@@ -9,48 +9,134 @@ import type { GemmCall, Kernels } from './kernels.js';
 const GELU_S = Math.sqrt(2 / Math.PI);
 const GELU_C = 0.044715;
 
+/**
+ * C = alpha op(A) op(B) + beta C for one matrix. A transposed B is packed into
+ * [k, n] rows first, then into 4-wide column panels; 4x4 blocks of C are
+ * accumulated in locals (16 multiply-adds per 8 loads, as the 4x4 register-blocked
+ * kernel of ML-STACK.md), with plain loops for the edges.
+ */
 function gemmOne(call: GemmCall, aOff: number, bOff: number, cOff: number): void {
-  const { transA, transB, m, n, k, alpha, beta, a, lda, b, ldb, c, ldc } = call;
+  const { transA, transB, m, n, k, alpha, beta, a, lda, c, ldc } = call;
   for (let i = 0; i < m; i++) {
     const row = cOff + i * ldc;
     if (beta === 0) c.fill(0, row, row + n);
     else if (beta !== 1) for (let j = 0; j < n; j++) c[row + j]! *= beta;
   }
   if (alpha === 0 || k === 0) return;
-  if (!transB) {
-    // C[i, :] += A(i, p) * B[p, :] streams rows of B and C.
-    for (let i = 0; i < m; i++) {
-      const row = cOff + i * ldc;
-      for (let p = 0; p < k; p++) {
-        const aip = alpha * (transA ? a[aOff + p * lda + i]! : a[aOff + i * lda + p]!);
-        if (aip === 0) continue;
-        const bRow = bOff + p * ldb;
-        for (let j = 0; j < n; j++) c[row + j]! += aip * b[bRow + j]!;
-      }
+  let b = call.b;
+  let bo = bOff;
+  let ldb = call.ldb;
+  if (transB) {
+    const packed = new Float32Array(k * n);
+    for (let j = 0; j < n; j++) {
+      const src = bOff + j * ldb;
+      for (let p = 0; p < k; p++) packed[p * n + j] = b[src + p]!;
     }
-  } else if (!transA) {
-    // C[i, j] = dot(A[i, :], B[j, :]).
-    for (let i = 0; i < m; i++) {
-      const aRow = aOff + i * lda;
-      const row = cOff + i * ldc;
-      for (let j = 0; j < n; j++) {
-        const bRow = bOff + j * ldb;
-        let sum = 0;
-        for (let p = 0; p < k; p++) sum += a[aRow + p]! * b[bRow + p]!;
-        c[row + j]! += alpha * sum;
-      }
-    }
-  } else {
-    for (let i = 0; i < m; i++) {
-      const row = cOff + i * ldc;
-      for (let j = 0; j < n; j++) {
-        const bRow = bOff + j * ldb;
-        let sum = 0;
-        for (let p = 0; p < k; p++) sum += a[aOff + p * lda + i]! * b[bRow + p]!;
-        c[row + j]! += alpha * sum;
-      }
+    b = packed;
+    bo = 0;
+    ldb = n;
+  }
+  // A(i, p) = a[aOff + i * ars + p * acs]
+  const ars = transA ? 1 : lda;
+  const acs = transA ? lda : 1;
+  const m4 = m - (m % 4);
+  const n4 = n - (n % 4);
+  // Column panels of B, 4 wide and contiguous over p: panel j/4 holds B[p, j..j+3] at j * k + 4 * p.
+  const panels = new Float32Array(k * n4);
+  for (let j = 0; j < n4; j += 4) {
+    for (let p = 0; p < k; p++) {
+      const src = bo + p * ldb + j;
+      const dst = j * k + 4 * p;
+      panels[dst] = b[src]!;
+      panels[dst + 1] = b[src + 1]!;
+      panels[dst + 2] = b[src + 2]!;
+      panels[dst + 3] = b[src + 3]!;
     }
   }
+  for (let i = 0; i < m4; i += 4) {
+    const a0 = aOff + i * ars;
+    const a1 = a0 + ars;
+    const a2 = a1 + ars;
+    const a3 = a2 + ars;
+    for (let j = 0; j < n4; j += 4) {
+      let c00 = 0,
+        c01 = 0,
+        c02 = 0,
+        c03 = 0,
+        c10 = 0,
+        c11 = 0,
+        c12 = 0,
+        c13 = 0;
+      let c20 = 0,
+        c21 = 0,
+        c22 = 0,
+        c23 = 0,
+        c30 = 0,
+        c31 = 0,
+        c32 = 0,
+        c33 = 0;
+      for (let p = 0; p < k; p++) {
+        const o = p * acs;
+        const x0 = a[a0 + o]!;
+        const x1 = a[a1 + o]!;
+        const x2 = a[a2 + o]!;
+        const x3 = a[a3 + o]!;
+        const br = j * k + 4 * p;
+        const y0 = panels[br]!;
+        const y1 = panels[br + 1]!;
+        const y2 = panels[br + 2]!;
+        const y3 = panels[br + 3]!;
+        c00 += x0 * y0;
+        c01 += x0 * y1;
+        c02 += x0 * y2;
+        c03 += x0 * y3;
+        c10 += x1 * y0;
+        c11 += x1 * y1;
+        c12 += x1 * y2;
+        c13 += x1 * y3;
+        c20 += x2 * y0;
+        c21 += x2 * y1;
+        c22 += x2 * y2;
+        c23 += x2 * y3;
+        c30 += x3 * y0;
+        c31 += x3 * y1;
+        c32 += x3 * y2;
+        c33 += x3 * y3;
+      }
+      const r0 = cOff + i * ldc + j;
+      const r1 = r0 + ldc;
+      const r2 = r1 + ldc;
+      const r3 = r2 + ldc;
+      c[r0]! += alpha * c00;
+      c[r0 + 1]! += alpha * c01;
+      c[r0 + 2]! += alpha * c02;
+      c[r0 + 3]! += alpha * c03;
+      c[r1]! += alpha * c10;
+      c[r1 + 1]! += alpha * c11;
+      c[r1 + 2]! += alpha * c12;
+      c[r1 + 3]! += alpha * c13;
+      c[r2]! += alpha * c20;
+      c[r2 + 1]! += alpha * c21;
+      c[r2 + 2]! += alpha * c22;
+      c[r2 + 3]! += alpha * c23;
+      c[r3]! += alpha * c30;
+      c[r3 + 1]! += alpha * c31;
+      c[r3 + 2]! += alpha * c32;
+      c[r3 + 3]! += alpha * c33;
+    }
+  }
+  // Edges: the last m % 4 rows (all columns) and the last n % 4 columns (blocked rows).
+  const edge = (i: number, jFrom: number): void => {
+    const aRow = aOff + i * ars;
+    const row = cOff + i * ldc;
+    for (let j = jFrom; j < n; j++) {
+      let sum = 0;
+      for (let p = 0; p < k; p++) sum += a[aRow + p * acs]! * b[bo + p * ldb + j]!;
+      c[row + j]! += alpha * sum;
+    }
+  };
+  for (let i = 0; i < m4; i++) edge(i, n4);
+  for (let i = m4; i < m; i++) edge(i, 0);
 }
 
 function activate(z: number, act: number): number {
