@@ -13,20 +13,20 @@ const FULL_MATRIX_LIMIT = 1 << 24;
  * nearest code with room. Ties go to the lower row and the lower code, so the
  * result is deterministic.
  *
- * The N x K distances are kept whole when they fit in 64 MB; beyond, each row
- * keeps its `candidates` nearest codes and a row finding them all full
+ * The N x K distances are kept whole when they fit in 64 MB (`fullMatrixLimit`
+ * distances); beyond, each row keeps its `candidates` nearest codes and a row finding them all full
  * computes its distances to every centroid again.
  */
 export function balancedAssignment(
   data: Float32Array,
   dim: number,
   centroids: Float32Array,
-  options: { candidates?: number } = {},
+  options: { candidates?: number; fullMatrixLimit?: number } = {},
 ): Int32Array {
   const rows = data.length / dim;
   const k = centroids.length / dim;
   const preferences =
-    rows * k <= FULL_MATRIX_LIMIT
+    rows * k <= (options.fullMatrixLimit ?? FULL_MATRIX_LIMIT)
       ? fullPreferences(data, dim, centroids)
       : candidatePreferences(data, dim, centroids, options.candidates ?? 32);
   const order = Array.from({ length: rows }, (_, r) => r).sort(
