@@ -1,0 +1,171 @@
+import type { Random } from '../core/index.js';
+import {
+  add,
+  crossEntropy,
+  dropout,
+  Embedding,
+  embedding,
+  IntTensor,
+  LayerNorm,
+  Module,
+  matmul,
+  noGrad,
+  reshape,
+  slice,
+  type Tensor,
+  TransformerBlock,
+  tidy,
+} from '../tensor/index.js';
+import { type NextItemBatch, paddedBatch } from './sequence-batch.js';
+
+/** Histories per forward pass when scoring. */
+const SCORE_CHUNK = 64;
+
+export interface SasRecConfig {
+  numItems: number;
+  /** Model width d (item and position embeddings, hidden states). */
+  dim: number;
+  layers: number;
+  heads: number;
+  /** Longest history the model reads; older items are dropped. */
+  maxLength: number;
+  /** Dropout on the embeddings and on every residual branch while training. */
+  dropout: number;
+  /** Width of the feed-forward layer; default 4 * dim. */
+  ffnDim?: number;
+}
+
+/**
+ * SASRec (Kang & McAuley 2018, "Self-Attentive Sequential Recommendation") with
+ * the full-softmax cross-entropy used by recent re-evaluations (e.g. Klenitskiy &
+ * Vasilev 2023, "Turning Dross Into Gold Loss: is BERT4Rec really better than
+ * SASRec?") instead of the paper's one sampled negative:
+ *
+ *   items [B, T] -> item embedding + learned position -> dropout
+ *   -> L pre-LN causal blocks (GPT-2 layout, dropout on each residual branch)
+ *   -> final LayerNorm -> hidden [B, T, d]
+ *   logits = hidden · itemEmbeddingᵀ (tied input/output embeddings) -> [*, numItems]
+ *
+ * Rows are left-padded, so the last position is always the newest item. The
+ * padding id is `numItems` (the embedding's last row): padded keys are masked
+ * out of attention and padded positions never reach the loss. Positions count
+ * from each row's oldest item, as when the row was a prefix in training, so
+ * how much padding a batch carries never changes a row's result.
+ */
+export class SasRec extends Module {
+  readonly config: Required<SasRecConfig>;
+  readonly items: Embedding;
+  readonly positions: Embedding;
+  readonly blocks: TransformerBlock[];
+  readonly norm: LayerNorm;
+
+  constructor(config: SasRecConfig, random: Random) {
+    super();
+    this.config = { ffnDim: 4 * config.dim, ...config };
+    const { numItems, dim, layers, heads, maxLength, ffnDim } = this.config;
+    this.items = this.addModule('items', new Embedding(numItems + 1, dim, random));
+    this.positions = this.addModule('positions', new Embedding(maxLength, dim, random));
+    this.blocks = Array.from({ length: layers }, (_, i) =>
+      this.addModule(`blocks.${i}`, new TransformerBlock(dim, heads, random, { ffnDim })),
+    );
+    this.norm = this.addModule('norm', new LayerNorm(dim));
+  }
+
+  /** The padding item id. */
+  get padId(): number {
+    return this.config.numItems;
+  }
+
+  /** Hidden states [B, T, d] of left-padded item ids [B, T]; `random` drives dropout in training mode. */
+  hidden(inputs: IntTensor, keyMask: Uint8Array, random?: Random): Tensor {
+    const [rows, time] = inputs.shape as [number, number];
+    const drop = (x: Tensor): Tensor =>
+      this.training && random !== undefined ? dropout(x, this.config.dropout, random) : x;
+    const positions = this.positions.forward(this.#positionsOf(keyMask, rows, time)); // [B, T, d]
+    let x = add(this.items.forward(inputs), positions); // [B, T, d]
+    x = drop(x); // [B, T, d]
+    for (const block of this.blocks) {
+      if (!this.training || this.config.dropout === 0) {
+        x = block.forward(x, { keyMask }); // [B, T, d]
+        continue;
+      }
+      // TransformerBlock.forward with dropout on both residual branches (nanoGPT's resid_dropout).
+      const attended = block.attn.forward(block.ln1.forward(x), { keyMask }); // [B, T, d]
+      const h = add(x, drop(attended)); // [B, T, d]
+      const mlp = block.fc2.forward(block.fc1.forward(block.ln2.forward(h))); // [B, T, d]
+      x = add(h, drop(mlp)); // [B, T, d]
+    }
+    return this.norm.forward(x); // [B, T, d]
+  }
+
+  /** The output projection: item embeddings without the padding row, [numItems, d] (a view). */
+  itemWeights(): Tensor {
+    return slice(this.items.weight, 0, 0, this.config.numItems); // [V, d]
+  }
+
+  /**
+   * Mean full-softmax cross-entropy of the next item over every real position
+   * of the batch (padded positions are never gathered).
+   */
+  loss(batch: NextItemBatch, random: Random): Tensor {
+    const hidden = this.hidden(batch.inputs, batch.keyMask, random); // [B, T, d]
+    const [rows, time, dim] = hidden.shape as [number, number, number];
+    const real = embedding(reshape(hidden, [rows * time, dim]), batch.positions); // [N, d]
+    const logits = matmul(real, this.itemWeights(), { transB: true }); // [N, V]
+    return crossEntropy(logits, batch.targets); // []
+  }
+
+  /**
+   * Next-item scores of many users at once: `scores` [histories.length, numItems]
+   * receives the logits at each history's newest position. Inference mode, no
+   * tape; histories of similar length share a forward pass (little padding).
+   */
+  scoreBatch(histories: readonly Int32Array[], scores: Float32Array): void {
+    const { numItems, maxLength } = this.config;
+    if (scores.length !== histories.length * numItems) {
+      throw new RangeError(
+        `SasRec.scoreBatch: scores has ${scores.length} values, expected ${histories.length} x ${numItems}`,
+      );
+    }
+    const length = (row: number): number => Math.min(histories[row]!.length, maxLength);
+    const order = Array.from(histories.keys()).sort((a, b) => length(a) - length(b) || a - b);
+    const wasTraining = this.training;
+    this.eval();
+    try {
+      for (let start = 0; start < order.length; start += SCORE_CHUNK) {
+        const rows = order.slice(start, start + SCORE_CHUNK);
+        noGrad(() =>
+          tidy(() => {
+            const { inputs, keyMask } = paddedBatch(
+              rows.map((row) => histories[row]!),
+              this.padId,
+              maxLength,
+            );
+            const hidden = this.hidden(inputs, keyMask); // [b, T, d]
+            const [batch, time, dim] = hidden.shape as [number, number, number];
+            const last = reshape(slice(hidden, 1, time - 1, time), [batch, dim]); // [b, d]
+            const logits = matmul(last, this.itemWeights(), { transB: true }); // [b, V]
+            rows.forEach((row, i) => {
+              const target = scores.subarray(row * numItems, (row + 1) * numItems);
+              if (histories[row]!.length === 0) target.fill(0);
+              else target.set(logits.data.subarray(i * numItems, (i + 1) * numItems));
+            });
+            return null;
+          }),
+        );
+      }
+    } finally {
+      this.train(wasTraining);
+    }
+  }
+
+  /** [B, T] position of each slot within its row's real items (0 = oldest); padding slots get 0. */
+  #positionsOf(keyMask: Uint8Array, rows: number, time: number): IntTensor {
+    const ids = new Int32Array(rows * time);
+    for (let row = 0; row < rows; row++) {
+      let position = 0;
+      for (let t = row * time; t < (row + 1) * time; t++) if (keyMask[t]) ids[t] = position++;
+    }
+    return new IntTensor(ids, [rows, time]);
+  }
+}
