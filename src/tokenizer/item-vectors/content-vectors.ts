@@ -86,12 +86,15 @@ export function contentVectors(
     }
     if (row.length === start) empty.push(item);
   });
-  const matrix = SparseMatrix.fromTriplets(count, featureIndex.size, {
-    row: Int32Array.from(row),
-    col: Int32Array.from(col),
-    value: Float32Array.from(value),
-    length: row.length,
-  });
+  const matrix = SparseMatrix.fromTriplets(
+    { rows: count, cols: featureIndex.size },
+    {
+      row: Int32Array.from(row),
+      col: Int32Array.from(col),
+      value: Float32Array.from(value),
+      length: row.length,
+    },
+  );
   normalizeSparseRows(matrix);
   const vectors = new Float32Array(count * dim);
   let explainedShare = 0;

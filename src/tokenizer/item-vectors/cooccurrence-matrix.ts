@@ -35,5 +35,5 @@ export function cooccurrenceMatrix(
       }
     }
   }
-  return SparseMatrix.fromTriplets(numItems, numItems, { row, col, value, length });
+  return SparseMatrix.fromTriplets({ rows: numItems, cols: numItems }, { row, col, value, length });
 }

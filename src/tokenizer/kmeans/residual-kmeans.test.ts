@@ -42,6 +42,37 @@ describe('residualKmeans', () => {
     for (let level = 1; level <= 4; level++) expect(errors[level]!).toBeLessThan(errors[level - 1]! * 0.97);
   });
 
+  it('uses every code, none above ceil(N/K), on skewed data where plain k-means overfills codes', () => {
+    const random = new Random(11);
+    const count = 2000;
+    // 90% of the items are near-duplicates of four points: plain k-means cannot split them.
+    const skewed = Float32Array.from({ length: count * dim }, (_, i) => {
+      const item = Math.floor(i / dim);
+      return item < 0.9 * count ? (item % 4) + 1e-3 * random.normal() : random.normal();
+    });
+    const used = (balanced: boolean) => {
+      const fitted = residualKmeans(
+        { vectors: skewed, count, dim },
+        { levels: 1, codebookSize: 64, balanced, seed: 1 },
+      );
+      const sizes = new Int32Array(64);
+      for (const code of fitted.codes) sizes[code]!++;
+      return { used: sizes.filter((size) => size > 0).length, largest: Math.max(...sizes) };
+    };
+    expect(used(true)).toEqual({ used: 64, largest: Math.ceil(count / 64) });
+    expect(used(false).largest).toBeGreaterThan(4 * Math.ceil(count / 64));
+  });
+
+  it('logs one line per level', () => {
+    const lines: string[] = [];
+    const logger = { info() {}, warn() {}, error() {}, debug: (line: string) => void lines.push(line) };
+    residualKmeans({ vectors, count: 1200, dim }, { levels: 2, codebookSize: 8, logger });
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(
+      /^RQ-Kmeans level 2\/2: \d+ iterations, relative reconstruction error 0\.\d{4}$/,
+    );
+  });
+
   it('is deterministic for a seed and differs across seeds', () => {
     const options = { levels: 2, codebookSize: 16, seed: 5 };
     const first = residualKmeans({ vectors, count: 1200, dim }, options);

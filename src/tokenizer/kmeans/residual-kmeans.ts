@@ -1,4 +1,4 @@
-import { Random } from '../../core/index.js';
+import { type Logger, Random, silentLogger } from '../../core/index.js';
 import { checkItemVectors, type ItemVectors } from '../item-vectors/item-vectors.js';
 import { type FitCodebookOptions, fitCodebook } from './fit-codebook.js';
 
@@ -9,6 +9,8 @@ export interface ResidualKmeansOptions extends Omit<FitCodebookOptions, 'random'
   codebookSize?: number;
   /** Seed of the k-means++ seeding (default 0). */
   seed?: number;
+  /** Receives one debug line per level (iterations, relative reconstruction error). */
+  logger?: Logger;
 }
 
 export interface ResidualKmeans {
@@ -42,7 +44,9 @@ export function residualKmeans(
   }
   if (count === 0) throw new RangeError('residualKmeans: no items');
   const random = new Random(options.seed ?? 0);
+  const logger = options.logger ?? silentLogger;
   const residual = itemVectors.vectors.slice(); // [count, dim]
+  const squaredNorm = sumOfSquares(residual);
   const codes = new Int32Array(count * levels);
   const codebooks: Float32Array[] = [];
   const iterations: number[] = [];
@@ -54,6 +58,16 @@ export function residualKmeans(
       codes[item * levels + level] = code;
       for (let j = 0; j < dim; j++) residual[item * dim + j]! -= fitted.centroids[code * dim + j]!;
     });
+    const error = squaredNorm === 0 ? 0 : sumOfSquares(residual) / squaredNorm;
+    logger.debug(
+      `RQ-Kmeans level ${level + 1}/${levels}: ${fitted.iterations} iterations, relative reconstruction error ${error.toFixed(4)}`,
+    );
   }
   return { codebooks, codes, iterations };
+}
+
+function sumOfSquares(values: Float32Array): number {
+  let sum = 0;
+  for (const value of values) sum += value * value;
+  return sum;
 }

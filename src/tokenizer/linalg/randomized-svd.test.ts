@@ -93,12 +93,15 @@ describe('randomizedSvd', () => {
       col.push(c);
       value.push(v);
     }
-    const sparse = SparseMatrix.fromTriplets(rows, cols, {
-      row: Int32Array.from(row),
-      col: Int32Array.from(col),
-      value: Float32Array.from(value),
-      length: row.length,
-    });
+    const sparse = SparseMatrix.fromTriplets(
+      { rows, cols },
+      {
+        row: Int32Array.from(row),
+        col: Int32Array.from(col),
+        value: Float32Array.from(value),
+        length: row.length,
+      },
+    );
     const fromSparse = randomizedSvd(sparse, 4, { seed: 2 });
     const fromDense = randomizedSvd(denseOperator(dense, rows, cols), 4, { seed: 2 });
     for (let j = 0; j < 4; j++) expect(fromSparse.values[j]!).toBeCloseTo(fromDense.values[j]!, 4);

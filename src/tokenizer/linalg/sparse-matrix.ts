@@ -12,7 +12,14 @@ export class SparseMatrix implements LinearOperator {
   readonly indices: Int32Array;
   readonly values: Float32Array;
 
-  constructor(rows: number, cols: number, rowStart: Int32Array, indices: Int32Array, values: Float32Array) {
+  constructor(parts: {
+    rows: number;
+    cols: number;
+    rowStart: Int32Array;
+    indices: Int32Array;
+    values: Float32Array;
+  }) {
+    const { rows, cols, rowStart, indices, values } = parts;
     if (rowStart.length !== rows + 1) {
       throw new RangeError(`SparseMatrix: rowStart has ${rowStart.length} entries, expected ${rows + 1}`);
     }
@@ -34,10 +41,10 @@ export class SparseMatrix implements LinearOperator {
    * Counting sort by row, then a dense scratch row merges duplicates: O(entries + rows + cols).
    */
   static fromTriplets(
-    rows: number,
-    cols: number,
+    shape: { rows: number; cols: number },
     triplets: { row: Int32Array; col: Int32Array; value: Float32Array; length: number },
   ): SparseMatrix {
+    const { rows, cols } = shape;
     const { row, col, value, length } = triplets;
     const counts = new Int32Array(rows + 1);
     for (let i = 0; i < length; i++) counts[row[i]! + 1]!++;
@@ -75,7 +82,13 @@ export class SparseMatrix implements LinearOperator {
       }
       rowStart[r + 1] = indices.length;
     }
-    return new SparseMatrix(rows, cols, rowStart, Int32Array.from(indices), Float32Array.from(values));
+    return new SparseMatrix({
+      rows,
+      cols,
+      rowStart,
+      indices: Int32Array.from(indices),
+      values: Float32Array.from(values),
+    });
   }
 
   get nonZeros(): number {
