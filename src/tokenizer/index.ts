@@ -23,7 +23,7 @@ export {
 export { centredOperator, denseOperator, type LinearOperator } from './linalg/linear-operator.js';
 export { type RandomizedSvdOptions, randomizedSvd, type TruncatedSvd } from './linalg/randomized-svd.js';
 export { SparseMatrix } from './linalg/sparse-matrix.js';
-export { PrefixTrie } from './prefix-trie.js';
+export { type PrefixLookup, PrefixTrie } from './prefix-trie.js';
 export {
   type ColdStartAssignment,
   SemanticTokenizer,

@@ -2,6 +2,18 @@ import { ConflictError } from '../core/index.js';
 
 const NONE = -1;
 
+/** The read side of the trie: what a constrained decoder needs. */
+export interface PrefixLookup {
+  readonly depth: number;
+  readonly root: number;
+  readonly size: number;
+  child(node: number, code: number): number;
+  node(prefix: ArrayLike<number>): number;
+  allowedAfter(node: number): Int32Array;
+  allowedNext(prefix: ArrayLike<number>): Int32Array;
+  itemOf(semanticId: ArrayLike<number>): number | undefined;
+}
+
 /**
  * The valid semantic IDs as a trie in flat typed arrays, for constrained beam
  * search: a node's children are a sorted run of (code, child node) in one shared
@@ -10,7 +22,7 @@ const NONE = -1;
  * lays every run out exactly; `insert` (cold start) moves a full run to the end
  * of the pool with doubled capacity, so insertion is amortised O(depth + run length).
  */
-export class PrefixTrie {
+export class PrefixTrie implements PrefixLookup {
   readonly depth: number;
   readonly root = 0;
   #nodeCount = 0;

@@ -77,6 +77,26 @@ describe('SemanticTokenizer', () => {
     expect(tokenizer.vocabulary.size).toBe(8 + 8 + tokenizer.disambiguationCapacity);
   });
 
+  it('gives a decoder the allowed next tokens of a token prefix', () => {
+    const tokenizer = SemanticTokenizer.fit(items, { ...options, firstToken: 2 });
+    const { vocabulary } = tokenizer;
+    const id = tokenizer.semanticId(64); // path (0, 0, 0), index 1
+    const tokens = vocabulary.tokens(id);
+    expect([...tokenizer.allowedNextTokens([])]).toEqual([2, 3, 4, 5]);
+    for (let length = 0; length < 4; length++) {
+      const allowed = tokenizer.allowedNextTokens(tokens.subarray(0, length));
+      const codes = [...tokenizer.trie.allowedNext(id.subarray(0, length))];
+      expect([...allowed]).toEqual(codes.map((code) => vocabulary.token(length, code)));
+      expect(allowed).toContain(tokens[length]);
+    }
+    expect([...tokenizer.allowedNextTokens(tokens.subarray(0, 3))]).toEqual([
+      vocabulary.token(3, 0),
+      vocabulary.token(3, 1),
+    ]);
+    expect(tokenizer.allowedNextTokens(tokens)).toHaveLength(0);
+    expect(tokenizer.allowedNextTokens([tokens[1]!])).toHaveLength(0); // a level-1 token in the level-0 slot
+  });
+
   it('keeps codes balanced: no code above ceil(N/K) items, all codes used', () => {
     const count = 1000;
     const tokenizer = SemanticTokenizer.fit(gaussianItems(count, 4), {

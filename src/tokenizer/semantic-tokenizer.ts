@@ -2,7 +2,7 @@ import { ConflictError } from '../core/index.js';
 import { checkItemVectors, type ItemVectors } from './item-vectors/item-vectors.js';
 import { nearestCandidates } from './kmeans/nearest-candidates.js';
 import { type ResidualKmeansOptions, residualKmeans } from './kmeans/residual-kmeans.js';
-import { PrefixTrie } from './prefix-trie.js';
+import { type PrefixLookup, PrefixTrie } from './prefix-trie.js';
 import { TokenVocabulary } from './token-vocabulary.js';
 
 export interface SemanticTokenizerOptions extends ResidualKmeansOptions {
@@ -47,8 +47,10 @@ export class SemanticTokenizer {
   /** levels + 1: the length of a full semantic ID. */
   readonly depth: number;
   readonly disambiguationCapacity: number;
-  readonly trie: PrefixTrie;
+  /** The valid IDs, read-only: items join only through `assign`, which keeps the table in step. */
+  readonly trie: PrefixLookup;
   readonly vocabulary: TokenVocabulary;
+  readonly #trie: PrefixTrie;
   readonly #codebooks: Float32Array[];
   #semanticIds: Int32Array;
   #items: number;
@@ -89,7 +91,8 @@ export class SemanticTokenizer {
     this.#codebooks = codebooks.map((codebook) => codebook.slice());
     this.#semanticIds = semanticIds.slice();
     this.disambiguationCapacity = disambiguationCapacity;
-    this.trie = PrefixTrie.build(this.#semanticIds, this.depth);
+    this.#trie = PrefixTrie.build(this.#semanticIds, this.depth);
+    this.trie = this.#trie;
     this.vocabulary = new TokenVocabulary(
       [...Array.from({ length: this.levels }, () => codebookSize), disambiguationCapacity],
       parts.firstToken,
@@ -162,6 +165,23 @@ export class SemanticTokenizer {
     return this.trie.itemOf(semanticId);
   }
 
+  /**
+   * The tokens a decoder may emit after `tokens` (the tokens of a semantic ID
+   * prefix, level by level): the trie's allowed codes shifted into the next
+   * level's token range; empty when the prefix is invalid or complete.
+   */
+  allowedNextTokens(tokens: ArrayLike<number>): Int32Array {
+    if (tokens.length >= this.depth) return new Int32Array(0);
+    let node = this.#trie.root;
+    for (let level = 0; level < tokens.length && node >= 0; level++) {
+      const code = tokens[level]! - this.vocabulary.offset(level);
+      node = code < 0 || code >= this.vocabulary.levelSizes[level]! ? -1 : this.#trie.child(node, code);
+    }
+    if (node < 0) return new Int32Array(0);
+    const offset = this.vocabulary.offset(tokens.length);
+    return this.#trie.allowedAfter(node).map((code) => code + offset);
+  }
+
   /** The L codes of a vector through the codebooks: nearest centroid per level, no balancing. */
   encode(vector: ArrayLike<number>): Int32Array {
     if (vector.length !== this.dim)
@@ -222,7 +242,7 @@ export class SemanticTokenizer {
       this.#semanticIds = grown;
     }
     this.#semanticIds.set(semanticId, item * this.depth);
-    this.trie.insert(semanticId, item);
+    this.#trie.insert(semanticId, item);
     this.#items++;
     return { item, semanticId };
   }
