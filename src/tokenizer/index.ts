@@ -29,6 +29,7 @@ export {
   SemanticTokenizer,
   type SemanticTokenizerOptions,
   type SemanticTokenizerParts,
+  type TokenizerTraining,
 } from './semantic-tokenizer.js';
 export { TokenVocabulary } from './token-vocabulary.js';
 export { decodeTokenizer, encodeTokenizer, loadTokenizer, saveTokenizer } from './tokenizer-checkpoint.js';

@@ -1,5 +1,6 @@
 import { ConflictError } from '../core/index.js';
 import { checkItemVectors, type ItemVectors } from './item-vectors/item-vectors.js';
+import { codebookDefaults } from './kmeans/fit-codebook.js';
 import { nearestCandidates } from './kmeans/nearest-candidates.js';
 import { type ResidualKmeansOptions, residualKmeans } from './kmeans/residual-kmeans.js';
 import { type PrefixLookup, PrefixTrie } from './prefix-trie.js';
@@ -25,6 +26,17 @@ export interface SemanticTokenizerParts {
   semanticIds: Int32Array;
   disambiguationCapacity: number;
   firstToken: number;
+  /** How the codebooks were fitted, kept so a run can be reproduced from its checkpoint. */
+  training?: TokenizerTraining;
+}
+
+/** The resolved fit settings (defaults filled in). */
+export interface TokenizerTraining {
+  seed: number;
+  iterations: number;
+  tolerance: number;
+  balanced: boolean;
+  candidates: number;
 }
 
 export interface ColdStartAssignment {
@@ -47,6 +59,8 @@ export class SemanticTokenizer {
   /** levels + 1: the length of a full semantic ID. */
   readonly depth: number;
   readonly disambiguationCapacity: number;
+  /** Fit settings, when known (fitted here or loaded from a checkpoint that has them). */
+  readonly training: TokenizerTraining | undefined;
   /** The valid IDs, read-only: items join only through `assign`, which keeps the table in step. */
   readonly trie: PrefixLookup;
   readonly vocabulary: TokenVocabulary;
@@ -91,6 +105,7 @@ export class SemanticTokenizer {
     this.#codebooks = codebooks.map((codebook) => codebook.slice());
     this.#semanticIds = semanticIds.slice();
     this.disambiguationCapacity = disambiguationCapacity;
+    this.training = parts.training === undefined ? undefined : { ...parts.training };
     this.#trie = PrefixTrie.build(this.#semanticIds, this.depth);
     this.trie = this.#trie;
     this.vocabulary = new TokenVocabulary(
@@ -130,6 +145,13 @@ export class SemanticTokenizer {
       semanticIds,
       disambiguationCapacity,
       firstToken: options.firstToken ?? 0,
+      training: {
+        seed: options.seed ?? 0,
+        iterations: options.iterations ?? codebookDefaults.iterations,
+        tolerance: options.tolerance ?? codebookDefaults.tolerance,
+        balanced: options.balanced ?? codebookDefaults.balanced,
+        candidates: options.candidates ?? codebookDefaults.candidates,
+      },
     });
   }
 
@@ -255,6 +277,7 @@ export class SemanticTokenizer {
       semanticIds: this.semanticIds(),
       disambiguationCapacity: this.disambiguationCapacity,
       firstToken: this.vocabulary.firstToken,
+      ...(this.training === undefined ? {} : { training: { ...this.training } }),
     };
   }
 

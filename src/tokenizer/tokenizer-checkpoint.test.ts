@@ -38,6 +38,13 @@ describe('tokenizer checkpoints', () => {
     expect(loaded.semanticIds()).toEqual(tokenizer.semanticIds());
     for (let level = 0; level < 3; level++) expect(loaded.codebook(level)).toEqual(tokenizer.codebook(level));
     expect(loaded.disambiguationCapacity).toBe(tokenizer.disambiguationCapacity);
+    expect(loaded.training).toEqual({
+      seed: 4,
+      iterations: 10,
+      tolerance: 0.001,
+      balanced: true,
+      candidates: 32,
+    });
     expect(loaded.vocabulary.size).toBe(tokenizer.vocabulary.size);
     expect(loaded.encodeAll(vectors)).toEqual(tokenizer.encodeAll(vectors));
     for (let item = 0; item < 401; item++) expect(loaded.itemOf(tokenizer.semanticId(item))).toBe(item);

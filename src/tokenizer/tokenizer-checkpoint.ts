@@ -24,6 +24,15 @@ const tokenizerConfig = z.object({
   items: z.number().int().min(0),
   disambiguationCapacity: z.number().int().min(1),
   firstToken: z.number().int().min(0),
+  training: z
+    .object({
+      seed: z.number(),
+      iterations: z.number().int().min(1),
+      tolerance: z.number().min(0),
+      balanced: z.boolean(),
+      candidates: z.number().int().min(1),
+    })
+    .optional(),
 });
 
 /**
@@ -51,6 +60,7 @@ function configOf(tokenizer: SemanticTokenizer): z.infer<typeof tokenizerConfig>
     items: tokenizer.itemCount,
     disambiguationCapacity: tokenizer.disambiguationCapacity,
     firstToken: tokenizer.vocabulary.firstToken,
+    ...(tokenizer.training === undefined ? {} : { training: tokenizer.training }),
   };
 }
 
@@ -115,6 +125,7 @@ function tokenizerFrom(checkpoint: Checkpoint, source: string): SemanticTokenize
       semanticIds: (semanticIds as IntTensor).data,
       disambiguationCapacity: config.disambiguationCapacity,
       firstToken: config.firstToken,
+      ...(config.training === undefined ? {} : { training: config.training }),
     });
   } catch (error) {
     return fail((error as Error).message, error);

@@ -16,6 +16,9 @@ export interface FitCodebookOptions {
   candidates?: number;
 }
 
+/** The defaults of the optional settings above, shared with what a tokenizer records of its fit. */
+export const codebookDefaults = { iterations: 10, tolerance: 0.001, balanced: true, candidates: 32 } as const;
+
 export interface Codebook {
   /** [codebookSize, dim] */
   centroids: Float32Array;
@@ -32,21 +35,18 @@ export interface Codebook {
 export function fitCodebook(data: Float32Array, dim: number, options: FitCodebookOptions): Codebook {
   const rows = data.length / dim;
   const k = options.codebookSize;
-  const balanced = options.balanced ?? true;
-  const maxIterations = options.iterations ?? 10;
-  const tolerance = options.tolerance ?? 0.001;
+  const balanced = options.balanced ?? codebookDefaults.balanced;
+  const maxIterations = options.iterations ?? codebookDefaults.iterations;
+  const tolerance = options.tolerance ?? codebookDefaults.tolerance;
   const centroids = kmeansPlusPlus(data, dim, k, { random: options.random });
   let assignment: Int32Array = new Int32Array(rows).fill(-1);
   let iterations = 0;
   while (iterations < maxIterations) {
     iterations++;
     const next = balanced
-      ? balancedAssignment(
-          data,
-          dim,
-          centroids,
-          options.candidates === undefined ? {} : { candidates: options.candidates },
-        )
+      ? balancedAssignment(data, dim, centroids, {
+          candidates: options.candidates ?? codebookDefaults.candidates,
+        })
       : nearestCandidates(data, dim, centroids, 1).codes;
     let changed = 0;
     for (let r = 0; r < rows; r++) if (next[r] !== assignment[r]) changed++;
