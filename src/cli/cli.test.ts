@@ -131,8 +131,30 @@ describe('genfeed CLI', () => {
     }
   });
 
+  it('tokenizes the demo items with balanced codebooks and reports them', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'genfeed-cli-')), 'tokenizer.json');
+    const result = await run(
+      'tokenize',
+      '--data',
+      demoDataPath,
+      '--codebook-size',
+      '16',
+      '--vectors',
+      'collaborative',
+      '--json',
+      out,
+    );
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/collaborative\s+600\s+3 x 16\s+100%\/100%\/100%/);
+    const { runs } = JSON.parse(readFileSync(out, 'utf8'));
+    expect(runs).toHaveLength(1);
+    expect(runs[0].report.items).toBe(600);
+    // Balanced: no code holds more than its share (600 / 16 = 37.5, so 38) of the items.
+    for (const load of runs[0].report.largestCodeLoad) expect(load).toBeLessThanOrEqual(38 / 37.5 + 1e-9);
+  });
+
   it('prints help for every command', async () => {
-    for (const command of ['demo', 'eval', 'data', 'bench', 'bench baselines']) {
+    for (const command of ['demo', 'eval', 'data', 'tokenize', 'bench', 'bench baselines']) {
       const result = await run(...command.split(' '), '--help');
       expect(result.code).toBe(0);
       expect(result.out).toContain(`Usage: genfeed ${command}`);

@@ -5,6 +5,7 @@ import { benchCommand } from './commands/bench-command.js';
 import { dataCommand } from './commands/data-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { evalCommand } from './commands/eval-command.js';
+import { tokenizeCommand } from './commands/tokenize-command.js';
 import { packageVersion } from './package-paths.js';
 
 export function buildProgram(io: CliIo): Command {
@@ -15,6 +16,7 @@ export function buildProgram(io: CliIo): Command {
     .addCommand(demoCommand(io))
     .addCommand(evalCommand(io))
     .addCommand(dataCommand(io))
+    .addCommand(tokenizeCommand(io))
     .addCommand(benchCommand(io));
   // Commander exits the process on --help and bad flags; route both through `main` and `io` instead.
   const configure = (command: Command): void => {
