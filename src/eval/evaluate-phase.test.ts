@@ -38,4 +38,27 @@ describe('evaluatePhase', () => {
     // top-5 lists: {1,2,3,4,5} and {0,2,3,4,5} cover 6 of 12 items.
     expect(result.metrics['coverage@5']).toBe(0.5);
   });
+
+  it('ranks by recommend when the model has it, counting a target outside the list as 0 in MRR', () => {
+    // Lists [3, 1] for every user; recommend never scores the catalogue.
+    const generator: Recommender = {
+      fit: () => undefined,
+      score: () => {
+        throw new Error('score must not be called when recommend is present');
+      },
+      recommend: (_user, _history, k, exclude) => {
+        expect(k).toBe(10);
+        expect(exclude.length).toBe(1);
+        return { items: Int32Array.from([3, 1]), scores: Float32Array.from([-1, -2]) };
+      },
+    };
+    const result = evaluatePhase(generator, phase, 12, { ks: [1, 10] });
+    expect(result.users).toBe(2);
+    // user 0: target 1 at rank 2; user 1: target 9 absent.
+    expect(result.metrics['recall@1']).toBe(0);
+    expect(result.metrics['recall@10']).toBe(0.5);
+    expect(result.metrics['ndcg@10']).toBeCloseTo(1 / Math.log2(3) / 2, 12);
+    expect(result.metrics.mrr).toBeCloseTo(0.25, 12);
+    expect(result.metrics['coverage@10']).toBeCloseTo(2 / 12, 12);
+  });
 });

@@ -27,7 +27,8 @@ export interface EvaluatePhaseOptions {
 /**
  * Full-catalogue ranking of one phase: every item is scored, the user's
  * excluded (already consumed) items are removed, and the top of what is left
- * is compared with the targets. Metrics are means over evaluated users.
+ * is compared with the targets. A model with `recommend` gives its own top
+ * list instead (generative retrieval). Metrics are means over evaluated users.
  */
 export function evaluatePhase(
   model: Recommender,
@@ -60,16 +61,24 @@ export function evaluatePhase(
       coldUsers++;
       continue;
     }
-    scores.fill(0);
-    model.score(user, history, scores);
-    for (const item of phase.exclude[user]!) scores[item] = Number.NEGATIVE_INFINITY;
-    const top = topK(scores, maxK, ranked);
     const targets = new Set(targetList);
+    let top: Int32Array;
+    if (model.recommend !== undefined) {
+      // A generated list: rank within it; a target outside it has reciprocal rank 0.
+      top = model.recommend(user, history, maxK, phase.exclude[user]!).items.subarray(0, maxK);
+      const rank = top.findIndex((item) => targets.has(item));
+      add('mrr', rank < 0 ? 0 : 1 / (rank + 1));
+    } else {
+      scores.fill(0);
+      model.score(user, history, scores);
+      for (const item of phase.exclude[user]!) scores[item] = Number.NEGATIVE_INFINITY;
+      top = topK(scores, maxK, ranked);
+      add('mrr', reciprocalRank(scores, targets));
+    }
     for (const k of ks) {
       add(`recall@${k}`, recallAtK(top, targets, k));
       add(`ndcg@${k}`, ndcgAtK(top, targets, k));
     }
-    add('mrr', reciprocalRank(scores, targets));
     for (const [k, flags] of recommended) {
       for (let i = 0; i < Math.min(k, top.length); i++) flags[top[i]!] = 1;
     }

@@ -35,6 +35,18 @@ export interface Recommender {
    * on entry); higher ranks first. `history` is the user's items in time order.
    */
   score(user: number, history: Int32Array, scores: Float32Array): void;
+  /**
+   * Optional: the model's own top-`k` list (best first, distinct items, none of
+   * `exclude`) with its scores, for models that generate rather than score the
+   * whole catalogue (beam search over semantic IDs). When present, evaluation
+   * ranks by it; a target outside the list counts 0 in MRR.
+   */
+  recommend?(
+    user: number,
+    history: Int32Array,
+    k: number,
+    exclude: Int32Array,
+  ): { items: Int32Array; scores: Float32Array };
 }
 
 /** A named family of models with its hyperparameters: what `--model <name>` picks. */

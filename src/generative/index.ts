@@ -1,8 +1,42 @@
 // The generative module's public door: sequence models on the tensor engine and their trainer.
 export { type BatchScorer, type PhaseScorerOptions, phaseScorer } from './batched-scoring.js';
+export {
+  type BeamSearchOptions,
+  type BeamSearchResult,
+  beamSearch,
+  type StepDecoder,
+} from './beam-search.js';
+export {
+  type Generated,
+  GenerativeRecommender,
+  type GenerativeRecommenderOptions,
+  generativeSpec,
+  VECTOR_KINDS,
+} from './generative-spec.js';
+export { LazyDecoder, type LazyDecoderConfig } from './lazy-decoder.js';
+export {
+  applyProcessors,
+  type BeamPrefixes,
+  type LogitsProcessor,
+  logSoftmaxRows,
+} from './logits-processor.js';
 export { type PhaseValidationOptions, phaseValidation, samplePhase } from './phase-validation.js';
+export {
+  ExcludeItemsProcessor,
+  PrefixConstraintProcessor,
+  type SemanticIdLookup,
+} from './prefix-constraint.js';
 export { SasRec, type SasRecConfig } from './sasrec.js';
 export { SasRecRecommender, type SasRecRecommenderOptions, sasrecSpec } from './sasrec-spec.js';
+export {
+  BOS_TOKEN,
+  FIRST_ITEM_TOKEN,
+  type NextTokenBatch,
+  nextTokenBatch,
+  PAD_TOKEN,
+  type TokenStreamBatch,
+  tokenStreamBatch,
+} from './semantic-sequences.js';
 export { type NextItemBatch, nextItemBatch, type PaddedBatch, paddedBatch } from './sequence-batch.js';
 export {
   type EpochRecord,

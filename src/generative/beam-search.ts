@@ -1,0 +1,98 @@
+import { applyProcessors, type LogitsProcessor, logSoftmaxRows } from './logits-processor.js';
+
+/**
+ * A model seen one decoding step at a time (with its KV cache behind it): what
+ * beam search drives. The arrays it returns may be reused by the next call.
+ */
+export interface StepDecoder {
+  readonly vocabularySize: number;
+  /** Next-token logits after the context, [1, V]. */
+  begin(): Float32Array;
+  /**
+   * Keeps the beams `parents` (indices into the previous step's beams, in this
+   * order, repeats allowed), appends `tokens` [beams] to them and returns their
+   * next-token logits [beams, V].
+   */
+  step(parents: Int32Array, tokens: Int32Array): Float32Array;
+}
+
+export interface BeamSearchOptions {
+  beamWidth: number;
+  /** Tokens per output sequence (a semantic ID's length). */
+  steps: number;
+  processors?: readonly LogitsProcessor[];
+}
+
+export interface BeamSearchResult {
+  /** [n, steps] the finished beams, best first (n <= beamWidth: fewer when the processors leave fewer). */
+  tokens: Int32Array;
+  /** [n] sum of the token log-probabilities of each beam. */
+  scores: Float32Array;
+}
+
+/**
+ * Beam search as a sampler (transformers.js / Hugging Face `generate`): at every
+ * step each beam's next-token log-softmax passes through the logits processors,
+ * every (beam, token) pair is scored by beam score + log p, and the best
+ * `beamWidth` pairs become the next beams. Ties go to the lower (beam, token)
+ * index, so results are deterministic. All sequences have the same length, so
+ * there is no end token and no length penalty.
+ */
+export function beamSearch(decoder: StepDecoder, options: BeamSearchOptions): BeamSearchResult {
+  const { beamWidth, steps } = options;
+  if (!(Number.isInteger(beamWidth) && beamWidth >= 1))
+    throw new RangeError(`beamSearch: beamWidth must be a positive integer, got ${beamWidth}`);
+  if (!(Number.isInteger(steps) && steps >= 1))
+    throw new RangeError(`beamSearch: steps must be a positive integer, got ${steps}`);
+  const processors = options.processors ?? [];
+  const vocabularySize = decoder.vocabularySize;
+  let beams = 1;
+  let tokens = new Int32Array(0); // [beams, step]
+  let scores = new Float32Array(1); // [beams]
+  let logits = decoder.begin();
+  const chosenScore = new Float64Array(beamWidth);
+  const chosenIndex = new Int32Array(beamWidth);
+  for (let step = 0; step < steps; step++) {
+    const logProbs = logits.slice(0, beams * vocabularySize); // [beams, V]
+    logSoftmaxRows(logProbs, beams, vocabularySize);
+    applyProcessors(processors, { beams, step, tokens }, logProbs, vocabularySize);
+    // The best beamWidth (beam, token) pairs, kept sorted best first.
+    let count = 0;
+    for (let beam = 0; beam < beams; beam++) {
+      const base = scores[beam]!;
+      for (let token = 0; token < vocabularySize; token++) {
+        const logProb = logProbs[beam * vocabularySize + token]!;
+        if (logProb === Number.NEGATIVE_INFINITY) continue;
+        const score = base + logProb;
+        if (count === beamWidth && score <= chosenScore[count - 1]!) continue;
+        let at = count < beamWidth ? count++ : count - 1;
+        while (at > 0 && chosenScore[at - 1]! < score) {
+          chosenScore[at] = chosenScore[at - 1]!;
+          chosenIndex[at] = chosenIndex[at - 1]!;
+          at--;
+        }
+        chosenScore[at] = score;
+        chosenIndex[at] = beam * vocabularySize + token;
+      }
+    }
+    const parents = new Int32Array(count);
+    const next = new Int32Array(count);
+    const nextTokens = new Int32Array(count * (step + 1)); // [count, step + 1]
+    const nextScores = new Float32Array(count);
+    for (let i = 0; i < count; i++) {
+      const parent = Math.floor(chosenIndex[i]! / vocabularySize);
+      parents[i] = parent;
+      next[i] = chosenIndex[i]! - parent * vocabularySize;
+      nextTokens.set(tokens.subarray(parent * step, (parent + 1) * step), i * (step + 1));
+      nextTokens[i * (step + 1) + step] = next[i]!;
+      nextScores[i] = chosenScore[i]!;
+    }
+    beams = count;
+    tokens = nextTokens;
+    scores = nextScores;
+    if (beams === 0) break;
+    if (step + 1 < steps) logits = decoder.step(parents, next);
+  }
+  if (beams === 0) return { tokens: new Int32Array(0), scores: new Float32Array(0) };
+  return { tokens, scores };
+}

@@ -1,0 +1,131 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Random, silentLogger, silentProgress } from '../core/index.js';
+import { type EvalPhase, evaluatePhase } from '../eval/index.js';
+import { GenerativeRecommender } from './generative-spec.js';
+
+/**
+ * 40 items in 4 loops of 10; each user walks one loop from some start, so the
+ * next item is always the successor of the last (mod 10 within the loop).
+ */
+function loopData(users: number, random: Random): Int32Array[] {
+  return Array.from({ length: users }, (_, user) => {
+    const loop = user % 4;
+    const start = random.int(10);
+    const length = 4 + random.int(5);
+    return Int32Array.from({ length }, (_, i) => loop * 10 + ((start + i) % 10));
+  });
+}
+
+const small = {
+  dim: 32,
+  layers: 1,
+  heads: 2,
+  dropout: 0,
+  lr: 1e-2,
+  batchSize: 32,
+  epochs: 30,
+  levels: 2,
+  codebookSize: 4,
+  vectorDim: 8,
+  beamWidth: 8,
+  maxItems: 10,
+};
+
+describe('GenerativeRecommender (lazy decoder + constrained beam search)', () => {
+  const random = new Random(3);
+  const sequences = loopData(200, random);
+  const data = { numUsers: sequences.length, numItems: 40, sequences };
+  const recommender = new GenerativeRecommender(small);
+  const fitted = recommender.fit(data, {
+    random: new Random(1),
+    logger: silentLogger,
+    progress: silentProgress,
+  });
+  const folder = mkdtempSync(join(tmpdir(), 'genfeed-generative-'));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+  const successor = (item: number) => Math.floor(item / 10) * 10 + (((item % 10) + 1) % 10);
+
+  it('overfits a tiny data set: the true next item comes first', async () => {
+    await fitted;
+    const last = recommender.training!.history.at(-1)!.loss;
+    expect(last).toBeLessThan(0.3 * recommender.training!.history[0]!.loss);
+    let first = 0;
+    // Histories are training prefixes: the item position being generated was trained.
+    for (const sequence of sequences.slice(0, 40)) {
+      const { items } = recommender.generate(sequence.subarray(0, -1), 5);
+      if (items[0] === sequence.at(-1)) first++;
+    }
+    expect(first).toBeGreaterThanOrEqual(38);
+  }, 60_000);
+
+  it('returns k distinct real items, none of the excluded ones, best first', async () => {
+    await fitted;
+    const history = sequences[0]!;
+    const exclude = Int32Array.from([...history, successor(history.at(-1)!)]);
+    const { items, scores } = recommender.recommend(0, history, 8, exclude);
+    expect(items.length).toBe(8);
+    expect(new Set(items).size).toBe(8);
+    for (const item of items) {
+      expect(item).toBeGreaterThanOrEqual(0);
+      expect(item).toBeLessThan(40);
+      expect(exclude).not.toContain(item);
+    }
+    for (let i = 1; i < scores.length; i++) expect(scores[i]).toBeLessThanOrEqual(scores[i - 1]!);
+  });
+
+  it('generates a session of n distinct new items, following the loop', async () => {
+    await fitted;
+    const history = sequences[1]!.subarray(0, 2);
+    const session = recommender.generateSession(history, 5);
+    expect(session.items.length).toBe(5);
+    expect(new Set(session.items).size).toBe(5);
+    for (const item of session.items) expect(history).not.toContain(item);
+    const expected: number[] = [];
+    let item = history.at(-1)!;
+    while (expected.length < 5) {
+      item = successor(item);
+      expected.push(item);
+    }
+    expect([...session.items]).toEqual(expected);
+  });
+
+  it('gives identical recommendations after save and load', async () => {
+    await fitted;
+    const path = join(folder, 'generative.safetensors');
+    await recommender.save(path);
+    const loaded = await GenerativeRecommender.load(path);
+    for (const history of sequences.slice(0, 10)) {
+      const a = recommender.generate(history, 8);
+      const b = loaded.generate(history, 8);
+      expect([...b.items]).toEqual([...a.items]);
+      expect([...b.scores]).toEqual([...a.scores]);
+    }
+  });
+
+  it('chooses its epochs on a validation phase and is ranked by evaluatePhase through recommend', async () => {
+    const phase: EvalPhase = {
+      name: 'validation',
+      // Scored on training prefixes, so every generated item position was trained.
+      fit: sequences,
+      history: sequences.map((sequence) => sequence.subarray(0, -1)),
+      exclude: sequences.map((sequence) => sequence.subarray(0, -1)),
+      targets: sequences.map((sequence) => sequence.subarray(-1)),
+    };
+    const model = new GenerativeRecommender({ ...small, patience: 5, validationUsers: 50 });
+    const result = await model.fit(
+      { ...data, sequences: phase.fit },
+      { random: new Random(2), logger: silentLogger, progress: silentProgress, validation: phase },
+    );
+    expect(result?.chosen?.epochs).toBe(model.training!.bestEpoch);
+    expect(model.training!.history.some((epoch) => epoch.metric !== undefined)).toBe(true);
+    expect(model.training!.stoppedEarly).toBe(true);
+    // Recall@10 saturates within a loop of 10 items, so training stops early, well before recall@1 does.
+    const metrics = evaluatePhase(model, phase, 40, { ks: [1, 10] }).metrics;
+    expect(metrics['recall@10']).toBeGreaterThan(0.9);
+    expect(metrics.mrr).toBeGreaterThan(metrics['recall@1']! - 1e-9);
+    expect(metrics.mrr).toBeLessThanOrEqual(metrics['recall@10']!);
+  }, 60_000);
+});

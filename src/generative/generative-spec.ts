@@ -1,0 +1,331 @@
+import { InvalidInputError, Random } from '../core/index.js';
+import type {
+  FitContext,
+  FitResult,
+  Params,
+  Recommender,
+  RecommenderSpec,
+  TrainingData,
+} from '../eval/index.js';
+import { loadCheckpoint, loadParameters, saveCheckpoint } from '../tensor/index.js';
+import {
+  collaborativeVectors,
+  combineItemVectors,
+  type ItemVectors,
+  loadTokenizer,
+  SemanticTokenizer,
+  saveTokenizer,
+} from '../tokenizer/index.js';
+import { beamSearch } from './beam-search.js';
+import { LazyDecoder, type LazyDecoderConfig } from './lazy-decoder.js';
+import type { LogitsProcessor } from './logits-processor.js';
+import { phaseValidation } from './phase-validation.js';
+import { ExcludeItemsProcessor, PrefixConstraintProcessor } from './prefix-constraint.js';
+import { FIRST_ITEM_TOKEN, nextTokenBatch } from './semantic-sequences.js';
+import { type TrainingResult, train } from './trainer.js';
+
+/** Item vectors the tokenizer is fitted on (`vectorKind` param). */
+export const VECTOR_KINDS = ['collaborative', 'combined', 'content'] as const;
+
+export interface GenerativeRecommenderOptions {
+  /**
+   * Content vectors of the items (row i = item i, e.g. `contentVectors` of the
+   * dataset's metadata): needed for vectorKind 1 (combined) and 2 (content).
+   */
+  content?: ItemVectors;
+  /** Trainer checkpoint written after every epoch; an existing one is resumed. */
+  checkpointPath?: string;
+  signal?: AbortSignal;
+}
+
+/** A generated list: items best first, scores = sum of token log-probabilities. */
+export interface Generated {
+  items: Int32Array;
+  scores: Float32Array;
+}
+
+/**
+ * Generative retrieval on the eval interface (TIGER / OneRec): `fit` builds
+ * item vectors from the fit sequences only, fits the RQ-Kmeans semantic-ID
+ * tokenizer on them, and trains the lazy decoder causally over the users'
+ * token streams with the shared trainer (early stopping on validation Recall@10
+ * by beam search when the context has a validation phase). `recommend` is
+ * trie-constrained beam search: every result is a real item the user has not
+ * consumed.
+ */
+export class GenerativeRecommender implements Recommender {
+  readonly params: Params;
+  readonly options: GenerativeRecommenderOptions;
+  training: TrainingResult | undefined;
+  #model: LazyDecoder | undefined;
+  #tokenizer: SemanticTokenizer | undefined;
+  #itemTokens: Int32Array = new Int32Array(0);
+
+  constructor(params: Params = {}, options: GenerativeRecommenderOptions = {}) {
+    this.params = { ...generativeSpec.defaults, ...params };
+    this.options = options;
+  }
+
+  get model(): LazyDecoder {
+    if (this.#model === undefined) throw new Error('GenerativeRecommender: fit or load the model first');
+    return this.#model;
+  }
+
+  get tokenizer(): SemanticTokenizer {
+    if (this.#tokenizer === undefined) throw new Error('GenerativeRecommender: fit or load the model first');
+    return this.#tokenizer;
+  }
+
+  async fit(data: TrainingData, context: FitContext): Promise<FitResult | undefined> {
+    const p = this.params as Record<keyof typeof generativeSpec.defaults, number>;
+    const random = context.random.fork();
+    const started = performance.now();
+    const vectors = this.#itemVectors(data, p);
+    this.#setTokenizer(
+      SemanticTokenizer.fit(vectors, {
+        levels: p.levels,
+        codebookSize: p.codebookSize,
+        seed: p.tokenizerSeed,
+        firstToken: FIRST_ITEM_TOKEN,
+      }),
+    );
+    context.logger.info(
+      `generative: tokenizer (${VECTOR_KINDS[p.vectorKind]}, ${p.levels} x ${p.codebookSize}) fitted in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+    const model = new LazyDecoder(configFrom(p, this.tokenizer), random.fork());
+    this.#model = model;
+    const sequences = data.sequences.filter((sequence) => sequence.length >= 1);
+    const depth = this.tokenizer.depth;
+    const offsets = model.config.levelOffsets;
+    const phase = context.validation;
+    const scheduleEpochs = p.decayEpochs > 0 ? p.decayEpochs : p.epochs;
+    const result = await train(
+      {
+        module: model,
+        examples: sequences.length,
+        exampleSize: (i) => Math.min(sequences[i]!.length, p.maxItems + 1),
+        loss: (batch, batchRandom) =>
+          model.loss(
+            nextTokenBatch(
+              Array.from(batch, (i) => sequences[i]!),
+              this.#itemTokens,
+              depth,
+              p.maxItems,
+              offsets,
+            ),
+            batchRandom,
+          ),
+      },
+      {
+        epochs: p.epochs,
+        scheduleEpochs,
+        batchSize: p.batchSize,
+        lr: p.lr,
+        weightDecay: p.weightDecay,
+        seed: random.nextUint32(),
+        logger: context.logger,
+        progress: context.progress,
+        ...(phase && {
+          validation: phaseValidation(this, phase, data.numItems, {
+            metric: 'recall@10',
+            patience: p.patience,
+            every: p.evaluateEvery,
+            random: random.fork(),
+            ...(p.validationUsers > 0 && { users: p.validationUsers }),
+          }),
+        }),
+        ...(this.options.checkpointPath !== undefined && {
+          checkpoint: { path: this.options.checkpointPath, resume: true },
+        }),
+        ...(this.options.signal && { signal: this.options.signal }),
+      },
+    );
+    this.training = result;
+    model.eval();
+    context.logger.info(
+      `generative: ${result.epochs} epochs in ${result.seconds.toFixed(1)} s${phase ? `, best epoch ${result.bestEpoch} (validation recall@10 ${result.bestMetric?.toFixed(4)})` : ''}`,
+    );
+    if (phase === undefined) return undefined;
+    return { chosen: { epochs: result.bestEpoch, decayEpochs: scheduleEpochs } };
+  }
+
+  /**
+   * The top `k` items by trie-constrained beam search (beam width
+   * max(k, beamWidth)), none of them in `exclude`.
+   */
+  recommend(_user: number, history: Int32Array, k: number, exclude: Int32Array): Generated {
+    return this.generate(history, k, exclude);
+  }
+
+  /** `recommend` without a user index: the top `k` next items after `history`. */
+  generate(
+    history: Int32Array,
+    k: number,
+    exclude: ArrayLike<number> = history,
+    beamWidth?: number,
+  ): Generated {
+    const tokenizer = this.tokenizer;
+    const { trie, vocabulary, depth } = tokenizer;
+    const processors: LogitsProcessor[] = [new PrefixConstraintProcessor(trie, vocabulary)];
+    if (exclude.length > 0) processors.push(new ExcludeItemsProcessor(tokenizer, Array.from(exclude)));
+    const width = Math.max(k, beamWidth ?? this.params.beamWidth!);
+    const result = beamSearch(this.model.decoder(history, this.#itemTokens), {
+      beamWidth: width,
+      steps: depth,
+      processors,
+    });
+    const count = Math.min(k, result.scores.length);
+    const items = new Int32Array(count);
+    for (let i = 0; i < count; i++) {
+      const id = vocabulary.semanticId(result.tokens.subarray(i * depth, (i + 1) * depth));
+      items[i] = tokenizer.itemOf(id) ?? -1;
+    }
+    return { items, scores: result.scores.slice(0, count) };
+  }
+
+  /**
+   * OneRec's session-wise generation (arXiv 2502.18965): a list of `n` distinct
+   * items generated one after another, each conditioned on the history plus the
+   * items generated before it and excluded from what follows.
+   */
+  generateSession(history: Int32Array, n: number, exclude: ArrayLike<number> = history): Generated {
+    const items = new Int32Array(n);
+    const scores = new Float32Array(n);
+    const excluded = Array.from(exclude);
+    let context = history;
+    let produced = 0;
+    for (; produced < n; produced++) {
+      const next = this.generate(context, 1, excluded);
+      if (next.items.length === 0) break;
+      items[produced] = next.items[0]!;
+      scores[produced] = next.scores[0]!;
+      excluded.push(next.items[0]!);
+      const extended = new Int32Array(context.length + 1);
+      extended.set(context);
+      extended[context.length] = next.items[0]!;
+      context = extended;
+    }
+    return { items: items.slice(0, produced), scores: scores.slice(0, produced) };
+  }
+
+  /** Full-catalogue interface: generated items get their beam score, the rest -Infinity. */
+  score(_user: number, history: Int32Array, scores: Float32Array): void {
+    scores.fill(Number.NEGATIVE_INFINITY);
+    const { items, scores: values } = this.generate(history, this.params.beamWidth!, new Int32Array(0));
+    items.forEach((item, i) => {
+      scores[item] = values[i]!;
+    });
+  }
+
+  /** Writes the model to `path` and its tokenizer to `path + '.tokenizer'` (safetensors both). */
+  async save(path: string): Promise<void> {
+    await saveTokenizer(`${path}.tokenizer`, this.tokenizer);
+    await saveCheckpoint(path, this.model.namedParameters(), {
+      config: { model: 'generative', ...this.model.config, params: this.params },
+    });
+  }
+
+  static async load(
+    path: string,
+    options: GenerativeRecommenderOptions = {},
+  ): Promise<GenerativeRecommender> {
+    const checkpoint = await loadCheckpoint(path);
+    const config = checkpoint.config as
+      | (Required<LazyDecoderConfig> & { model?: string; params?: Params })
+      | null;
+    if (config?.model !== 'generative')
+      throw new InvalidInputError(`Cannot load ${path}: not a generative checkpoint`);
+    const recommender = new GenerativeRecommender(config.params ?? {}, options);
+    recommender.#setTokenizer(await loadTokenizer(`${path}.tokenizer`));
+    const model = new LazyDecoder(config, new Random(0));
+    loadParameters(model, checkpoint, { source: path });
+    model.eval();
+    recommender.#model = model;
+    return recommender;
+  }
+
+  #setTokenizer(tokenizer: SemanticTokenizer): void {
+    this.#tokenizer = tokenizer;
+    const depth = tokenizer.depth;
+    this.#itemTokens = new Int32Array(tokenizer.itemCount * depth); // [numItems, depth]
+    for (let item = 0; item < tokenizer.itemCount; item++)
+      this.#itemTokens.set(tokenizer.tokens(item), item * depth);
+  }
+
+  #itemVectors(data: TrainingData, p: Record<string, number>): ItemVectors {
+    const kind = VECTOR_KINDS[p.vectorKind!];
+    if (kind === undefined)
+      throw new RangeError(
+        `generative: vectorKind must be 0..${VECTOR_KINDS.length - 1}, got ${p.vectorKind}`,
+      );
+    const content = this.options.content;
+    if (kind !== 'collaborative') {
+      if (content === undefined)
+        throw new InvalidInputError(`generative: vectorKind ${kind} needs content vectors (options.content)`);
+      if (content.count !== data.numItems)
+        throw new InvalidInputError(
+          `generative: ${content.count} content vectors for ${data.numItems} items`,
+        );
+    }
+    if (kind === 'content') return content!;
+    const collaborative = collaborativeVectors(data.sequences, data.numItems, {
+      dim: p.vectorDim!,
+      seed: p.tokenizerSeed!,
+    });
+    return kind === 'combined' ? combineItemVectors(content!, collaborative) : collaborative;
+  }
+}
+
+function configFrom(p: Record<string, number>, tokenizer: SemanticTokenizer): LazyDecoderConfig {
+  const { vocabulary, depth } = tokenizer;
+  const config: LazyDecoderConfig = {
+    vocabularySize: vocabulary.size,
+    levelOffsets: [...Array.from({ length: depth }, (_, level) => vocabulary.offset(level)), vocabulary.size],
+    dim: p.dim!,
+    layers: p.layers!,
+    heads: p.heads!,
+    maxItems: p.maxItems!,
+    dropout: p.dropout!,
+  };
+  if (p.ffnDim! > 0) config.ffnDim = p.ffnDim!;
+  return config;
+}
+
+export const generativeSpec = {
+  name: 'generative',
+  description:
+    'Generative retrieval (TIGER / OneRec-V2 lazy decoder): RQ-Kmeans semantic IDs of the items, a causal transformer over the history token stream, trie-constrained beam search; epochs chosen by early stopping on validation Recall@10',
+  defaults: {
+    dim: 64,
+    layers: 2,
+    heads: 2,
+    /** 0: 4 * dim. */
+    ffnDim: 0,
+    dropout: 0.2,
+    lr: 1e-3,
+    weightDecay: 0,
+    batchSize: 128,
+    /** Items of history read (the token stream is (levels + 1) times longer). */
+    maxItems: 50,
+    /** The most epochs a validation fit may run; a refit runs exactly this many. */
+    epochs: 200,
+    patience: 3,
+    evaluateEvery: 1,
+    /** Epochs the cosine decay spans; 0: `epochs`. */
+    decayEpochs: 0,
+    /** Validation users ranked per evaluation during training (a fixed random sample); 0: all. */
+    validationUsers: 2000,
+    /** Beams kept at every step of generation (at least the list length asked for). */
+    beamWidth: 20,
+    /** Semantic-ID code levels L and codes per level K. */
+    levels: 3,
+    codebookSize: 256,
+    /** Index into VECTOR_KINDS: 0 collaborative, 1 combined (needs content), 2 content. */
+    vectorKind: 0,
+    /** Dimension of the collaborative item vectors. */
+    vectorDim: 64,
+    tokenizerSeed: 0,
+  },
+  search: {},
+  create: (params: Params) => new GenerativeRecommender(params),
+} satisfies RecommenderSpec;

@@ -1,0 +1,215 @@
+import type { Random } from '../core/index.js';
+import {
+  add,
+  crossEntropy,
+  dropout,
+  Embedding,
+  embedding,
+  IntTensor,
+  KVCache,
+  LayerNorm,
+  Module,
+  matmul,
+  mul,
+  noGrad,
+  reshape,
+  slice,
+  type Tensor,
+  TransformerBlock,
+  tidy,
+} from '../tensor/index.js';
+import type { StepDecoder } from './beam-search.js';
+import { type NextTokenBatch, type TokenStreamBatch, tokenStreamBatch } from './semantic-sequences.js';
+
+export interface LazyDecoderConfig {
+  /** Output vocabulary: special tokens then the tokenizer's level ranges. */
+  vocabularySize: number;
+  /** [depth + 1] first token of each level, then one past the last (the tokenizer's offsets). */
+  levelOffsets: number[];
+  dim: number;
+  layers: number;
+  heads: number;
+  /** Items of history read; older items are dropped. */
+  maxItems: number;
+  dropout: number;
+  /** Feed-forward width; default 4 * dim. */
+  ffnDim?: number;
+}
+
+/**
+ * The "lazy" decoder-only generative recommender (OneRec-V2, arXiv 2508.20900;
+ * TIGER, arXiv 2305.05065 for the semantic IDs): one causal transformer over
+ * the flattened semantic-ID token stream of the history.
+ *
+ *   stream [B, T] = BOS, item0 tok0..tok(D-1), item1 tok0.., ... (left-padded)
+ *   x = token emb + item-position emb (which item) + level emb (which code)  // [B, T, d]
+ *   -> dropout -> L pre-LN causal blocks -> final LayerNorm -> hidden [B, T, d]
+ *   logits of a slot whose next token has level l = hidden · W_lᵀ, where W_l is
+ *   level l's rows of the (tied) token embedding: a softmax per level.
+ *
+ * Trained causally over whole user sequences: every slot predicts the next
+ * token, so one pass trains every item of every user at every level.
+ * Generation feeds the history once (prefill into the KV cache), then one
+ * token per step for each beam.
+ */
+export class LazyDecoder extends Module {
+  readonly config: Required<LazyDecoderConfig>;
+  readonly tokens: Embedding;
+  readonly itemPositions: Embedding;
+  readonly levels: Embedding;
+  readonly blocks: TransformerBlock[];
+  readonly norm: LayerNorm;
+
+  constructor(config: LazyDecoderConfig, random: Random) {
+    super();
+    this.config = { ffnDim: 4 * config.dim, ...config };
+    const { vocabularySize, dim, layers, heads, maxItems, ffnDim } = this.config;
+    this.tokens = this.addModule('tokens', new Embedding(vocabularySize, dim, random));
+    // maxItems + 1: the history window plus the item being generated.
+    this.itemPositions = this.addModule('itemPositions', new Embedding(maxItems + 1, dim, random));
+    this.levels = this.addModule('levels', new Embedding(this.depth + 1, dim, random));
+    this.blocks = Array.from({ length: layers }, (_, i) =>
+      this.addModule(`blocks.${i}`, new TransformerBlock(dim, heads, random, { ffnDim })),
+    );
+    this.norm = this.addModule('norm', new LayerNorm(dim));
+  }
+
+  /** Tokens per item (L codes + disambiguation). */
+  get depth(): number {
+    return this.config.levelOffsets.length - 1;
+  }
+
+  /** Hidden states [B, T, d] of a stream batch; `random` drives dropout in training mode. */
+  hidden(batch: TokenStreamBatch, random?: Random): Tensor {
+    const drop = (x: Tensor): Tensor =>
+      this.training && random !== undefined ? dropout(x, this.config.dropout, random) : x;
+    let x = add(
+      add(this.tokens.forward(batch.inputs), this.itemPositions.forward(batch.itemPositions)),
+      this.levels.forward(batch.levels),
+    ); // [B, T, d]
+    x = drop(x);
+    const keyMask = batch.keyMask;
+    for (const block of this.blocks) {
+      if (!this.training || this.config.dropout === 0) {
+        x = block.forward(x, { keyMask }); // [B, T, d]
+        continue;
+      }
+      // The block with dropout on both residual branches (nanoGPT's resid_dropout).
+      const h = add(x, drop(block.attn.forward(block.ln1.forward(x), { keyMask }))); // [B, T, d]
+      x = add(h, drop(block.fc2.forward(block.fc1.forward(block.ln2.forward(h))))); // [B, T, d]
+    }
+    return this.norm.forward(x); // [B, T, d]
+  }
+
+  /** Level l's output rows of the tied token embedding, [size_l, d] (a view). */
+  levelWeights(level: number): Tensor {
+    const offsets = this.config.levelOffsets;
+    return slice(this.tokens.weight, 0, offsets[level]!, offsets[level + 1]!); // [K_l, d]
+  }
+
+  /** Mean per-level cross-entropy of every next token of the batch (each token weighs the same). */
+  loss(batch: NextTokenBatch, random: Random): Tensor {
+    const hidden = this.hidden(batch, random); // [B, T, d]
+    const [rows, time, dim] = hidden.shape as [number, number, number];
+    const flat = reshape(hidden, [rows * time, dim]); // [B*T, d]
+    const total = batch.targets.reduce((sum, targets) => sum + targets.size, 0);
+    let loss: Tensor | undefined;
+    for (let level = 0; level < this.depth; level++) {
+      const count = batch.targets[level]!.size;
+      if (count === 0) continue;
+      const states = embedding(flat, batch.positions[level]!); // [N_l, d]
+      const logits = matmul(states, this.levelWeights(level), { transB: true }); // [N_l, K_l]
+      const term = mul(crossEntropy(logits, batch.targets[level]!), count / total); // []
+      loss = loss === undefined ? term : add(loss, term);
+    }
+    if (loss === undefined) throw new RangeError('LazyDecoder.loss: the batch has no targets');
+    return loss;
+  }
+
+  /**
+   * A step decoder over one history (items, oldest first) for beam search:
+   * `begin` prefills the KV caches with the history's stream and returns the
+   * level-0 logits; each `step` feeds one token per beam. Logits are [beams, V]
+   * with -Infinity outside the level being generated. Inference only.
+   */
+  decoder(history: Int32Array, itemTokens: Int32Array): StepDecoder {
+    const { vocabularySize, maxItems, dim } = this.config;
+    const depth = this.depth;
+    const stream = tokenStreamBatch([history], itemTokens, depth, maxItems); // [1, T0]
+    const prefix = stream.inputs.shape[1]!;
+    const nextItem = Math.min(history.length, maxItems); // item position of the generated item
+    let caches: KVCache[] = [];
+    let level = 0; // level of the next token to generate
+    const model = this;
+    const logitsOf = (hidden: Tensor, rows: number): Float32Array => {
+      // hidden [rows, d] -> [rows, V] with only level `level` filled
+      const out = new Float32Array(rows * vocabularySize).fill(Number.NEGATIVE_INFINITY);
+      const weights = model.levelWeights(level); // [K_l, d]
+      const logits = matmul(hidden, weights, { transB: true }); // [rows, K_l]
+      const size = weights.shape[0]!;
+      const offset = model.config.levelOffsets[level]!;
+      for (let row = 0; row < rows; row++) {
+        out.set(logits.data.subarray(row * size, (row + 1) * size), row * vocabularySize + offset);
+      }
+      return out;
+    };
+    const run = (
+      inputs: IntTensor,
+      itemPositions: IntTensor,
+      levels: IntTensor,
+      rows: number,
+      time: number,
+    ): Float32Array => {
+      let out: Float32Array = new Float32Array(0);
+      noGrad(() =>
+        tidy(() => {
+          let x = add(
+            add(model.tokens.forward(inputs), model.itemPositions.forward(itemPositions)),
+            model.levels.forward(levels),
+          ); // [rows, time, d]
+          model.blocks.forEach((block, i) => {
+            x = block.forward(x, { cache: caches[i]! }); // [rows, time, d]
+          });
+          const last = reshape(slice(model.norm.forward(x), 1, time - 1, time), [rows, dim]); // [rows, d]
+          out = logitsOf(last, rows); // [rows, V]
+          return null;
+        }),
+      );
+      return out;
+    };
+    return {
+      vocabularySize,
+      begin(): Float32Array {
+        model.eval();
+        caches = model.blocks.map(() => new KVCache(1, prefix + depth, dim));
+        level = 0;
+        return run(stream.inputs, stream.itemPositions, stream.levels, 1, prefix);
+      },
+      step(parents: Int32Array, tokens: Int32Array): Float32Array {
+        const beams = parents.length;
+        // Reorder the caches: beam i continues the cache row of parents[i].
+        caches = caches.map((cache) => {
+          const next = new KVCache(beams, cache.maxLength, cache.width);
+          const rowSize = cache.maxLength * cache.width;
+          const used = cache.length * cache.width;
+          parents.forEach((parent, beam) => {
+            next.keys.set(cache.keys.subarray(parent * rowSize, parent * rowSize + used), beam * rowSize);
+            next.values.set(cache.values.subarray(parent * rowSize, parent * rowSize + used), beam * rowSize);
+          });
+          next.length = cache.length;
+          return next;
+        });
+        const shape = [beams, 1];
+        const fedLevel = level;
+        level++;
+        return run(
+          new IntTensor(Int32Array.from(tokens), shape),
+          new IntTensor(new Int32Array(beams).fill(nextItem), shape),
+          new IntTensor(new Int32Array(beams).fill(fedLevel), shape),
+          beams,
+          1,
+        );
+      },
+    };
+  }
+}
