@@ -167,12 +167,12 @@ export const sasrecSpec = {
     /** The most epochs a validation fit may run; a refit runs exactly this many. */
     epochs: 200,
     /** Validation evaluations without improvement before stopping. */
-    patience: 5,
+    patience: 4,
     evaluateEvery: 1,
     /** Epochs the cosine decay spans; 0: `epochs`. */
     decayEpochs: 0,
-    /** Validation users ranked per evaluation during training; 0: all. */
-    validationUsers: 0,
+    /** Validation users ranked per evaluation during training (a fixed random sample); 0: all. */
+    validationUsers: 5000,
   },
   search: {},
   create: (params: Params) => new SasRecRecommender(params),
