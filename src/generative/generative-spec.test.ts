@@ -129,3 +129,32 @@ describe('GenerativeRecommender (lazy decoder + constrained beam search)', () =>
     expect(metrics.mrr).toBeLessThanOrEqual(metrics['recall@10']!);
   }, 60_000);
 });
+
+describe('GenerativeRecommender with the encoder-decoder', () => {
+  it('overfits the loops, keeps outputs valid, and reloads identically', async () => {
+    const sequences = loopData(200, new Random(3));
+    const recommender = new GenerativeRecommender({ ...small, architecture: 1, decoderLayers: 1 });
+    await recommender.fit(
+      { numUsers: sequences.length, numItems: 40, sequences },
+      { random: new Random(1), logger: silentLogger, progress: silentProgress },
+    );
+    let first = 0;
+    for (const sequence of sequences.slice(0, 40)) {
+      const { items } = recommender.generate(sequence.subarray(0, -1), 5);
+      expect(new Set(items).size).toBe(5);
+      for (const item of items) expect(item).toBeGreaterThanOrEqual(0);
+      if (items[0] === sequence.at(-1)) first++;
+    }
+    expect(first).toBeGreaterThanOrEqual(38);
+    const folder = mkdtempSync(join(tmpdir(), 'genfeed-encdec-'));
+    try {
+      const path = join(folder, 'encdec.safetensors');
+      await recommender.save(path);
+      const loaded = await GenerativeRecommender.load(path);
+      const history = sequences[5]!;
+      expect([...loaded.generate(history, 8).items]).toEqual([...recommender.generate(history, 8).items]);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

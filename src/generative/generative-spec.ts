@@ -7,7 +7,7 @@ import type {
   RecommenderSpec,
   TrainingData,
 } from '../eval/index.js';
-import { loadCheckpoint, loadParameters, saveCheckpoint } from '../tensor/index.js';
+import { loadCheckpoint, loadParameters, type Module, saveCheckpoint, type Tensor } from '../tensor/index.js';
 import {
   collaborativeVectors,
   combineItemVectors,
@@ -16,13 +16,30 @@ import {
   SemanticTokenizer,
   saveTokenizer,
 } from '../tokenizer/index.js';
-import { beamSearch } from './beam-search.js';
+import { beamSearch, type StepDecoder } from './beam-search.js';
+import { EncoderDecoder, type EncoderDecoderConfig } from './encoder-decoder.js';
 import { LazyDecoder, type LazyDecoderConfig } from './lazy-decoder.js';
 import type { LogitsProcessor } from './logits-processor.js';
 import { phaseValidation } from './phase-validation.js';
 import { ExcludeItemsProcessor, PrefixConstraintProcessor } from './prefix-constraint.js';
-import { FIRST_ITEM_TOKEN, nextTokenBatch } from './semantic-sequences.js';
+import { FIRST_ITEM_TOKEN } from './semantic-sequences.js';
 import { type TrainingResult, train } from './trainer.js';
+
+/** A model the recommender can train and decode: the lazy decoder or the encoder-decoder. */
+export type GenerativeModel = Module & {
+  readonly config: LazyDecoderConfig;
+  sequenceLoss(sequences: readonly Int32Array[], itemTokens: Int32Array, random: Random): Tensor;
+  decoder(history: Int32Array, itemTokens: Int32Array): StepDecoder;
+};
+
+/** The architectures (`architecture` param), each built from the shared config. */
+export const ARCHITECTURES = {
+  'lazy-decoder': (config: EncoderDecoderConfig, random: Random): GenerativeModel =>
+    new LazyDecoder(config, random),
+  'encoder-decoder': (config: EncoderDecoderConfig, random: Random): GenerativeModel =>
+    new EncoderDecoder(config, random),
+} as const;
+const ARCHITECTURE_NAMES = Object.keys(ARCHITECTURES) as (keyof typeof ARCHITECTURES)[];
 
 /** Item vectors the tokenizer is fitted on (`vectorKind` param). */
 export const VECTOR_KINDS = ['collaborative', 'combined', 'content'] as const;
@@ -57,7 +74,7 @@ export class GenerativeRecommender implements Recommender {
   readonly params: Params;
   readonly options: GenerativeRecommenderOptions;
   training: TrainingResult | undefined;
-  #model: LazyDecoder | undefined;
+  #model: GenerativeModel | undefined;
   #tokenizer: SemanticTokenizer | undefined;
   #itemTokens: Int32Array = new Int32Array(0);
 
@@ -66,7 +83,7 @@ export class GenerativeRecommender implements Recommender {
     this.options = options;
   }
 
-  get model(): LazyDecoder {
+  get model(): GenerativeModel {
     if (this.#model === undefined) throw new Error('GenerativeRecommender: fit or load the model first');
     return this.#model;
   }
@@ -92,11 +109,11 @@ export class GenerativeRecommender implements Recommender {
     context.logger.info(
       `generative: tokenizer (${VECTOR_KINDS[p.vectorKind]}, ${p.levels} x ${p.codebookSize}) fitted in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
-    const model = new LazyDecoder(configFrom(p, this.tokenizer), random.fork());
+    const model = buildModel(configFrom(p, this.tokenizer), p.architecture, random.fork());
     this.#model = model;
-    const sequences = data.sequences.filter((sequence) => sequence.length >= 1);
-    const depth = this.tokenizer.depth;
-    const offsets = model.config.levelOffsets;
+    // The decoder-only model also learns each first item (from BOS); the encoder-decoder needs a history item.
+    const shortest = p.architecture === 0 ? 1 : 2;
+    const sequences = data.sequences.filter((sequence) => sequence.length >= shortest);
     const phase = context.validation;
     const scheduleEpochs = p.decayEpochs > 0 ? p.decayEpochs : p.epochs;
     const result = await train(
@@ -105,14 +122,9 @@ export class GenerativeRecommender implements Recommender {
         examples: sequences.length,
         exampleSize: (i) => Math.min(sequences[i]!.length, p.maxItems + 1),
         loss: (batch, batchRandom) =>
-          model.loss(
-            nextTokenBatch(
-              Array.from(batch, (i) => sequences[i]!),
-              this.#itemTokens,
-              depth,
-              p.maxItems,
-              offsets,
-            ),
+          model.sequenceLoss(
+            Array.from(batch, (i) => sequences[i]!),
+            this.#itemTokens,
             batchRandom,
           ),
       },
@@ -231,13 +243,13 @@ export class GenerativeRecommender implements Recommender {
   ): Promise<GenerativeRecommender> {
     const checkpoint = await loadCheckpoint(path);
     const config = checkpoint.config as
-      | (Required<LazyDecoderConfig> & { model?: string; params?: Params })
+      | (Required<EncoderDecoderConfig> & { model?: string; params?: Params })
       | null;
     if (config?.model !== 'generative')
       throw new InvalidInputError(`Cannot load ${path}: not a generative checkpoint`);
     const recommender = new GenerativeRecommender(config.params ?? {}, options);
     recommender.#setTokenizer(await loadTokenizer(`${path}.tokenizer`));
-    const model = new LazyDecoder(config, new Random(0));
+    const model = buildModel(config, recommender.params.architecture!, new Random(0));
     loadParameters(model, checkpoint, { source: path });
     model.eval();
     recommender.#model = model;
@@ -276,13 +288,23 @@ export class GenerativeRecommender implements Recommender {
   }
 }
 
-function configFrom(p: Record<string, number>, tokenizer: SemanticTokenizer): LazyDecoderConfig {
+function buildModel(config: EncoderDecoderConfig, architecture: number, random: Random): GenerativeModel {
+  const name = ARCHITECTURE_NAMES[architecture];
+  if (name === undefined)
+    throw new RangeError(
+      `generative: architecture must be 0..${ARCHITECTURE_NAMES.length - 1}, got ${architecture}`,
+    );
+  return ARCHITECTURES[name](config, random);
+}
+
+function configFrom(p: Record<string, number>, tokenizer: SemanticTokenizer): EncoderDecoderConfig {
   const { vocabulary, depth } = tokenizer;
-  const config: LazyDecoderConfig = {
+  const config: EncoderDecoderConfig = {
     vocabularySize: vocabulary.size,
     levelOffsets: [...Array.from({ length: depth }, (_, level) => vocabulary.offset(level)), vocabulary.size],
     dim: p.dim!,
     layers: p.layers!,
+    decoderLayers: p.decoderLayers!,
     heads: p.heads!,
     maxItems: p.maxItems!,
     dropout: p.dropout!,
@@ -296,8 +318,13 @@ export const generativeSpec = {
   description:
     'Generative retrieval (TIGER / OneRec-V2 lazy decoder): RQ-Kmeans semantic IDs of the items, a causal transformer over the history token stream, trie-constrained beam search; epochs chosen by early stopping on validation Recall@10',
   defaults: {
+    /** 0: lazy decoder-only (OneRec-V2), 1: encoder-decoder (TIGER / OneRec v1). */
+    architecture: 0,
     dim: 64,
+    /** Transformer blocks (the encoder's, for the encoder-decoder). */
     layers: 2,
+    /** Decoder blocks of the encoder-decoder. */
+    decoderLayers: 2,
     heads: 2,
     /** 0: 4 * dim. */
     ffnDim: 0,

@@ -6,8 +6,11 @@ export {
   beamSearch,
   type StepDecoder,
 } from './beam-search.js';
+export { EncoderDecoder, type EncoderDecoderConfig } from './encoder-decoder.js';
 export {
+  ARCHITECTURES,
   type Generated,
+  type GenerativeModel,
   GenerativeRecommender,
   type GenerativeRecommenderOptions,
   generativeSpec,

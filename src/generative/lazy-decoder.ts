@@ -19,7 +19,12 @@ import {
   tidy,
 } from '../tensor/index.js';
 import type { StepDecoder } from './beam-search.js';
-import { type NextTokenBatch, type TokenStreamBatch, tokenStreamBatch } from './semantic-sequences.js';
+import {
+  type NextTokenBatch,
+  nextTokenBatch,
+  type TokenStreamBatch,
+  tokenStreamBatch,
+} from './semantic-sequences.js';
 
 export interface LazyDecoderConfig {
   /** Output vocabulary: special tokens then the tokenizer's level ranges. */
@@ -124,6 +129,12 @@ export class LazyDecoder extends Module {
     }
     if (loss === undefined) throw new RangeError('LazyDecoder.loss: the batch has no targets');
     return loss;
+  }
+
+  /** `loss` of the causal token-stream batch of whole sequences (their last maxItems + 1 items). */
+  sequenceLoss(sequences: readonly Int32Array[], itemTokens: Int32Array, random: Random): Tensor {
+    const { maxItems, levelOffsets } = this.config;
+    return this.loss(nextTokenBatch(sequences, itemTokens, this.depth, maxItems, levelOffsets), random);
   }
 
   /**
