@@ -77,7 +77,7 @@ describe('beamSearch with the prefix constraint', () => {
       processors: [new PrefixConstraintProcessor(trie, vocabulary)],
     });
     expect(itemsOf(result.tokens)).toEqual(all.map(({ item }) => item));
-    all.forEach(({ score }, i) => expect(result.scores[i]).toBeCloseTo(score, 5));
+    for (const [i, { score }] of all.entries()) expect(result.scores[i]).toBeCloseTo(score, 5);
   });
 
   it('returns only real items, never excluded ones, best first, at any beam width', () => {

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { Random } from '../core/index.js';
+import { matmul, noGrad, reshape, slice } from '../tensor/index.js';
+import { LazyDecoder } from './lazy-decoder.js';
+import { BOS_TOKEN, nextTokenBatch, PAD_TOKEN, tokenStreamBatch } from './semantic-sequences.js';
+
+// 3 tokens per item: level ranges [2, 6), [6, 10), [10, 14).
+const offsets = [2, 6, 10, 14];
+const depth = 3;
+const itemTokens = new Int32Array(40 * depth);
+for (let item = 0; item < 40; item++)
+  itemTokens.set([2 + (item % 4), 6 + ((item >> 2) % 4), 10 + ((item >> 4) % 4)], item * depth);
+
+describe('semantic token streams', () => {
+  it('lays out BOS + item tokens left-padded, with item positions, levels and per-level next-token targets', () => {
+    const batch = nextTokenBatch(
+      [Int32Array.from([5, 17]), Int32Array.from([3])],
+      itemTokens,
+      depth,
+      10,
+      offsets,
+    );
+    // Row 0 stream: BOS, 5's 3 tokens, 17's first 2 (the last token is only a target): 6 slots.
+    expect(batch.inputs.shape).toEqual([2, 6]);
+    expect([...batch.inputs.data.subarray(0, 6)]).toEqual([
+      BOS_TOKEN,
+      ...itemTokens.subarray(15, 18),
+      2 + 1,
+      6 + 0,
+    ]);
+    expect([...batch.itemPositions.data.subarray(0, 6)]).toEqual([0, 0, 0, 0, 1, 1]);
+    expect([...batch.levels.data.subarray(0, 6)]).toEqual([3, 0, 1, 2, 0, 1]);
+    // Row 1: one item -> BOS + its first two tokens, left-padded by 3.
+    expect([...batch.inputs.data.subarray(6)]).toEqual([PAD_TOKEN, PAD_TOKEN, PAD_TOKEN, BOS_TOKEN, 5, 6]);
+    expect([...batch.keyMask.subarray(6)]).toEqual([0, 0, 0, 1, 1, 1]);
+    // Level-0 targets: slot 0 (-> item 5 code 1), slot 3 (-> item 17 code 1), row 1 slot 9 (-> item 3 code 3).
+    expect([...batch.positions[0]!.data]).toEqual([0, 3, 9]);
+    expect([...batch.targets[0]!.data]).toEqual([1, 1, 3]);
+    expect([...batch.targets[2]!.data]).toEqual([0, 1, 0]);
+  });
+});
+
+describe('LazyDecoder', () => {
+  it('decodes with the KV cache exactly as a full forward pass over the stream', () => {
+    const model = new LazyDecoder(
+      { vocabularySize: 14, levelOffsets: offsets, dim: 16, layers: 2, heads: 2, maxItems: 10, dropout: 0 },
+      new Random(1),
+    );
+    model.eval();
+    for (const length of [1, 3, 9]) {
+      const history = Int32Array.from({ length }, (_, i) => (i * 7) % 40);
+      const target = 13;
+      const full = tokenStreamBatch([Int32Array.from([...history, target])], itemTokens, depth, 10);
+      const hidden = noGrad(() => model.hidden(full)); // [1, T, 16]
+      const time = hidden.shape[1]!;
+      const decoder = model.decoder(history, itemTokens);
+      // Two beams from the same parent: the second must not disturb the first.
+      const steps = [
+        decoder.begin().slice(),
+        decoder.step(Int32Array.from([0, 0]), Int32Array.from([itemTokens[target * depth]!, 3])).slice(0, 14),
+        decoder.step(Int32Array.from([0]), Int32Array.from([itemTokens[target * depth + 1]!])).slice(0, 14),
+      ];
+      for (let level = 0; level < depth; level++) {
+        const slot = time - 1 - depth + level;
+        const row = reshape(slice(hidden, 1, slot, slot + 1), [1, 16]);
+        const expected = matmul(row, model.levelWeights(level), { transB: true }).data;
+        const got = steps[level]!.subarray(offsets[level]!, offsets[level + 1]!);
+        for (const [i, value] of expected.entries()) expect(got[i]).toBeCloseTo(value, 4);
+        expect(steps[level]!.filter(Number.isFinite).length).toBe(4);
+      }
+    }
+  });
+});
