@@ -29,7 +29,9 @@ function hashDecoder(vocabularySize: number): StepDecoder {
   let prefixes: number[][] = [[]];
   const rows = () => {
     const out = new Float32Array(prefixes.length * vocabularySize);
-    prefixes.forEach((prefix, i) => out.set(logitsOf(prefix, vocabularySize), i * vocabularySize));
+    prefixes.forEach((prefix, i) => {
+      out.set(logitsOf(prefix, vocabularySize), i * vocabularySize);
+    });
     return out;
   };
   return {
