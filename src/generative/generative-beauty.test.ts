@@ -58,6 +58,7 @@ describe.skipIf(!existsSync(beauty))('generative recommender on a dense Amazon B
       ...options,
       params: {
         epochs: 6,
+        decayEpochs: 0,
         evaluateEvery: 3,
         patience: 2,
         lr: 5e-3,

@@ -27,6 +27,7 @@ const small = {
   lr: 1e-2,
   batchSize: 32,
   epochs: 30,
+  decayEpochs: 0,
   levels: 2,
   codebookSize: 4,
   vectorDim: 8,
