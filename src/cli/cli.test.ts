@@ -159,6 +159,8 @@ describe('genfeed CLI', () => {
       expect(result.code).toBe(0);
       expect(result.out).toContain(`Usage: genfeed ${command}`);
     }
+    const evalHelp = await run('eval', '--help');
+    expect(evalHelp.out.replace(/\s+/g, ' ')).toContain('"pop", "itemknn", "markov", "sasrec", "generative"');
   });
 });
 

@@ -1,9 +1,10 @@
 import { baselineSpecs } from '../baselines/index.js';
 import { InvalidInputError } from '../core/index.js';
 import type { RecommenderSpec } from '../eval/index.js';
+import { generativeSpec, sasrecSpec } from '../generative/index.js';
 
 /** Every model `genfeed eval --model <name>` can run. */
-export const modelSpecs: readonly RecommenderSpec[] = [...baselineSpecs];
+export const modelSpecs: readonly RecommenderSpec[] = [...baselineSpecs, sasrecSpec, generativeSpec];
 
 export function findModel(name: string): RecommenderSpec {
   const spec = modelSpecs.find((candidate) => candidate.name === name);
