@@ -57,6 +57,8 @@ describe.skipIf(!existsSync(beauty))('generative recommender on a dense Amazon B
     const generative = await runEvaluation(generativeSpec, split, {
       ...options,
       params: {
+        dim: 64,
+        heads: 2,
         epochs: 6,
         decayEpochs: 0,
         evaluateEvery: 3,
