@@ -20,7 +20,7 @@ import { beamSearch, type StepDecoder } from './beam-search.js';
 import { EncoderDecoder, type EncoderDecoderConfig } from './encoder-decoder.js';
 import { LazyDecoder, type LazyDecoderConfig } from './lazy-decoder.js';
 import type { LogitsProcessor } from './logits-processor.js';
-import { phaseValidation } from './phase-validation.js';
+import { type NeuralFitOptions, neuralFitResult, neuralTrainerOptions } from './neural-fit.js';
 import { ExcludeItemsProcessor, PrefixConstraintProcessor } from './prefix-constraint.js';
 import { FIRST_ITEM_TOKEN } from './semantic-sequences.js';
 import { type TrainingResult, train } from './trainer.js';
@@ -44,15 +44,12 @@ const ARCHITECTURE_NAMES = Object.keys(ARCHITECTURES) as (keyof typeof ARCHITECT
 /** Item vectors the tokenizer is fitted on (`vectorKind` param). */
 export const VECTOR_KINDS = ['collaborative', 'combined', 'content'] as const;
 
-export interface GenerativeRecommenderOptions {
+export interface GenerativeRecommenderOptions extends NeuralFitOptions {
   /**
    * Content vectors of the items (row i = item i, e.g. `contentVectors` of the
    * dataset's metadata): needed for vectorKind 1 (combined) and 2 (content).
    */
   content?: ItemVectors;
-  /** Trainer checkpoint written after every epoch; an existing one is resumed. */
-  checkpointPath?: string;
-  signal?: AbortSignal;
 }
 
 /** A generated list: items best first, scores = sum of token log-probabilities. */
@@ -114,8 +111,6 @@ export class GenerativeRecommender implements Recommender {
     // The decoder-only model also learns each first item (from BOS); the encoder-decoder needs a history item.
     const shortest = p.architecture === 0 ? 1 : 2;
     const sequences = data.sequences.filter((sequence) => sequence.length >= shortest);
-    const phase = context.validation;
-    const scheduleEpochs = p.decayEpochs > 0 ? p.decayEpochs : p.epochs;
     const result = await train(
       {
         module: model,
@@ -128,37 +123,11 @@ export class GenerativeRecommender implements Recommender {
             batchRandom,
           ),
       },
-      {
-        epochs: p.epochs,
-        scheduleEpochs,
-        batchSize: p.batchSize,
-        lr: p.lr,
-        weightDecay: p.weightDecay,
-        seed: random.nextUint32(),
-        logger: context.logger,
-        progress: context.progress,
-        ...(phase && {
-          validation: phaseValidation(this, phase, data.numItems, {
-            metric: 'recall@10',
-            patience: p.patience,
-            every: p.evaluateEvery,
-            random: random.fork(),
-            ...(p.validationUsers > 0 && { users: p.validationUsers }),
-          }),
-        }),
-        ...(this.options.checkpointPath !== undefined && {
-          checkpoint: { path: this.options.checkpointPath, resume: true },
-        }),
-        ...(this.options.signal && { signal: this.options.signal }),
-      },
+      neuralTrainerOptions(p, context, { ...this.options, random, scorer: this, numItems: data.numItems }),
     );
     this.training = result;
     model.eval();
-    context.logger.info(
-      `generative: ${result.epochs} epochs in ${result.seconds.toFixed(1)} s${phase ? `, best epoch ${result.bestEpoch} (validation recall@10 ${result.bestMetric?.toFixed(4)})` : ''}`,
-    );
-    if (phase === undefined) return undefined;
-    return { chosen: { epochs: result.bestEpoch, decayEpochs: scheduleEpochs } };
+    return neuralFitResult('generative', p, result, context);
   }
 
   /**

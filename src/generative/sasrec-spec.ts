@@ -9,17 +9,12 @@ import type {
 } from '../eval/index.js';
 import { loadCheckpoint, loadParameters, saveCheckpoint } from '../tensor/index.js';
 import { phaseScorer } from './batched-scoring.js';
-import { phaseValidation } from './phase-validation.js';
+import { type NeuralFitOptions, neuralFitResult, neuralTrainerOptions } from './neural-fit.js';
 import { SasRec, type SasRecConfig } from './sasrec.js';
 import { nextItemBatch } from './sequence-batch.js';
 import { type TrainingResult, train } from './trainer.js';
 
-export interface SasRecRecommenderOptions {
-  /** Trainer checkpoint written after every epoch; an existing one is resumed. */
-  checkpointPath?: string;
-  /** Stops training after the running epoch (the checkpoint keeps it). */
-  signal?: AbortSignal;
-}
+export type SasRecRecommenderOptions = NeuralFitOptions;
 
 /**
  * SASRec on the eval interface. With a validation phase in the fit context it
@@ -55,7 +50,6 @@ export class SasRecRecommender implements Recommender {
     const maxLength = p.maxLength;
     const phase = context.validation;
     const scoreBatch = model.scoreBatch.bind(model);
-    const scheduleEpochs = p.decayEpochs > 0 ? p.decayEpochs : p.epochs;
     const result = await train(
       {
         module: model,
@@ -71,38 +65,17 @@ export class SasRecRecommender implements Recommender {
             batchRandom,
           ),
       },
-      {
-        epochs: p.epochs,
-        scheduleEpochs,
-        batchSize: p.batchSize,
-        lr: p.lr,
-        weightDecay: p.weightDecay,
-        seed: random.nextUint32(),
-        logger: context.logger,
-        progress: context.progress,
-        ...(phase && {
-          validation: phaseValidation(phaseScorer(scoreBatch, phase, data.numItems), phase, data.numItems, {
-            metric: 'recall@10',
-            patience: p.patience,
-            every: p.evaluateEvery,
-            random: random.fork(),
-            ...(p.validationUsers > 0 && { users: p.validationUsers }),
-          }),
-        }),
-        ...(this.options.checkpointPath !== undefined && {
-          checkpoint: { path: this.options.checkpointPath, resume: true },
-        }),
-        ...(this.options.signal && { signal: this.options.signal }),
-      },
+      neuralTrainerOptions(p, context, {
+        ...this.options,
+        random,
+        scorer: phase ? phaseScorer(scoreBatch, phase, data.numItems) : this,
+        numItems: data.numItems,
+      }),
     );
     this.training = result;
-    context.logger.info(
-      `sasrec: ${result.epochs} epochs in ${result.seconds.toFixed(1)} s${phase ? `, best epoch ${result.bestEpoch} (validation recall@10 ${result.bestMetric?.toFixed(4)})` : ''}`,
-    );
-    if (phase === undefined) return undefined;
-    // The runner ranks this phase next: answer it in batches.
-    this.#validationScorer = phaseScorer(scoreBatch, phase, data.numItems);
-    return { chosen: { epochs: result.bestEpoch, decayEpochs: scheduleEpochs } };
+    // The runner ranks the validation phase next: answer it in batches.
+    if (phase) this.#validationScorer = phaseScorer(scoreBatch, phase, data.numItems);
+    return neuralFitResult('sasrec', p, result, context);
   }
 
   score(user: number, history: Int32Array, scores: Float32Array): void {

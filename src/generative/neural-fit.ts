@@ -1,0 +1,81 @@
+import type { Random } from '../core/index.js';
+import type { FitContext, FitResult, Recommender } from '../eval/index.js';
+import { phaseValidation } from './phase-validation.js';
+import type { TrainerOptions, TrainingResult } from './trainer.js';
+
+/** The hyperparameters every neural recommender spec shares with the trainer. */
+export interface NeuralFitParams {
+  epochs: number;
+  /** Epochs the cosine spans; 0: `epochs`. Fixed so a refit replays the validation fit's learning rates. */
+  decayEpochs: number;
+  batchSize: number;
+  lr: number;
+  weightDecay: number;
+  patience: number;
+  evaluateEvery: number;
+  /** Validation users sampled for early stopping; 0: all. */
+  validationUsers: number;
+}
+
+export interface NeuralFitOptions {
+  /** Trainer checkpoint written after every epoch; an existing one is resumed. */
+  checkpointPath?: string;
+  /** Stops training after the running epoch (the checkpoint keeps it). */
+  signal?: AbortSignal;
+}
+
+export function scheduleEpochsOf(params: NeuralFitParams): number {
+  return params.decayEpochs > 0 ? params.decayEpochs : params.epochs;
+}
+
+/**
+ * Trainer options of a fit: with a validation phase in the context, early
+ * stopping on its Recall@10 as ranked by `scorer`; checkpoint and abort signal
+ * from the recommender's options. Draws the seed, then the validation sample's
+ * stream, from `random`.
+ */
+export function neuralTrainerOptions(
+  params: NeuralFitParams,
+  context: FitContext,
+  options: NeuralFitOptions & { random: Random; scorer: Recommender; numItems: number },
+): TrainerOptions {
+  const phase = context.validation;
+  return {
+    epochs: params.epochs,
+    scheduleEpochs: scheduleEpochsOf(params),
+    batchSize: params.batchSize,
+    lr: params.lr,
+    weightDecay: params.weightDecay,
+    seed: options.random.nextUint32(),
+    logger: context.logger,
+    progress: context.progress,
+    ...(phase && {
+      validation: phaseValidation(options.scorer, phase, options.numItems, {
+        metric: 'recall@10',
+        patience: params.patience,
+        every: params.evaluateEvery,
+        random: options.random.fork(),
+        ...(params.validationUsers > 0 && { users: params.validationUsers }),
+      }),
+    }),
+    ...(options.checkpointPath !== undefined && {
+      checkpoint: { path: options.checkpointPath, resume: true },
+    }),
+    ...(options.signal && { signal: options.signal }),
+  };
+}
+
+/** Logs a finished fit; after a validation fit, the epoch count (and cosine span) the refit must use. */
+export function neuralFitResult(
+  name: string,
+  params: NeuralFitParams,
+  result: TrainingResult,
+  context: FitContext,
+): FitResult | undefined {
+  const validated = context.validation !== undefined;
+  context.logger.info(
+    `${name}: ${result.epochs} epochs in ${result.seconds.toFixed(1)} s${validated ? `, best epoch ${result.bestEpoch} (validation recall@10 ${result.bestMetric?.toFixed(4)})` : ''}`,
+  );
+  if (!validated) return undefined;
+  return { chosen: { epochs: result.bestEpoch, decayEpochs: scheduleEpochsOf(params) } };
+}
