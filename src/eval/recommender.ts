@@ -22,6 +22,16 @@ export interface FitContext {
   validation?: EvalPhase;
 }
 
+/** What `Recommender.report` gets besides the phase. */
+export interface ReportContext {
+  /** Draws any user sample the measurement needs (seeded from the run's seed). */
+  random: Random;
+  numItems: number;
+}
+
+/** Model-specific figures for the evaluation report: each key joins the report's top level. */
+export type ModelReport = Record<string, unknown>;
+
 export interface FitResult {
   /** Values the model chose itself during a validation fit (e.g. `epochs`), fixed for the refit. */
   chosen?: Params;
@@ -47,6 +57,12 @@ export interface Recommender {
     k: number,
     exclude: Int32Array,
   ): { items: Int32Array; scores: Float32Array };
+  /**
+   * Optional: figures about the fitted model (e.g. per-user latency, tokenizer
+   * statistics), measured by the runner after the test phase is ranked, on
+   * that phase. Keys the report already has are ignored.
+   */
+  report?(phase: EvalPhase, context: ReportContext): ModelReport | Promise<ModelReport>;
 }
 
 /** A named family of models with its hyperparameters: what `--model <name>` picks. */

@@ -76,6 +76,21 @@ describe('runEvaluation', () => {
     );
   });
 
+  it("adds the peak RSS and the model's own report extras, never overriding a core key", async () => {
+    const reporting: RecommenderSpec = {
+      ...spec,
+      create: (params) =>
+        Object.assign(new FixedOrder(params), {
+          report: (test: EvalPhase) => ({ latencyMs: { p50: 1, p99: 2 }, users: -1, phase: test.name }),
+        }),
+    };
+    const report = await runEvaluation(reporting, split, { dataset: 'toy' });
+    expect(report.peakRssMB).toBeGreaterThan(0);
+    expect(report.latencyMs).toEqual({ p50: 1, p99: 2 });
+    expect(report.phase).toBe('test');
+    expect(report.users).toBe(2);
+  });
+
   it('scores the test with the validation model under --no-refit', async () => {
     created.length = 0;
     const report = await runEvaluation(spec, split, { dataset: 'toy', refit: false });

@@ -56,6 +56,10 @@ export interface EvaluationReport {
   search: SearchTrial[];
   coldUsers: number;
   seed: number;
+  /** Peak resident set size of the whole process (MB) when the report was made. */
+  peakRssMB: number;
+  /** Model-specific extras from `Recommender.report` (e.g. `tokenizer`, `beamLatencyMs`). */
+  [extra: string]: unknown;
 }
 
 /**
@@ -141,8 +145,10 @@ export async function runEvaluation(
   const evalStart = performance.now();
   const test = evaluatePhase(model, testPhase, split.numItems, { ks, progress });
   const evalSeconds = seconds(evalStart);
+  const extras =
+    (await model.report?.(testPhase, { random: new Random(seed), numItems: split.numItems })) ?? {};
 
-  return {
+  const report: EvaluationReport = {
     dataset: options.dataset,
     model: spec.name,
     users: test.users,
@@ -165,7 +171,15 @@ export async function runEvaluation(
     search: trials,
     coldUsers: test.coldUsers,
     seed,
+    peakRssMB: peakRssMegabytes(),
   };
+  for (const [key, value] of Object.entries(extras)) if (!(key in report)) report[key] = value;
+  return report;
+}
+
+/** The process's peak resident set size so far, in MB. */
+export function peakRssMegabytes(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
 function trainingData(split: EvalSplit, phase: EvalPhase): TrainingData {

@@ -1,10 +1,13 @@
 import { InvalidInputError, Random } from '../core/index.js';
 import type {
+  EvalPhase,
   FitContext,
   FitResult,
+  ModelReport,
   Params,
   Recommender,
   RecommenderSpec,
+  ReportContext,
   TrainingData,
 } from '../eval/index.js';
 import { loadCheckpoint, loadParameters, type Module, saveCheckpoint, type Tensor } from '../tensor/index.js';
@@ -20,6 +23,7 @@ import { beamSearch, type StepDecoder } from './beam-search.js';
 import { EncoderDecoder, type EncoderDecoderConfig } from './encoder-decoder.js';
 import { LazyDecoder, type LazyDecoderConfig } from './lazy-decoder.js';
 import type { LogitsProcessor } from './logits-processor.js';
+import { generativeReport } from './model-report.js';
 import { type NeuralFitOptions, neuralFitResult, neuralTrainerOptions } from './neural-fit.js';
 import { ExcludeItemsProcessor, PrefixConstraintProcessor } from './prefix-constraint.js';
 import { FIRST_ITEM_TOKEN } from './semantic-sequences.js';
@@ -74,6 +78,8 @@ export class GenerativeRecommender implements Recommender {
   #model: GenerativeModel | undefined;
   #tokenizer: SemanticTokenizer | undefined;
   #itemTokens: Int32Array = new Int32Array(0);
+  /** The item vectors the tokenizer was fitted on (for its report; not saved). */
+  #vectors: ItemVectors | undefined;
 
   constructor(params: Params = {}, options: GenerativeRecommenderOptions = {}) {
     this.params = { ...generativeSpec.defaults, ...params };
@@ -95,6 +101,7 @@ export class GenerativeRecommender implements Recommender {
     const random = context.random.fork();
     const started = performance.now();
     const vectors = this.#itemVectors(data, p);
+    this.#vectors = vectors;
     this.#setTokenizer(
       SemanticTokenizer.fit(vectors, {
         levels: p.levels,
@@ -196,6 +203,16 @@ export class GenerativeRecommender implements Recommender {
     items.forEach((item, i) => {
       scores[item] = values[i]!;
     });
+  }
+
+  /** Tokenizer statistics and beam-search latency for the evaluation report (model-report.ts). */
+  report(phase: EvalPhase, context: ReportContext): ModelReport {
+    return generativeReport(
+      (history, k, exclude, beamWidth) => this.generate(history, k, exclude, beamWidth),
+      { tokenizer: this.tokenizer, vectors: this.#vectors },
+      phase,
+      context,
+    );
   }
 
   /** Writes the model to `path` and its tokenizer to `path + '.tokenizer'` (safetensors both). */

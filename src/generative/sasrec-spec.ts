@@ -1,14 +1,18 @@
 import { InvalidInputError, Random } from '../core/index.js';
 import type {
+  EvalPhase,
   FitContext,
   FitResult,
+  ModelReport,
   Params,
   Recommender,
   RecommenderSpec,
+  ReportContext,
   TrainingData,
 } from '../eval/index.js';
 import { loadCheckpoint, loadParameters, saveCheckpoint } from '../tensor/index.js';
 import { phaseScorer } from './batched-scoring.js';
+import { scoringReport } from './model-report.js';
 import { type NeuralFitOptions, neuralFitResult, neuralTrainerOptions } from './neural-fit.js';
 import { SasRec, type SasRecConfig } from './sasrec.js';
 import { nextItemBatch } from './sequence-batch.js';
@@ -86,6 +90,11 @@ export class SasRecRecommender implements Recommender {
   /** Scores [histories.length, numItems] of many users in one forward pass. */
   scoreBatch(histories: readonly Int32Array[], scores: Float32Array): void {
     this.model.scoreBatch(histories, scores);
+  }
+
+  /** Per-user full-catalogue scoring latency for the evaluation report (model-report.ts). */
+  report(phase: EvalPhase, context: ReportContext): ModelReport {
+    return scoringReport((history, scores) => this.model.scoreBatch([history], scores), phase, context);
   }
 
   /** Writes the model's weights and configuration to a safetensors file. */
