@@ -32,7 +32,15 @@ export {
   type TokenizerTraining,
 } from './semantic-tokenizer.js';
 export { TokenVocabulary } from './token-vocabulary.js';
-export { decodeTokenizer, encodeTokenizer, loadTokenizer, saveTokenizer } from './tokenizer-checkpoint.js';
+export {
+  decodeTokenizer,
+  encodeTokenizer,
+  loadTokenizer,
+  loadTokenizerCheckpoint,
+  saveTokenizer,
+  type TokenizerCheckpoint,
+  type TokenizerCheckpointOptions,
+} from './tokenizer-checkpoint.js';
 export { evaluateTokenizer, type TokenizerReport } from './tokenizer-report.js';
 export {
   type DatasetTokenizerOptions,

@@ -5,7 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError, Random } from '../core/index.js';
 import { encodeSafetensors, IntTensor, Tensor } from '../tensor/index.js';
 import { SemanticTokenizer } from './semantic-tokenizer.js';
-import { decodeTokenizer, encodeTokenizer, loadTokenizer, saveTokenizer } from './tokenizer-checkpoint.js';
+import {
+  decodeTokenizer,
+  encodeTokenizer,
+  loadTokenizer,
+  loadTokenizerCheckpoint,
+  saveTokenizer,
+} from './tokenizer-checkpoint.js';
 
 const dim = 6;
 const random = new Random(1);
@@ -49,6 +55,40 @@ describe('tokenizer checkpoints', () => {
     expect(loaded.encodeAll(vectors)).toEqual(tokenizer.encodeAll(vectors));
     for (let item = 0; item < 401; item++) expect(loaded.itemOf(tokenizer.semanticId(item))).toBe(item);
     expect(encodeTokenizer(loaded)).toEqual(new Uint8Array(await readFile(path)));
+  });
+
+  it('keeps the item ids, and still loads a version 1 file (no ids)', async () => {
+    const tokenizer = fitted();
+    const itemIds = Array.from({ length: 401 }, (_, item) => `item-${item}`);
+    const path = join(folder, 'with-ids.safetensors');
+    await saveTokenizer(path, tokenizer, { itemIds });
+    const loaded = await loadTokenizerCheckpoint(path);
+    expect(loaded.itemIds).toEqual(itemIds);
+    expect(loaded.tokenizer.semanticIds()).toEqual(tokenizer.semanticIds());
+    expect(() => encodeTokenizer(tokenizer, { itemIds: ['a'] })).toThrow('1 item ids for 401 items');
+
+    const tensors: [string, Tensor | IntTensor][] = [
+      ['codebooks', new Tensor(new Float32Array(3 * 8 * dim), [3, 8, dim])],
+      ['semantic_ids', new IntTensor(tokenizer.semanticIds(), [401, 4])],
+    ];
+    const config = {
+      format: 'genfeed.semantic-tokenizer',
+      levels: 3,
+      codebookSize: 8,
+      dim,
+      items: 401,
+      disambiguationCapacity: tokenizer.disambiguationCapacity,
+      firstToken: 0,
+    };
+    const version1 = encodeSafetensors(tensors, { config: { ...config, formatVersion: 1 } });
+    await writeFile(join(folder, 'v1.safetensors'), version1);
+    const old = await loadTokenizerCheckpoint(join(folder, 'v1.safetensors'));
+    expect(old.itemIds).toBeUndefined();
+    expect(old.tokenizer.semanticIds()).toEqual(tokenizer.semanticIds());
+    const version9 = encodeSafetensors(tensors, { config: { ...config, formatVersion: 9 } });
+    expect(() => decodeTokenizer(version9, 'new.safetensors')).toThrow(
+      'Cannot load tokenizer new.safetensors: format version 9 is newer than this genfeed reads (1..2); upgrade genfeed',
+    );
   });
 
   it('rejects a corrupted file, naming it and the problem', async () => {
