@@ -56,6 +56,13 @@ export interface GenerativeRecommenderOptions extends NeuralFitOptions {
   content?: ItemVectors;
 }
 
+export interface GenerativeSaveOptions {
+  /** Where the tokenizer goes. Default: the model's path + '.tokenizer'. */
+  tokenizerPath?: string;
+  /** The dataset's id of each item, stored in the tokenizer checkpoint. */
+  itemIds?: readonly string[];
+}
+
 /** A generated list: items best first, scores = sum of token log-probabilities. */
 export interface Generated {
   items: Int32Array;
@@ -215,9 +222,16 @@ export class GenerativeRecommender implements Recommender {
     );
   }
 
-  /** Writes the model to `path` and its tokenizer to `path + '.tokenizer'` (safetensors both). */
-  async save(path: string): Promise<void> {
-    await saveTokenizer(`${path}.tokenizer`, this.tokenizer);
+  /**
+   * Writes the model to `path` and its tokenizer (with the item ids, when given)
+   * to `tokenizerPath` (default `path + '.tokenizer'`), safetensors both.
+   */
+  async save(path: string, options: GenerativeSaveOptions = {}): Promise<void> {
+    await saveTokenizer(
+      options.tokenizerPath ?? `${path}.tokenizer`,
+      this.tokenizer,
+      options.itemIds === undefined ? {} : { itemIds: options.itemIds },
+    );
     await saveCheckpoint(path, this.model.namedParameters(), {
       config: { model: 'generative', ...this.model.config, params: this.params },
     });
@@ -226,6 +240,7 @@ export class GenerativeRecommender implements Recommender {
   static async load(
     path: string,
     options: GenerativeRecommenderOptions = {},
+    tokenizerPath = `${path}.tokenizer`,
   ): Promise<GenerativeRecommender> {
     const checkpoint = await loadCheckpoint(path);
     const config = checkpoint.config as
@@ -234,7 +249,7 @@ export class GenerativeRecommender implements Recommender {
     if (config?.model !== 'generative')
       throw new InvalidInputError(`Cannot load ${path}: not a generative checkpoint`);
     const recommender = new GenerativeRecommender(config.params ?? {}, options);
-    recommender.#setTokenizer(await loadTokenizer(`${path}.tokenizer`));
+    recommender.#setTokenizer(await loadTokenizer(tokenizerPath));
     const model = buildModel(config, recommender.params.architecture!, new Random(0));
     loadParameters(model, checkpoint, { source: path });
     model.eval();

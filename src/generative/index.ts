@@ -13,6 +13,7 @@ export {
   type GenerativeModel,
   GenerativeRecommender,
   type GenerativeRecommenderOptions,
+  type GenerativeSaveOptions,
   generativeSpec,
   VECTOR_KINDS,
 } from './generative-spec.js';
@@ -23,6 +24,9 @@ export {
   type LogitsProcessor,
   logSoftmaxRows,
 } from './logits-processor.js';
+export { loadModelDirectory, type ModelDirectoryInfo, saveModelDirectory } from './model-directory.js';
+export { type ModelFormat, modelFormats } from './model-formats.js';
+export { MODEL_DIRECTORY_VERSION, type ModelManifest } from './model-manifest.js';
 export { type PhaseValidationOptions, phaseValidation, samplePhase } from './phase-validation.js';
 export {
   ExcludeItemsProcessor,
@@ -31,6 +35,7 @@ export {
 } from './prefix-constraint.js';
 export { SasRec, type SasRecConfig } from './sasrec.js';
 export { SasRecRecommender, type SasRecRecommenderOptions, sasrecSpec } from './sasrec-spec.js';
+export { type Recommendation, type RecommendByIdResult, SavedModel } from './saved-model.js';
 export {
   BOS_TOKEN,
   FIRST_ITEM_TOKEN,

@@ -1,0 +1,45 @@
+import { join } from 'node:path';
+import type { Recommender } from '../eval/index.js';
+import { GenerativeRecommender } from './generative-spec.js';
+import { SasRecRecommender } from './sasrec-spec.js';
+
+/** How one model family writes itself into a model directory and reads itself back. */
+export interface ModelFormat {
+  name: string;
+  /** Writes the model's files into `dir`; returns their names. */
+  save(recommender: Recommender, dir: string, itemIds: readonly string[]): Promise<string[]>;
+  load(dir: string): Promise<Recommender>;
+}
+
+const MODEL_FILE = 'model.safetensors';
+const TOKENIZER_FILE = 'tokenizer.safetensors';
+
+function expect<T>(recommender: Recommender, kind: abstract new (...args: never[]) => T, name: string): T {
+  if (!(recommender instanceof kind)) throw new TypeError(`saveModelDirectory: not a ${name} recommender`);
+  return recommender;
+}
+
+const sasrecFormat: ModelFormat = {
+  name: 'sasrec',
+  async save(recommender, dir) {
+    await expect(recommender, SasRecRecommender, 'sasrec').save(join(dir, MODEL_FILE));
+    return [MODEL_FILE];
+  },
+  load: (dir) => SasRecRecommender.load(join(dir, MODEL_FILE)),
+};
+
+/** Weights and the semantic-ID tokenizer (with the item ids) side by side. */
+const generativeFormat: ModelFormat = {
+  name: 'generative',
+  async save(recommender, dir, itemIds) {
+    await expect(recommender, GenerativeRecommender, 'generative').save(join(dir, MODEL_FILE), {
+      tokenizerPath: join(dir, TOKENIZER_FILE),
+      itemIds,
+    });
+    return [MODEL_FILE, TOKENIZER_FILE];
+  },
+  load: (dir) => GenerativeRecommender.load(join(dir, MODEL_FILE), {}, join(dir, TOKENIZER_FILE)),
+};
+
+/** The model families a model directory can hold. */
+export const modelFormats: readonly ModelFormat[] = [sasrecFormat, generativeFormat];
