@@ -153,8 +153,66 @@ describe('genfeed CLI', () => {
     for (const load of runs[0].report.largestCodeLoad) expect(load).toBeLessThanOrEqual(38 / 37.5 + 1e-9);
   });
 
+  it.each([
+    ['sasrec', {}],
+    ['generative', { levels: 2, codebookSize: 8, vectorDim: 8, beamWidth: 10 }],
+  ])('trains %s into a model directory and recommends from it by item id', async (model, extra) => {
+    const dir = mkdtempSync(join(tmpdir(), 'genfeed-cli-'));
+    const config = join(dir, 'tiny.json');
+    const params = { dim: 16, layers: 1, heads: 1, epochs: 1, batchSize: 256, ...extra };
+    writeFileSync(config, JSON.stringify({ model, params }));
+    const out = join(dir, 'model');
+    const trained = await run('train', model, '--data', demoDataPath, '--config', config, '--out', out);
+    expect(trained.code).toBe(0);
+    expect(trained.out).toContain(`wrote ${out}: ${model} on demo-shop`);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({ model, fitOn: 'all', items: { file: 'items.json', count: 600 } });
+    expect(manifest.dataset.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(manifest.params).toMatchObject(params);
+    const itemIds: string[] = JSON.parse(readFileSync(join(out, 'items.json'), 'utf8'));
+    const history = itemIds.slice(0, 3).join(',');
+    const listed = await run(
+      'recommend',
+      '--model-dir',
+      out,
+      '--user-history',
+      `${history},unknown-id`,
+      '-k',
+      '5',
+      '--json',
+    );
+    expect(listed.code).toBe(0);
+    const { items, unknownIds } = JSON.parse(listed.out);
+    expect(unknownIds).toEqual(['unknown-id']);
+    expect(items).toHaveLength(5);
+    for (const { itemId } of items) expect(itemIds.slice(3)).toContain(itemId);
+    const table = await run('recommend', '--model-dir', out, '--user-history', history);
+    expect(table.out.split('\n')).toHaveLength(11);
+  });
+
+  it('refuses a missing model directory and a model with no saved form', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'genfeed-cli-'));
+    const result = await run('recommend', '--model-dir', empty, '--user-history', '1,2');
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(`Cannot load model directory ${empty}: manifest.json is missing`);
+    const baseline = await run('train', 'itemknn', '--data', demoDataPath, '--out', join(empty, 'x'));
+    expect(baseline.code).toBe(2);
+    expect(baseline.err).toContain(
+      'Cannot train "itemknn" into a model directory; available: sasrec, generative',
+    );
+  });
+
   it('prints help for every command', async () => {
-    for (const command of ['demo', 'eval', 'data', 'tokenize', 'bench', 'bench baselines']) {
+    for (const command of [
+      'demo',
+      'eval',
+      'data',
+      'tokenize',
+      'bench',
+      'bench baselines',
+      'train',
+      'recommend',
+    ]) {
       const result = await run(...command.split(' '), '--help');
       expect(result.code).toBe(0);
       expect(result.out).toContain(`Usage: genfeed ${command}`);

@@ -3,10 +3,13 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import { InvalidInputError } from '../core/index.js';
 import { splitProtocols } from '../eval/index.js';
+import { fitTargets } from './training-data.js';
 
 /** A `--config` file for `genfeed eval` (shipped presets live in config/). */
 export const evalConfigSchema = z
   .object({
+    /** One or two sentences: what the preset is for and where its values come from. */
+    description: z.string().optional(),
     /** The model this preset is for; `--model` may then be left out. */
     model: z.string().optional(),
     /** Hyperparameters fixed (not searched). */
@@ -21,6 +24,8 @@ export const evalConfigSchema = z
     validationFraction: z.number().gt(0).lt(1).optional(),
     testFraction: z.number().gt(0).lt(1).optional(),
     ks: z.array(z.number().int().positive()).min(1).optional(),
+    /** What `genfeed train` fits on (default `all`). */
+    fitOn: z.enum(fitTargets).optional(),
   })
   .strict();
 

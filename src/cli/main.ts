@@ -5,7 +5,9 @@ import { benchCommand } from './commands/bench-command.js';
 import { dataCommand } from './commands/data-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { evalCommand } from './commands/eval-command.js';
+import { recommendCommand } from './commands/recommend-command.js';
 import { tokenizeCommand } from './commands/tokenize-command.js';
+import { trainCommand } from './commands/train-command.js';
 import { packageVersion } from './package-paths.js';
 
 export function buildProgram(io: CliIo): Command {
@@ -17,7 +19,9 @@ export function buildProgram(io: CliIo): Command {
     .addCommand(evalCommand(io))
     .addCommand(dataCommand(io))
     .addCommand(tokenizeCommand(io))
-    .addCommand(benchCommand(io));
+    .addCommand(benchCommand(io))
+    .addCommand(trainCommand(io))
+    .addCommand(recommendCommand(io));
   // Commander exits the process on --help and bad flags; route both through `main` and `io` instead.
   const configure = (command: Command): void => {
     command.exitOverride().configureOutput({

@@ -1,0 +1,102 @@
+import { Command, Option } from 'commander';
+import { InvalidInputError, Random } from '../../core/index.js';
+import { loadDataset, type ReadReport } from '../../data/index.js';
+import { splitProtocols } from '../../eval/index.js';
+import { modelFormats, saveModelDirectory } from '../../generative/index.js';
+import type { CliIo } from '../cli-io.js';
+import { withDataOptions } from '../data-options.js';
+import { readEvalConfig } from '../eval-config.js';
+import { reportSkipped } from '../evaluate.js';
+import { findModel } from '../model-registry.js';
+import { packageVersion } from '../package-paths.js';
+import { parseInteger } from '../parse-flags.js';
+import { terminalProgress } from '../terminal-progress.js';
+import { datasetFingerprint, type FitOn, fitSequences, fitTargets } from '../training-data.js';
+
+const savable = modelFormats.map((format) => format.name);
+
+export function trainCommand(io: CliIo): Command {
+  const command = new Command('train')
+    .description('Fit a model on a whole data set and write a loadable model directory')
+    .argument('<model>', `model to train (${savable.join(', ')})`)
+    .requiredOption('--data <path>', 'data file or folder')
+    .requiredOption('--out <dir>', 'model directory to write (manifest.json, weights, item ids)');
+  return withDataOptions(command)
+    .option(
+      '--config <file>',
+      'JSON preset (config/): its params are used as they are, its search is not run',
+    )
+    .option('--seed <n>', 'random seed', parseInteger, 42)
+    .addOption(
+      new Option(
+        '--fit-on <what>',
+        "every user's whole sequence, or eval's refit data (default: the preset's, else all)",
+      ).choices(fitTargets),
+    )
+    .addOption(
+      new Option('--protocol <protocol>', 'split for --fit-on train+validation (default: as eval)').choices(
+        splitProtocols,
+      ),
+    )
+    .action(async (modelName: string, flags) => {
+      if (!savable.includes(modelName))
+        throw new InvalidInputError(
+          `Cannot train "${modelName}" into a model directory; available: ${savable.join(', ')}`,
+        );
+      const spec = findModel(modelName);
+      const config = flags.config ? readEvalConfig(flags.config) : undefined;
+      if (config?.model && config.model !== modelName)
+        throw new InvalidInputError(`Model ${modelName} disagrees with the config's model ${config.model}`);
+      const unknown = Object.keys(config?.params ?? {}).filter((key) => !(key in spec.defaults));
+      if (unknown.length > 0)
+        throw new InvalidInputError(`Unknown parameter(s) for model ${modelName}: ${unknown.join(', ')}`);
+      if (config?.search) io.logger.warn('train fits one model: the config\'s "search" is ignored');
+      const params = { ...spec.defaults, ...config?.params };
+
+      const reports: ReadReport[] = [];
+      const dataset = await loadDataset(flags.data, {
+        ...(flags.format && { format: flags.format }),
+        ...(flags.kuairecMatrix && { kuairecMatrix: flags.kuairecMatrix }),
+        skipBadRows: Boolean(flags.skipBadRows),
+        reports,
+      });
+      reportSkipped(reports, io);
+      const fitOn: FitOn = flags.fitOn ?? config?.fitOn ?? 'all';
+      const sequences = fitSequences(dataset, fitOn, {
+        protocol: flags.protocol ?? config?.protocol,
+        validationFraction: config?.validationFraction,
+        testFraction: config?.testFraction,
+      });
+      const itemIds = dataset.interactions.items.ids();
+      const interactions = sequences.reduce((sum, sequence) => sum + sequence.length, 0);
+      io.logger.info(
+        `training ${modelName} on ${dataset.name} (${fitOn}): ${sequences.length} users, ${itemIds.length} items, ${interactions} interactions`,
+      );
+
+      const model = spec.create(params);
+      const started = performance.now();
+      await model.fit(
+        { numUsers: sequences.length, numItems: itemIds.length, sequences },
+        { random: new Random(flags.seed), logger: io.logger, progress: terminalProgress(io.interactive) },
+      );
+      const trainSeconds = (performance.now() - started) / 1000;
+      const manifest = await saveModelDirectory(flags.out, model, {
+        model: modelName,
+        params,
+        dataset: {
+          name: dataset.name,
+          fingerprint: datasetFingerprint(itemIds, sequences),
+          users: sequences.length,
+          interactions,
+        },
+        fitOn,
+        itemIds,
+        seed: flags.seed,
+        trainSeconds,
+        genfeedVersion: packageVersion(),
+      });
+      io.out(
+        `wrote ${flags.out}: ${modelName} on ${dataset.name}, trained in ${trainSeconds.toFixed(1)} s, peak RSS ${manifest.peakRssMB} MB (${Object.keys(manifest.files).join(', ')}, manifest.json)`,
+      );
+    });
+}
