@@ -21,6 +21,10 @@ describe('shipped config presets', () => {
     const named = [...Object.keys(config.params ?? {}), ...Object.keys(config.search ?? {})];
     expect(named.filter((key) => !(key in spec.defaults))).toEqual([]);
   });
+
+  it.each(['amazon-beauty', 'kuairec', 'movielens'])('include sasrec and generative for %s', (dataset) => {
+    expect(presets).toEqual(expect.arrayContaining([`sasrec-${dataset}.json`, `generative-${dataset}.json`]));
+  });
 });
 
 describe('parseEvalConfig', () => {
