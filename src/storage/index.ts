@@ -1,0 +1,36 @@
+export { migrateToLatest, migrationNames } from './migrations.js';
+export { DEFAULT_SQLITE_PATH, openStore, type StoreLocation } from './open-store.js';
+export { openPostgresStore, type PostgresStoreOptions, redactPassword } from './postgres-store.js';
+export type {
+  EventInput,
+  EventRecord,
+  Experiment,
+  ExperimentInput,
+  FeedInput,
+  ImpressionRecord,
+  ItemInput,
+  ItemRecord,
+  ModelVersion,
+  ModelVersionInput,
+  StageCost,
+  UserInput,
+  UserRecord,
+} from './records.js';
+export { openSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+export type {
+  BinarySignal,
+  ExportEventsOptions,
+  HistoryOptions,
+  ListItemsOptions,
+  Page,
+  PipelineStats,
+  PipelineUserStats,
+  PopularItem,
+  PopularItemsOptions,
+  SignalCounts,
+  StatsOptions,
+  Store,
+  StoreBackend,
+  StoreCounts,
+  UpsertEventsOptions,
+} from './store.js';

@@ -1,0 +1,145 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import type { Database } from './schema.js';
+
+/**
+ * The schema's history, oldest first. Never edit a shipped migration: add the
+ * next one. Kysely's Migrator records applied names in `kysely_migration` and
+ * holds a lock while migrating, so several servers opening one PostgreSQL
+ * database at once migrate it once. Column types are ones both backends read
+ * alike (`bigint` is SQLite's 64-bit integer; `double precision` its REAL).
+ */
+// Migrations see the database as it was then, not as `Database` is now.
+// biome-ignore lint/suspicious/noExplicitAny: a migration's schema is untyped by design
+type AnyDatabase = Kysely<any>;
+
+const migrations: Record<string, Migration> = {
+  '0001-initial': {
+    async up(db: AnyDatabase) {
+      await db.schema
+        .createTable('items')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('author', 'text')
+        .addColumn('caption', 'text')
+        .addColumn('hashtags', 'text', (column) => column.notNull())
+        .addColumn('duration_ms', 'double precision')
+        .addColumn('upload_time', 'bigint')
+        .addColumn('categories', 'text', (column) => column.notNull())
+        .addColumn('tags', 'text', (column) => column.notNull())
+        .addColumn('semantic_id', 'text')
+        .addColumn('ai_generated', 'integer', (column) => column.notNull().defaultTo(0))
+        .addColumn('hidden', 'integer', (column) => column.notNull().defaultTo(0))
+        .addColumn('updated_at', 'bigint', (column) => column.notNull())
+        .execute();
+      await db.schema.createIndex('items_upload_time').on('items').columns(['upload_time', 'id']).execute();
+
+      await db.schema
+        .createTable('users')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('features', 'text', (column) => column.notNull())
+        .addColumn('updated_at', 'bigint', (column) => column.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('requests')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('user_id', 'text', (column) => column.notNull())
+        .addColumn('pipeline', 'text', (column) => column.notNull())
+        .addColumn('experiment', 'text')
+        .addColumn('time', 'bigint', (column) => column.notNull())
+        .addColumn('item_count', 'integer', (column) => column.notNull())
+        .addColumn('latency_ms', 'double precision')
+        .addColumn('cpu_ms', 'double precision')
+        .addColumn('stages', 'text')
+        .execute();
+      await db.schema.createIndex('requests_time').on('requests').columns(['time']).execute();
+
+      await db.schema
+        .createTable('impressions')
+        .addColumn('request_id', 'text', (column) => column.notNull())
+        .addColumn('position', 'integer', (column) => column.notNull())
+        .addColumn('user_id', 'text', (column) => column.notNull())
+        .addColumn('item_id', 'text', (column) => column.notNull())
+        .addColumn('pipeline', 'text', (column) => column.notNull())
+        .addColumn('experiment', 'text')
+        .addColumn('time', 'bigint', (column) => column.notNull())
+        .addColumn('score', 'double precision')
+        .addPrimaryKeyConstraint('impressions_pk', ['request_id', 'position'])
+        .execute();
+      await db.schema
+        .createIndex('impressions_user_time')
+        .on('impressions')
+        .columns(['user_id', 'time'])
+        .execute();
+      await db.schema.createIndex('impressions_time').on('impressions').columns(['time']).execute();
+
+      await db.schema
+        .createTable('events')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('user_id', 'text', (column) => column.notNull())
+        .addColumn('item_id', 'text', (column) => column.notNull())
+        .addColumn('time', 'bigint', (column) => column.notNull())
+        .addColumn('request_id', 'text')
+        .addColumn('pipeline', 'text')
+        .addColumn('position', 'integer')
+        .addColumn('experiment', 'text')
+        .addColumn('label', 'double precision')
+        .addColumn('is_click', 'integer')
+        .addColumn('is_like', 'integer')
+        .addColumn('is_follow', 'integer')
+        .addColumn('is_comment', 'integer')
+        .addColumn('is_forward', 'integer')
+        .addColumn('is_hate', 'integer')
+        .addColumn('long_view', 'integer')
+        .addColumn('is_profile_enter', 'integer')
+        .addColumn('play_time_ms', 'double precision')
+        .addColumn('duration_ms', 'double precision')
+        .addColumn('profile_stay_time_ms', 'double precision')
+        .addColumn('comment_stay_time_ms', 'double precision')
+        .execute();
+      await db.schema.createIndex('events_user_time').on('events').columns(['user_id', 'time']).execute();
+      await db.schema.createIndex('events_time_id').on('events').columns(['time', 'id']).execute();
+      await db.schema.createIndex('events_item_time').on('events').columns(['item_id', 'time']).execute();
+
+      await db.schema
+        .createTable('model_versions')
+        .addColumn('name', 'text', (column) => column.notNull())
+        .addColumn('version', 'integer', (column) => column.notNull())
+        .addColumn('path', 'text', (column) => column.notNull())
+        .addColumn('checksum', 'text', (column) => column.notNull())
+        .addColumn('metrics', 'text', (column) => column.notNull())
+        .addColumn('created_at', 'bigint', (column) => column.notNull())
+        .addColumn('active', 'integer', (column) => column.notNull().defaultTo(0))
+        .addPrimaryKeyConstraint('model_versions_pk', ['name', 'version'])
+        .execute();
+
+      await db.schema
+        .createTable('experiments')
+        .addColumn('name', 'text', (column) => column.primaryKey())
+        .addColumn('split', 'text', (column) => column.notNull())
+        .addColumn('description', 'text')
+        .addColumn('created_at', 'bigint', (column) => column.notNull())
+        .addColumn('updated_at', 'bigint', (column) => column.notNull())
+        .execute();
+    },
+  },
+};
+
+const provider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};
+
+/** The names of the shipped migrations, oldest first. */
+export const migrationNames: readonly string[] = Object.keys(migrations);
+
+/** Brings the database to the latest schema; returns the migrations applied now. */
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results.find((result) => result.status === 'Error');
+    throw new Error(`Cannot migrate the database${failed ? ` (migration ${failed.migrationName})` : ''}`, {
+      cause: error,
+    });
+  }
+  return results.filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}

@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openPostgresStore, redactPassword } from './postgres-store.js';
+import type { Store } from './store.js';
+import { describeStoreContract } from './test-support/store-contract.js';
+
+/**
+ * The contract against a real PostgreSQL: `.ci/run` starts one and sets
+ * GENFEED_TEST_POSTGRES_URL. Each store gets a schema of its own, dropped
+ * afterwards, so tests never see each other's rows.
+ */
+const url = process.env.GENFEED_TEST_POSTGRES_URL;
+const reachable = url === undefined ? false : await canConnect(url);
+const skipReason =
+  url === undefined
+    ? 'GENFEED_TEST_POSTGRES_URL is not set (.ci/run starts a server and sets it)'
+    : `no PostgreSQL answers at ${redactPassword(url)}`;
+
+async function canConnect(connectionString: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists ${schema} cascade`);
+  } finally {
+    await client.end();
+  }
+}
+
+// CI starts a server and sets this: there, a server that cannot be reached is a failure, not a skip.
+if (process.env.GENFEED_REQUIRE_POSTGRES === '1' && !reachable) {
+  throw new Error(`GENFEED_REQUIRE_POSTGRES=1 but ${skipReason}`);
+}
+
+if (reachable && url !== undefined) {
+  const run = randomBytes(4).toString('hex');
+  let schemas = 0;
+  describeStoreContract('PostgreSQL', async ({ now }) => {
+    const schema = `genfeed_test_${run}_${schemas++}`;
+    const open = () =>
+      openPostgresStore({ connectionString: url, schema, maxConnections: 2, ...(now && { now }) });
+    const stores: Store[] = [await open()];
+    return {
+      store: stores[0]!,
+      async reopen() {
+        stores.push(await open());
+        return stores.at(-1)!;
+      },
+      async dispose() {
+        for (const store of stores) await store.close();
+        await dropSchema(schema);
+      },
+    };
+  });
+
+  describe('openPostgresStore', () => {
+    const schema = `genfeed_test_${run}_open`;
+    afterAll(() => dropSchema(schema));
+
+    it('migrates once when several servers open one database at the same time', async () => {
+      const stores = await Promise.all(
+        Array.from({ length: 3 }, () =>
+          openPostgresStore({ connectionString: url, schema, maxConnections: 1 }),
+        ),
+      );
+      await stores[0]!.upsertItems([{ id: 'v1' }]);
+      expect((await stores[2]!.counts()).items).toBe(1);
+      expect(stores[0]!.backend).toBe('postgres');
+      await Promise.all(stores.map((store) => store.close()));
+    });
+
+    it('rejects a schema name it would have to quote', async () => {
+      await expect(openPostgresStore({ connectionString: url, schema: 'Bad; drop' })).rejects.toThrow(
+        /schema must be a lower-case SQL name/,
+      );
+    });
+  });
+} else {
+  describe.skip(`Store contract: PostgreSQL (skipped: ${skipReason})`, () => {
+    it('runs where a server is configured', () => {});
+  });
+}
+
+describe('redactPassword', () => {
+  it('hides the password of a connection string', () => {
+    expect(redactPassword('postgresql://genfeed:secret@db:5432/genfeed')).toBe(
+      'postgresql://genfeed:***@db:5432/genfeed',
+    );
+    expect(redactPassword('nonsense')).toBe('(unparsable PostgreSQL URL)');
+  });
+});

@@ -1,0 +1,112 @@
+import type { Kysely } from 'kysely';
+
+/**
+ * The tables as the query builder sees them. One schema for both backends:
+ * times are unix milliseconds in `bigint` columns, flags are 0/1 integers and
+ * lists and objects are JSON text, so every column type means the same on
+ * SQLite and PostgreSQL. Record types (`records.ts`) are what callers see.
+ */
+export interface Database {
+  items: ItemsTable;
+  users: UsersTable;
+  requests: RequestsTable;
+  impressions: ImpressionsTable;
+  events: EventsTable;
+  model_versions: ModelVersionsTable;
+  experiments: ExperimentsTable;
+}
+
+export type StoreDatabase = Kysely<Database>;
+
+export interface ItemsTable {
+  id: string;
+  author: string | null;
+  caption: string | null;
+  /** JSON array of strings, as are `categories` and `tags`. */
+  hashtags: string;
+  duration_ms: number | null;
+  upload_time: number | null;
+  categories: string;
+  tags: string;
+  /** JSON array of integer codes, e.g. `[12,200,7,0]`. */
+  semantic_id: string | null;
+  ai_generated: number;
+  hidden: number;
+  updated_at: number;
+}
+
+export interface UsersTable {
+  id: string;
+  /** JSON object. */
+  features: string;
+  updated_at: number;
+}
+
+export interface RequestsTable {
+  id: string;
+  user_id: string;
+  pipeline: string;
+  experiment: string | null;
+  time: number;
+  item_count: number;
+  latency_ms: number | null;
+  cpu_ms: number | null;
+  /** JSON object: stage name -> { latencyMs, cpuMs }. */
+  stages: string | null;
+}
+
+export interface ImpressionsTable {
+  request_id: string;
+  position: number;
+  user_id: string;
+  item_id: string;
+  pipeline: string;
+  experiment: string | null;
+  time: number;
+  score: number | null;
+}
+
+/** One row per event; the signal columns keep KuaiRand's names (../shared/data/FORMATS.md). */
+export interface EventsTable {
+  id: string;
+  user_id: string;
+  item_id: string;
+  time: number;
+  request_id: string | null;
+  pipeline: string | null;
+  position: number | null;
+  experiment: string | null;
+  label: number | null;
+  is_click: number | null;
+  is_like: number | null;
+  is_follow: number | null;
+  is_comment: number | null;
+  is_forward: number | null;
+  is_hate: number | null;
+  long_view: number | null;
+  is_profile_enter: number | null;
+  play_time_ms: number | null;
+  duration_ms: number | null;
+  profile_stay_time_ms: number | null;
+  comment_stay_time_ms: number | null;
+}
+
+export interface ModelVersionsTable {
+  name: string;
+  version: number;
+  path: string;
+  checksum: string;
+  /** JSON object. */
+  metrics: string;
+  created_at: number;
+  active: number;
+}
+
+export interface ExperimentsTable {
+  name: string;
+  /** JSON object: pipeline -> weight. */
+  split: string;
+  description: string | null;
+  created_at: number;
+  updated_at: number;
+}

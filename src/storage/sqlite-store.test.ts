@@ -1,0 +1,67 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqliteStore } from './sqlite-store.js';
+import type { Store } from './store.js';
+import { describeStoreContract } from './test-support/store-contract.js';
+
+let directory = '';
+let files = 0;
+beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'genfeed-sqlite-'));
+});
+afterAll(async () => {
+  await rm(directory, { recursive: true, force: true });
+});
+
+describeStoreContract('SQLite (file, WAL)', async ({ now }) => {
+  const path = join(directory, `store-${files++}.sqlite`);
+  const open = () => openSqliteStore({ path, ...(now && { now }) });
+  const stores: Store[] = [await open()];
+  return {
+    store: stores[0]!,
+    async reopen() {
+      stores.push(await open());
+      return stores.at(-1)!;
+    },
+    async dispose() {
+      for (const store of stores) await store.close();
+    },
+  };
+});
+
+describe('openSqliteStore', () => {
+  it('opens the file in WAL mode, creating its folder, and migrates it once', async () => {
+    const path = join(directory, 'nested', 'folder', 'genfeed.sqlite');
+    const store = await openSqliteStore({ path });
+    await store.upsertItems([{ id: 'v1' }]);
+    await store.close();
+    const again = await openSqliteStore({ path });
+    expect(again.location).toBe(path);
+    expect((await again.counts()).items).toBe(1);
+    await again.close();
+
+    const { default: BetterSqlite3 } = await import('better-sqlite3');
+    const raw = new BetterSqlite3(path, { readonly: true });
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(raw.prepare('select name from kysely_migration').all()).toEqual([{ name: '0001-initial' }]);
+    raw.close();
+  });
+
+  it('works in memory for tests', async () => {
+    const store = await openSqliteStore({ path: ':memory:' });
+    await store.upsertUsers([{ id: 'u1' }]);
+    expect(await store.counts()).toEqual({ items: 0, users: 1, requests: 0, impressions: 0, events: 0 });
+    expect(store.backend).toBe('sqlite');
+    await store.close();
+    await store.close();
+  });
+
+  it('fails with the path when the file is not a database', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    const path = join(directory, 'not-a-database.sqlite');
+    await writeFile(path, 'this is plain text, not SQLite, and long enough to fill a header page...');
+    await expect(openSqliteStore({ path })).rejects.toThrow(/not a database/);
+  });
+});

@@ -1,0 +1,51 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { migrateToLatest } from './migrations.js';
+import type { Database } from './schema.js';
+import { SqlStore } from './sql-store.js';
+import type { Store } from './store.js';
+
+export interface SqliteStoreOptions {
+  /** The database file (created with its folder if missing), or `:memory:` (tests). */
+  path: string;
+  /**
+   * `full` (default): every commit is fsynced before a write resolves, so an
+   * acknowledged write survives a crash of the process and of the machine.
+   * `normal`: in WAL mode, commits survive a crash of the process (kill -9)
+   * but the last ones may roll back on power loss; several times faster for
+   * many small writes.
+   */
+  synchronous?: 'full' | 'normal';
+  /** How long a write waits for another process's lock before failing (default 5000 ms). */
+  busyTimeoutMs?: number;
+  now?: () => number;
+}
+
+/**
+ * The embedded default: one SQLite file through better-sqlite3, in WAL mode
+ * (readers never block the writer, a commit appends to the log instead of
+ * rewriting pages), migrated to the latest schema on open.
+ */
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
+  const inMemory = options.path === ':memory:' || options.path === '';
+  if (!inMemory) mkdirSync(dirname(options.path), { recursive: true });
+  const database = new BetterSqlite3(options.path);
+  try {
+    if (!inMemory) database.pragma('journal_mode = WAL');
+    database.pragma(`synchronous = ${(options.synchronous ?? 'full').toUpperCase()}`);
+    database.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    await migrateToLatest(db);
+    return new SqlStore({
+      db,
+      backend: 'sqlite',
+      location: inMemory ? ':memory:' : options.path,
+      ...(options.now && { now: options.now }),
+    });
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,194 @@
+import type { Signals } from '../data/index.js';
+import type {
+  EventInput,
+  EventRecord,
+  Experiment,
+  ExperimentInput,
+  FeedInput,
+  ImpressionRecord,
+  ItemInput,
+  ItemRecord,
+  ModelVersion,
+  ModelVersionInput,
+  UserInput,
+  UserRecord,
+} from './records.js';
+
+/**
+ * Everything genfeed keeps: the catalogue, users, served feeds, events, model
+ * versions and experiments. Two implementations share one contract test suite
+ * (`test-support/store-contract.ts`): SQLite (embedded default) and PostgreSQL.
+ *
+ * Writes of several records run in one transaction and resolve only after it
+ * commits, so a resolved write is durable (see docs/storage.md for what each
+ * backend's commit guarantees). Writes are idempotent by id.
+ */
+export interface Store {
+  /** `sqlite` or `postgres`. */
+  readonly backend: StoreBackend;
+  /** Where the data lives (a file path, or the PostgreSQL URL without its password), for messages. */
+  readonly location: string;
+
+  upsertItems(items: readonly ItemInput[]): Promise<void>;
+  /** The items of `ids` that exist, in the order of `ids`. */
+  getItems(ids: readonly string[]): Promise<ItemRecord[]>;
+  getItem(id: string): Promise<ItemRecord | undefined>;
+  /** Pages through the catalogue. */
+  listItems(options?: ListItemsOptions): Promise<Page<ItemRecord>>;
+  /** Hides or shows items; returns how many exist. */
+  setItemsHidden(ids: readonly string[], hidden: boolean): Promise<number>;
+  /** Sets the semantic IDs of existing items (after the tokenizer ran); returns how many exist. */
+  setSemanticIds(semanticIds: ReadonlyMap<string, readonly number[]>): Promise<number>;
+
+  upsertUsers(users: readonly UserInput[]): Promise<void>;
+  getUsers(ids: readonly string[]): Promise<UserRecord[]>;
+  getUser(id: string): Promise<UserRecord | undefined>;
+
+  /** Records served feeds (request + impressions); a request id already stored is left as it is. */
+  insertFeeds(feeds: readonly FeedInput[]): Promise<void>;
+  /** Events, replaced by id. With `createMissing`, bare users and items are added for unknown ids. */
+  upsertEvents(events: readonly EventInput[], options?: UpsertEventsOptions): Promise<void>;
+
+  /** A user's events, newest first. */
+  userEvents(userId: string, options?: HistoryOptions): Promise<EventRecord[]>;
+  /** The items a user was shown, newest first. */
+  userImpressions(userId: string, options?: HistoryOptions): Promise<ImpressionRecord[]>;
+  /** Distinct items a user was shown or acted on at or after `since` (what a feed must not repeat). */
+  shownItems(userId: string, since: number): Promise<string[]>;
+  /** Visible items with the most events in a time window, most first. */
+  popularItems(options: PopularItemsOptions): Promise<PopularItem[]>;
+  /** One page of events in (time, id) order, for training export. */
+  exportEvents(options?: ExportEventsOptions): Promise<Page<EventRecord>>;
+  /** Every event of the window in (time, id) order, a page at a time: constant memory on any log. */
+  streamEvents(options?: Omit<ExportEventsOptions, 'cursor'>): AsyncGenerator<EventRecord>;
+
+  /** Totals per pipeline over a window: what an experiment report starts from. */
+  pipelineStats(options?: StatsOptions): Promise<PipelineStats[]>;
+  /** The same per (pipeline, user): the unit confidence intervals of a user-bucketed test need. */
+  pipelineUserStats(options?: StatsOptions): Promise<PipelineUserStats[]>;
+
+  addModelVersion(input: ModelVersionInput): Promise<ModelVersion>;
+  getModelVersion(name: string, version: number): Promise<ModelVersion | undefined>;
+  /** Newest first; every model's versions when `name` is left out. */
+  listModelVersions(name?: string): Promise<ModelVersion[]>;
+  activeModelVersion(name: string): Promise<ModelVersion | undefined>;
+  /** Makes this version the active one of its name (and no other); throws NotFoundError if absent. */
+  activateModelVersion(name: string, version: number): Promise<ModelVersion>;
+  /** Throws NotFoundError if absent, ConflictError if it is the active version. */
+  deleteModelVersion(name: string, version: number): Promise<void>;
+
+  /** Creates or replaces an experiment (its creation time is kept). */
+  putExperiment(input: ExperimentInput): Promise<Experiment>;
+  getExperiment(name: string): Promise<Experiment | undefined>;
+  listExperiments(): Promise<Experiment[]>;
+  /** Throws NotFoundError if absent. */
+  deleteExperiment(name: string): Promise<void>;
+
+  /** Row counts of the main tables. */
+  counts(): Promise<StoreCounts>;
+  /** Resolves when the database answers (for `/health/ready`). */
+  check(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type StoreBackend = 'sqlite' | 'postgres';
+
+export interface Page<T> {
+  records: T[];
+  /** Pass back to get the next page; absent on the last page. */
+  cursor?: string;
+}
+
+export interface ListItemsOptions {
+  /** Page size (default 100, at most 10,000). */
+  limit?: number;
+  cursor?: string;
+  /** Only hidden (true) or only visible (false) items; both when left out. */
+  hidden?: boolean;
+  /** Only items uploaded after this time (unix ms); items without an upload time are left out. */
+  uploadedAfter?: number;
+  /** `id` (default) or `newest` upload first (items without an upload time last). */
+  order?: 'id' | 'newest';
+}
+
+export interface UpsertEventsOptions {
+  createMissing?: boolean;
+}
+
+export interface HistoryOptions {
+  /** At most this many (default 100). */
+  limit?: number;
+  /** Only before this time (unix ms), for paging back. */
+  before?: number;
+}
+
+export interface PopularItemsOptions {
+  /** The window [since, until) in unix ms; `until` defaults to no end. */
+  since: number;
+  until?: number;
+  /** Default 100. */
+  limit?: number;
+}
+
+export interface PopularItem {
+  itemId: string;
+  events: number;
+  playTimeMs: number;
+}
+
+export interface ExportEventsOptions {
+  /** The window [since, until) in unix ms. */
+  since?: number;
+  until?: number;
+  /** Page size (default 10,000). */
+  limit?: number;
+  cursor?: string;
+}
+
+export interface StatsOptions {
+  since?: number;
+  until?: number;
+  /** Only requests and events of this experiment. */
+  experiment?: string;
+}
+
+/** The binary signals, counted: how many events had each at 1. */
+export type SignalCounts = Record<BinarySignal, number>;
+
+export type BinarySignal = keyof Pick<
+  Signals,
+  'click' | 'like' | 'follow' | 'comment' | 'forward' | 'hate' | 'longView' | 'profileEnter'
+>;
+
+export interface PipelineStats {
+  pipeline: string;
+  /** From the feeds served by the pipeline. */
+  requests: number;
+  impressions: number;
+  users: number;
+  latencyMs: number;
+  cpuMs: number;
+  /** From the events attributed to the pipeline. */
+  events: number;
+  playTimeMs: number;
+  signals: SignalCounts;
+}
+
+export interface PipelineUserStats {
+  pipeline: string;
+  userId: string;
+  requests: number;
+  events: number;
+  playTimeMs: number;
+  /** Distinct UTC days with an event (retention). */
+  activeDays: number;
+  signals: SignalCounts;
+}
+
+export interface StoreCounts {
+  items: number;
+  users: number;
+  requests: number;
+  impressions: number;
+  events: number;
+}

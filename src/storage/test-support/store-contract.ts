@@ -1,0 +1,602 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConflictError, InvalidInputError, NotFoundError } from '../../core/index.js';
+import type { EventInput, ItemInput } from '../records.js';
+import type { Store } from '../store.js';
+
+/** One store under test: its data can be reopened after `close`, and disposed of at the end. */
+export interface StoreUnderTest {
+  store: Store;
+  /** Opens the same data again (after `store.close()`), as a restarted server would. */
+  reopen(): Promise<Store>;
+  dispose(): Promise<void>;
+}
+
+export type StoreFactory = (options: { now?: () => number }) => Promise<StoreUnderTest>;
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2026, 0, 5);
+
+/**
+ * The behaviour every Store must have, run against each backend (gorse runs
+ * one suite against all its databases the same way). `describe.skip` with a
+ * reason when the backend is not available here.
+ */
+export function describeStoreContract(name: string, factory: StoreFactory): void {
+  describe(`Store contract: ${name}`, () => {
+    const opened: StoreUnderTest[] = [];
+    const open = async (options: { now?: () => number } = {}) => {
+      const underTest = await factory(options);
+      opened.push(underTest);
+      return underTest;
+    };
+    const fresh = async (options: { now?: () => number } = {}) => (await open(options)).store;
+    afterEach(async () => {
+      for (const underTest of opened.splice(0)) await underTest.dispose();
+    });
+
+    describe('items', () => {
+      it('keeps every field, returns items in the order asked and skips unknown ids', async () => {
+        const store = await fresh({ now: () => 1234 });
+        const full: ItemInput = {
+          id: 'v1',
+          author: 'a9',
+          caption: '今天的晚霞 "quoted" \u{1F305}',
+          hashtags: ['晚霞', 'sky'],
+          durationMs: 15_300.5,
+          uploadTime: T0,
+          categories: ['Nature', 'Sky'],
+          tags: ['sunset'],
+          semanticId: [12, 255, 0, 3],
+          aiGenerated: true,
+          hidden: true,
+        };
+        await store.upsertItems([full, { id: 'v2' }]);
+        const items = await store.getItems(['v2', 'missing', 'v1']);
+        expect(items.map((item) => item.id)).toEqual(['v2', 'v1']);
+        expect(items[1]).toEqual({ ...full, updatedAt: 1234 });
+        expect(items[0]).toEqual({
+          id: 'v2',
+          hashtags: [],
+          categories: [],
+          tags: [],
+          aiGenerated: false,
+          hidden: false,
+          updatedAt: 1234,
+        });
+        expect(await store.getItem('missing')).toBeUndefined();
+      });
+
+      it('upserts by id: writing again replaces the item and adds no row', async () => {
+        const store = await fresh();
+        await store.upsertItems([{ id: 'v1', caption: 'old', tags: ['x'] }, { id: 'v2' }]);
+        await store.upsertItems([{ id: 'v1', caption: 'new' }]);
+        await store.upsertItems([{ id: 'v1', caption: 'new' }]);
+        expect(await store.getItem('v1')).toMatchObject({ caption: 'new', tags: [] });
+        expect((await store.counts()).items).toBe(2);
+      });
+
+      it('keeps the last of repeated ids within one batch', async () => {
+        const store = await fresh();
+        await store.upsertItems([
+          { id: 'v1', caption: 'first' },
+          { id: 'v1', caption: 'second' },
+        ]);
+        expect(await store.getItem('v1')).toMatchObject({ caption: 'second' });
+      });
+
+      it('pages through the catalogue by id, each item exactly once', async () => {
+        const store = await fresh();
+        const ids = Array.from({ length: 25 }, (_, index) => `item-${String(index).padStart(2, '0')}`);
+        await store.upsertItems(ids.map((id) => ({ id })));
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        let pages = 0;
+        do {
+          const page = await store.listItems({ limit: 10, ...(cursor && { cursor }) });
+          seen.push(...page.records.map((item) => item.id));
+          cursor = page.cursor;
+          pages++;
+        } while (cursor !== undefined);
+        expect(seen).toEqual(ids);
+        expect(pages).toBe(3);
+      });
+
+      it('filters by hidden and upload time, and lists the newest first (no upload time last)', async () => {
+        const store = await fresh();
+        await store.upsertItems([
+          { id: 'old', uploadTime: T0 },
+          { id: 'new', uploadTime: T0 + 2 * DAY },
+          { id: 'mid-b', uploadTime: T0 + DAY },
+          { id: 'mid-a', uploadTime: T0 + DAY },
+          { id: 'undated' },
+          { id: 'gone', uploadTime: T0 + 3 * DAY, hidden: true },
+        ]);
+        const visible = await store.listItems({ hidden: false });
+        expect(visible.records.map((item) => item.id)).toEqual(['mid-a', 'mid-b', 'new', 'old', 'undated']);
+        expect((await store.listItems({ hidden: true })).records.map((item) => item.id)).toEqual(['gone']);
+        const recent = await store.listItems({ uploadedAfter: T0, hidden: false });
+        expect(recent.records.map((item) => item.id)).toEqual(['mid-a', 'mid-b', 'new']);
+
+        const newest: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.listItems({
+            order: 'newest',
+            hidden: false,
+            limit: 2,
+            ...(cursor && { cursor }),
+          });
+          newest.push(...page.records.map((item) => item.id));
+          cursor = page.cursor;
+        } while (cursor !== undefined);
+        expect(newest).toEqual(['new', 'mid-a', 'mid-b', 'old', 'undated']);
+      });
+
+      it('hides items and sets semantic IDs, counting only existing items', async () => {
+        const store = await fresh();
+        await store.upsertItems([{ id: 'v1' }, { id: 'v2' }]);
+        expect(await store.setItemsHidden(['v1', 'nope'], true)).toBe(1);
+        expect(await store.getItem('v1')).toMatchObject({ hidden: true });
+        const codes = new Map([
+          ['v1', [1, 2, 3]],
+          ['v2', [4, 5, 6]],
+          ['nope', [7, 8, 9]],
+        ]);
+        expect(await store.setSemanticIds(codes)).toBe(2);
+        expect((await store.getItem('v2'))?.semanticId).toEqual([4, 5, 6]);
+      });
+
+      it('rejects a bad page cursor and a bad limit, naming them', async () => {
+        const store = await fresh();
+        await expect(store.listItems({ cursor: 'not-a-cursor' })).rejects.toThrow(InvalidInputError);
+        await expect(store.listItems({ cursor: 'not-a-cursor' })).rejects.toThrow(
+          /Invalid page cursor "not-a-cursor"/,
+        );
+        await expect(store.listItems({ limit: 0 })).rejects.toThrow(
+          /limit must be an integer from 1 to 10000, got 0/,
+        );
+      });
+    });
+
+    describe('users', () => {
+      it('upserts users by id with their features', async () => {
+        const store = await fresh({ now: () => 77 });
+        await store.upsertUsers([{ id: 'u1', features: { degree: 'high_active', fans: 12 } }, { id: 'u2' }]);
+        await store.upsertUsers([{ id: 'u1', features: { degree: 'full_active', fans: 13 } }]);
+        expect(await store.getUsers(['u2', 'u1', 'u3'])).toEqual([
+          { id: 'u2', features: {}, updatedAt: 77 },
+          { id: 'u1', features: { degree: 'full_active', fans: 13 }, updatedAt: 77 },
+        ]);
+        expect(await store.getUser('u3')).toBeUndefined();
+        expect((await store.counts()).users).toBe(2);
+      });
+    });
+
+    describe('events', () => {
+      it('keeps all 12 signals, the label and the feed it came from', async () => {
+        const store = await fresh();
+        const event: EventInput = {
+          id: 'e1',
+          userId: 'u1',
+          itemId: 'v1',
+          time: T0 + 0.4,
+          requestId: 'r1',
+          pipeline: 'generative',
+          position: 3,
+          experiment: 'ab1',
+          label: 2.5,
+          signals: {
+            click: 1,
+            like: 1,
+            follow: 0,
+            comment: 1,
+            forward: 0,
+            hate: 0,
+            longView: 1,
+            profileEnter: 1,
+            playTimeMs: 40_001,
+            durationMs: 19_957,
+            profileStayTimeMs: 5300,
+            commentStayTimeMs: 12_000,
+          },
+        };
+        await store.upsertEvents([event, { id: 'e2', userId: 'u1', itemId: 'v2', time: T0 + 1 }]);
+        const events = await store.userEvents('u1');
+        expect(events).toEqual([
+          { id: 'e2', userId: 'u1', itemId: 'v2', time: T0 + 1, signals: {} },
+          { ...event, time: T0 },
+        ]);
+      });
+
+      it('is idempotent by id: sending an event again replaces it', async () => {
+        const store = await fresh();
+        const event = { id: 'e1', userId: 'u1', itemId: 'v1', time: T0, signals: { click: 0 } };
+        await store.upsertEvents([event]);
+        await store.upsertEvents([{ ...event, signals: { click: 1, playTimeMs: 900 } }]);
+        await store.upsertEvents([{ ...event, signals: { click: 1, playTimeMs: 900 } }]);
+        expect((await store.counts()).events).toBe(1);
+        expect((await store.userEvents('u1'))[0]?.signals).toEqual({ click: 1, playTimeMs: 900 });
+      });
+
+      it('adds bare users and items for unknown ids on request, leaving known ones as they are', async () => {
+        const store = await fresh();
+        await store.upsertItems([{ id: 'v1', caption: 'kept' }]);
+        await store.upsertUsers([{ id: 'u1', features: { age: 3 } }]);
+        await store.upsertEvents(
+          [
+            { id: 'e1', userId: 'u1', itemId: 'v1', time: T0 },
+            { id: 'e2', userId: 'u2', itemId: 'v2', time: T0 },
+          ],
+          { createMissing: true },
+        );
+        expect(await store.getItem('v1')).toMatchObject({ caption: 'kept' });
+        expect(await store.getUser('u1')).toMatchObject({ features: { age: 3 } });
+        expect(await store.getItem('v2')).toMatchObject({ id: 'v2', hidden: false });
+        expect(await store.getUser('u2')).toMatchObject({ id: 'u2', features: {} });
+        await store.upsertEvents([{ id: 'e3', userId: 'u3', itemId: 'v3', time: T0 }]);
+        expect(await store.getUser('u3')).toBeUndefined();
+      });
+
+      it('returns a user history newest first, limited and paged back by time', async () => {
+        const store = await fresh();
+        await store.upsertEvents(
+          Array.from({ length: 10 }, (_, index) => ({
+            id: `e${index}`,
+            userId: index % 2 === 0 ? 'u1' : 'u2',
+            itemId: `v${index}`,
+            time: T0 + index * 1000,
+          })),
+        );
+        const recent = await store.userEvents('u1', { limit: 3 });
+        expect(recent.map((event) => event.id)).toEqual(['e8', 'e6', 'e4']);
+        const older = await store.userEvents('u1', { before: T0 + 4000 });
+        expect(older.map((event) => event.id)).toEqual(['e2', 'e0']);
+        expect(await store.userEvents('nobody')).toEqual([]);
+      });
+
+      it('writes a batch of many statements in one transaction: all of it or nothing', async () => {
+        const store = await fresh();
+        const events: EventInput[] = Array.from({ length: 5000 }, (_, index) => ({
+          id: `e${index}`,
+          userId: `u${index % 50}`,
+          itemId: `v${index % 300}`,
+          time: T0 + index,
+          signals: { click: index % 2, playTimeMs: index },
+        }));
+        await store.upsertEvents(events);
+        expect((await store.counts()).events).toBe(5000);
+
+        const broken = events.map((event) => ({ ...event, id: `b${event.id}` }));
+        broken[4999] = { ...broken[4999]!, userId: null as unknown as string };
+        await expect(store.upsertEvents(broken)).rejects.toThrow();
+        expect((await store.counts()).events).toBe(5000);
+      });
+
+      it('exports events in (time, id) order, page after page, within a window', async () => {
+        const store = await fresh();
+        // Equal times across page boundaries: the cursor must order by id within a time.
+        const events: EventInput[] = Array.from({ length: 23 }, (_, index) => ({
+          id: `e${String(22 - index).padStart(2, '0')}`,
+          userId: 'u1',
+          itemId: 'v1',
+          time: T0 + Math.floor(index / 5) * 1000,
+        }));
+        await store.upsertEvents(events);
+        const expected = [...events]
+          .sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : 1))
+          .map((event) => event.id);
+        const paged: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.exportEvents({ limit: 4, ...(cursor && { cursor }) });
+          paged.push(...page.records.map((event) => event.id));
+          cursor = page.cursor;
+        } while (cursor !== undefined);
+        expect(paged).toEqual(expected);
+
+        const streamed: string[] = [];
+        for await (const event of store.streamEvents({ limit: 3, since: T0 + 1000, until: T0 + 3000 })) {
+          streamed.push(event.id);
+        }
+        expect(streamed).toEqual(expected.slice(5, 15));
+      });
+    });
+
+    describe('feeds and impressions', () => {
+      it('records feeds once per request id and returns impressions newest first', async () => {
+        const store = await fresh();
+        const feed = {
+          requestId: 'r1',
+          userId: 'u1',
+          pipeline: 'cascade',
+          experiment: 'ab1',
+          time: T0,
+          items: [{ itemId: 'v1', score: 0.9 }, { itemId: 'v2' }],
+          latencyMs: 12.5,
+          cpuMs: 8,
+          stages: { recall: { latencyMs: 4, cpuMs: 3 } },
+        };
+        await store.insertFeeds([feed]);
+        await store.insertFeeds([feed]);
+        await store.insertFeeds([{ ...feed, requestId: 'r2', time: T0 + 5, items: [{ itemId: 'v3' }] }]);
+        expect(await store.counts()).toMatchObject({ requests: 2, impressions: 3 });
+        const impressions = await store.userImpressions('u1');
+        expect(impressions.map((impression) => impression.itemId)).toEqual(['v3', 'v1', 'v2']);
+        expect(impressions[1]).toEqual({
+          requestId: 'r1',
+          position: 0,
+          userId: 'u1',
+          itemId: 'v1',
+          pipeline: 'cascade',
+          experiment: 'ab1',
+          time: T0,
+          score: 0.9,
+        });
+        expect(await store.userImpressions('u1', { limit: 1 })).toHaveLength(1);
+      });
+
+      it('lists the items a user was shown or acted on within a window, once each', async () => {
+        const store = await fresh();
+        await store.insertFeeds([
+          { requestId: 'r1', userId: 'u1', pipeline: 'cascade', time: T0, items: [{ itemId: 'old' }] },
+          {
+            requestId: 'r2',
+            userId: 'u1',
+            pipeline: 'cascade',
+            time: T0 + DAY,
+            items: [{ itemId: 'v1' }, { itemId: 'v2' }],
+          },
+          {
+            requestId: 'r3',
+            userId: 'u2',
+            pipeline: 'cascade',
+            time: T0 + DAY,
+            items: [{ itemId: 'other' }],
+          },
+        ]);
+        await store.upsertEvents([
+          { id: 'e1', userId: 'u1', itemId: 'v2', time: T0 + DAY },
+          { id: 'e2', userId: 'u1', itemId: 'v9', time: T0 + DAY + 1 },
+        ]);
+        expect(await store.shownItems('u1', T0 + DAY)).toEqual(['v1', 'v2', 'v9']);
+        expect(await store.shownItems('u1', T0)).toEqual(['old', 'v1', 'v2', 'v9']);
+        expect(await store.shownItems('u3', T0)).toEqual([]);
+      });
+    });
+
+    describe('popular items', () => {
+      it('counts events per visible item in a window, most first, ties by id', async () => {
+        const store = await fresh();
+        await store.upsertItems([{ id: 'a' }, { id: 'b' }, { id: 'c' }, { id: 'hidden', hidden: true }]);
+        const events: EventInput[] = [];
+        const add = (itemId: string, count: number, time: number) => {
+          for (let index = 0; index < count; index++) {
+            events.push({
+              id: `${itemId}-${time}-${index}`,
+              userId: `u${index}`,
+              itemId,
+              time,
+              signals: { playTimeMs: 100 },
+            });
+          }
+        };
+        add('a', 2, T0 + DAY);
+        add('b', 3, T0 + DAY);
+        add('c', 3, T0 + DAY);
+        add('hidden', 9, T0 + DAY);
+        add('a', 5, T0);
+        await store.upsertEvents(events);
+        expect(await store.popularItems({ since: T0 + DAY })).toEqual([
+          { itemId: 'b', events: 3, playTimeMs: 300 },
+          { itemId: 'c', events: 3, playTimeMs: 300 },
+          { itemId: 'a', events: 2, playTimeMs: 200 },
+        ]);
+        expect((await store.popularItems({ since: T0, until: T0 + DAY, limit: 1 }))[0]).toEqual({
+          itemId: 'a',
+          events: 5,
+          playTimeMs: 500,
+        });
+      });
+    });
+
+    describe('experiment reports', () => {
+      it('sums requests, cost, events, watch time and signals per pipeline and per user', async () => {
+        const store = await fresh();
+        const feed = (requestId: string, userId: string, pipeline: string, time: number, cpuMs: number) => ({
+          requestId,
+          userId,
+          pipeline,
+          experiment: 'ab1',
+          time,
+          items: [{ itemId: 'v1' }, { itemId: 'v2' }],
+          latencyMs: 10,
+          cpuMs,
+        });
+        await store.insertFeeds([
+          feed('r1', 'u1', 'generative', T0, 1),
+          feed('r2', 'u1', 'generative', T0 + DAY, 2),
+          feed('r3', 'u2', 'cascade', T0, 10),
+          { ...feed('r4', 'u3', 'cascade', T0, 10), experiment: 'other' },
+        ]);
+        const event = (id: string, userId: string, pipeline: string, time: number, click: number) => ({
+          id,
+          userId,
+          itemId: 'v1',
+          time,
+          pipeline,
+          experiment: 'ab1',
+          signals: { click, like: 1, playTimeMs: 1000 },
+        });
+        await store.upsertEvents([
+          event('e1', 'u1', 'generative', T0, 1),
+          event('e2', 'u1', 'generative', T0 + DAY, 0),
+          event('e3', 'u2', 'cascade', T0, 1),
+          { id: 'e4', userId: 'u2', itemId: 'v1', time: T0 },
+        ]);
+        const stats = await store.pipelineStats({ experiment: 'ab1' });
+        const signals = {
+          click: 0,
+          like: 0,
+          follow: 0,
+          comment: 0,
+          forward: 0,
+          hate: 0,
+          longView: 0,
+          profileEnter: 0,
+        };
+        expect(stats).toEqual([
+          {
+            pipeline: 'cascade',
+            requests: 1,
+            impressions: 2,
+            users: 1,
+            latencyMs: 10,
+            cpuMs: 10,
+            events: 1,
+            playTimeMs: 1000,
+            signals: { ...signals, click: 1, like: 1 },
+          },
+          {
+            pipeline: 'generative',
+            requests: 2,
+            impressions: 4,
+            users: 1,
+            latencyMs: 20,
+            cpuMs: 3,
+            events: 2,
+            playTimeMs: 2000,
+            signals: { ...signals, click: 1, like: 2 },
+          },
+        ]);
+        const firstDay = await store.pipelineStats({ experiment: 'ab1', since: T0, until: T0 + DAY });
+        expect(firstDay.find((row) => row.pipeline === 'generative')).toMatchObject({
+          requests: 1,
+          events: 1,
+        });
+        expect((await store.pipelineStats()).find((row) => row.pipeline === 'cascade')).toMatchObject({
+          requests: 2,
+          users: 2,
+        });
+
+        const perUser = await store.pipelineUserStats({ experiment: 'ab1' });
+        expect(perUser).toEqual([
+          {
+            pipeline: 'cascade',
+            userId: 'u2',
+            requests: 1,
+            events: 1,
+            playTimeMs: 1000,
+            activeDays: 1,
+            signals: { ...signals, click: 1, like: 1 },
+          },
+          {
+            pipeline: 'generative',
+            userId: 'u1',
+            requests: 2,
+            events: 2,
+            playTimeMs: 2000,
+            activeDays: 2,
+            signals: { ...signals, click: 1, like: 2 },
+          },
+        ]);
+        expect(await store.pipelineStats({ since: T0 + 10 * DAY })).toEqual([]);
+      });
+    });
+
+    describe('model versions', () => {
+      it('numbers versions, activates exactly one per name and guards deletion', async () => {
+        let clock = 1000;
+        const store = await fresh({ now: () => clock++ });
+        const first = await store.addModelVersion({
+          name: 'generative',
+          path: 'models/generative/1',
+          checksum: 'sha256:aa',
+          metrics: { 'recall@10': 0.0674 },
+        });
+        expect(first).toEqual({
+          name: 'generative',
+          version: 1,
+          path: 'models/generative/1',
+          checksum: 'sha256:aa',
+          metrics: { 'recall@10': 0.0674 },
+          createdAt: 1000,
+          active: false,
+        });
+        const second = await store.addModelVersion({ name: 'generative', path: 'p2', checksum: 'bb' });
+        expect(second.version).toBe(2);
+        await store.addModelVersion({ name: 'reward', version: 7, path: 'r7', checksum: 'cc' });
+        await expect(
+          store.addModelVersion({ name: 'reward', version: 7, path: 'again', checksum: 'dd' }),
+        ).rejects.toThrow(ConflictError);
+
+        expect(await store.activeModelVersion('generative')).toBeUndefined();
+        await store.activateModelVersion('generative', 1);
+        expect(await store.activateModelVersion('generative', 2)).toMatchObject({ version: 2, active: true });
+        expect((await store.activeModelVersion('generative'))?.version).toBe(2);
+        expect((await store.getModelVersion('generative', 1))?.active).toBe(false);
+        await expect(store.activateModelVersion('generative', 9)).rejects.toThrow(NotFoundError);
+        expect((await store.activeModelVersion('generative'))?.version).toBe(2);
+
+        expect((await store.listModelVersions()).map((model) => `${model.name}@${model.version}`)).toEqual([
+          'generative@2',
+          'generative@1',
+          'reward@7',
+        ]);
+        await expect(store.deleteModelVersion('generative', 2)).rejects.toThrow(ConflictError);
+        await store.deleteModelVersion('generative', 1);
+        await expect(store.deleteModelVersion('generative', 1)).rejects.toThrow(NotFoundError);
+        expect((await store.listModelVersions('generative')).map((model) => model.version)).toEqual([2]);
+      });
+    });
+
+    describe('experiments', () => {
+      it('creates, replaces (keeping the creation time), lists and deletes experiments', async () => {
+        let clock = 10;
+        const store = await fresh({ now: () => clock++ });
+        expect(await store.putExperiment({ name: 'ab1', split: { generative: 25, cascade: 75 } })).toEqual({
+          name: 'ab1',
+          split: { generative: 25, cascade: 75 },
+          createdAt: 10,
+          updatedAt: 10,
+        });
+        const replaced = await store.putExperiment({
+          name: 'ab1',
+          split: { generative: 50, cascade: 50 },
+          description: 'half and half',
+        });
+        expect(replaced).toEqual({
+          name: 'ab1',
+          split: { generative: 50, cascade: 50 },
+          description: 'half and half',
+          createdAt: 10,
+          updatedAt: 11,
+        });
+        await store.putExperiment({ name: 'aa', split: { cascade: 1 } });
+        expect((await store.listExperiments()).map((experiment) => experiment.name)).toEqual(['aa', 'ab1']);
+        await store.deleteExperiment('aa');
+        expect(await store.getExperiment('aa')).toBeUndefined();
+        await expect(store.deleteExperiment('aa')).rejects.toThrow(NotFoundError);
+      });
+    });
+
+    describe('durability', () => {
+      it('keeps a committed batch after the store is closed and opened again', async () => {
+        const underTest = await open();
+        await underTest.store.upsertItems([{ id: 'v1', caption: 'kept' }]);
+        await underTest.store.upsertEvents(
+          Array.from({ length: 1000 }, (_, index) => ({
+            id: `e${index}`,
+            userId: 'u1',
+            itemId: 'v1',
+            time: T0 + index,
+          })),
+        );
+        await underTest.store.close();
+        const reopened = await underTest.reopen();
+        expect(await reopened.counts()).toMatchObject({ items: 1, events: 1000 });
+        expect(await reopened.getItem('v1')).toMatchObject({ caption: 'kept' });
+        await reopened.check();
+      });
+    });
+  });
+}
