@@ -35,6 +35,8 @@ export interface EncoderDecoderConfig {
   maxItems: number;
   dropout: number;
   ffnDim?: number;
+  /** The lazy decoder's item-id input embedding (LazyDecoderConfig); the encoder-decoder ignores it. */
+  itemInputs?: number;
 }
 
 /** Decoder block: causal self-attention, cross-attention over the encoder memory, FFN (pre-LN, Vaswani et al. 2017). */
@@ -102,7 +104,7 @@ export class EncoderDecoder extends Module {
 
   constructor(config: EncoderDecoderConfig, random: Random) {
     super();
-    this.config = { ffnDim: 4 * config.dim, ...config };
+    this.config = { ffnDim: 4 * config.dim, itemInputs: 0, ...config };
     const { vocabularySize, dim, layers, decoderLayers, heads, maxItems, ffnDim } = this.config;
     this.tokens = this.addModule('tokens', new Embedding(vocabularySize, dim, random));
     this.itemPositions = this.addModule('itemPositions', new Embedding(maxItems, dim, random));

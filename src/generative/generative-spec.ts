@@ -311,6 +311,7 @@ function configFrom(p: Record<string, number>, tokenizer: SemanticTokenizer): En
     dropout: p.dropout!,
   };
   if (p.ffnDim! > 0) config.ffnDim = p.ffnDim!;
+  if (p.itemEmbedding! > 0) config.itemInputs = tokenizer.itemCount;
   return config;
 }
 
@@ -330,6 +331,8 @@ export const generativeSpec = {
     heads: 4,
     /** 0: 4 * dim. */
     ffnDim: 0,
+    /** 1: the lazy decoder also reads each history item's id embedding at the item's last token slot. */
+    itemEmbedding: 0,
     dropout: 0.2,
     lr: 3e-3,
     weightDecay: 0,

@@ -37,37 +37,55 @@ describe('semantic token streams', () => {
     expect([...batch.positions[0]!.data]).toEqual([0, 3, 9]);
     expect([...batch.targets[0]!.data]).toEqual([1, 1, 3]);
     expect([...batch.targets[2]!.data]).toEqual([0, 1, 0]);
+    // Item ids sit only at the last slot of a fully fed item (item 5's level-2 slot), never where a code is still a target.
+    expect([...batch.items.subarray(0, 6)]).toEqual([-1, -1, -1, 5, -1, -1]);
+    expect([...batch.items.subarray(6)]).toEqual([-1, -1, -1, -1, -1, -1]);
   });
 });
 
 describe('LazyDecoder', () => {
-  it('decodes with the KV cache exactly as a full forward pass over the stream', () => {
-    const model = new LazyDecoder(
-      { vocabularySize: 14, levelOffsets: offsets, dim: 16, layers: 2, heads: 2, maxItems: 10, dropout: 0 },
-      new Random(1),
-    );
-    model.eval();
-    for (const length of [1, 3, 9]) {
-      const history = Int32Array.from({ length }, (_, i) => (i * 7) % 40);
-      const target = 13;
-      const full = tokenStreamBatch([Int32Array.from([...history, target])], itemTokens, depth, 10);
-      const hidden = noGrad(() => model.hidden(full)); // [1, T, 16]
-      const time = hidden.shape[1]!;
-      const decoder = model.decoder(history, itemTokens);
-      // Two beams from the same parent: the second must not disturb the first.
-      const steps = [
-        decoder.begin().slice(),
-        decoder.step(Int32Array.from([0, 0]), Int32Array.from([itemTokens[target * depth]!, 3])).slice(0, 14),
-        decoder.step(Int32Array.from([0]), Int32Array.from([itemTokens[target * depth + 1]!])).slice(0, 14),
-      ];
-      for (let level = 0; level < depth; level++) {
-        const slot = time - 1 - depth + level;
-        const row = reshape(slice(hidden, 1, slot, slot + 1), [1, 16]);
-        const expected = matmul(row, model.levelWeights(level), { transB: true }).data;
-        const got = steps[level]!.subarray(offsets[level]!, offsets[level + 1]!);
-        for (const [i, value] of expected.entries()) expect(got[i]).toBeCloseTo(value, 4);
-        expect(steps[level]!.filter(Number.isFinite).length).toBe(4);
+  it.each([0, 40])(
+    'decodes with the KV cache exactly as a full forward pass (item inputs %i)',
+    (itemInputs) => {
+      const model = new LazyDecoder(
+        {
+          vocabularySize: 14,
+          levelOffsets: offsets,
+          dim: 16,
+          layers: 2,
+          heads: 2,
+          maxItems: 10,
+          dropout: 0,
+          itemInputs,
+        },
+        new Random(1),
+      );
+      expect(model.items === undefined).toBe(itemInputs === 0);
+      model.eval();
+      for (const length of [1, 3, 9]) {
+        const history = Int32Array.from({ length }, (_, i) => (i * 7) % 40);
+        const target = 13;
+        const full = tokenStreamBatch([Int32Array.from([...history, target])], itemTokens, depth, 10);
+        const hidden = noGrad(() => model.hidden(full)); // [1, T, 16]
+        const time = hidden.shape[1]!;
+        const decoder = model.decoder(history, itemTokens);
+        // Two beams from the same parent: the second must not disturb the first.
+        const steps = [
+          decoder.begin().slice(),
+          decoder
+            .step(Int32Array.from([0, 0]), Int32Array.from([itemTokens[target * depth]!, 3]))
+            .slice(0, 14),
+          decoder.step(Int32Array.from([0]), Int32Array.from([itemTokens[target * depth + 1]!])).slice(0, 14),
+        ];
+        for (let level = 0; level < depth; level++) {
+          const slot = time - 1 - depth + level;
+          const row = reshape(slice(hidden, 1, slot, slot + 1), [1, 16]);
+          const expected = matmul(row, model.levelWeights(level), { transB: true }).data;
+          const got = steps[level]!.subarray(offsets[level]!, offsets[level + 1]!);
+          for (const [i, value] of expected.entries()) expect(got[i]).toBeCloseTo(value, 4);
+          expect(steps[level]!.filter(Number.isFinite).length).toBe(4);
+        }
       }
-    }
-  });
+    },
+  );
 });

@@ -39,6 +39,13 @@ export interface LazyDecoderConfig {
   dropout: number;
   /** Feed-forward width; default 4 * dim. */
   ffnDim?: number;
+  /**
+   * Items of the catalogue for the item-id input embedding (0: none). When set,
+   * the last token slot of every history item also adds that item's own
+   * embedding: the slot that predicts the next item's first code, where the
+   * item is already fully known, so nothing about a target leaks.
+   */
+  itemInputs?: number;
 }
 
 /**
@@ -62,17 +69,21 @@ export class LazyDecoder extends Module {
   readonly tokens: Embedding;
   readonly itemPositions: Embedding;
   readonly levels: Embedding;
+  /** [itemInputs + 1, d] item-id input embedding (last row: slots without an item); undefined when off. */
+  readonly items: Embedding | undefined;
   readonly blocks: TransformerBlock[];
   readonly norm: LayerNorm;
 
   constructor(config: LazyDecoderConfig, random: Random) {
     super();
-    this.config = { ffnDim: 4 * config.dim, ...config };
-    const { vocabularySize, dim, layers, heads, maxItems, ffnDim } = this.config;
+    this.config = { ffnDim: 4 * config.dim, itemInputs: 0, ...config };
+    const { vocabularySize, dim, layers, heads, maxItems, ffnDim, itemInputs } = this.config;
     this.tokens = this.addModule('tokens', new Embedding(vocabularySize, dim, random));
     // maxItems + 1: the history window plus the item being generated.
     this.itemPositions = this.addModule('itemPositions', new Embedding(maxItems + 1, dim, random));
     this.levels = this.addModule('levels', new Embedding(this.depth + 1, dim, random));
+    this.items =
+      itemInputs > 0 ? this.addModule('items', new Embedding(itemInputs + 1, dim, random)) : undefined;
     this.blocks = Array.from({ length: layers }, (_, i) =>
       this.addModule(`blocks.${i}`, new TransformerBlock(dim, heads, random, { ffnDim })),
     );
@@ -88,10 +99,7 @@ export class LazyDecoder extends Module {
   hidden(batch: TokenStreamBatch, random?: Random): Tensor {
     const drop = (x: Tensor): Tensor =>
       this.training && random !== undefined ? dropout(x, this.config.dropout, random) : x;
-    let x = add(
-      add(this.tokens.forward(batch.inputs), this.itemPositions.forward(batch.itemPositions)),
-      this.levels.forward(batch.levels),
-    ); // [B, T, d]
+    let x = this.embed(batch.inputs, batch.itemPositions, batch.levels, batch.items); // [B, T, d]
     x = drop(x);
     const keyMask = batch.keyMask;
     for (const block of this.blocks) {
@@ -104,6 +112,18 @@ export class LazyDecoder extends Module {
       x = add(h, drop(block.fc2.forward(block.fc1.forward(block.ln2.forward(h))))); // [B, T, d]
     }
     return this.norm.forward(x); // [B, T, d]
+  }
+
+  /** Input embedding of stream slots: token + item position + level (+ item id at items' last slots). */
+  embed(inputs: IntTensor, itemPositions: IntTensor, levels: IntTensor, items: Int32Array): Tensor {
+    const x = add(
+      add(this.tokens.forward(inputs), this.itemPositions.forward(itemPositions)),
+      this.levels.forward(levels),
+    ); // [B, T, d]
+    if (this.items === undefined) return x;
+    const none = this.config.itemInputs;
+    const ids = items.map((item) => (item < 0 ? none : item));
+    return add(x, this.items.forward(new IntTensor(ids, inputs.shape))); // [B, T, d]
   }
 
   /** Level l's output rows of the tied token embedding, [size_l, d] (a view). */
@@ -168,16 +188,14 @@ export class LazyDecoder extends Module {
       inputs: IntTensor,
       itemPositions: IntTensor,
       levels: IntTensor,
+      items: Int32Array,
       rows: number,
       time: number,
     ): Float32Array => {
       let out: Float32Array = new Float32Array(0);
       noGrad(() =>
         tidy(() => {
-          let x = add(
-            add(model.tokens.forward(inputs), model.itemPositions.forward(itemPositions)),
-            model.levels.forward(levels),
-          ); // [rows, time, d]
+          let x = model.embed(inputs, itemPositions, levels, items); // [rows, time, d]
           model.blocks.forEach((block, i) => {
             x = block.forward(x, { cache: caches[i]! }); // [rows, time, d]
           });
@@ -194,7 +212,7 @@ export class LazyDecoder extends Module {
         model.eval();
         caches = model.blocks.map(() => new KVCache(1, prefix + depth, dim));
         level = 0;
-        return run(stream.inputs, stream.itemPositions, stream.levels, 1, prefix);
+        return run(stream.inputs, stream.itemPositions, stream.levels, stream.items, 1, prefix);
       },
       step(parents: Int32Array, tokens: Int32Array): Float32Array {
         const beams = parents.length;
@@ -217,6 +235,8 @@ export class LazyDecoder extends Module {
           new IntTensor(Int32Array.from(tokens), shape),
           new IntTensor(new Int32Array(beams).fill(nextItem), shape),
           new IntTensor(new Int32Array(beams).fill(fedLevel), shape),
+          // Fed tokens are codes 0..D-2 of the item being generated: never an item's last slot.
+          new Int32Array(beams).fill(-1),
           beams,
           1,
         );

@@ -21,6 +21,12 @@ export interface TokenStreamBatch {
   levels: IntTensor;
   /** [B * T]: 1 real, 0 padding. */
   keyMask: Uint8Array;
+  /**
+   * [B * T] the item id at the last token slot of each item (the slot that
+   * predicts the next item's first code, when the item is fully known), -1 at
+   * every other slot. Feeds the lazy decoder's optional item-id input embedding.
+   */
+  items: Int32Array;
 }
 
 /** A stream batch plus, for every level, the slots that predict a token of that level and those tokens. */
@@ -100,6 +106,7 @@ function streams(
   const itemPositions = new Int32Array(rows * time);
   const levels = new Int32Array(rows * time).fill(depth);
   const keyMask = new Uint8Array(rows * time);
+  const items = new Int32Array(rows * time).fill(-1);
   windows.forEach((window, row) => {
     const length = lengths[row]!;
     const start = row * time + time - length;
@@ -112,6 +119,7 @@ function streams(
       itemPositions[start + j] = item;
       levels[start + j] = level;
       keyMask[start + j] = 1;
+      if (level === depth - 1) items[start + j] = window[item]!;
     }
   });
   const shape = [rows, time];
@@ -120,5 +128,6 @@ function streams(
     itemPositions: new IntTensor(itemPositions, shape),
     levels: new IntTensor(levels, shape),
     keyMask,
+    items,
   };
 }
