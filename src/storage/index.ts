@@ -1,3 +1,12 @@
+export {
+  type ImportOptions,
+  type ImportSummary,
+  importData,
+  importFormats,
+} from './import/import-data.js';
+export type { ImportFormat } from './import/import-sources.js';
+export { eventId, type ImportRecord, jsonlEvent, jsonlItem, jsonlUser } from './import/jsonl-format.js';
+export { readJsonl } from './import/read-jsonl.js';
 export { migrateToLatest, migrationNames } from './migrations.js';
 export { DEFAULT_SQLITE_PATH, openStore, type StoreLocation } from './open-store.js';
 export { openPostgresStore, type PostgresStoreOptions, redactPassword } from './postgres-store.js';
