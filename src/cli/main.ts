@@ -5,6 +5,7 @@ import { benchCommand } from './commands/bench-command.js';
 import { dataCommand } from './commands/data-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { evalCommand } from './commands/eval-command.js';
+import { importCommand } from './commands/import-command.js';
 import { recommendCommand } from './commands/recommend-command.js';
 import { tokenizeCommand } from './commands/tokenize-command.js';
 import { trainCommand } from './commands/train-command.js';
@@ -18,6 +19,7 @@ export function buildProgram(io: CliIo): Command {
     .addCommand(demoCommand(io))
     .addCommand(evalCommand(io))
     .addCommand(dataCommand(io))
+    .addCommand(importCommand(io))
     .addCommand(tokenizeCommand(io))
     .addCommand(benchCommand(io))
     .addCommand(trainCommand(io))
