@@ -7,6 +7,7 @@ import { demoCommand } from './commands/demo-command.js';
 import { evalCommand } from './commands/eval-command.js';
 import { importCommand } from './commands/import-command.js';
 import { recommendCommand } from './commands/recommend-command.js';
+import { simulateCommand } from './commands/simulate-command.js';
 import { tokenizeCommand } from './commands/tokenize-command.js';
 import { trainCommand } from './commands/train-command.js';
 import { packageVersion } from './package-paths.js';
@@ -23,7 +24,8 @@ export function buildProgram(io: CliIo): Command {
     .addCommand(tokenizeCommand(io))
     .addCommand(benchCommand(io))
     .addCommand(trainCommand(io))
-    .addCommand(recommendCommand(io));
+    .addCommand(recommendCommand(io))
+    .addCommand(simulateCommand(io));
   // Commander exits the process on --help and bad flags; route both through `main` and `io` instead.
   const configure = (command: Command): void => {
     command.exitOverride().configureOutput({

@@ -1,0 +1,79 @@
+// The simulate module's public door: a calibrated user simulator, its policies and the A/B runner.
+
+export { formatAbTest, formatValidity } from './ab-report-table.js';
+export {
+  type AbTestOptions,
+  type AbTestReport,
+  type Comparison,
+  type PolicyReport,
+  runAbTest,
+} from './ab-test.js';
+export { type BucketFigures, BucketMetrics } from './bucket-metrics.js';
+export { type CalibrationSample, calibrate } from './calibrate.js';
+export {
+  type CalibrationReport,
+  type CalibrationRow,
+  type CooccurrenceRow,
+  calibrationJson,
+  calibrationReport,
+  formatCalibration,
+  pairTolerance,
+  rateTolerance,
+} from './calibration-report.js';
+export { deriveSummary } from './derive-summary.js';
+export {
+  type CalibrateOptions,
+  calibratedEnvironment,
+  calibrationDays,
+  calibrationUsers,
+  type Environment,
+  measureCalibration,
+} from './environment.js';
+export { factorize, kmeans, type TasteModel } from './factorize.js';
+export { FanGraph } from './fan-graph.js';
+export { KuaiRandLogWriter, kuaiRandLogColumns, kuaiRandLogLine } from './kuairand-log-writer.js';
+export { type PlaygroundOptions, playgroundWorld } from './playground-world.js';
+export { findPolicy, policyNames, recommenderPolicy, registerPolicy } from './policies.js';
+export {
+  type FeedRequest,
+  fillRandom,
+  type Policy,
+  type PolicyContext,
+  type PolicyFactory,
+} from './policy.js';
+export { type RealWorldOptions, type RealWorldSources, realWorld } from './real-world.js';
+export { type Outcome, type ResponseParams, responseDesign } from './response-model.js';
+export { SeenItems, UserHistory } from './seen-items.js';
+export { parseSignalStats, readSignalStatsFile } from './signal-stats-file.js';
+export {
+  binarySignals,
+  type CalibratedSignal,
+  calibratedSignals,
+  SignalCounter,
+  type SignalStats,
+} from './signals.js';
+export {
+  dynamicsDesign,
+  type Impression,
+  type Reference,
+  referenceSatisfaction,
+  type SimulationSink,
+  SimulationState,
+  simulateDays,
+} from './simulator.js';
+export { type Estimate, estimate, ranks, spearman } from './statistics.js';
+export {
+  type PlaygroundSummary,
+  parseSummary,
+  readSummary,
+  shippedSummary,
+  summarySchema,
+} from './summary.js';
+export {
+  randomScoresSpec,
+  type ValidityModel,
+  type ValidityReport,
+  type ValidityRow,
+  validityCheck,
+} from './validity.js';
+export { type Catalogue, type Population, taste, type World } from './world.js';
