@@ -23,7 +23,12 @@ describe('calibration', () => {
     const ones = new Float64Array(n).fill(1);
     const group = Float64Array.from({ length: n }, (_, i) => (i < 400 ? 1 : 0));
     // Wanted: rate 0.1 in group 0 (600 rows) and 0.5 in group 1 (400 rows).
-    const theta = newtonMoments([ones, group], new Float64Array(n), [0.1 * 600 + 0.5 * 400, 0.5 * 400], [0, 0]);
+    const theta = newtonMoments(
+      [ones, group],
+      new Float64Array(n),
+      [0.1 * 600 + 0.5 * 400, 0.5 * 400],
+      [0, 0],
+    );
     expect(sigmoid(theta[0]!)).toBeCloseTo(0.1, 6);
     expect(sigmoid(theta[0]! + theta[1]!)).toBeCloseTo(0.5, 6);
   });
