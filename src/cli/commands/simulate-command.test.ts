@@ -1,0 +1,78 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CliIo } from '../cli-io.js';
+import { main } from '../main.js';
+
+function captureIo(): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return {
+    stdout,
+    stderr,
+    out: (text) => void stdout.push(text),
+    logger: {
+      info: (message) => void stderr.push(message),
+      warn: (message) => void stderr.push(`warning: ${message}`),
+      error: (message) => void stderr.push(`error: ${message}`),
+      debug: () => {},
+    },
+    interactive: false,
+  };
+}
+
+const run = async (...args: string[]) => {
+  const io = captureIo();
+  const code = await main(['node', 'genfeed', 'simulate', ...args], io);
+  return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
+};
+
+describe('genfeed simulate', () => {
+  it('runs an A/B test in the playground and writes the report the issue specifies', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'genfeed-simulate-'));
+    const out = join(folder, 'report.json');
+    const log = join(folder, 'log.csv');
+    const result = await run(
+      ...['--users', '300', '--items', '1500', '--days', '2', '--seeds', '2', '--warmup-days', '1'],
+      ...['--policy', 'random', '--policy', 'pop', '--json', out, '--log', log, '--calibration'],
+    );
+    expect(result.err).not.toMatch(/error/);
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/\| is_click +\| +0\.\d+ \| +0\.4597 \|/);
+    expect(result.out).toMatch(/pop vs random/);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(report.calibration.is_click).toEqual(
+      expect.objectContaining({ simulated: expect.any(Number), target: expect.closeTo(0.4597, 4) }),
+    );
+    expect(report.policies.map((policy: { name: string }) => policy.name)).toEqual(['random', 'pop']);
+    expect(report.policies[0].stayTimePerUserDay.ci95).toHaveLength(2);
+    expect(report.policies[0].retention.mean).toBeGreaterThan(0);
+    expect(report.comparisons[0]).toEqual(
+      expect.objectContaining({
+        a: 'pop',
+        b: 'random',
+        stayTimeLiftPct: expect.objectContaining({ mean: expect.any(Number) }),
+      }),
+    );
+    expect(readFileSync(log, 'utf8').split('\n')[0]).toMatch(
+      /^user_id,video_id,date,hourmin,time_ms,is_click/,
+    );
+  });
+
+  it('refuses bad input with one clear line', async () => {
+    const bad = join(mkdtempSync(join(tmpdir(), 'genfeed-simulate-')), 'summary.json');
+    writeFileSync(bad, '{"description": "x"}');
+    const summary = await run('--summary', bad, '--calibration');
+    expect(summary.code).toBe(2);
+    expect(summary.err).toMatch(/Invalid playground summary .*summary.json: field "signalStats"/);
+    const policy = await run('--policy', 'nope', '--users', '10');
+    expect(policy.code).toBe(2);
+    expect(policy.err).toMatch(/Unknown policy "nope"/);
+    const days = await run('--days', '0');
+    expect(days.err).toMatch(/--days must be at least 1/);
+    const real = await run('--mode', 'real', '--data', join(tmpdir(), 'genfeed-no-such-folder'));
+    expect(real.code).toBe(2);
+    expect(real.err).toMatch(/is not a folder/);
+  });
+});
