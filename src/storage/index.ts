@@ -16,6 +16,7 @@ export type {
   Experiment,
   ExperimentInput,
   FeedInput,
+  FeedRecord,
   ImpressionRecord,
   ItemInput,
   ItemRecord,

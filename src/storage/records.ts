@@ -67,6 +67,12 @@ export interface FeedInput {
   stages?: Readonly<Record<string, StageCost>>;
 }
 
+/** A served feed as stored: the request and its impressions in position order. */
+export interface FeedRecord extends Omit<FeedInput, 'items' | 'stages'> {
+  items: Array<{ itemId: string; score?: number }>;
+  stages?: Record<string, StageCost>;
+}
+
 export interface StageCost {
   latencyMs: number;
   cpuMs: number;

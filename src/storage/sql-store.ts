@@ -7,6 +7,7 @@ import type {
   Experiment,
   ExperimentInput,
   FeedInput,
+  FeedRecord,
   ImpressionRecord,
   ItemInput,
   ItemRecord,
@@ -258,6 +259,35 @@ export class SqlStore implements Store {
     });
   }
 
+  async getFeed(requestId: string): Promise<FeedRecord | undefined> {
+    const request = await this.#db
+      .selectFrom('requests')
+      .selectAll()
+      .where('id', '=', requestId)
+      .executeTakeFirst();
+    if (request === undefined) return undefined;
+    const impressions = await this.#db
+      .selectFrom('impressions')
+      .select(['item_id', 'score'])
+      .where('request_id', '=', requestId)
+      .orderBy('position')
+      .execute();
+    const feed: FeedRecord = {
+      requestId,
+      userId: request.user_id,
+      pipeline: request.pipeline,
+      time: request.time,
+      items: impressions.map((row) =>
+        row.score === null ? { itemId: row.item_id } : { itemId: row.item_id, score: row.score },
+      ),
+    };
+    if (request.experiment !== null) feed.experiment = request.experiment;
+    if (request.latency_ms !== null) feed.latencyMs = request.latency_ms;
+    if (request.cpu_ms !== null) feed.cpuMs = request.cpu_ms;
+    if (request.stages !== null) feed.stages = JSON.parse(request.stages);
+    return feed;
+  }
+
   async upsertEvents(events: readonly EventInput[], options: UpsertEventsOptions = {}): Promise<void> {
     if (events.length === 0) return;
     const rows = lastById(events).map(eventRow);
@@ -433,7 +463,7 @@ export class SqlStore implements Store {
         signals: row.signals,
       });
     }
-    return [...byPipeline.values()].sort((a, b) => a.pipeline.localeCompare(b.pipeline));
+    return [...byPipeline.values()].sort((a, b) => compareText(a.pipeline, b.pipeline));
   }
 
   async pipelineUserStats(options: StatsOptions = {}): Promise<PipelineUserStats[]> {
@@ -487,8 +517,7 @@ export class SqlStore implements Store {
     }
     for (const row of days) entry(row.pipeline, row.user_id).activeDays++;
     return [...byUser.values()].sort(
-      (a, b) =>
-        a.pipeline.localeCompare(b.pipeline) || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0),
+      (a, b) => compareText(a.pipeline, b.pipeline) || compareText(a.userId, b.userId),
     );
   }
 
@@ -722,6 +751,11 @@ function replaceFromExcluded(columns: readonly (keyof EventsTable)[]): {
   return Object.fromEntries(
     columns.filter((column) => column !== 'id').map((column) => [column, sql.ref(`excluded.${column}`)]),
   );
+}
+
+/** Code-point order: the same on every machine, unlike `localeCompare`. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function zeroSignals(): SignalCounts {

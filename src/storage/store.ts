@@ -5,6 +5,7 @@ import type {
   Experiment,
   ExperimentInput,
   FeedInput,
+  FeedRecord,
   ImpressionRecord,
   ItemInput,
   ItemRecord,
@@ -46,6 +47,8 @@ export interface Store {
 
   /** Records served feeds (request + impressions); a request id already stored is left as it is. */
   insertFeeds(feeds: readonly FeedInput[]): Promise<void>;
+  /** A served feed by its request id (what was shown, by which pipeline, at what cost). */
+  getFeed(requestId: string): Promise<FeedRecord | undefined>;
   /** Events, replaced by id. With `createMissing`, bare users and items are added for unknown ids. */
   upsertEvents(events: readonly EventInput[], options?: UpsertEventsOptions): Promise<void>;
 

@@ -333,6 +333,19 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
           score: 0.9,
         });
         expect(await store.userImpressions('u1', { limit: 1 })).toHaveLength(1);
+        expect(await store.getFeed('r1')).toEqual(feed);
+        expect(await store.getFeed('r2')).toEqual({
+          requestId: 'r2',
+          userId: 'u1',
+          pipeline: 'cascade',
+          experiment: 'ab1',
+          time: T0 + 5,
+          items: [{ itemId: 'v3' }],
+          latencyMs: 12.5,
+          cpuMs: 8,
+          stages: { recall: { latencyMs: 4, cpuMs: 3 } },
+        });
+        expect(await store.getFeed('nope')).toBeUndefined();
       });
 
       it('lists the items a user was shown or acted on within a window, once each', async () => {
