@@ -14,7 +14,11 @@ export interface ModelFormat {
 const MODEL_FILE = 'model.safetensors';
 const TOKENIZER_FILE = 'tokenizer.safetensors';
 
-function expect<T>(recommender: Recommender, kind: abstract new (...args: never[]) => T, name: string): T {
+function ensureKind<T>(
+  recommender: Recommender,
+  kind: abstract new (...args: never[]) => T,
+  name: string,
+): T {
   if (!(recommender instanceof kind)) throw new TypeError(`saveModelDirectory: not a ${name} recommender`);
   return recommender;
 }
@@ -22,7 +26,7 @@ function expect<T>(recommender: Recommender, kind: abstract new (...args: never[
 const sasrecFormat: ModelFormat = {
   name: 'sasrec',
   async save(recommender, dir) {
-    await expect(recommender, SasRecRecommender, 'sasrec').save(join(dir, MODEL_FILE));
+    await ensureKind(recommender, SasRecRecommender, 'sasrec').save(join(dir, MODEL_FILE));
     return [MODEL_FILE];
   },
   load: (dir) => SasRecRecommender.load(join(dir, MODEL_FILE)),
@@ -32,7 +36,7 @@ const sasrecFormat: ModelFormat = {
 const generativeFormat: ModelFormat = {
   name: 'generative',
   async save(recommender, dir, itemIds) {
-    await expect(recommender, GenerativeRecommender, 'generative').save(join(dir, MODEL_FILE), {
+    await ensureKind(recommender, GenerativeRecommender, 'generative').save(join(dir, MODEL_FILE), {
       tokenizerPath: join(dir, TOKENIZER_FILE),
       itemIds,
     });
