@@ -9,6 +9,7 @@ import {
   type PolicyContext,
   type PolicyFactory,
 } from './policy.js';
+import { topItems } from './top-items.js';
 import { taste } from './world.js';
 
 /** Uniformly random unseen items: the floor every policy should beat. */
@@ -67,6 +68,7 @@ export function recommenderPolicy(spec: RecommenderSpec, params: Params = {}): P
       const numItems = context.world.catalogue.size;
       const scores = new Float32Array(numItems);
       const top = new Int32Array(64);
+      const best = new Float64Array(64);
       const random = context.random.fork();
       return {
         name: spec.name,
@@ -75,14 +77,9 @@ export function recommenderPolicy(spec: RecommenderSpec, params: Params = {}): P
           model.score(request.user, request.history, scores);
           const seen = request.seen.items();
           for (let k = 0; k < seen.length; k++) scores[seen[k]!] = Number.NEGATIVE_INFINITY;
-          const found = topK(scores, request.size, top);
-          let filled = 0;
-          for (let k = 0; k < request.size && k < found.length; k++) {
-            const item = found[k]!;
-            if (scores[item] === Number.NEGATIVE_INFINITY || Number.isNaN(scores[item]!)) break;
-            out[filled++] = item;
-          }
-          if (filled < request.size) fillRandom(request, out, filled, random, numItems);
+          const found = topItems(scores, request.size, top, best);
+          for (let k = 0; k < found; k++) out[k] = top[k]!;
+          if (found < request.size) fillRandom(request, out, found, random, numItems);
         },
       };
     },
