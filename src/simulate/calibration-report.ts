@@ -93,18 +93,18 @@ export function formatCalibration(report: CalibrationReport): string {
   const lines = [
     `calibration over ${report.impressions} simulated impressions (targets: SIGNAL_STATS.md)`,
     '',
-    '| signal     | simulated |   target | rel. error | ok  |',
-    '| ---------- | --------: | -------: | ---------: | --- |',
+    '| signal     | simulated |    target | rel. error | ok  |',
+    '| ---------- | --------: | --------: | ---------: | --- |',
     ...report.rates.map(
       (entry) =>
-        `| ${entry.signal.padEnd(10)} | ${entry.simulated.toPrecision(4).padStart(9)} | ${entry.target.toPrecision(4).padStart(8)} | ${percent(entry.relativeError).padStart(10)} | ${entry.ok ? 'yes' : 'NO '} |`,
+        `| ${entry.signal.padEnd(10)} | ${entry.simulated.toPrecision(4).padStart(9)} | ${entry.target.toPrecision(4).padStart(9)} | ${percent(entry.relativeError).padStart(10)} | ${entry.ok ? 'yes' : 'NO '} |`,
     ),
     '',
-    '| co-occurrence               | simulated |   target | rel. error | ok  |',
-    '| --------------------------- | --------: | -------: | ---------: | --- |',
+    '| co-occurrence               | simulated |    target | rel. error | ok  |',
+    '| --------------------------- | --------: | --------: | ---------: | --- |',
     ...report.cooccurrence.map(
       (entry) =>
-        `| ${`P(${entry.signal} | ${entry.given})`.padEnd(27)} | ${entry.simulated.toPrecision(4).padStart(9)} | ${entry.target.toPrecision(4).padStart(8)} | ${percent(entry.relativeError).padStart(10)} | ${entry.ok ? 'yes' : 'NO '} |`,
+        `| ${`P(${entry.signal} | ${entry.given})`.padEnd(27)} | ${entry.simulated.toPrecision(4).padStart(9)} | ${entry.target.toPrecision(4).padStart(9)} | ${percent(entry.relativeError).padStart(10)} | ${entry.ok ? 'yes' : 'NO '} |`,
     ),
     '',
     `rates within +-${100 * rateTolerance}% and co-occurrences within +-${100 * pairTolerance}%: ${report.ok ? 'yes' : 'NO'}`,
