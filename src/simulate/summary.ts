@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { InvalidInputError } from '../core/index.js';
-import shipped from './playground-summary.json' with { type: 'json' };
 import { calibratedSignals } from './signals.js';
 
 const signalRecord = z.object(
@@ -92,7 +92,20 @@ export function readSummary(file: string): PlaygroundSummary {
   return parseSummary(text, file);
 }
 
-/** The summary shipped in the repository (src/simulate/playground-summary.json), validated. */
+/**
+ * The summary shipped in the repository (src/simulate/playground-summary.json),
+ * validated. Found beside this file when run from src, or in src/simulate when run
+ * from the compiled dist/simulate.
+ */
 export function shippedSummary(): PlaygroundSummary {
-  return parseSummary(JSON.stringify(shipped), 'src/simulate/playground-summary.json');
+  const candidates = [
+    new URL('./playground-summary.json', import.meta.url),
+    new URL('../../src/simulate/playground-summary.json', import.meta.url),
+  ].map((url) => fileURLToPath(url));
+  const path = candidates.find((candidate) => existsSync(candidate));
+  if (!path)
+    throw new InvalidInputError(
+      `The shipped playground summary is missing (looked in ${candidates.join(', ')})`,
+    );
+  return readSummary(path);
 }
