@@ -1,4 +1,4 @@
-import type { Stats } from 'node:fs';
+import type { Dirent, Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { NotFoundError } from '../core/index.js';
@@ -30,8 +30,17 @@ export class DataSource {
     }
     const directory = stats.isDirectory() ? resolve(path) : dirname(resolve(path));
     const entries = await readdir(directory, { withFileTypes: true });
+    // Symlinked data files count (a data folder assembled from links is common); links to folders do not.
+    const isFile = async (entry: Dirent): Promise<boolean> =>
+      entry.isFile() ||
+      (entry.isSymbolicLink() &&
+        (await stat(join(directory, entry.name)).then(
+          (s) => s.isFile(),
+          () => false,
+        )));
+    const kept = await Promise.all(entries.map(isFile));
     const files = entries
-      .filter((entry) => entry.isFile())
+      .filter((_, i) => kept[i])
       .map((entry) => entry.name)
       .sort();
     return new DataSource(path, directory, stats.isDirectory() ? undefined : basename(path), files);

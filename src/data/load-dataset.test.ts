@@ -1,4 +1,5 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError, NotFoundError } from '../core/index.js';
 import { loadDataset } from './load-dataset.js';
@@ -23,6 +24,15 @@ describe('loadDataset', () => {
   it('loads a sequences file given directly, named after it', async () => {
     const dataset = await loadDataset(fixture('sequences', 'Beauty.txt'));
     expect(dataset).toMatchObject({ name: 'Beauty', format: 'sequences' });
+    expect(dataset.items.size).toBe(5);
+  });
+
+  it('follows symlinked files of a folder assembled from links', async () => {
+    const folder = temp.path('linked');
+    await mkdir(folder);
+    for (const name of ['Beauty.txt', 'Beauty_item2attributes.json'])
+      await symlink(fixture('sequences', name), join(folder, name));
+    const dataset = await loadDataset(join(folder, 'Beauty.txt'));
     expect(dataset.items.size).toBe(5);
   });
 
