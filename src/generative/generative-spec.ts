@@ -312,6 +312,7 @@ function configFrom(p: Record<string, number>, tokenizer: SemanticTokenizer): En
   };
   if (p.ffnDim! > 0) config.ffnDim = p.ffnDim!;
   if (p.itemEmbedding! > 0) config.itemInputs = tokenizer.itemCount;
+  if (p.itemLoss! > 0) config.itemLoss = p.itemLoss!;
   return config;
 }
 
@@ -333,6 +334,8 @@ export const generativeSpec = {
     ffnDim: 0,
     /** 1: the lazy decoder also reads each history item's id embedding at the item's last token slot. */
     itemEmbedding: 0,
+    /** Weight of the auxiliary next-item softmax at item boundaries (needs itemEmbedding; 0: off). */
+    itemLoss: 0,
     dropout: 0.2,
     lr: 3e-3,
     weightDecay: 0,

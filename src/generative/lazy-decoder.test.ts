@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../core/index.js';
-import { matmul, noGrad, reshape, slice } from '../tensor/index.js';
+import { backward, matmul, noGrad, reshape, slice } from '../tensor/index.js';
 import { LazyDecoder } from './lazy-decoder.js';
 import { BOS_TOKEN, nextTokenBatch, PAD_TOKEN, tokenStreamBatch } from './semantic-sequences.js';
 
@@ -36,6 +36,7 @@ describe('semantic token streams', () => {
     // Level-0 targets: slot 0 (-> item 5 code 1), slot 3 (-> item 17 code 1), row 1 slot 9 (-> item 3 code 3).
     expect([...batch.positions[0]!.data]).toEqual([0, 3, 9]);
     expect([...batch.targets[0]!.data]).toEqual([1, 1, 3]);
+    expect([...batch.nextItems.data]).toEqual([5, 17, 3]);
     expect([...batch.targets[2]!.data]).toEqual([0, 1, 0]);
     // Item ids sit only at the last slot of a fully fed item (item 5's level-2 slot), never where a code is still a target.
     expect([...batch.items.subarray(0, 6)]).toEqual([-1, -1, -1, 5, -1, -1]);
@@ -88,4 +89,33 @@ describe('LazyDecoder', () => {
       }
     },
   );
+
+  it('trains the item-id embedding of the next items through the auxiliary item loss only when it is on', () => {
+    const sequences = [Int32Array.from([5, 17, 3]), Int32Array.from([8, 9])];
+    const gradientRows = (itemLoss: number): number[] => {
+      const model = new LazyDecoder(
+        {
+          vocabularySize: 14,
+          levelOffsets: offsets,
+          dim: 8,
+          layers: 1,
+          heads: 2,
+          maxItems: 10,
+          dropout: 0,
+          itemInputs: 40,
+          itemLoss,
+        },
+        new Random(2),
+      );
+      backward(model.sequenceLoss(sequences, itemTokens, new Random(3)));
+      const grad = model.items!.weight.grad!;
+      return Array.from({ length: 41 }, (_, row) => row).filter((row) =>
+        grad.subarray(row * 8, (row + 1) * 8).some((value) => value !== 0),
+      );
+    };
+    // Inputs alone: the fed items' last slots (5, 17, 8) and the 'none' row (40).
+    expect(gradientRows(0)).toEqual([5, 8, 17, 40]);
+    // The softmax over the catalogue reaches every item row (and 'none' keeps its input gradient).
+    expect(gradientRows(1)).toEqual(Array.from({ length: 41 }, (_, row) => row));
+  });
 });

@@ -46,6 +46,13 @@ export interface LazyDecoderConfig {
    * item is already fully known, so nothing about a target leaks.
    */
   itemInputs?: number;
+  /**
+   * Weight of an auxiliary loss (0: none; needs itemInputs): at every slot that
+   * predicts an item's first code, also the full-softmax cross-entropy of that
+   * item against the item-id embedding (SASRec's objective, tied). It only
+   * shapes the hidden states; generation still decodes semantic IDs.
+   */
+  itemLoss?: number;
 }
 
 /**
@@ -76,7 +83,7 @@ export class LazyDecoder extends Module {
 
   constructor(config: LazyDecoderConfig, random: Random) {
     super();
-    this.config = { ffnDim: 4 * config.dim, itemInputs: 0, ...config };
+    this.config = { ffnDim: 4 * config.dim, itemInputs: 0, itemLoss: 0, ...config };
     const { vocabularySize, dim, layers, heads, maxItems, ffnDim, itemInputs } = this.config;
     this.tokens = this.addModule('tokens', new Embedding(vocabularySize, dim, random));
     // maxItems + 1: the history window plus the item being generated.
@@ -148,6 +155,13 @@ export class LazyDecoder extends Module {
       loss = loss === undefined ? term : add(loss, term);
     }
     if (loss === undefined) throw new RangeError('LazyDecoder.loss: the batch has no targets');
+    const { itemLoss, itemInputs } = this.config;
+    if (itemLoss > 0 && this.items !== undefined && batch.nextItems.size > 0) {
+      const states = embedding(flat, batch.positions[0]!); // [N_0, d]
+      const catalogue = slice(this.items.weight, 0, 0, itemInputs); // [numItems, d] (without the 'none' row)
+      const logits = matmul(states, catalogue, { transB: true }); // [N_0, numItems]
+      loss = add(loss, mul(crossEntropy(logits, batch.nextItems), itemLoss)); // []
+    }
     return loss;
   }
 

@@ -35,6 +35,8 @@ export interface NextTokenBatch extends TokenStreamBatch {
   positions: IntTensor[];
   /** Per level: [N_l] the level-l code (token minus the level's offset) that follows. */
   targets: IntTensor[];
+  /** [N_0] the item whose first code each level-0 slot predicts (positions[0]'s next item). */
+  nextItems: IntTensor;
 }
 
 /**
@@ -75,6 +77,7 @@ export function nextTokenBatch(
   const time = batch.inputs.shape[1]!;
   const positions: number[][] = Array.from({ length: depth }, () => []);
   const targets: number[][] = Array.from({ length: depth }, () => []);
+  const nextItems: number[] = [];
   windows.forEach((window, row) => {
     const length = lengths[row]!;
     const start = row * time + time - length;
@@ -84,12 +87,14 @@ export function nextTokenBatch(
       const item = window[Math.floor(j / depth)]!;
       positions[level]!.push(start + j);
       targets[level]!.push(itemTokens[item * depth + level]! - levelOffsets[level]!);
+      if (level === 0) nextItems.push(item);
     }
   });
   return {
     ...batch,
     positions: positions.map((list) => new IntTensor(Int32Array.from(list), [list.length])),
     targets: targets.map((list) => new IntTensor(Int32Array.from(list), [list.length])),
+    nextItems: new IntTensor(Int32Array.from(nextItems), [nextItems.length]),
   };
 }
 
