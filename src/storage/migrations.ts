@@ -131,9 +131,20 @@ const provider: MigrationProvider = {
 /** The names of the shipped migrations, oldest first. */
 export const migrationNames: readonly string[] = Object.keys(migrations);
 
-/** Brings the database to the latest schema; returns the migrations applied now. */
-export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider });
+/**
+ * Brings the database to the latest schema; returns the migrations applied now.
+ * On PostgreSQL pass the schema the tables live in: Kysely looks for its own
+ * tables in every schema otherwise, and would take another schema's for ours.
+ */
+export async function migrateToLatest(
+  db: Kysely<Database>,
+  options: { schema?: string } = {},
+): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider,
+    ...(options.schema !== undefined && { migrationTableSchema: options.schema }),
+  });
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results.find((result) => result.status === 'Error');

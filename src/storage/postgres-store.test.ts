@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { importData } from './import/import-data.js';
 import { openPostgresStore, redactPassword } from './postgres-store.js';
 import type { Store } from './store.js';
 import { describeStoreContract } from './test-support/store-contract.js';
@@ -79,6 +81,21 @@ if (reachable && url !== undefined) {
       expect((await stores[2]!.counts()).items).toBe(1);
       expect(stores[0]!.backend).toBe('postgres');
       await Promise.all(stores.map((store) => store.close()));
+    });
+
+    it('takes an import in a second schema of the database (its own migration tables), idempotent on re-run', async () => {
+      const store = await openPostgresStore({ connectionString: url, schema: `${schema}_import` });
+      try {
+        const data = fileURLToPath(new URL('../../fixtures/data/kuairand', import.meta.url));
+        await importData(store, data);
+        const first = await store.counts();
+        await importData(store, data, { batchSize: 2 });
+        expect(await store.counts()).toEqual(first);
+        expect(first).toMatchObject({ items: 4, users: 3, events: 5 });
+      } finally {
+        await store.close();
+        await dropSchema(`${schema}_import`);
+      }
     });
 
     it('rejects a schema name it would have to quote', async () => {

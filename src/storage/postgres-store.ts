@@ -65,7 +65,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         await sql`create schema if not exists ${sql.id(schema)}`.execute(trx);
       });
     }
-    await migrateToLatest(db);
+    await migrateToLatest(db, { schema: options.schema ?? 'public' });
   } catch (error) {
     await db.destroy();
     throw error;
