@@ -22,6 +22,8 @@ export interface AbTestOptions {
   progress?: Progress;
   /** Also receives every impression of replicate 0 (e.g. a KuaiRand log writer). */
   log?: SimulationSink;
+  /** Called after each replicate with its final state (follows: `state.fans`, the creator-fan links). */
+  onReplicateEnd?: (replicate: number, state: SimulationState) => void;
 }
 
 export interface PolicyReport {
@@ -154,6 +156,7 @@ export async function runAbTest(environment: Environment, options: AbTestOptions
     options.policies.forEach((_, bucket) => {
       figures[bucket]!.push(metrics.figures(bucket));
     });
+    options.onReplicateEnd?.(replicate, state);
   }
 
   const reports = options.policies.map((factory, bucket) => policyReport(factory.name, figures[bucket]!));

@@ -52,7 +52,8 @@ export const loggingPolicy: PolicyFactory = {
 
 /**
  * Any offline recommender of the eval interface as a policy: fit on the
- * context's training data, score the whole catalogue, mask seen items, take the top.
+ * context's training data, score the whole catalogue, mask seen items, take the
+ * top; or, for models with their own `recommend` (beam search), ask it directly.
  */
 export function recommenderPolicy(spec: RecommenderSpec, params: Params = {}): PolicyFactory {
   return {
@@ -73,6 +74,19 @@ export function recommenderPolicy(spec: RecommenderSpec, params: Params = {}): P
       return {
         name: spec.name,
         rank(request, out) {
+          if (model.recommend) {
+            // Generating models (beam search) produce their own list, excluding what the user saw.
+            const { items } = model.recommend(
+              request.user,
+              request.history,
+              request.size,
+              request.seen.items(),
+            );
+            const found = Math.min(items.length, request.size);
+            for (let k = 0; k < found; k++) out[k] = items[k]!;
+            if (found < request.size) fillRandom(request, out, found, random, numItems);
+            return;
+          }
           scores.fill(0);
           model.score(request.user, request.history, scores);
           const seen = request.seen.items();

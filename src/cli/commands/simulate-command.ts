@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { itemKnnSpec, markovSpec, popularitySpec } from '../../baselines/index.js';
 import { InvalidInputError } from '../../core/index.js';
-import { sasrecSpec } from '../../generative/index.js';
+import { generativeSpec, sasrecSpec } from '../../generative/index.js';
 import {
   calibratedEnvironment,
   calibrationJson,
@@ -76,6 +76,12 @@ export function simulateCommand(io: CliIo): Command {
     .option('--log <out.csv>', 'write the impressions of the first replicate in the KuaiRand log schema')
     .option('--validity', 'real mode: rank models by real KuaiRec Recall@10 and by simulated satisfaction')
     .option(
+      '--validity-generative-epochs <n>',
+      'with --validity: also the generative model (d 64, codebooks of 64), trained this many epochs (0: left out)',
+      parseInteger,
+      0,
+    )
+    .option(
       '--validity-sasrec-epochs <n>',
       'with --validity: also SASRec, trained this many epochs (0: left out)',
       parseInteger,
@@ -127,6 +133,13 @@ export function simulateCommand(io: CliIo): Command {
         if (flags.validitySasrecEpochs > 0) {
           models.push({ spec: sasrecSpec, params: { epochs: flags.validitySasrecEpochs, dim: 32 } });
         }
+        if (flags.validityGenerativeEpochs > 0) {
+          const epochs = flags.validityGenerativeEpochs;
+          models.push({
+            spec: generativeSpec,
+            params: { epochs, decayEpochs: epochs, dim: 64, heads: 2, codebookSize: 64 },
+          });
+        }
         const report = await validityCheck(environment, join(flags.data, 'kuairec'), {
           models,
           days: flags.days,
@@ -141,6 +154,7 @@ export function simulateCommand(io: CliIo): Command {
       if (wantsPolicies) {
         const names: string[] = flags.policy.length > 0 ? flags.policy : ['pop', 'itemknn', 'random'];
         const policies = names.map(findPolicy);
+        let fans: { links: number; authorsWithFans: number } | undefined;
         const log = flags.log
           ? new KuaiRandLogWriter(world, flags.log, (impression) => names[impression.bucket] === 'random')
           : undefined;
@@ -154,6 +168,10 @@ export function simulateCommand(io: CliIo): Command {
           logger: io.logger,
           progress,
           ...(log && { log }),
+          onReplicateEnd: (replicate, state) => {
+            if (replicate === 0)
+              fans = { links: state.fans.links, authorsWithFans: state.fans.authors().length };
+          },
         });
         log?.close();
         if (log) io.logger.info(`wrote ${log.rows} impressions to ${flags.log}`);
@@ -167,6 +185,8 @@ export function simulateCommand(io: CliIo): Command {
           warmupDays: report.warmupDays,
           impressions: report.impressions,
           seconds: report.seconds,
+          // Creator-fan links made by follows in the first replicate.
+          fans,
         };
       }
       if (flags.json) {
