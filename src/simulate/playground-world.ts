@@ -21,6 +21,7 @@ export function playgroundWorld(summary: PlaygroundSummary, options: PlaygroundO
   if (!(options.users >= 1)) throw new RangeError(`playground needs at least 1 user, got ${options.users}`);
   const random = new Random(options.seed ?? 42);
   const size = options.items ?? 5000;
+  if (!(size >= 100)) throw new RangeError(`playground needs at least 100 videos, got ${size}`);
   const { dimensions, itemBiasMean, itemBiasSd, interactionSd, clusterShare } = summary.affinity;
   const categoryShares = summary.categories.map((category) => category.share);
   const centroids = Float32Array.from({ length: categoryShares.length * dimensions }, () => random.normal());

@@ -56,6 +56,7 @@ export function fillRandom(
   numItems: number,
 ): void {
   const { seen, size } = request;
+  if (size > numItems) throw new RangeError(`cannot fill ${size} slots from a catalogue of ${numItems}`);
   if (seen.count + size >= numItems) seen.clear();
   let filled = from;
   let attempts = 0;

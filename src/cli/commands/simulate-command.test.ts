@@ -71,6 +71,8 @@ describe('genfeed simulate', () => {
     expect(policy.err).toMatch(/Unknown policy "nope"/);
     const days = await run('--days', '0');
     expect(days.err).toMatch(/--days must be at least 1/);
+    const items = await run('--items', '10');
+    expect(items.err).toMatch(/--items must be at least 100, got 10/);
     const real = await run('--mode', 'real', '--data', join(tmpdir(), 'genfeed-no-such-folder'));
     expect(real.code).toBe(2);
     expect(real.err).toMatch(/is not a folder/);

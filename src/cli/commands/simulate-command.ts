@@ -92,10 +92,12 @@ export function simulateCommand(io: CliIo): Command {
       'derive the playground summary from --data and write it (aggregates only)',
     )
     .action(async (flags) => {
-      for (const name of ['users', 'items', 'days', 'seeds'] as const) {
+      for (const name of ['users', 'days', 'seeds'] as const) {
         if (!(flags[name] >= 1))
           throw new InvalidInputError(`--${name} must be at least 1, got ${flags[name]}`);
       }
+      if (!(flags.items >= 100))
+        throw new InvalidInputError(`--items must be at least 100, got ${flags.items}`);
       const progress = terminalProgress(io.interactive);
       if (flags.writeSummary) {
         const summary = await deriveSummary(flags.data, { seed: flags.seed, logger: io.logger });
