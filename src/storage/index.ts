@@ -44,3 +44,4 @@ export type {
   StoreCounts,
   UpsertEventsOptions,
 } from './store.js';
+export { StoreUnavailableError } from './store-unavailable-error.js';

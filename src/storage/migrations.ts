@@ -148,9 +148,13 @@ export async function migrateToLatest(
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results.find((result) => result.status === 'Error');
-    throw new Error(`Cannot migrate the database${failed ? ` (migration ${failed.migrationName})` : ''}`, {
-      cause: error,
-    });
+    const cause = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `cannot migrate the schema${failed ? ` (migration ${failed.migrationName})` : ''}: ${cause}`,
+      {
+        cause: error,
+      },
+    );
   }
   return results.filter((result) => result.status === 'Success').map((result) => result.migrationName);
 }

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { importData } from './import/import-data.js';
 import { openPostgresStore, redactPassword } from './postgres-store.js';
 import type { Store } from './store.js';
+import { StoreUnavailableError } from './store-unavailable-error.js';
 import { describeStoreContract } from './test-support/store-contract.js';
 
 /**
@@ -109,6 +110,16 @@ if (reachable && url !== undefined) {
     it('runs where a server is configured', () => {});
   });
 }
+
+describe('openPostgresStore without a server', () => {
+  it('says which server it cannot reach, without the password', async () => {
+    const error = openPostgresStore({ connectionString: 'postgresql://genfeed:secret@127.0.0.1:1/genfeed' });
+    await expect(error).rejects.toThrow(StoreUnavailableError);
+    await expect(error).rejects.toThrow(
+      /^Cannot connect to PostgreSQL at postgresql:\/\/genfeed:\*\*\*@127\.0\.0\.1:1\/genfeed: .*ECONNREFUSED/,
+    );
+  });
+});
 
 describe('redactPassword', () => {
   it('hides the password of a connection string', () => {

@@ -5,6 +5,7 @@ import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
 import { SqlStore } from './sql-store.js';
 import type { Store } from './store.js';
+import { StoreUnavailableError } from './store-unavailable-error.js';
 
 export interface PostgresStoreOptions {
   /** `postgresql://user:password@host:port/database`. */
@@ -57,6 +58,17 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   );
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
+    await sql`select 1`.execute(db);
+  } catch (error) {
+    await db.destroy();
+    throw new StoreUnavailableError(
+      `Cannot connect to PostgreSQL at ${location}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  try {
     if (options.schema !== undefined) {
       // `if not exists` still races between servers opening at once: serialise on a lock.
       const schema = options.schema;
@@ -68,7 +80,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     await migrateToLatest(db, { schema: options.schema ?? 'public' });
   } catch (error) {
     await db.destroy();
-    throw error;
+    throw new StoreUnavailableError(`Cannot prepare PostgreSQL at ${location}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   return new SqlStore({ db, backend: 'postgres', location, ...(options.now && { now: options.now }) });
 }

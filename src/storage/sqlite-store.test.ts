@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from './sqlite-store.js';
 import type { Store } from './store.js';
+import { StoreUnavailableError } from './store-unavailable-error.js';
 import { describeStoreContract } from './test-support/store-contract.js';
 
 let directory = '';
@@ -62,6 +63,9 @@ describe('openSqliteStore', () => {
     const { writeFile } = await import('node:fs/promises');
     const path = join(directory, 'not-a-database.sqlite');
     await writeFile(path, 'this is plain text, not SQLite, and long enough to fill a header page...');
-    await expect(openSqliteStore({ path })).rejects.toThrow(/not a database/);
+    await expect(openSqliteStore({ path })).rejects.toThrow(StoreUnavailableError);
+    await expect(openSqliteStore({ path })).rejects.toThrow(
+      /^Cannot open the SQLite database .*not-a-database\.sqlite: file is not a database$/,
+    );
   });
 });

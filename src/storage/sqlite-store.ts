@@ -6,6 +6,7 @@ import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
 import { SqlStore } from './sql-store.js';
 import type { Store } from './store.js';
+import { StoreUnavailableError } from './store-unavailable-error.js';
 
 export interface SqliteStoreOptions {
   /** The database file (created with its folder if missing), or `:memory:` (tests). */
@@ -30,8 +31,13 @@ export interface SqliteStoreOptions {
  */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
   const inMemory = options.path === ':memory:' || options.path === '';
-  if (!inMemory) mkdirSync(dirname(options.path), { recursive: true });
-  const database = new BetterSqlite3(options.path);
+  let database: BetterSqlite3.Database;
+  try {
+    if (!inMemory) mkdirSync(dirname(options.path), { recursive: true });
+    database = new BetterSqlite3(options.path);
+  } catch (error) {
+    throw unavailable(options.path, error);
+  }
   try {
     if (!inMemory) database.pragma('journal_mode = WAL');
     database.pragma(`synchronous = ${(options.synchronous ?? 'full').toUpperCase()}`);
@@ -46,6 +52,11 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     });
   } catch (error) {
     database.close();
-    throw error;
+    throw unavailable(options.path, error);
   }
+}
+
+function unavailable(path: string, error: unknown): StoreUnavailableError {
+  const problem = error instanceof Error ? error.message : String(error);
+  return new StoreUnavailableError(`Cannot open the SQLite database ${path}: ${problem}`, { cause: error });
 }
