@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { itemKnnSpec, markovSpec, popularitySpec } from '../../baselines/index.js';
 import { InvalidInputError } from '../../core/index.js';
@@ -107,10 +107,12 @@ export function simulateCommand(io: CliIo): Command {
       }
       const summary = flags.summary ? readSummary(flags.summary) : shippedSummary();
       const started = performance.now();
-      const world: World =
+      const real =
         flags.mode === 'real' || flags.validity
-          ? (await realWorld(flags.data, { seed: flags.seed, fallback: summary, logger: io.logger })).world
-          : playgroundWorld(summary, { users: flags.users, items: flags.items, seed: flags.seed });
+          ? await realWorld(flags.data, { seed: flags.seed, fallback: summary, logger: io.logger })
+          : undefined;
+      const world: World =
+        real?.world ?? playgroundWorld(summary, { users: flags.users, items: flags.items, seed: flags.seed });
       io.logger.info(
         `${world.mode} world: ${world.population.size} users, ${world.catalogue.size} videos, ${world.catalogue.authorIds.length} authors (${((performance.now() - started) / 1000).toFixed(1)} s)`,
       );
@@ -142,7 +144,7 @@ export function simulateCommand(io: CliIo): Command {
             params: { epochs, decayEpochs: epochs, dim: 64, heads: 2, codebookSize: 64 },
           });
         }
-        const report = await validityCheck(environment, join(flags.data, 'kuairec'), {
+        const report = await validityCheck(environment, real!.sources.kuairec, {
           models,
           days: flags.days,
           seeds: flags.seeds,
