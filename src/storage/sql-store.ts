@@ -1,6 +1,7 @@
-import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { ConflictError, NotFoundError } from '../core/index.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
+import { pipelineStats, pipelineUserStats } from './pipeline-stats.js';
 import type {
   EventInput,
   EventRecord,
@@ -28,7 +29,6 @@ import {
   userRow,
 } from './row-mapping.js';
 import type { EventsTable, ImpressionsTable, StoreDatabase } from './schema.js';
-import { binarySignalColumns } from './signal-columns.js';
 import type {
   ExportEventsOptions,
   HistoryOptions,
@@ -38,7 +38,6 @@ import type {
   PipelineUserStats,
   PopularItem,
   PopularItemsOptions,
-  SignalCounts,
   StatsOptions,
   Store,
   StoreBackend,
@@ -51,7 +50,6 @@ import type {
  * 65,535, so a batch of any size is cut into statements both accept.
  */
 const MAX_PARAMETERS = 30_000;
-const DAY_MS = 86_400_000;
 
 export interface SqlStoreOptions {
   db: StoreDatabase;
@@ -413,147 +411,12 @@ export class SqlStore implements Store {
     } while (cursor !== undefined);
   }
 
-  async pipelineStats(options: StatsOptions = {}): Promise<PipelineStats[]> {
-    const requests = await this.#db
-      .selectFrom('requests')
-      .where((eb) => windowOf(eb, options))
-      .select((eb) => [
-        'pipeline',
-        eb.fn.countAll().as('requests'),
-        eb.fn.sum('item_count').as('impressions'),
-        eb.fn.count('user_id').distinct().as('users'),
-        eb.fn.sum('latency_ms').as('latencyMs'),
-        eb.fn.sum('cpu_ms').as('cpuMs'),
-      ])
-      .groupBy('pipeline')
-      .execute();
-    const events = await this.#eventTotals(options, false);
-    const byPipeline = new Map<string, PipelineStats>();
-    const entry = (pipeline: string): PipelineStats => {
-      let stats = byPipeline.get(pipeline);
-      if (stats === undefined) {
-        stats = {
-          pipeline,
-          requests: 0,
-          impressions: 0,
-          users: 0,
-          latencyMs: 0,
-          cpuMs: 0,
-          events: 0,
-          playTimeMs: 0,
-          signals: zeroSignals(),
-        };
-        byPipeline.set(pipeline, stats);
-      }
-      return stats;
-    };
-    for (const row of requests) {
-      Object.assign(entry(row.pipeline), {
-        requests: Number(row.requests),
-        impressions: Number(row.impressions ?? 0),
-        users: Number(row.users),
-        latencyMs: Number(row.latencyMs ?? 0),
-        cpuMs: Number(row.cpuMs ?? 0),
-      });
-    }
-    for (const row of events) {
-      Object.assign(entry(row.pipeline), {
-        events: row.events,
-        playTimeMs: row.playTimeMs,
-        signals: row.signals,
-      });
-    }
-    return [...byPipeline.values()].sort((a, b) => compareText(a.pipeline, b.pipeline));
+  pipelineStats(options: StatsOptions = {}): Promise<PipelineStats[]> {
+    return pipelineStats(this.#db, options);
   }
 
-  async pipelineUserStats(options: StatsOptions = {}): Promise<PipelineUserStats[]> {
-    const requests = await this.#db
-      .selectFrom('requests')
-      .where((eb) => windowOf(eb, options))
-      .select((eb) => ['pipeline', 'user_id', eb.fn.countAll().as('requests')])
-      .groupBy(['pipeline', 'user_id'])
-      .execute();
-    const events = await this.#eventTotals(options, true);
-    // Distinct (pipeline, user, UTC day) with a request or an event: days active, for retention.
-    const day = sql<number>`time / ${sql.lit(DAY_MS)}`;
-    const days = await this.#db
-      .selectFrom('requests')
-      .where((eb) => windowOf(eb, options))
-      .select(['pipeline', 'user_id', day.as('day')])
-      .union(
-        this.#db
-          .selectFrom('events')
-          .where((eb) => windowOf(eb, options))
-          .where('pipeline', 'is not', null)
-          .select([sql<string>`pipeline`.as('pipeline'), 'user_id', day.as('day')]),
-      )
-      .execute();
-
-    const byUser = new Map<string, PipelineUserStats>();
-    const entry = (pipeline: string, userId: string): PipelineUserStats => {
-      const key = `${pipeline}\u0000${userId}`;
-      let stats = byUser.get(key);
-      if (stats === undefined) {
-        stats = {
-          pipeline,
-          userId,
-          requests: 0,
-          events: 0,
-          playTimeMs: 0,
-          activeDays: 0,
-          signals: zeroSignals(),
-        };
-        byUser.set(key, stats);
-      }
-      return stats;
-    };
-    for (const row of requests) entry(row.pipeline, row.user_id).requests = Number(row.requests);
-    for (const row of events) {
-      Object.assign(entry(row.pipeline, row.userId), {
-        events: row.events,
-        playTimeMs: row.playTimeMs,
-        signals: row.signals,
-      });
-    }
-    for (const row of days) entry(row.pipeline, row.user_id).activeDays++;
-    return [...byUser.values()].sort(
-      (a, b) => compareText(a.pipeline, b.pipeline) || compareText(a.userId, b.userId),
-    );
-  }
-
-  /** Events attributed to a pipeline, summed per pipeline (and per user when `perUser`). */
-  async #eventTotals(
-    options: StatsOptions,
-    perUser: boolean,
-  ): Promise<
-    Array<{ pipeline: string; userId: string; events: number; playTimeMs: number; signals: SignalCounts }>
-  > {
-    const groups = perUser ? (['pipeline', 'user_id'] as const) : (['pipeline'] as const);
-    const rows = await this.#db
-      .selectFrom('events')
-      .where((eb) => windowOf(eb, options))
-      .where('pipeline', 'is not', null)
-      .select((eb) => [
-        sql<string>`pipeline`.as('pipeline'),
-        (perUser ? sql<string>`user_id` : sql<string>`''`).as('userId'),
-        eb.fn.countAll().as('events'),
-        eb.fn.sum('play_time_ms').as('playTimeMs'),
-        ...binarySignalColumns.map(([signal, column]) => eb.fn.sum(column).as(signal)),
-      ])
-      .groupBy([...groups])
-      .execute();
-    return rows.map((row) => {
-      const values = row as unknown as Record<string, unknown>;
-      const signals = zeroSignals();
-      for (const [signal] of binarySignalColumns) signals[signal] = Number(values[signal] ?? 0);
-      return {
-        pipeline: row.pipeline,
-        userId: row.userId,
-        events: Number(row.events),
-        playTimeMs: Number(row.playTimeMs ?? 0),
-        signals,
-      };
-    });
+  pipelineUserStats(options: StatsOptions = {}): Promise<PipelineUserStats[]> {
+    return pipelineUserStats(this.#db, options);
   }
 
   async addModelVersion(input: ModelVersionInput): Promise<ModelVersion> {
@@ -731,19 +594,6 @@ export class SqlStore implements Store {
   }
 }
 
-/** The time window and experiment filter shared by the stats queries (tables with `time` and `experiment`). */
-function windowOf(
-  // biome-ignore lint/suspicious/noExplicitAny: the same filter applies to requests and events
-  eb: any,
-  options: StatsOptions,
-): Expression<SqlBool> {
-  const conditions: Expression<SqlBool>[] = [];
-  if (options.since !== undefined) conditions.push(eb('time', '>=', options.since));
-  if (options.until !== undefined) conditions.push(eb('time', '<', options.until));
-  if (options.experiment !== undefined) conditions.push(eb('experiment', '=', options.experiment));
-  return eb.and(conditions);
-}
-
 /** `SET column = excluded.column` for every column but the key: an upsert that replaces the row. */
 function replaceFromExcluded(columns: readonly (keyof EventsTable)[]): {
   [K in keyof EventsTable]?: RawBuilder<EventsTable[K]>;
@@ -751,15 +601,6 @@ function replaceFromExcluded(columns: readonly (keyof EventsTable)[]): {
   return Object.fromEntries(
     columns.filter((column) => column !== 'id').map((column) => [column, sql.ref(`excluded.${column}`)]),
   );
-}
-
-/** Code-point order: the same on every machine, unlike `localeCompare`. */
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function zeroSignals(): SignalCounts {
-  return Object.fromEntries(binarySignalColumns.map(([signal]) => [signal, 0])) as SignalCounts;
 }
 
 /** Splits rows into statements of at most MAX_PARAMETERS bound values. */
