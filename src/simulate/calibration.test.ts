@@ -15,7 +15,8 @@ describe('calibration', () => {
     const failures = [...report.rates, ...report.cooccurrence].filter((row) => !row.ok);
     expect(failures, formatCalibration(report)).toEqual([]);
     expect(report.cooccurrence.length).toBeGreaterThanOrEqual(10);
-  });
+    // About 12 s alone; a full parallel suite on 2 shared cores can make it several times slower.
+  }, 180_000);
 
   it('solves the moment equations of a logistic model (Newton)', () => {
     // Two groups (x = 0 and x = 1) with no offset: the solution is logit of each group's rate.
