@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { NotFoundError } from '../core/index.js';
 import { readLabeledPairs } from '../data/index.js';
+import { deriveSummary } from './derive-summary.js';
 import { realWorld } from './real-world.js';
 import { shippedSummary } from './summary.js';
 import { taste } from './world.js';
@@ -51,6 +52,12 @@ describe.skipIf(absent)(`real-mode world from ${DATA}`, () => {
       scored.push({ score: taste(world, user, item), label: row.label! >= 1 ? 1 : 0 });
     }
     expect(auc(scored)).toBeGreaterThan(0.75);
+  });
+});
+
+describe.skipIf(absent)(`playground summary from ${DATA}`, () => {
+  it('is what --write-summary derives from the real files (the shipped figures cannot drift)', async () => {
+    expect(await deriveSummary(DATA)).toEqual(shippedSummary());
   });
 });
 
