@@ -1,10 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Random, silentLogger, silentProgress } from '../core/index.js';
+import { loadDataset } from '../data/index.js';
 import { type EvalPhase, evaluatePhase } from '../eval/index.js';
-import { GenerativeRecommender } from './generative-spec.js';
+import { contentVectors } from '../tokenizer/index.js';
+import { GenerativeRecommender, generativeSpecOf } from './generative-spec.js';
 
 /**
  * 40 items in 4 loops of 10; each user walks one loop from some start, so the
@@ -158,4 +161,43 @@ describe('GenerativeRecommender with the encoder-decoder', () => {
       rmSync(folder, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe('generativeSpecOf (content vectors from the data set)', () => {
+  it('fits content and combined semantic IDs from the item metadata, building the vectors once', async () => {
+    const dataset = await loadDataset(
+      fileURLToPath(new URL('../../fixtures/data/sequences', import.meta.url)),
+    );
+    const spec = generativeSpecOf(dataset);
+    const data = {
+      numUsers: dataset.interactions.users.size,
+      numItems: dataset.interactions.items.size,
+      sequences: dataset.interactions.sequences(),
+    };
+    const context = { random: new Random(1), logger: silentLogger, progress: silentProgress };
+    const tiny = { ...small, epochs: 1, codebookSize: 2, levels: 1 };
+    const content = spec.create({ ...tiny, vectorKind: 2 }) as GenerativeRecommender;
+    await content.fit(data, context);
+    expect(content.tokenizer.itemCount).toBe(data.numItems);
+    const combined = spec.create({ ...tiny, vectorKind: 1 }) as GenerativeRecommender;
+    await combined.fit(data, context);
+    expect(combined.tokenizer.itemCount).toBe(data.numItems);
+    // Content vectors are built only for the kinds that need them.
+    let calls = 0;
+    const vectors = contentVectors(dataset.interactions.items.ids(), dataset.items);
+    const counted = {
+      content: () => {
+        calls++;
+        return vectors;
+      },
+    };
+    await new GenerativeRecommender({ ...tiny, vectorKind: 0 }, counted).fit(data, context);
+    expect(calls).toBe(0);
+    await new GenerativeRecommender({ ...tiny, vectorKind: 1 }, counted).fit(data, context);
+    expect(calls).toBe(1);
+    // Without metadata, a content kind is refused with a clear message.
+    await expect(new GenerativeRecommender({ ...tiny, vectorKind: 2 }).fit(data, context)).rejects.toThrow(
+      /needs content vectors/,
+    );
+  });
 });

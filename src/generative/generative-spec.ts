@@ -1,4 +1,5 @@
 import { InvalidInputError, Random } from '../core/index.js';
+import type { Dataset } from '../data/index.js';
 import type {
   EvalPhase,
   FitContext,
@@ -14,6 +15,7 @@ import { loadCheckpoint, loadParameters, type Module, saveCheckpoint, type Tenso
 import {
   collaborativeVectors,
   combineItemVectors,
+  contentVectors,
   type ItemVectors,
   loadTokenizer,
   SemanticTokenizer,
@@ -52,8 +54,9 @@ export interface GenerativeRecommenderOptions extends NeuralFitOptions {
   /**
    * Content vectors of the items (row i = item i, e.g. `contentVectors` of the
    * dataset's metadata): needed for vectorKind 1 (combined) and 2 (content).
+   * A function is called only when one of those kinds is fitted.
    */
-  content?: ItemVectors;
+  content?: ItemVectors | (() => ItemVectors);
 }
 
 export interface GenerativeSaveOptions {
@@ -271,21 +274,16 @@ export class GenerativeRecommender implements Recommender {
       throw new RangeError(
         `generative: vectorKind must be 0..${VECTOR_KINDS.length - 1}, got ${p.vectorKind}`,
       );
-    const content = this.options.content;
-    if (kind !== 'collaborative') {
-      if (content === undefined)
-        throw new InvalidInputError(`generative: vectorKind ${kind} needs content vectors (options.content)`);
-      if (content.count !== data.numItems)
-        throw new InvalidInputError(
-          `generative: ${content.count} content vectors for ${data.numItems} items`,
-        );
-    }
-    if (kind === 'content') return content!;
-    const collaborative = collaborativeVectors(data.sequences, data.numItems, {
-      dim: p.vectorDim!,
-      seed: p.tokenizerSeed!,
-    });
-    return kind === 'combined' ? combineItemVectors(content!, collaborative) : collaborative;
+    const collaborative = (): ItemVectors =>
+      collaborativeVectors(data.sequences, data.numItems, { dim: p.vectorDim!, seed: p.tokenizerSeed! });
+    if (kind === 'collaborative') return collaborative();
+    const option = this.options.content;
+    const content = typeof option === 'function' ? option() : option;
+    if (content === undefined)
+      throw new InvalidInputError(`generative: vectorKind ${kind} needs content vectors (options.content)`);
+    if (content.count !== data.numItems)
+      throw new InvalidInputError(`generative: ${content.count} content vectors for ${data.numItems} items`);
+    return kind === 'content' ? content : combineItemVectors(content, collaborative());
   }
 }
 
@@ -364,3 +362,20 @@ export const generativeSpec = {
   search: {},
   create: (params: Params) => new GenerativeRecommender(params),
 } satisfies RecommenderSpec;
+
+/**
+ * The generative spec bound to a data set's item metadata, for vectorKind 1
+ * and 2: the content vectors (`contentVectors` over the interaction table's
+ * items) are built on the first fit that needs them and shared by every fit.
+ */
+export function generativeSpecOf(dataset: Dataset): RecommenderSpec {
+  let content: ItemVectors | undefined;
+  const lazyContent = (): ItemVectors => {
+    content ??= contentVectors(dataset.interactions.items.ids(), dataset.items);
+    return content;
+  };
+  return {
+    ...generativeSpec,
+    create: (params: Params) => new GenerativeRecommender(params, { content: lazyContent }),
+  };
+}

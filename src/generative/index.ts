@@ -15,6 +15,7 @@ export {
   type GenerativeRecommenderOptions,
   type GenerativeSaveOptions,
   generativeSpec,
+  generativeSpecOf,
   VECTOR_KINDS,
 } from './generative-spec.js';
 export { LazyDecoder, type LazyDecoderConfig } from './lazy-decoder.js';
