@@ -76,4 +76,4 @@ export {
   type ValidityRow,
   validityCheck,
 } from './validity.js';
-export { type Catalogue, type Population, taste, type World } from './world.js';
+export { type Catalogue, expectedSatisfaction, type Population, taste, type World } from './world.js';

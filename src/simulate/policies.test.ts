@@ -5,6 +5,7 @@ import { playgroundWorld } from './playground-world.js';
 import { findPolicy, policyNames, recommenderPolicy, registerPolicy } from './policies.js';
 import { SeenItems } from './seen-items.js';
 import { shippedSummary } from './summary.js';
+import { expectedSatisfaction, taste } from './world.js';
 
 const world = playgroundWorld(shippedSummary(), { users: 20, items: 300, seed: 2 });
 const context = (sequences: Int32Array[]) => ({
@@ -56,5 +57,15 @@ describe('policies', () => {
       out,
     );
     expect(new Set(out).size).toBe(4);
+  });
+});
+
+describe('ground truth', () => {
+  it('expects satisfaction to rise with taste, within (0, 1)', () => {
+    const pairs = Array.from({ length: 200 }, (_, k) => ({ user: k % 20, item: (k * 7) % 300 }));
+    const sorted = pairs.sort((a, b) => taste(world, a.user, a.item) - taste(world, b.user, b.item));
+    const values = sorted.map(({ user, item }) => expectedSatisfaction(world, user, item));
+    for (let k = 1; k < values.length; k++) expect(values[k]!).toBeGreaterThanOrEqual(values[k - 1]!);
+    expect(values[0]! > 0 && values[values.length - 1]! < 1).toBe(true);
   });
 });

@@ -87,13 +87,17 @@ describe('simulator', () => {
     let repeats = 0;
     let follows = 0;
     let satisfactionLogged = false;
+    const pages = new Map<number, number[]>();
     simulateDays(world, params, reference, state, {
       days: 3,
       assignment: new Int32Array(world.population.size),
       policies: [policy],
       seed: 4,
       sink: {
-        impression: ({ user, item, outcome }) => {
+        impression: ({ user, item, outcome, request, position }) => {
+          const page = pages.get(request) ?? [];
+          pages.set(request, page);
+          page.push(position);
           const items = shown.get(user) ?? new Set();
           shown.set(user, items);
           if (items.has(item)) repeats++;
@@ -104,6 +108,9 @@ describe('simulator', () => {
       },
     });
     expect(repeats).toBe(0);
+    // Impressions of one request are its page, in rank order (a session may leave mid-page).
+    for (const positions of pages.values()) expect(positions).toEqual(positions.map((_, k) => k));
+    expect(Math.max(...[...pages.values()].map((positions) => positions.length))).toBe(10);
     expect(satisfactionLogged).toBe(false);
     expect(follows).toBeGreaterThan(0);
     expect(state.fans.links).toBe(follows);

@@ -64,6 +64,10 @@ export interface Impression {
   hour: number;
   /** Index of the policy that served it. */
   bucket: number;
+  /** Feed request (page) of the run it was served in, counting from 0: impressions of one page share it. */
+  request: number;
+  /** Rank within its page (0 = first shown). */
+  position: number;
   /** Standardised taste including the follow bonus (what the response saw). */
   affinity: number;
   canFollow: boolean;
@@ -160,6 +164,8 @@ export function simulateDays(
     timeMs: 0,
     hour: 0,
     bucket: 0,
+    request: -1,
+    position: 0,
     affinity: 0,
     canFollow: true,
     outcome,
@@ -206,6 +212,7 @@ export function simulateDays(
           request.history = state.histories[user]!.recent();
           request.seen = state.seen[user]!;
           policy.rank(request, page);
+          impression.request++;
           for (let k = 0; k < pageSize && !leaving; k++) {
             const item = page[k]!;
             const author = catalogue.author[item]!;
@@ -227,6 +234,7 @@ export function simulateDays(
             impression.timeMs = time;
             impression.hour = hour;
             impression.bucket = bucket;
+            impression.position = k;
             impression.affinity = affinity;
             impression.canFollow = !following;
             options.sink.impression(impression);

@@ -95,3 +95,14 @@ export function affinityMoments(
   const mean = sum / samples;
   return { mean, sd: Math.sqrt(Math.max(sumSquares / samples - mean * mean, 1e-12)) };
 }
+
+/**
+ * Expected hidden satisfaction E[sigma(z + 0.6 eta)] of showing `item` to `user`
+ * (no follow bonus), by the logistic-normal approximation
+ * E[sigma(X)] ~ sigma(mu / sqrt(1 + pi s^2 / 8)) for X ~ N(mu, s^2): the ground
+ * truth to score a ranking of candidates that were never shown.
+ */
+export function expectedSatisfaction(world: World, user: number, item: number, noise = 0.6): number {
+  const z = taste(world, user, item);
+  return 1 / (1 + Math.exp(-z / Math.sqrt(1 + (Math.PI * noise * noise) / 8)));
+}
