@@ -1,7 +1,8 @@
 import { baselineSpecs } from '../baselines/index.js';
 import { InvalidInputError } from '../core/index.js';
+import type { Dataset } from '../data/index.js';
 import type { RecommenderSpec } from '../eval/index.js';
-import { generativeSpec, sasrecSpec } from '../generative/index.js';
+import { generativeSpec, generativeSpecOf, sasrecSpec } from '../generative/index.js';
 
 /** Every model `genfeed eval --model <name>` can run. */
 export const modelSpecs: readonly RecommenderSpec[] = [...baselineSpecs, sasrecSpec, generativeSpec];
@@ -14,4 +15,13 @@ export function findModel(name: string): RecommenderSpec {
     );
   }
   return spec;
+}
+
+/**
+ * The spec of `name` bound to a loaded data set: the generative model gets the
+ * data set's content vectors (built only if `vectorKind` asks for them).
+ */
+export function modelSpecFor(name: string, dataset: Dataset): RecommenderSpec {
+  const spec = findModel(name);
+  return spec === generativeSpec ? generativeSpecOf(dataset) : spec;
 }

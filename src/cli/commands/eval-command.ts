@@ -6,7 +6,7 @@ import type { CliIo } from '../cli-io.js';
 import { withDataOptions } from '../data-options.js';
 import { readEvalConfig } from '../eval-config.js';
 import { evaluateModel, loadSplit } from '../evaluate.js';
-import { findModel, modelSpecs } from '../model-registry.js';
+import { findModel, modelSpecFor, modelSpecs } from '../model-registry.js';
 import { parseInteger } from '../parse-flags.js';
 
 export function evalCommand(io: CliIo): Command {
@@ -36,7 +36,7 @@ export function evalCommand(io: CliIo): Command {
           `--model ${flags.model} disagrees with the config's model ${config.model}`,
         );
       }
-      const spec = findModel(modelName);
+      findModel(modelName); // an unknown model fails before the data set is read
       const { dataset, split } = await loadSplit(
         flags.data,
         {
@@ -50,7 +50,7 @@ export function evalCommand(io: CliIo): Command {
         io,
       );
       const report = await evaluateModel(
-        spec,
+        modelSpecFor(modelName, dataset),
         split,
         { dataset: dataset.name, seed: flags.seed, refit: flags.refit, config },
         io,

@@ -7,7 +7,7 @@ import type { CliIo } from '../cli-io.js';
 import { withDataOptions } from '../data-options.js';
 import { readEvalConfig } from '../eval-config.js';
 import { reportSkipped } from '../evaluate.js';
-import { findModel } from '../model-registry.js';
+import { findModel, modelSpecFor } from '../model-registry.js';
 import { packageVersion } from '../package-paths.js';
 import { parseInteger } from '../parse-flags.js';
 import { terminalProgress } from '../terminal-progress.js';
@@ -73,7 +73,7 @@ export function trainCommand(io: CliIo): Command {
         `training ${modelName} on ${dataset.name} (${fitOn}): ${sequences.length} users, ${itemIds.length} items, ${interactions} interactions`,
       );
 
-      const model = spec.create(params);
+      const model = modelSpecFor(modelName, dataset).create(params);
       const started = performance.now();
       await model.fit(
         { numUsers: sequences.length, numItems: itemIds.length, sequences },
