@@ -1,4 +1,14 @@
 // The generative module's public door: sequence models on the tensor engine and their trainer.
+export {
+  type AlignmentEpoch,
+  type AlignmentOptions,
+  type AlignmentResult,
+  type AlignmentUser,
+  alignGenerative,
+  itemTokensOf,
+  type PreferencePair,
+  type SessionReward,
+} from './alignment.js';
 export { type BatchScorer, type PhaseScorerOptions, phaseScorer } from './batched-scoring.js';
 export {
   type BeamSearchOptions,
@@ -6,7 +16,9 @@ export {
   beamSearch,
   type StepDecoder,
 } from './beam-search.js';
+export { dpoLoss } from './dpo-loss.js';
 export { EncoderDecoder, type EncoderDecoderConfig } from './encoder-decoder.js';
+export { frozenCopy } from './frozen-copy.js';
 export {
   ARCHITECTURES,
   type Generated,
@@ -47,6 +59,8 @@ export {
   tokenStreamBatch,
 } from './semantic-sequences.js';
 export { type NextItemBatch, nextItemBatch, type PaddedBatch, paddedBatch } from './sequence-batch.js';
+export { type CandidateSessionOptions, candidateSessions } from './session-candidates.js';
+export { type SessionRow, sessionContext, sessionLogProbs } from './session-log-prob.js';
 export {
   type EpochRecord,
   type TrainerOptions,
