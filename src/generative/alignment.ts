@@ -32,11 +32,12 @@ export interface AlignmentOptions {
   /** Pairs per optimizer step. Default 16. */
   batchSize?: number;
   /**
-   * Weight of the next-token loss of the chosen sessions (after their history),
-   * added to the DPO loss as a regulariser (OneRec IPA keeps the generator's
-   * own objective). Default 0.
+   * Weight of the model's own next-token loss over the aligned users'
+   * histories, added to the DPO loss as a regulariser (OneRec mixes the
+   * pre-training objective into alignment), so the model keeps predicting
+   * what users really did. Default 0.
    */
-  sftWeight?: number;
+  nextTokenWeight?: number;
   /**
    * Rounds of generate, score, train (iterative DPO: each round samples its
    * candidates from the current policy, always against the same reference).
@@ -108,7 +109,7 @@ export async function alignGenerative(
   const beta = options.beta ?? 0.1;
   const epochs = options.epochs ?? 2;
   const batchSize = options.batchSize ?? 16;
-  const sftWeight = options.sftWeight ?? 0;
+  const nextTokenWeight = options.nextTokenWeight ?? 0;
   const rounds = options.rounds ?? 1;
   const minRewardGap = options.minRewardGap ?? 1e-9;
   const itemTokens = itemTokensOf(recommender);
@@ -197,9 +198,12 @@ export async function alignGenerative(
         lossSum += loss.data[0]!;
         batches++;
         let objective: Tensor = loss;
-        if (sftWeight > 0) {
-          const sequences = batch.map((pair) => concatenated(pair.history, pair.chosen));
-          objective = add(loss, mul(model.sequenceLoss(sequences, itemTokens, options.random), sftWeight));
+        if (nextTokenWeight > 0) {
+          const sequences = batch.map((pair) => pair.history);
+          objective = add(
+            loss,
+            mul(model.sequenceLoss(sequences, itemTokens, options.random), nextTokenWeight),
+          );
         }
         backward(objective);
         clipGradNorm(parameters, 1);
@@ -273,11 +277,4 @@ function scoreWithReference(
       pair.referenceRejected = values[batch.length + i]!;
     });
   }
-}
-
-function concatenated(history: Int32Array, session: Int32Array): Int32Array {
-  const out = new Int32Array(history.length + session.length);
-  out.set(history);
-  out.set(session, history.length);
-  return out;
 }

@@ -2,6 +2,7 @@ import { itemKnnSpec, markovSpec, popularitySpec } from '../baselines/index.js';
 import { InvalidInputError, Random } from '../core/index.js';
 import type { Params, RecommenderSpec } from '../eval/index.js';
 import { topK } from '../eval/index.js';
+import { generativeAlignedPolicy, generativePolicy } from './generative-policies.js';
 import {
   type FeedRequest,
   fillRandom,
@@ -125,6 +126,8 @@ registerPolicy(recommenderPolicy(popularitySpec));
 registerPolicy(recommenderPolicy(itemKnnSpec));
 registerPolicy(recommenderPolicy(markovSpec));
 registerPolicy(loggingPolicy);
+registerPolicy(generativePolicy());
+registerPolicy(generativeAlignedPolicy());
 
 /** Seeded Random for a policy of a run, independent of the simulation's own stream. */
 export function policyRandom(seed: number, index: number): Random {
