@@ -7,7 +7,7 @@ import { Random, silentLogger, silentProgress } from '../core/index.js';
 import { loadDataset } from '../data/index.js';
 import { type EvalPhase, evaluatePhase } from '../eval/index.js';
 import { contentVectors } from '../tokenizer/index.js';
-import { GenerativeRecommender, generativeSpecOf } from './generative-spec.js';
+import { GenerativeRecommender, generativeSpecOf, sequentialVectors } from './generative-spec.js';
 
 /**
  * 40 items in 4 loops of 10; each user walks one loop from some start, so the
@@ -199,5 +199,20 @@ describe('generativeSpecOf (content vectors from the data set)', () => {
     await expect(new GenerativeRecommender({ ...tiny, vectorKind: 2 }).fit(data, context)).rejects.toThrow(
       /needs content vectors/,
     );
+  });
+});
+
+describe('sequentialVectors (vectorKind 3)', () => {
+  it('returns one unit-norm SASRec item embedding per item, the same for the same seed', async () => {
+    const sequences = loopData(120, new Random(5));
+    const data = { numUsers: sequences.length, numItems: 40, sequences };
+    const p = { vectorDim: 8, sequentialEpochs: 2 };
+    const run = () =>
+      sequentialVectors(data, p, { random: new Random(7), logger: silentLogger, progress: silentProgress });
+    const vectors = await run();
+    expect([vectors.count, vectors.dim, vectors.vectors.length]).toEqual([40, 8, 320]);
+    for (let item = 0; item < 40; item++)
+      expect(Math.hypot(...vectors.vectors.subarray(item * 8, item * 8 + 8))).toBeCloseTo(1, 5);
+    expect([...(await run()).vectors]).toEqual([...vectors.vectors]);
   });
 });

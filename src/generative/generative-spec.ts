@@ -28,6 +28,7 @@ import type { LogitsProcessor } from './logits-processor.js';
 import { generativeReport } from './model-report.js';
 import { type NeuralFitOptions, neuralFitResult, neuralTrainerOptions } from './neural-fit.js';
 import { ExcludeItemsProcessor, PrefixConstraintProcessor } from './prefix-constraint.js';
+import { SasRecRecommender } from './sasrec-spec.js';
 import { FIRST_ITEM_TOKEN } from './semantic-sequences.js';
 import { type TrainingResult, train } from './trainer.js';
 
@@ -48,7 +49,7 @@ export const ARCHITECTURES = {
 const ARCHITECTURE_NAMES = Object.keys(ARCHITECTURES) as (keyof typeof ARCHITECTURES)[];
 
 /** Item vectors the tokenizer is fitted on (`vectorKind` param). */
-export const VECTOR_KINDS = ['collaborative', 'combined', 'content'] as const;
+export const VECTOR_KINDS = ['collaborative', 'combined', 'content', 'sequential'] as const;
 
 export interface GenerativeRecommenderOptions extends NeuralFitOptions {
   /**
@@ -110,7 +111,7 @@ export class GenerativeRecommender implements Recommender {
     const p = this.params as Record<keyof typeof generativeSpec.defaults, number>;
     const random = context.random.fork();
     const started = performance.now();
-    const vectors = this.#itemVectors(data, p);
+    const vectors = await this.#itemVectors(data, p, context);
     this.#vectors = vectors;
     this.#setTokenizer(
       SemanticTokenizer.fit(vectors, {
@@ -268,7 +269,11 @@ export class GenerativeRecommender implements Recommender {
       this.#itemTokens.set(tokenizer.tokens(item), item * depth);
   }
 
-  #itemVectors(data: TrainingData, p: Record<string, number>): ItemVectors {
+  async #itemVectors(
+    data: TrainingData,
+    p: Record<string, number>,
+    context: FitContext,
+  ): Promise<ItemVectors> {
     const kind = VECTOR_KINDS[p.vectorKind!];
     if (kind === undefined)
       throw new RangeError(
@@ -277,6 +282,7 @@ export class GenerativeRecommender implements Recommender {
     const collaborative = (): ItemVectors =>
       collaborativeVectors(data.sequences, data.numItems, { dim: p.vectorDim!, seed: p.tokenizerSeed! });
     if (kind === 'collaborative') return collaborative();
+    if (kind === 'sequential') return sequentialVectors(data, p, context);
     const option = this.options.content;
     const content = typeof option === 'function' ? option() : option;
     if (content === undefined)
@@ -285,6 +291,30 @@ export class GenerativeRecommender implements Recommender {
       throw new InvalidInputError(`generative: ${content.count} content vectors for ${data.numItems} items`);
     return kind === 'content' ? content : combineItemVectors(content, collaborative());
   }
+}
+
+/**
+ * Item vectors from a sequential model: the (L2-normalised) item embeddings of
+ * a SASRec fitted for `sequentialEpochs` on the same fit sequences, so items
+ * that SASRec finds interchangeable as a next item share code prefixes.
+ */
+export async function sequentialVectors(
+  data: TrainingData,
+  p: Record<string, number>,
+  context: FitContext,
+): Promise<ItemVectors> {
+  const epochs = p.sequentialEpochs!;
+  const sasrec = new SasRecRecommender({ dim: p.vectorDim!, epochs, decayEpochs: epochs });
+  const { validation: _, ...withoutValidation } = context;
+  await sasrec.fit(data, { ...withoutValidation, random: context.random.fork() });
+  const dim = p.vectorDim!;
+  const vectors = sasrec.model.items.weight.data.slice(0, data.numItems * dim); // drop the padding row
+  for (let item = 0; item < data.numItems; item++) {
+    const row = vectors.subarray(item * dim, (item + 1) * dim);
+    const norm = Math.hypot(...row) || 1;
+    for (let i = 0; i < dim; i++) row[i]! /= norm;
+  }
+  return { vectors, count: data.numItems, dim };
 }
 
 function buildModel(config: EncoderDecoderConfig, architecture: number, random: Random): GenerativeModel {
@@ -353,10 +383,12 @@ export const generativeSpec = {
     /** Semantic-ID code levels L and codes per level K. */
     levels: 3,
     codebookSize: 256,
-    /** Index into VECTOR_KINDS: 0 collaborative, 1 combined (needs content), 2 content. */
+    /** Index into VECTOR_KINDS: 0 collaborative, 1 combined (needs content), 2 content, 3 sequential (SASRec item embeddings). */
     vectorKind: 0,
     /** Dimension of the collaborative item vectors. */
     vectorDim: 64,
+    /** Epochs of the SASRec whose item embeddings are the vectors of vectorKind 3. */
+    sequentialEpochs: 10,
     tokenizerSeed: 0,
   },
   search: {},
