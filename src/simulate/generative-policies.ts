@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Random } from '../core/index.js';
 import type { Params, TrainingData } from '../eval/index.js';
-import { alignGenerative, GenerativeRecommender, type SessionReward } from '../generative/index.js';
+import {
+  type AlignmentOptions,
+  alignGenerative,
+  GenerativeRecommender,
+  type SessionReward,
+} from '../generative/index.js';
 import { fillRandom, type Policy, type PolicyContext, type PolicyFactory } from './policy.js';
 
 /**
@@ -24,15 +29,19 @@ export const simulatorGenerativeParams: Params = {
   beamWidth: 20,
 };
 
-/** Settings of `alignGenerative` for the `generative-aligned` policy. */
-export const simulatorAlignment = {
-  users: 400,
-  candidates: 32,
+/** Settings of `alignGenerative` for the `generative-aligned` policy, and how many training users it samples. */
+export type SimulatorAlignment = Omit<AlignmentOptions, 'random' | 'progress'> & { users: number };
+
+export const simulatorAlignment: SimulatorAlignment = {
+  users: 600,
+  candidates: 16,
   sessionLength: 5,
   beta: 0.1,
-  lr: 3e-4,
-  epochs: 3,
+  lr: 1e-4,
+  epochs: 2,
   batchSize: 16,
+  /** The model's own next-token loss on the histories keeps it from drifting (lr 3e-4 without it lost satisfaction: docs/simulate.md). */
+  nextTokenWeight: 1,
 };
 
 /** How the aligned policy scores a session, built from what a policy may learn from. */
@@ -114,11 +123,11 @@ export function generativePolicy(params: Params = simulatorGenerativeParams): Po
 export function generativeAlignedPolicy(
   reward: RewardFactory = loggedLongViewReward,
   params: Params = simulatorGenerativeParams,
-  alignment = simulatorAlignment,
+  alignment: SimulatorAlignment = simulatorAlignment,
 ): PolicyFactory {
   return {
     name: 'generative-aligned',
-    description: `the generative policy's model aligned by DPO on best vs worst of ${alignment.candidates} beam-searched sessions (stand-in reward: logged long views per video)`,
+    description: `the generative policy's model aligned by DPO on best vs worst of ${alignment.candidates ?? 32} beam-searched sessions (stand-in reward: logged long views per video)`,
     async create(context) {
       const model = await copyOf(await baseModel(context, params));
       const random = new Random(31415);
