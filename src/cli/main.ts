@@ -8,6 +8,7 @@ import { demoCommand } from './commands/demo-command.js';
 import { evalCommand } from './commands/eval-command.js';
 import { importCommand } from './commands/import-command.js';
 import { recommendCommand } from './commands/recommend-command.js';
+import { rewardCommand } from './commands/reward-command.js';
 import { simulateCommand } from './commands/simulate-command.js';
 import { tokenizeCommand } from './commands/tokenize-command.js';
 import { trainCommand } from './commands/train-command.js';
@@ -27,7 +28,8 @@ export function buildProgram(io: CliIo): Command {
     .addCommand(trainCommand(io))
     .addCommand(recommendCommand(io))
     .addCommand(alignCommand(io))
-    .addCommand(simulateCommand(io));
+    .addCommand(simulateCommand(io))
+    .addCommand(rewardCommand(io));
   // Commander exits the process on --help and bad flags; route both through `main` and `io` instead.
   const configure = (command: Command): void => {
     command.exitOverride().configureOutput({

@@ -2,6 +2,7 @@ import { type Logger, type Progress, Random, silentLogger, silentProgress } from
 import type { TrainingData } from '../eval/index.js';
 import { type BucketFigures, BucketMetrics } from './bucket-metrics.js';
 import type { Environment } from './environment.js';
+import { ImpressionLogSink } from './impression-log-sink.js';
 import { policyRandom, randomPolicy } from './policies.js';
 import type { Policy, PolicyFactory } from './policy.js';
 import { type BinarySignal, binarySignals } from './signals.js';
@@ -92,6 +93,7 @@ export async function runAbTest(environment: Environment, options: AbTestOptions
     ...(world.population.initialHistory?.[user] ?? []),
   ]);
   let impressions = 0;
+  const warmupLog = new ImpressionLogSink(world);
   if (warmupDays > 0) {
     const everyone = new Int32Array(population).fill(-1);
     for (const user of participants) everyone[user] = 0;
@@ -104,8 +106,9 @@ export async function runAbTest(environment: Environment, options: AbTestOptions
       assignment: everyone,
       policies: [warmup],
       sink: {
-        impression: ({ user, item, outcome }: Impression) => {
-          if (outcome.longView) sequences[user]!.push(item);
+        impression: (impression: Impression) => {
+          if (impression.outcome.longView) sequences[impression.user]!.push(impression.item);
+          warmupLog.impression(impression);
         },
       },
       seed: seed * 31 + 7,
@@ -117,10 +120,16 @@ export async function runAbTest(environment: Environment, options: AbTestOptions
     numItems: world.catalogue.size,
     sequences: sequences.map((sequence) => Int32Array.from(sequence)),
   };
+  const { log: warmupImpressions } = warmupLog.build();
   const policies: Policy[] = [];
   for (const [index, factory] of options.policies.entries()) {
     logger.info(`fitting policy ${factory.name}`);
-    policies.push(await factory.create(policyContext(environment, training, seed, index, logger)));
+    const context = policyContext(environment, training, seed, index, logger);
+    policies.push(
+      await factory.create(
+        warmupImpressions.size > 0 ? { ...context, impressions: warmupImpressions } : context,
+      ),
+    );
   }
 
   const figures: BucketFigures[][] = options.policies.map(() => []);

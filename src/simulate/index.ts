@@ -31,6 +31,7 @@ export {
 } from './environment.js';
 export { factorize, kmeans, type TasteModel } from './factorize.js';
 export { FanGraph } from './fan-graph.js';
+export { ImpressionLogSink } from './impression-log-sink.js';
 export { KuaiRandLogWriter, kuaiRandLogColumns, kuaiRandLogLine } from './kuairand-log-writer.js';
 export { type PlaygroundOptions, playgroundWorld } from './playground-world.js';
 export { findPolicy, policyNames, recommenderPolicy, registerPolicy } from './policies.js';
@@ -42,7 +43,15 @@ export {
   type PolicyFactory,
 } from './policy.js';
 export { type RealWorldOptions, type RealWorldSources, realWorld } from './real-world.js';
+export { RecallCandidates } from './recall-candidates.js';
 export { type Outcome, type ResponseParams, responseDesign } from './response-model.js';
+export {
+  fixedFormulaPolicy,
+  itemSideOfWorld,
+  learnedRewardPolicy,
+  rewardPolicyDesign,
+} from './reward-policies.js';
+export { type RewardReport, type RewardReportOptions, rewardReport } from './reward-report.js';
 export { SeenItems, UserHistory } from './seen-items.js';
 export { parseSignalStats, readSignalStatsFile } from './signal-stats-file.js';
 export {

@@ -10,6 +10,7 @@ import {
   type PolicyContext,
   type PolicyFactory,
 } from './policy.js';
+import { fixedFormulaPolicy, learnedRewardPolicy } from './reward-policies.js';
 import { topItems } from './top-items.js';
 import { taste } from './world.js';
 
@@ -128,6 +129,8 @@ registerPolicy(recommenderPolicy(markovSpec));
 registerPolicy(loggingPolicy);
 registerPolicy(generativePolicy());
 registerPolicy(generativeAlignedPolicy());
+registerPolicy(fixedFormulaPolicy);
+registerPolicy(learnedRewardPolicy);
 
 /** Seeded Random for a policy of a run, independent of the simulation's own stream. */
 export function policyRandom(seed: number, index: number): Random {

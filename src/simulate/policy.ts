@@ -1,5 +1,6 @@
 import type { Logger, Progress, Random } from '../core/index.js';
 import type { TrainingData } from '../eval/index.js';
+import type { ImpressionLog } from '../reward/index.js';
 import type { SeenItems } from './seen-items.js';
 import type { World } from './world.js';
 
@@ -31,6 +32,8 @@ export interface PolicyContext {
    * policy; real mode: the KuaiRec train positives). Users are the population's indices.
    */
   training: TrainingData;
+  /** Every impression of the warm-up with all its signals (absent without warm-up days): what a reward model learns from. */
+  impressions?: ImpressionLog;
   random: Random;
   logger: Logger;
   progress: Progress;

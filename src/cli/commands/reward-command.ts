@@ -1,0 +1,154 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { InvalidInputError } from '../../core/index.js';
+import { IdIndex } from '../../data/index.js';
+import {
+  batchOfLog,
+  type ItemSide,
+  itemSideOfDurations,
+  loadRewardModel,
+  type ReadImpressionLog,
+  readImpressionLog,
+  type SignalQuality,
+  saveRewardModel,
+  signalQuality,
+  splitLastDay,
+  trainReward,
+} from '../../reward/index.js';
+import {
+  calibratedEnvironment,
+  playgroundWorld,
+  rewardReport,
+  shippedSummary,
+} from '../../simulate/index.js';
+import type { CliIo } from '../cli-io.js';
+import { parseInteger } from '../parse-flags.js';
+import { terminalProgress } from '../terminal-progress.js';
+
+const MODEL_FILE = 'reward-model.safetensors';
+const ITEMS_FILE = 'items.json';
+
+/** `genfeed reward train | eval | report`: the learned satisfaction model (docs/reward.md). */
+export function rewardCommand(io: CliIo): Command {
+  const command = new Command('reward').description(
+    'Train and evaluate the reward model: per-signal heads and the learned (EMER-style) fusion',
+  );
+  command
+    .command('train')
+    .description(
+      'train on a KuaiRand log (all days but the last), report AUC/GAUC on the last day, save the model',
+    )
+    .requiredOption(
+      '--log <file.csv>',
+      'impressions in the KuaiRand log schema (e.g. genfeed simulate --log)',
+    )
+    .requiredOption('--out <dir>', 'model directory to write')
+    .option('--epochs <n>', 'training epochs', parseInteger, 3)
+    .option('--seed <n>', 'random seed', parseInteger, 42)
+    .action(async (flags: { log: string; out: string; epochs: number; seed: number }) => {
+      const read = await readImpressionLog(flags.log);
+      const side = sideOfLog(read);
+      const { train, test } = splitLastDay(read.log);
+      io.logger.info(`${train.size} training and ${test.size} held-out impressions (last day)`);
+      const { model } = trainReward(train, side, {
+        epochs: flags.epochs,
+        seed: flags.seed,
+        logger: io.logger,
+        progress: terminalProgress(io.interactive),
+      });
+      mkdirSync(flags.out, { recursive: true });
+      await saveRewardModel(model, join(flags.out, MODEL_FILE));
+      const items = { ids: read.items.ids(), durationMs: Array.from(side.durationMs) };
+      writeFileSync(join(flags.out, ITEMS_FILE), `${JSON.stringify(items)}\n`);
+      io.logger.info(`wrote ${flags.out}`);
+      io.out(formatSignals(signalQuality(model, test, batchOfLog(test, model.config.historyLength), side)));
+    });
+  command
+    .command('eval')
+    .description('per-signal AUC and GAUC of a saved model on a KuaiRand log')
+    .requiredOption('--log <file.csv>', 'impressions in the KuaiRand log schema')
+    .requiredOption('--model <dir>', 'directory written by reward train')
+    .action(async (flags: { log: string; model: string }) => {
+      const model = await loadRewardModel(join(flags.model, MODEL_FILE));
+      const { items, side } = readItems(join(flags.model, ITEMS_FILE));
+      const { log } = await readImpressionLog(flags.log, { items });
+      io.out(formatSignals(signalQuality(model, log, batchOfLog(log, model.config.historyLength), side)));
+    });
+  command
+    .command('report')
+    .description(
+      'offline report in the playground: AUC/GAUC, and NDCG of the fusion vs the fixed formula against hidden satisfaction',
+    )
+    .option('--users <n>', 'playground users', parseInteger, 2000)
+    .option('--days <n>', 'days of random exposure logged (the last held out)', parseInteger, 4)
+    .option('--epochs <n>', 'training epochs', parseInteger, 3)
+    .option('--seed <n>', 'random seed', parseInteger, 42)
+    .option('--json <out.json>', 'write the report as JSON')
+    .action(async (flags: { users: number; days: number; epochs: number; seed: number; json?: string }) => {
+      const progress = terminalProgress(io.interactive);
+      const world = playgroundWorld(shippedSummary(), { users: flags.users, seed: flags.seed });
+      const environment = await calibratedEnvironment(world, {
+        seed: flags.seed,
+        logger: io.logger,
+        progress,
+      });
+      const report = await rewardReport(environment, {
+        days: flags.days,
+        epochs: flags.epochs,
+        seed: flags.seed,
+        logger: io.logger,
+        progress,
+      });
+      io.out(formatSignals(report.signals));
+      io.out('');
+      io.out('| NDCG against hidden satisfaction | requests | fused | formula |');
+      io.out('| --- | ---: | ---: | ---: |');
+      for (const [name, row] of [
+        ['logged pages (held-out day)', report.loggedPages],
+        [
+          `recall candidates (${Math.round(report.candidateSets.candidatesPerRequest)} per request)`,
+          report.candidateSets,
+        ],
+      ] as const) {
+        io.out(`| ${name} | ${row.requests} | ${row.fused.toFixed(4)} | ${row.formula.toFixed(4)} |`);
+      }
+      if (flags.json) {
+        writeFileSync(flags.json, `${JSON.stringify(report, null, 2)}\n`);
+        io.logger.info(`wrote ${flags.json}`);
+      }
+    });
+  return command;
+}
+
+function sideOfLog(read: ReadImpressionLog): ItemSide {
+  return itemSideOfDurations(read.items.size, read.log.item, read.log.durationMs);
+}
+
+function readItems(path: string): { items: IdIndex; side: ItemSide } {
+  let parsed: { ids?: unknown; durationMs?: unknown };
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new InvalidInputError(`Cannot read ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  const { ids, durationMs } = parsed;
+  if (!Array.isArray(ids) || !Array.isArray(durationMs) || ids.length !== durationMs.length) {
+    throw new InvalidInputError(
+      `Cannot read ${path}: expected { ids: string[], durationMs: number[] } of equal length`,
+    );
+  }
+  const items = new IdIndex();
+  for (const id of ids) items.intern(String(id));
+  const side = itemSideOfDurations(items.size, new Int32Array(0), new Float32Array(0));
+  side.durationMs.set(durationMs.map(Number));
+  return { items, side };
+}
+
+function formatSignals(rows: readonly SignalQuality[]): string {
+  const lines = ['| signal | positives | AUC | GAUC |', '| --- | ---: | ---: | ---: |'];
+  for (const row of rows) {
+    lines.push(`| ${row.signal} | ${row.positives} | ${row.auc.toFixed(4)} | ${row.gauc.toFixed(4)} |`);
+  }
+  return lines.join('\n');
+}

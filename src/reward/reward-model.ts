@@ -1,0 +1,219 @@
+import type { Random } from '../core/index.js';
+import {
+  concat,
+  Embedding,
+  type IntTensor,
+  intTensor,
+  Linear,
+  Module,
+  matmul,
+  mul,
+  reshape,
+  sum,
+  type Tensor,
+  tensor,
+} from '../tensor/index.js';
+import type { CandidateBatch } from './candidate-batch.js';
+import type { ItemSide } from './item-side.js';
+import { numHeads } from './signals.js';
+import { durationBucket, type WatchTimeScale } from './watch-time.js';
+
+/** Everything that fixes the shapes of a reward model; stored in its checkpoint. */
+export interface RewardConfig {
+  numItems: number;
+  numAuthors: number;
+  numCategories: number;
+  /** Embedding width. */
+  dim: number;
+  /** Width of the signal tower's hidden layers. */
+  hidden: number;
+  /** Width of the fusion network. */
+  fusionHidden: number;
+  /** Recent valid plays read from the user's history. */
+  historyLength: number;
+  /** Positions with an embedding of their own; later ones share the last. */
+  positions: number;
+  watch: WatchTimeScale;
+}
+
+export const defaultShape = { dim: 16, hidden: 64, fusionHidden: 32, historyLength: 20, positions: 10 };
+
+/**
+ * Multi-task heads (docs/reward.md, "Signal tower"): user history, item and
+ * context features -> two ReLU layers -> one logit per signal (the eight
+ * KuaiRand signals and the duration-aware watch percentile).
+ */
+export class SignalTower extends Module {
+  readonly item: Embedding;
+  readonly author: Embedding;
+  readonly category: Embedding;
+  readonly duration: Embedding;
+  readonly hour: Embedding;
+  readonly position: Embedding;
+  readonly layer1: Linear;
+  readonly layer2: Linear;
+  readonly heads: Linear;
+
+  constructor(
+    readonly config: RewardConfig,
+    random: Random,
+  ) {
+    super();
+    const { dim, hidden } = config;
+    this.item = this.addModule('item', new Embedding(config.numItems, dim, random, { std: 0.1 }));
+    this.author = this.addModule('author', new Embedding(config.numAuthors + 1, dim, random, { std: 0.1 }));
+    this.category = this.addModule(
+      'category',
+      new Embedding(config.numCategories + 1, dim, random, { std: 0.1 }),
+    );
+    this.duration = this.addModule(
+      'duration',
+      new Embedding(config.watch.durationBounds.length + 1, dim, random, { std: 0.1 }),
+    );
+    this.hour = this.addModule('hour', new Embedding(24, dim, random, { std: 0.1 }));
+    this.position = this.addModule('position', new Embedding(config.positions, dim, random, { std: 0.1 }));
+    this.layer1 = this.addModule('layer1', new Linear(8 * dim + 1, hidden, random, { activation: 'relu' }));
+    this.layer2 = this.addModule('layer2', new Linear(hidden, hidden, random, { activation: 'relu' }));
+    this.heads = this.addModule('heads', new Linear(hidden, numHeads, random));
+  }
+
+  forward(batch: CandidateBatch, side: ItemSide): { hidden: Tensor; logits: Tensor } {
+    const N = batch.size;
+    const K = batch.historyLength;
+    const d = this.config.dim;
+    const ids = itemColumns(batch, side, this.config);
+    const item = this.item.forward(ids.item); // [N, d]
+    const past = reshape(this.item.forward(intTensor(batch.history, [N * K])), [N, K, d]); // [N, K, d]
+    const counts = new Float32Array(N);
+    for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) counts[n]! += batch.historyMask[n * K + k]!;
+    const inverse = counts.map((c) => 1 / Math.max(c, 1));
+    const masked = mul(past, tensor(batch.historyMask, [N, K, 1])); // [N, K, d]
+    const history = mul(sum(masked, 1), tensor(inverse, [N, 1])); // [N, d], mean of recent plays
+    const activity = tensor(
+      counts.map((c) => Math.log1p(c) / Math.log1p(K)),
+      [N, 1],
+    ); // [N, 1]
+    const features = concat(
+      [
+        item,
+        this.author.forward(ids.author),
+        this.category.forward(ids.category),
+        this.duration.forward(ids.duration),
+        this.hour.forward(intTensor(batch.hour, [N])),
+        this.position.forward(ids.position),
+        history,
+        mul(history, item), // user-item affinity
+        activity,
+      ],
+      1,
+    ); // [N, 8d + 1]
+    const hidden = this.layer2.forward(this.layer1.forward(features)); // [N, H]
+    return { hidden, logits: this.heads.forward(hidden) }; // [N, 9]
+  }
+}
+
+/**
+ * The learned fusion (EMER-style, docs/reward.md): reads every candidate of a
+ * request at once. Per candidate: the heads' logits, their normalised ranks
+ * within the request and the tower's hidden features; a request context (mean
+ * over the request's candidates) joins each candidate before the score.
+ */
+export class Fusion extends Module {
+  readonly input: Linear;
+  readonly mix: Linear;
+  readonly score: Linear;
+
+  constructor(
+    readonly config: RewardConfig,
+    random: Random,
+  ) {
+    super();
+    const F = config.fusionHidden;
+    this.input = this.addModule(
+      'input',
+      new Linear(2 * numHeads + config.hidden, F, random, { activation: 'relu' }),
+    );
+    this.mix = this.addModule('mix', new Linear(2 * F, F, random, { activation: 'relu' }));
+    this.score = this.addModule('score', new Linear(F, 1, random));
+  }
+
+  /** logits [N, 9] and hidden [N, H] without gradient (the fusion trains on top of the heads). */
+  forward(logits: Tensor, hidden: Tensor, requestOffsets: Int32Array): Tensor {
+    const N = logits.shape[0]!;
+    const R = requestOffsets.length - 1;
+    const ranks = tensor(normalisedRanks(logits.data, requestOffsets), [N, numHeads]); // [N, 9]
+    const z = this.input.forward(concat([logits, ranks, hidden], 1)); // [N, F]
+    const pool = new Float32Array(R * N); // [R, N]: mean over each request's rows
+    const spread = new Float32Array(N * R); // [N, R]: each row's request
+    for (let r = 0; r < R; r++) {
+      const from = requestOffsets[r]!;
+      const to = requestOffsets[r + 1]!;
+      for (let n = from; n < to; n++) {
+        pool[r * N + n] = 1 / (to - from);
+        spread[n * R + r] = 1;
+      }
+    }
+    const context = matmul(tensor(spread, [N, R]), matmul(tensor(pool, [R, N]), z)); // [N, F]
+    return this.score.forward(this.mix.forward(concat([z, context], 1))); // [N, 1]
+  }
+}
+
+/** The signal tower and the fusion over it. */
+export class RewardModel extends Module {
+  readonly tower: SignalTower;
+  readonly fusion: Fusion;
+
+  constructor(
+    readonly config: RewardConfig,
+    random: Random,
+  ) {
+    super();
+    this.tower = this.addModule('tower', new SignalTower(config, random));
+    this.fusion = this.addModule('fusion', new Fusion(config, random));
+  }
+}
+
+/**
+ * Per head, each row's rank within its request by that head's logit, as a
+ * fraction: 0 for the request's best, 1 for its worst (EMER's normalised ranks).
+ */
+export function normalisedRanks(logits: Float32Array, requestOffsets: Int32Array): Float32Array {
+  const out = new Float32Array(logits.length);
+  for (let r = 0; r + 1 < requestOffsets.length; r++) {
+    const from = requestOffsets[r]!;
+    const n = requestOffsets[r + 1]! - from;
+    if (n < 2) continue;
+    const order = Array.from({ length: n }, (_, k) => from + k);
+    for (let h = 0; h < numHeads; h++) {
+      order.sort((a, b) => logits[b * numHeads + h]! - logits[a * numHeads + h]!);
+      for (let k = 0; k < n; k++) out[order[k]! * numHeads + h] = k / (n - 1);
+    }
+  }
+  return out;
+}
+
+function itemColumns(
+  batch: CandidateBatch,
+  side: ItemSide,
+  config: RewardConfig,
+): Record<'item' | 'author' | 'category' | 'duration' | 'position', IntTensor> {
+  const N = batch.size;
+  const author = new Int32Array(N);
+  const category = new Int32Array(N);
+  const duration = new Int32Array(N);
+  const position = new Int32Array(N);
+  for (let n = 0; n < N; n++) {
+    const item = batch.item[n]!;
+    author[n] = side.author[item]! + 1;
+    category[n] = side.category[item]! + 1;
+    duration[n] = durationBucket(config.watch.durationBounds, side.durationMs[item]!);
+    position[n] = Math.min(batch.position[n]!, config.positions - 1);
+  }
+  return {
+    item: intTensor(batch.item, [N]),
+    author: intTensor(author, [N]),
+    category: intTensor(category, [N]),
+    duration: intTensor(duration, [N]),
+    position: intTensor(position, [N]),
+  };
+}

@@ -1,0 +1,106 @@
+import { InvalidInputError } from '../core/index.js';
+import {
+  batchOfCandidates,
+  formulaScores,
+  headNames,
+  type ImpressionLog,
+  type ItemSide,
+  type RewardModel,
+  type RewardScores,
+  scoreCandidates,
+  trainReward,
+} from '../reward/index.js';
+import { fillRandom, type Policy, type PolicyContext, type PolicyFactory } from './policy.js';
+import { RecallCandidates } from './recall-candidates.js';
+import { topItems } from './top-items.js';
+import type { World } from './world.js';
+
+/** The reward model's view of the simulated catalogue: authors, categories, durations. */
+export function itemSideOfWorld(world: World): ItemSide {
+  const { catalogue } = world;
+  return {
+    numItems: catalogue.size,
+    numAuthors: catalogue.authorIds.length,
+    numCategories: catalogue.categoryNames.length,
+    author: catalogue.author,
+    category: catalogue.category,
+    durationMs: Float32Array.from(catalogue.durationMs),
+  };
+}
+
+export const rewardPolicyDesign = {
+  /** Training epochs over the warm-up log. */
+  epochs: 3,
+  /** Candidates per recall source (item-kNN, popularity). */
+  perSource: 50,
+};
+
+// One model per training log: fixed-formula and learned-reward rank with the same heads.
+const models = new WeakMap<ImpressionLog, RewardModel>();
+
+function rewardModelOf(context: PolicyContext): RewardModel {
+  const log = context.impressions;
+  if (!log || log.size === 0) {
+    throw new InvalidInputError(
+      'the reward policies train on the warm-up impressions: run with --warmup-days 1 or more',
+    );
+  }
+  let model = models.get(log);
+  if (!model) {
+    context.logger.info(`training the reward model on ${log.size} warm-up impressions`);
+    model = trainReward(log, itemSideOfWorld(context.world), {
+      epochs: rewardPolicyDesign.epochs,
+      seed: context.random.int(1 << 30),
+      logger: context.logger,
+      progress: context.progress,
+    }).model;
+    models.set(log, model);
+  }
+  return model;
+}
+
+/**
+ * A policy that ranks the shared recall candidates (item-kNN + popularity) by
+ * a score derived from the reward model's output.
+ */
+function rewardRankingPolicy(
+  name: string,
+  description: string,
+  pick: (scores: RewardScores) => Float32Array,
+): PolicyFactory {
+  return {
+    name,
+    description,
+    create(context: PolicyContext): Policy {
+      const model = rewardModelOf(context);
+      const side = itemSideOfWorld(context.world);
+      const recall = new RecallCandidates(context.training, rewardPolicyDesign.perSource);
+      const random = context.random.fork();
+      const numItems = context.world.catalogue.size;
+      const top = new Int32Array(64);
+      const best = new Float64Array(64);
+      return {
+        name,
+        rank(request, out) {
+          const candidates = recall.of(request);
+          const batch = batchOfCandidates(candidates, request, model.config.historyLength);
+          const found = topItems(pick(scoreCandidates(model, batch, side)), request.size, top, best);
+          for (let k = 0; k < found; k++) out[k] = candidates[top[k]!]!;
+          if (found < request.size) fillRandom(request, out, found, random, numItems);
+        },
+      };
+    },
+  };
+}
+
+export const fixedFormulaPolicy = rewardRankingPolicy(
+  'fixed-formula',
+  'recall candidates ranked by the hand-tuned formula over the reward heads (docs/reward.md)',
+  (scores) => formulaScores(scores.predictions, headNames),
+);
+
+export const learnedRewardPolicy = rewardRankingPolicy(
+  'learned-reward',
+  'recall candidates ranked by the learned (EMER-style) fusion of the reward heads (docs/reward.md)',
+  (scores) => scores.fused,
+);
