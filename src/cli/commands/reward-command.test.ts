@@ -1,0 +1,62 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CliIo } from '../cli-io.js';
+import { main } from '../main.js';
+
+function captureIo(): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return {
+    stdout,
+    stderr,
+    out: (text) => void stdout.push(text),
+    logger: {
+      info: (message) => void stderr.push(message),
+      warn: (message) => void stderr.push(`warning: ${message}`),
+      error: (message) => void stderr.push(`error: ${message}`),
+      debug: () => {},
+    },
+    interactive: false,
+  };
+}
+
+const run = async (...args: string[]) => {
+  const io = captureIo();
+  const code = await main(['node', 'genfeed', ...args], io);
+  return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
+};
+
+describe('genfeed reward', () => {
+  it('trains on a simulated KuaiRand log, saves the model, and evaluates it; a corrupt model names its file', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'genfeed-reward-'));
+    const log = join(folder, 'sim.csv');
+    const simulated = await run(
+      ...['simulate', '--users', '200', '--items', '800', '--days', '3', '--seeds', '1'],
+      ...['--warmup-days', '1', '--policy', 'random', '--log', log],
+    );
+    expect(simulated.code).toBe(0);
+    const model = join(folder, 'model');
+    const trained = await run('reward', 'train', '--log', log, '--out', model, '--epochs', '2');
+    expect(trained.err).not.toMatch(/error/);
+    expect(trained.code).toBe(0);
+    expect(trained.out).toMatch(/\| long_view \| \d+ \| 0\.\d{4} \| 0\.\d{4} \|/);
+    expect(existsSync(join(model, 'reward-model.safetensors'))).toBe(true);
+
+    const evaluated = await run('reward', 'eval', '--log', log, '--model', model);
+    expect(evaluated.code).toBe(0);
+    expect(evaluated.out).toMatch(/\| is_click \| \d+ \| 0\.\d{4} \| 0\.\d{4} \|/);
+
+    writeFileSync(join(model, 'reward-model.safetensors'), 'not a model');
+    const broken = await run('reward', 'eval', '--log', log, '--model', model);
+    expect(broken.code).toBe(2);
+    expect(broken.err).toMatch(/reward-model\.safetensors/);
+  });
+
+  it('refuses a missing log with a clear error', async () => {
+    const result = await run('reward', 'train', '--log', '/nonexistent/log.csv', '--out', '/tmp/never');
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(/\/nonexistent\/log\.csv/);
+  });
+});
