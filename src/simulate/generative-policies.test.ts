@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Random, silentLogger, silentProgress } from '../core/index.js';
-import { generativeAlignedPolicy, generativePolicy, loggedLongViewReward } from './generative-policies.js';
+import {
+  durationAwareLongViewReward,
+  generativeAlignedPolicy,
+  generativePolicy,
+  loggedLongViewReward,
+} from './generative-policies.js';
 import { playgroundWorld } from './playground-world.js';
 import { findPolicy } from './policies.js';
 import { SeenItems } from './seen-items.js';
@@ -70,5 +75,29 @@ describe('generative policies', () => {
     const popular = reward(0, new Int32Array(0), Int32Array.from([1, 3]));
     const rare = reward(0, new Int32Array(0), Int32Array.from([199, 197]));
     expect(popular).toBeGreaterThan(rare);
+  });
+
+  it('compares long views within a duration decile: the raw count no longer favours short videos', () => {
+    const byDuration = Array.from({ length: 200 }, (_, item) => item).sort(
+      (a, b) => world.catalogue.durationMs[a]! - world.catalogue.durationMs[b]!,
+    );
+    const shortest = byDuration.slice(0, 20);
+    const longest = byDuration.slice(180);
+    // Every short video long-viewed twice, every long one once; one long video three times.
+    const logged = [...shortest, ...shortest, ...longest, longest[0]!, longest[0]!];
+    const shared = {
+      ...context(),
+      training: { numUsers: 1, numItems: 200, sequences: [Int32Array.from(logged)] },
+    };
+    const raw = loggedLongViewReward(shared) as (u: number, h: Int32Array, s: Int32Array) => number;
+    const aware = durationAwareLongViewReward(shared) as (u: number, h: Int32Array, s: Int32Array) => number;
+    const none = new Int32Array(0);
+    expect(raw(0, none, Int32Array.of(shortest[0]!))).toBeGreaterThan(
+      raw(0, none, Int32Array.of(longest[1]!)),
+    );
+    expect(aware(0, none, Int32Array.of(shortest[0]!))).toBeCloseTo(0, 9); // its whole decile has 2 each
+    expect(aware(0, none, Int32Array.of(longest[0]!))).toBeGreaterThan(
+      aware(0, none, Int32Array.of(longest[1]!)),
+    );
   });
 });

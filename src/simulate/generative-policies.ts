@@ -61,6 +61,36 @@ export const loggedLongViewReward: RewardFactory = ({ training }) => {
     session.reduce((sum, item) => sum + Math.log1p(counts[item]!), 0) / Math.max(1, session.length);
 };
 
+/**
+ * The duration-aware stand-in (OneRec-V2 ranks watch time within duration
+ * buckets): a video's log(1 + long views) minus the mean of its duration
+ * decile's, averaged over the session. Short videos earn long views by
+ * finishing (KuaiRand's definition), so raw counts favour them; within a
+ * decile the count compares videos that had the same chance. Durations are
+ * public metadata; the counts are the only logged signal used.
+ */
+export const durationAwareLongViewReward: RewardFactory = ({ training, world }) => {
+  const size = training.numItems;
+  const logCounts = new Float64Array(size);
+  for (const sequence of training.sequences) for (const item of sequence) logCounts[item]!++;
+  for (let item = 0; item < size; item++) logCounts[item] = Math.log1p(logCounts[item]!);
+  const order = Array.from({ length: size }, (_, item) => item).sort(
+    (a, b) => world.catalogue.durationMs[a]! - world.catalogue.durationMs[b]!,
+  );
+  const relative = new Float64Array(size);
+  const deciles = 10;
+  for (let decile = 0; decile < deciles; decile++) {
+    const members = order.slice(
+      Math.floor((decile * size) / deciles),
+      Math.floor(((decile + 1) * size) / deciles),
+    );
+    const mean = members.reduce((sum, item) => sum + logCounts[item]!, 0) / Math.max(1, members.length);
+    for (const item of members) relative[item] = logCounts[item]! - mean;
+  }
+  return (_user, _history, session) =>
+    session.reduce((sum, item) => sum + relative[item]!, 0) / Math.max(1, session.length);
+};
+
 /** One base fit per training log, shared by both policies so the A/B compares alignment alone. */
 const baseFits = new WeakMap<TrainingData, Promise<GenerativeRecommender>>();
 
@@ -121,13 +151,13 @@ export function generativePolicy(params: Params = simulatorGenerativeParams): Po
  * vs worst by the reward, against the frozen base model.
  */
 export function generativeAlignedPolicy(
-  reward: RewardFactory = loggedLongViewReward,
+  reward: RewardFactory = durationAwareLongViewReward,
   params: Params = simulatorGenerativeParams,
   alignment: SimulatorAlignment = simulatorAlignment,
 ): PolicyFactory {
   return {
     name: 'generative-aligned',
-    description: `the generative policy's model aligned by DPO on best vs worst of ${alignment.candidates ?? 32} beam-searched sessions (stand-in reward: logged long views per video)`,
+    description: `the generative policy's model aligned by DPO on best vs worst of ${alignment.candidates ?? 32} beam-searched sessions (stand-in reward: logged long views per video within its duration decile)`,
     async create(context) {
       const model = await copyOf(await baseModel(context, params));
       const random = new Random(31415);
