@@ -41,6 +41,7 @@ export {
   headTargets,
   type RewardEpoch,
   satisfactionLevels,
+  type TieBreak,
   type TrainedReward,
   type TrainRewardOptions,
   trainReward,

@@ -1,3 +1,4 @@
+import { Random } from '../core/index.js';
 import type { CandidateBatch } from './candidate-batch.js';
 import { formulaScores } from './fixed-formula.js';
 import type { ImpressionLog } from './impression-log.js';
@@ -19,6 +20,8 @@ export interface RankingQuality {
   requests: number;
   fused: number;
   formula: number;
+  /** A seeded random order: the floor (satisfaction gains are all positive, so it is high). */
+  random: number;
 }
 
 /** Per-signal AUC and GAUC of the heads on a held-out log. */
@@ -58,9 +61,12 @@ export function rankingQuality(
   for (let r = 0; r + 1 < batch.requestOffsets.length; r++) {
     if (batch.requestOffsets[r + 1]! - batch.requestOffsets[r]! >= 2) requests++;
   }
+  const random = new Random(7);
+  const shuffled = Float32Array.from(fused, () => random.next());
   return {
     requests,
     fused: meanNdcg(fused, gains, batch.requestOffsets),
     formula: meanNdcg(formula, gains, batch.requestOffsets),
+    random: meanNdcg(shuffled, gains, batch.requestOffsets),
   };
 }

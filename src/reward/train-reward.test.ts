@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { batchOfLog } from './candidate-batch.js';
-import { splitLastDay } from './impression-log.js';
+import { ImpressionLogBuilder, splitLastDay } from './impression-log.js';
 import { rankingQuality, signalQuality } from './offline-report.js';
 import { loadRewardModel, saveRewardModel } from './reward-checkpoint.js';
 import { scoreCandidates } from './score-candidates.js';
 import { syntheticLog } from './test-support/synthetic-log.js';
-import { trainReward } from './train-reward.js';
+import { satisfactionLevels, trainReward } from './train-reward.js';
 
 describe('trainReward', () => {
   const { log, side } = syntheticLog();
@@ -52,5 +52,38 @@ describe('trainReward', () => {
   it('refuses an empty log and an item side smaller than the log', () => {
     expect(() => trainReward({ ...train, size: 0 }, side)).toThrow(/empty/);
     expect(() => trainReward(train, { ...side, numItems: 3 })).toThrow(/item side covers 3 items/);
+  });
+});
+
+describe('satisfactionLevels', () => {
+  it('orders hate < nothing < click < long view < liked long view, ties broken by watch time', () => {
+    const builder = new ImpressionLogBuilder(1, 5);
+    const rows = [
+      { signals: [0, 0, 0, 0, 0, 0, 1, 0], playTimeMs: 9000 }, // hate
+      { signals: [0, 0, 0, 0, 0, 0, 0, 0], playTimeMs: 1000 }, // nothing
+      { signals: [1, 0, 0, 0, 0, 0, 0, 0], playTimeMs: 8000 }, // valid play
+      { signals: [1, 1, 0, 0, 0, 0, 0, 0], playTimeMs: 20_000 }, // long view
+      { signals: [1, 1, 1, 0, 0, 0, 0, 0], playTimeMs: 19_000 }, // liked long view
+    ];
+    rows.forEach((row, item) => {
+      builder.push({
+        user: 0,
+        item,
+        request: 0,
+        position: item,
+        day: 0,
+        hour: 0,
+        durationMs: 30_000,
+        ...row,
+      });
+    });
+    const log = builder.build();
+    const targets = new Float32Array(5 * 9);
+    const byBucket = satisfactionLevels(log, targets);
+    expect(Array.from(byBucket)).toEqual([-1, 0, 1, 2, 3]);
+    const byPlay = satisfactionLevels(log, targets, 'play-time');
+    expect(byPlay[0]).toBe(-1);
+    for (let k = 1; k < 5; k++) expect(Math.floor(byPlay[k]!)).toBe(k - 1);
+    expect(byPlay[3]! - 2).toBeCloseTo(0.9); // the longest play of the log
   });
 });

@@ -19,6 +19,8 @@ import { hateIndex, headNames, numBinary, numHeads } from './signals.js';
 import { UncertaintyWeights } from './uncertainty-weights.js';
 import { fitWatchTimeScale, watchPercentile } from './watch-time.js';
 
+export type TieBreak = 'duration-bucket' | 'play-time';
+
 export interface TrainRewardOptions {
   epochs?: number;
   /** Requests per step. Default 128. */
@@ -27,6 +29,12 @@ export interface TrainRewardOptions {
   weightDecay?: number;
   /** Logit gap above which a head "separates" a pair for its consistency loss. Default 0.5. */
   consistencyMargin?: number;
+  /**
+   * What breaks ties within a feedback level: the watch percentile within the
+   * duration bucket (default), or the play time's percentile over the whole log
+   * (longer plays first, whatever the duration).
+   */
+  tieBreak?: TieBreak;
   /** Total weight of the consistency losses beside the relative-satisfaction loss (weight 1). Default 0.5. */
   consistencyWeight?: number;
   seed?: number;
@@ -86,7 +94,7 @@ export function trainReward(
   });
   const batch = batchOfLog(log, config.historyLength);
   const targets = headTargets(log, config);
-  const levels = satisfactionLevels(log, targets);
+  const levels = satisfactionLevels(log, targets, options.tieBreak ?? 'duration-bucket');
   const requests = batch.requestOffsets.length - 1;
   const blocks = Math.ceil(requests / batchRequests);
   const objectives = headNames.map((name) => `consistency ${name}`);
@@ -144,13 +152,29 @@ export function headTargets(log: ImpressionLog, config: RewardConfig): Float32Ar
  * broken by the duration-aware watch percentile (scaled into [0, 0.9], so it
  * never crosses a level).
  */
-export function satisfactionLevels(log: ImpressionLog, targets: Float32Array): Float32Array {
+export function satisfactionLevels(
+  log: ImpressionLog,
+  targets: Float32Array,
+  tieBreak: TieBreak = 'duration-bucket',
+): Float32Array {
+  const playRank = tieBreak === 'play-time' ? percentiles(log.playTimeMs) : undefined;
   const levels = new Float32Array(log.size);
   for (let k = 0; k < log.size; k++) {
     const level = feedbackLevel(log.signals, k);
-    levels[k] = level < 0 ? level : level + 0.9 * targets[k * numHeads + numBinary]!;
+    const within = playRank ? playRank[k]! : targets[k * numHeads + numBinary]!;
+    levels[k] = level < 0 ? level : level + 0.9 * within;
   }
   return levels;
+}
+
+/** Each value's rank among all, as a fraction in [0, 1]. */
+function percentiles(values: Float32Array): Float32Array {
+  const order = Int32Array.from(values.keys()).sort((a, b) => values[a]! - values[b]!);
+  const out = new Float32Array(values.length);
+  order.forEach((row, rank) => {
+    out[row] = rank / Math.max(1, values.length - 1);
+  });
+  return out;
 }
 
 function trainStep(

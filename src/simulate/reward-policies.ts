@@ -8,6 +8,7 @@ import {
   type RewardModel,
   type RewardScores,
   scoreCandidates,
+  type TieBreak,
   trainReward,
 } from '../reward/index.js';
 import { fillRandom, type Policy, type PolicyContext, type PolicyFactory } from './policy.js';
@@ -33,6 +34,8 @@ export const rewardPolicyDesign = {
   epochs: 3,
   /** Candidates per recall source (item-kNN, popularity). */
   perSource: 50,
+  /** Ties within a feedback level (docs/reward.md): duration-aware watch percentile, or raw play time. */
+  tieBreak: 'play-time' as TieBreak,
 };
 
 // One model per training log: fixed-formula and learned-reward rank with the same heads.
@@ -50,6 +53,7 @@ function rewardModelOf(context: PolicyContext): RewardModel {
     context.logger.info(`training the reward model on ${log.size} warm-up impressions`);
     model = trainReward(log, itemSideOfWorld(context.world), {
       epochs: rewardPolicyDesign.epochs,
+      tieBreak: rewardPolicyDesign.tieBreak,
       seed: context.random.int(1 << 30),
       logger: context.logger,
       progress: context.progress,

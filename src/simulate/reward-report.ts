@@ -87,6 +87,7 @@ export async function rewardReport(
   const side = itemSideOfWorld(world);
   const trained = trainReward(train, side, {
     epochs: options.epochs ?? rewardPolicyDesign.epochs,
+    tieBreak: rewardPolicyDesign.tieBreak,
     seed,
     logger,
     progress,

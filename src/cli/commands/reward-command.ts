@@ -102,8 +102,8 @@ export function rewardCommand(io: CliIo): Command {
       });
       io.out(formatSignals(report.signals));
       io.out('');
-      io.out('| NDCG against hidden satisfaction | requests | fused | formula |');
-      io.out('| --- | ---: | ---: | ---: |');
+      io.out('| NDCG against hidden satisfaction | requests | fused | formula | random order |');
+      io.out('| --- | ---: | ---: | ---: | ---: |');
       for (const [name, row] of [
         ['logged pages (held-out day)', report.loggedPages],
         [
@@ -111,7 +111,9 @@ export function rewardCommand(io: CliIo): Command {
           report.candidateSets,
         ],
       ] as const) {
-        io.out(`| ${name} | ${row.requests} | ${row.fused.toFixed(4)} | ${row.formula.toFixed(4)} |`);
+        io.out(
+          `| ${name} | ${row.requests} | ${row.fused.toFixed(4)} | ${row.formula.toFixed(4)} | ${row.random.toFixed(4)} |`,
+        );
       }
       if (flags.json) {
         writeFileSync(flags.json, `${JSON.stringify(report, null, 2)}\n`);
