@@ -1,0 +1,1 @@
+export type { FeedSource, PipelineStatus, ServedFeed, SimilarItem } from './feed-source.js';
