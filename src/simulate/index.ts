@@ -44,7 +44,14 @@ export {
 } from './policy.js';
 export { type RealWorldOptions, type RealWorldSources, realWorld } from './real-world.js';
 export { RecallCandidates } from './recall-candidates.js';
-export { type Outcome, type ResponseParams, responseDesign } from './response-model.js';
+export {
+  emptyOutcome,
+  type Outcome,
+  type ResponseParams,
+  respond,
+  responseDesign,
+  sigmoid,
+} from './response-model.js';
 export {
   fixedFormulaPolicy,
   itemSideOfWorld,
@@ -78,6 +85,7 @@ export {
   shippedSummary,
   summarySchema,
 } from './summary.js';
+export { sessionHour } from './user-traits.js';
 export {
   randomScoresSpec,
   type ValidityModel,
