@@ -1,3 +1,44 @@
+/**
+ * The cascade module's public door: the `FeedPipeline` contract every feed meets,
+ * and the classic funnel (recall -> pre-rank -> rank -> filter) that serves as
+ * the generative feed's comparison and fallback. See docs/cascade.md.
+ *
+ * What the server calls:
+ * - `buildCascade({ items, interactions, reward? }, { settings?, skipUnknownItems?, modelVersion? }): Cascade`
+ *   fits a cascade on a catalogue snapshot (`CatalogueItem[]`: id, author,
+ *   uploadedAt, hidden, durationMs, category) and user -> item ids (oldest first).
+ * - `cascade.recommend(request: FeedRequest): FeedResult` (`name = 'cascade'`;
+ *   stages `recall`, `prerank`, `rank`, `filter`); `cascade.similar(itemId, n)`.
+ * - `saveCascade(cascade, dir): Promise<void>` and
+ *   `loadCascade(dir, { modelVersion? }): Promise<Cascade>`; a corrupt or foreign
+ *   directory is an `InvalidInputError` naming the directory and the file.
+ * - `coldStartFeed(cascade, request, { freshShare? }): FeedResult` (popular + fresh)
+ *   and `coldStartPipeline(cascade)` (the same as a `FeedPipeline` named `coldstart`).
+ * - `cascadeSpec` / `CascadeRecommender`: the cascade on the eval harness.
+ */
+export { AnnIndex, type AnnIndexOptions } from './ann-index.js';
+export {
+  type BuildCascadeInput,
+  type BuildCascadeOptions,
+  buildCascade,
+  fitCascadeParts,
+} from './build-cascade.js';
+export { Cascade, type CascadeInfo, type CascadeParts, type RankedList } from './cascade.js';
+export {
+  type CascadeConfig,
+  type CascadeSettings,
+  defaultCascadeConfig,
+  resolveCascadeConfig,
+} from './cascade-config.js';
+export {
+  CASCADE_DIRECTORY_FORMAT,
+  CASCADE_DIRECTORY_VERSION,
+  loadCascade,
+  saveCascade,
+} from './cascade-directory.js';
+export { CascadeRecommender, cascadeSpec } from './cascade-recommender.js';
+export { Catalogue, type CatalogueItem } from './catalogue.js';
+export { type ColdStartOptions, coldStartFeed, coldStartPipeline } from './cold-start-feed.js';
 export {
   type FeedItem,
   type FeedPipeline,
@@ -6,3 +47,4 @@ export {
   type StageCost,
   timeStage,
 } from './feed-pipeline.js';
+export type { RewardFusion } from './reward-ranker.js';

@@ -1,0 +1,248 @@
+import type { Neighbours } from '../baselines/index.js';
+import type { RewardModel } from '../reward/index.js';
+import type { AnnIndex } from './ann-index.js';
+import { AnnRecall } from './ann-recall.js';
+import { capPerAuthor } from './author-cap.js';
+import { CandidatePool } from './candidate-pool.js';
+import type { CascadeConfig } from './cascade-config.js';
+import type { Catalogue } from './catalogue.js';
+import type { FeedItem, FeedPipeline, FeedRequest, FeedResult, StageCost } from './feed-pipeline.js';
+import { timeStage } from './feed-pipeline.js';
+import { FreshRecall } from './fresh-recall.js';
+import { dot, type ItemEmbeddings, userVector } from './item-vectors.js';
+import { ItemKnnRecall } from './itemknn-recall.js';
+import { PopularRecall } from './popular-recall.js';
+import type { RecallSource } from './recall-source.js';
+import { RewardRanker } from './reward-ranker.js';
+
+/** What a cascade was built from (kept in its model directory). */
+export interface CascadeInfo {
+  users: number;
+  interactions: number;
+  /** Interactions dropped because their item is not in the catalogue. */
+  skippedInteractions: number;
+  /** ISO time of the build. */
+  built: string;
+}
+
+/** Everything a cascade is made of; `buildCascade` fits it, `loadCascade` reads it back. */
+export interface CascadeParts {
+  config: CascadeConfig;
+  catalogue: Catalogue;
+  /** Item-kNN neighbourhoods (cosine with shrinkage, `baselines`). */
+  neighbours: Neighbours;
+  /** Item embeddings of the pre-rank model and the ANN index. */
+  embeddings: ItemEmbeddings;
+  ann: AnnIndex;
+  /** Recent-window consumption counts of the popular source. */
+  popularCounts: Float32Array;
+  /** The rank stage's model; absent: the pre-rank score ranks. */
+  reward?: RewardModel;
+  info: CascadeInfo;
+}
+
+/** The funnel's output for one request, in dense item indices. */
+export interface RankedList {
+  items: Int32Array;
+  scores: Float32Array;
+  /** Per item: recall score, pre-rank score, rank score and the recall source's name. */
+  details: Array<{ recall: number; prerank: number; rank: number; source: string }>;
+  stages: Record<string, StageCost>;
+}
+
+/**
+ * The classic funnel (issue 6, "Pipelines"): recall from item-kNN, ANN over
+ * item embeddings, popular and fresh sources with per-source quotas, merged and
+ * deduplicated -> pre-rank by a dot-product model -> rank by the reward model's
+ * fused score -> filters (exclusions, hidden items, author cap). Each stage is
+ * timed with `timeStage`. One instance serves requests one at a time (its
+ * scratch buffers are reused; Node runs `recommend` to completion).
+ */
+export class Cascade implements FeedPipeline {
+  readonly name = 'cascade';
+  readonly modelVersion?: string;
+  readonly parts: CascadeParts;
+  readonly sources: readonly RecallSource[];
+  readonly itemKnn: ItemKnnRecall;
+  readonly popular: PopularRecall;
+  readonly fresh: FreshRecall;
+  readonly #ranker: RewardRanker | undefined;
+  readonly #quotas: number[];
+  readonly #blocked: Uint8Array;
+  readonly #pool: CandidatePool;
+  readonly #user: Float32Array;
+  readonly #window: { historyWindow: number; decay: number };
+
+  constructor(parts: CascadeParts, options: { modelVersion?: string } = {}) {
+    this.parts = parts;
+    if (options.modelVersion !== undefined) this.modelVersion = options.modelVersion;
+    const { config, catalogue } = parts;
+    const window = { historyWindow: config.historyWindow, decay: config.historyDecay };
+    this.#window = window;
+    this.itemKnn = new ItemKnnRecall(parts.neighbours, window);
+    this.popular = new PopularRecall(parts.popularCounts);
+    this.fresh = new FreshRecall(catalogue.uploadedAt, config.freshHalfLifeHours * 3_600_000);
+    this.sources = [this.itemKnn, new AnnRecall(parts.ann), this.popular, this.fresh];
+    const { itemknn, ann, popular, fresh } = config.quotas;
+    this.#quotas = [itemknn, ann, popular, fresh];
+    this.#ranker = parts.reward && new RewardRanker(parts.reward, catalogue, config.rewardFusion);
+    this.#blocked = Uint8Array.from(catalogue.hidden);
+    this.#pool = new CandidatePool(
+      this.#quotas.reduce((sum, quota) => sum + quota, 0),
+      this.#blocked,
+    );
+    this.#user = new Float32Array(parts.embeddings.dim);
+  }
+
+  get catalogue(): Catalogue {
+    return this.parts.catalogue;
+  }
+
+  get config(): CascadeConfig {
+    return this.parts.config;
+  }
+
+  /** True when a reward model ranks; false when the pre-rank score does. */
+  get hasRewardModel(): boolean {
+    return this.#ranker !== undefined;
+  }
+
+  recommend(request: FeedRequest): FeedResult {
+    const { catalogue } = this;
+    const history = indicesOf(catalogue, request.history);
+    const exclude = indicesOf(catalogue, request.exclude);
+    const ranked = this.rankIndices(history, request.n, exclude, request.now);
+    const items: FeedItem[] = Array.from(ranked.items, (item, k) => {
+      const detail = ranked.details[k]!;
+      return {
+        itemId: catalogue.ids[item]!,
+        score: ranked.scores[k]!,
+        scores: { recall: detail.recall, prerank: detail.prerank, rank: detail.rank },
+        source: detail.source,
+      };
+    });
+    return { items, stages: ranked.stages };
+  }
+
+  /**
+   * The funnel on dense indices (what `recommend` and the eval adapter share):
+   * at most `n` distinct servable items, none in `exclude`, best first.
+   */
+  rankIndices(history: Int32Array, n: number, exclude: ArrayLike<number>, now: number): RankedList {
+    if (!(Number.isInteger(n) && n >= 0)) throw new RangeError(`n must be an integer >= 0, got ${n}`);
+    const { config, embeddings, catalogue } = this.parts;
+    const stages: Record<string, StageCost> = {};
+    const blocked = this.#blocked;
+    const marked: number[] = [];
+    const block = (item: number) => {
+      if (blocked[item] === 0) {
+        blocked[item] = 1;
+        marked.push(item);
+      }
+    };
+    const pool = this.#pool;
+    try {
+      const hasUser = timeStage(stages, 'recall', () => {
+        for (let k = 0; k < exclude.length; k++) block(exclude[k]!);
+        if (config.excludeHistory) for (const item of history) block(item);
+        const hasVector = userVector(embeddings, history, this.#window, this.#user);
+        const query = { history, userVector: hasVector ? this.#user : null, now };
+        this.sources.forEach((source, index) => {
+          source.recall(query, this.#quotas[index]!, pool, index);
+        });
+        return hasVector;
+      });
+
+      const kept = timeStage(stages, 'prerank', () => {
+        const size = pool.size;
+        const prerank = new Float32Array(size);
+        for (let k = 0; k < size; k++) {
+          const affinity = hasUser ? dot(embeddings, pool.items[k]!, this.#user) : 0;
+          prerank[k] = affinity + config.prerankRecallWeight * pool.recallScores[k]!;
+        }
+        const order = bestFirst(prerank, Math.min(config.prerankSize, size));
+        return { order, prerank };
+      });
+
+      const rankScores = timeStage(stages, 'rank', () => {
+        const { order, prerank } = kept;
+        if (this.#ranker === undefined || order.length === 0) return order.map((k) => prerank[k]!);
+        const candidates = Int32Array.from(order, (k) => pool.items[k]!);
+        return Array.from(this.#ranker.score(candidates, history, now));
+      });
+
+      return timeStage(stages, 'filter', () => {
+        const { order, prerank } = kept;
+        const byRank = bestFirst(Float32Array.from(rankScores), order.length);
+        const rankedItems = byRank.map((r) => pool.items[order[r]!]!);
+        // Recall admitted only unblocked items; the filter asserts it again against
+        // the mask (the request's exclusions, consumed and hidden items).
+        const allowed = byRank.filter((_, position) => blocked[rankedItems[position]!] === 0);
+        const items = allowed.map((r) => pool.items[order[r]!]!);
+        const picked = capPerAuthor(items, (item) => catalogue.author[item]!, config.authorCap, n);
+        const out: RankedList = {
+          items: Int32Array.from(picked, (p) => items[p]!),
+          scores: Float32Array.from(picked, (p) => rankScores[allowed[p]!]!),
+          details: picked.map((p) => {
+            const k = order[allowed[p]!]!;
+            return {
+              recall: pool.recallScores[k]!,
+              prerank: prerank[k]!,
+              rank: rankScores[allowed[p]!]!,
+              source: this.sources[pool.sources[k]!]!.name,
+            };
+          }),
+          stages,
+        };
+        return out;
+      });
+    } finally {
+      for (const item of marked) blocked[item] = catalogue.hidden[item]!;
+      pool.clear();
+    }
+  }
+
+  /** Items similar to one item (item-kNN neighbours, then ANN neighbours), best first. */
+  similar(itemId: string, n: number): Array<{ itemId: string; score: number; source: string }> {
+    const { catalogue, embeddings, ann } = this.parts;
+    const item = catalogue.indexOf(itemId);
+    if (item < 0) return [];
+    const out: Array<{ itemId: string; score: number; source: string }> = [];
+    const seen = new Set<number>([item]);
+    const push = (other: number, score: number, source: string) => {
+      if (out.length < n && !seen.has(other) && catalogue.hidden[other] === 0) {
+        seen.add(other);
+        out.push({ itemId: catalogue.ids[other]!, score, source });
+      }
+    };
+    const knn = this.itemKnn.similar(item, n + 1);
+    knn.items.forEach((other, k) => {
+      push(other, knn.scores[k]!, 'itemknn');
+    });
+    if (out.length < n) {
+      const query = embeddings.vectors.subarray(item * embeddings.dim, (item + 1) * embeddings.dim);
+      const found = ann.search(query, n + 1);
+      found.items.forEach((other, k) => {
+        push(other, found.similarities[k]!, 'ann');
+      });
+    }
+    return out;
+  }
+}
+
+/** Dense indices of the ids the catalogue holds (others, e.g. items uploaded since the build, are dropped). */
+export function indicesOf(catalogue: Catalogue, ids: Iterable<string>): Int32Array {
+  const out: number[] = [];
+  for (const id of ids) {
+    const index = catalogue.indexOf(id);
+    if (index >= 0) out.push(index);
+  }
+  return Int32Array.from(out);
+}
+
+/** Positions of the `k` largest values, best first (ties: lower position first). */
+function bestFirst(values: Float32Array, k: number): number[] {
+  const positions = Array.from(values.keys());
+  positions.sort((a, b) => values[b]! - values[a]! || a - b);
+  return positions.slice(0, k);
+}
