@@ -98,6 +98,6 @@ export const cascadeSpec: RecommenderSpec = {
     dim: 32,
     recallWeight: 1,
   },
-  search: { recallWeight: [0.3, 1, 3], decay: [1, 0.8, 0.6] },
+  search: { recallWeight: [0.3, 1, 3] },
   create: (params) => new CascadeRecommender(settingsOf(params)),
 };
