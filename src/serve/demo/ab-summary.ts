@@ -1,0 +1,266 @@
+import type { Outcome } from '../../simulate/index.js';
+
+/** The binary signals a summary reports, as rates per impression. */
+export const summarySignals = [
+  'click',
+  'longView',
+  'like',
+  'follow',
+  'comment',
+  'forward',
+  'hate',
+  'profileEnter',
+] as const;
+export type SummarySignal = (typeof summarySignals)[number];
+
+/** One pipeline's figures in the live A/B summary (and `genfeed demo --json`). */
+export interface PipelineSummary {
+  name: string;
+  /** Feed requests it served. */
+  requests: number;
+  impressions: number;
+  /** Distinct simulated users it served. */
+  users: number;
+  /** Simulated (user, day) pairs with at least one of its feeds. */
+  userDays: number;
+  /** Seconds of watching (play + profile + comment stay) per active user-day, and its 95% CI half-width. */
+  stayTimePerUserDay: number;
+  stayTimeCi95: number;
+  /** Impressions per active user-day. */
+  impressionsPerUserDay: number;
+  /** Hidden ground-truth satisfaction per impression (the simulator's, never logged). */
+  satisfaction: number;
+  /** Each signal's rate per impression. */
+  signalRates: Record<SummarySignal, number>;
+  /** Server-measured CPU milliseconds per feed request (the FeedSource's cpuMs), mean and p99. */
+  cpuMsPerRequest: number;
+  /** Server-measured feed latency (ms): p50 and p99. */
+  p50Ms: number;
+  p99Ms: number;
+  /** Round trip seen by the simulated client (HTTP, JSON, event loop of the demo process): p99. */
+  clientP99Ms: number;
+  /** Feed requests that failed (non-2xx or network). */
+  errors: number;
+}
+
+export interface AbSummary {
+  /** Wall seconds of driving the summary covers. */
+  seconds: number;
+  /** Simulated days started. */
+  simulatedDays: number;
+  pipelines: PipelineSummary[];
+  /** Stay time per user-day of each pipeline relative to the first-named reference (`cascade` when present): (x - ref) / ref. */
+  stayTimeLift?: Record<string, number>;
+  /** CPU per request of each pipeline divided by the reference's. */
+  cpuRatio?: Record<string, number>;
+  eventsPosted: number;
+  eventErrors: number;
+}
+
+interface PipelineTally {
+  requests: number;
+  impressions: number;
+  errors: number;
+  users: Set<number>;
+  /** Stay milliseconds by `${user}:${day}`. */
+  stayByUserDay: Map<string, number>;
+  satisfaction: number;
+  signals: Record<SummarySignal, number>;
+  cpuMs: number[];
+  latencyMs: number[];
+  clientMs: number[];
+}
+
+/**
+ * Accumulates what the traffic driver observes, per pipeline: every served feed
+ * (server CPU and latency, client round trip) and every simulated response.
+ * Only counts; `summary()` turns them into the A/B figures.
+ */
+export class AbTally {
+  readonly #pipelines = new Map<string, PipelineTally>();
+  readonly #started = performance.now();
+  simulatedDays = 0;
+  eventsPosted = 0;
+  eventErrors = 0;
+
+  #of(pipeline: string): PipelineTally {
+    let tally = this.#pipelines.get(pipeline);
+    if (tally === undefined) {
+      tally = {
+        requests: 0,
+        impressions: 0,
+        errors: 0,
+        users: new Set(),
+        stayByUserDay: new Map(),
+        satisfaction: 0,
+        signals: Object.fromEntries(summarySignals.map((signal) => [signal, 0])) as Record<
+          SummarySignal,
+          number
+        >,
+        cpuMs: [],
+        latencyMs: [],
+        clientMs: [],
+      };
+      this.#pipelines.set(pipeline, tally);
+    }
+    return tally;
+  }
+
+  /** A feed served to `user` on simulated `day`. */
+  feed(
+    pipeline: string,
+    user: number,
+    day: number,
+    cost: { cpuMs: number; latencyMs: number; clientMs: number },
+  ) {
+    const tally = this.#of(pipeline);
+    tally.requests++;
+    tally.users.add(user);
+    const key = `${user}:${day}`;
+    if (!tally.stayByUserDay.has(key)) tally.stayByUserDay.set(key, 0);
+    tally.cpuMs.push(cost.cpuMs);
+    tally.latencyMs.push(cost.latencyMs);
+    tally.clientMs.push(cost.clientMs);
+  }
+
+  /** A feed request that failed; `pipeline` is the user's last known one, else `unknown`. */
+  error(pipeline: string): void {
+    this.#of(pipeline).errors++;
+  }
+
+  /** The user's response to one served item. */
+  impression(pipeline: string, user: number, day: number, outcome: Outcome): void {
+    const tally = this.#of(pipeline);
+    tally.impressions++;
+    const key = `${user}:${day}`;
+    const stay = outcome.playTimeMs + outcome.profileStayMs + outcome.commentStayMs;
+    tally.stayByUserDay.set(key, (tally.stayByUserDay.get(key) ?? 0) + stay);
+    tally.satisfaction += outcome.satisfaction;
+    for (const signal of summarySignals) tally.signals[signal] += outcome[signal];
+  }
+
+  summary(): AbSummary {
+    const pipelines = [...this.#pipelines.entries()]
+      .map(([name, tally]) => summarise(name, tally))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    const reference =
+      pipelines.find((pipeline) => pipeline.name === 'cascade') ??
+      pipelines.find((pipeline) => pipeline.requests > 0);
+    const result: AbSummary = {
+      seconds: (performance.now() - this.#started) / 1000,
+      simulatedDays: this.simulatedDays,
+      pipelines,
+      eventsPosted: this.eventsPosted,
+      eventErrors: this.eventErrors,
+    };
+    if (reference !== undefined && pipelines.length > 1) {
+      result.stayTimeLift = {};
+      result.cpuRatio = {};
+      for (const pipeline of pipelines) {
+        if (pipeline === reference) continue;
+        result.stayTimeLift[pipeline.name] = ratio(
+          pipeline.stayTimePerUserDay - reference.stayTimePerUserDay,
+          reference.stayTimePerUserDay,
+        );
+        result.cpuRatio[pipeline.name] = ratio(pipeline.cpuMsPerRequest, reference.cpuMsPerRequest);
+      }
+    }
+    return result;
+  }
+}
+
+function summarise(name: string, tally: PipelineTally): PipelineSummary {
+  const stays = [...tally.stayByUserDay.values()].map((ms) => ms / 1000);
+  const { mean, ci95 } = meanCi(stays);
+  const impressions = tally.impressions;
+  return {
+    name,
+    requests: tally.requests,
+    impressions,
+    users: tally.users.size,
+    userDays: stays.length,
+    stayTimePerUserDay: mean,
+    stayTimeCi95: ci95,
+    impressionsPerUserDay: ratio(impressions, stays.length),
+    satisfaction: ratio(tally.satisfaction, impressions),
+    signalRates: Object.fromEntries(
+      summarySignals.map((signal) => [signal, ratio(tally.signals[signal], impressions)]),
+    ) as Record<SummarySignal, number>,
+    cpuMsPerRequest: ratio(
+      tally.cpuMs.reduce((sum, value) => sum + value, 0),
+      tally.cpuMs.length,
+    ),
+    p50Ms: quantile(tally.latencyMs, 0.5),
+    p99Ms: quantile(tally.latencyMs, 0.99),
+    clientP99Ms: quantile(tally.clientMs, 0.99),
+    errors: tally.errors,
+  };
+}
+
+/** a / b, 0 when b is 0 (so every figure of the JSON stays finite). */
+function ratio(a: number, b: number): number {
+  return b === 0 ? 0 : a / b;
+}
+
+/** Mean and the half-width of its normal 95% interval (0 below two values). */
+export function meanCi(values: readonly number[]): { mean: number; ci95: number } {
+  const n = values.length;
+  if (n === 0) return { mean: 0, ci95: 0 };
+  const mean = values.reduce((sum, value) => sum + value, 0) / n;
+  if (n < 2) return { mean, ci95: 0 };
+  const variance = values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (n - 1);
+  return { mean, ci95: 1.96 * Math.sqrt(variance / n) };
+}
+
+/** The q-quantile by the nearest-rank rule (0 for no values). */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return 0;
+  const sorted = Float64Array.from(values).sort();
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[rank]!;
+}
+
+const percent = (value: number) => `${(100 * value).toFixed(2)}%`;
+
+/** The summary as a fixed-width table (one column per pipeline). */
+export function formatAbSummary(summary: AbSummary): string {
+  const pipelines = summary.pipelines;
+  const rows: Array<[string, (p: PipelineSummary) => string]> = [
+    ['requests', (p) => String(p.requests)],
+    ['errors', (p) => String(p.errors)],
+    ['users / user-days', (p) => `${p.users} / ${p.userDays}`],
+    ['stay s per user-day', (p) => `${p.stayTimePerUserDay.toFixed(1)} ± ${p.stayTimeCi95.toFixed(1)}`],
+    ['impressions per user-day', (p) => p.impressionsPerUserDay.toFixed(1)],
+    ['satisfaction (hidden)', (p) => p.satisfaction.toFixed(4)],
+    ...summarySignals.map(
+      (signal) =>
+        [`${signal} rate`, (p: PipelineSummary) => percent(p.signalRates[signal])] as [
+          string,
+          (p: PipelineSummary) => string,
+        ],
+    ),
+    ['CPU ms per request', (p) => p.cpuMsPerRequest.toFixed(2)],
+    ['latency p50 / p99 ms', (p) => `${p.p50Ms.toFixed(1)} / ${p.p99Ms.toFixed(1)}`],
+    ['client p99 ms', (p) => p.clientP99Ms.toFixed(1)],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  const columns = pipelines.map((pipeline) =>
+    Math.max(pipeline.name.length, ...rows.map(([, value]) => value(pipeline).length)),
+  );
+  const line = (label: string, cells: string[]) =>
+    `${label.padEnd(width)}  ${cells.map((cell, i) => cell.padStart(columns[i]!)).join('  ')}`;
+  const lines = [
+    line(
+      `after ${summary.seconds.toFixed(0)} s, day ${summary.simulatedDays}`,
+      pipelines.map((p) => p.name),
+    ),
+    ...rows.map(([label, value]) => line(label, pipelines.map(value))),
+  ];
+  for (const [name, lift] of Object.entries(summary.stayTimeLift ?? {})) {
+    const cpu = summary.cpuRatio?.[name] ?? 0;
+    lines.push(
+      `${name} vs reference: stay time ${lift >= 0 ? '+' : ''}${percent(lift)}, CPU x${cpu.toFixed(3)}`,
+    );
+  }
+  return lines.join('\n');
+}

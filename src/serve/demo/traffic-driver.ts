@@ -1,0 +1,312 @@
+import { Random } from '../../core/index.js';
+import {
+  dynamicsDesign,
+  type Environment,
+  emptyOutcome,
+  type Outcome,
+  respond,
+  responseDesign,
+  SimulationState,
+  sessionHour,
+  sigmoid,
+  taste,
+} from '../../simulate/index.js';
+import { AbTally } from './ab-summary.js';
+import type { DriverEvent, FeedApi } from './feed-api.js';
+
+export interface TrafficDriverOptions {
+  /** Real seconds one simulated day takes (time of day compressed; default 60). */
+  secondsPerDay?: number;
+  /** Unix ms of the first driven simulated day's midnight (default: today's UTC midnight). */
+  startTime?: number;
+  /** The population's users driven (default: all). */
+  users?: number;
+  /** Items asked per feed request (default the simulator's page, 10). */
+  pageSize?: number;
+  /** Sessions running at once at most; later sessions wait (default 64). */
+  maxConcurrentSessions?: number;
+  seed?: number;
+  /**
+   * Where the simulated users start: the warm-up simulation's state (histories,
+   * seen items, follows, recent satisfaction). Default: a fresh state.
+   */
+  state?: SimulationState;
+}
+
+export interface DriveOptions {
+  /** Stop after this many wall seconds (in-flight pages finish and post their events). */
+  seconds?: number;
+  /** Stop after this many simulated days. */
+  days?: number;
+}
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+/**
+ * Simulated users against a genfeed server over HTTP: each active user-day
+ * they open sessions at their usual hours (the simulator's return and session
+ * model), ask `GET /v1/users/{id}/feed` for a page, respond to each served
+ * item with the calibrated response model (play time, the 12 signals), leave
+ * when satisfaction runs low, and post the page's events (with request id,
+ * pipeline and position) to `POST /v1/events`. Simulated time runs
+ * `86400 / secondsPerDay` times faster than the wall clock, so sessions overlap
+ * as real traffic does. Every draw comes from a generator seeded by (seed, day,
+ * user, session): given the same feeds, a run is reproducible; only what the
+ * server serves (which depends on timing) can differ between runs.
+ */
+export class TrafficDriver {
+  readonly tally = new AbTally();
+  readonly #environment: Environment;
+  readonly #api: FeedApi;
+  readonly #state: SimulationState;
+  readonly #users: number;
+  readonly #pageSize: number;
+  readonly #maxConcurrent: number;
+  readonly #seed: number;
+  readonly #msPerSimMs: number;
+  readonly #startTime: number;
+  readonly #itemIndex: Map<string, number>;
+  #stopped = false;
+  readonly #wakers = new Set<() => void>();
+  #wallStart = 0;
+  #simStart = 0;
+  #day = 0;
+
+  constructor(environment: Environment, api: FeedApi, options: TrafficDriverOptions = {}) {
+    const { world } = environment;
+    const secondsPerDay = options.secondsPerDay ?? 60;
+    if (!(secondsPerDay > 0)) throw new RangeError(`secondsPerDay must be positive, got ${secondsPerDay}`);
+    this.#environment = environment;
+    this.#api = api;
+    this.#state = options.state ?? new SimulationState(world, environment.reference);
+    this.#users = Math.min(options.users ?? world.population.size, world.population.size);
+    this.#pageSize = options.pageSize ?? dynamicsDesign.pageSize;
+    this.#maxConcurrent = options.maxConcurrentSessions ?? 64;
+    this.#seed = options.seed ?? 42;
+    this.#msPerSimMs = (secondsPerDay * 1000) / DAY_MS;
+    this.#startTime = options.startTime ?? Math.floor(Date.now() / DAY_MS) * DAY_MS;
+    this.#itemIndex = new Map(world.catalogue.ids.map((id, item) => [id, item]));
+  }
+
+  /** Stops starting pages; `drive` resolves once in-flight pages have posted their events. */
+  stop(): void {
+    this.#stopped = true;
+    for (const wake of this.#wakers) wake();
+    this.#wakers.clear();
+  }
+
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
+  /** Drives simulated days until `seconds` or `days` ran out or `stop()` is called. */
+  async drive(options: DriveOptions = {}): Promise<void> {
+    this.#wallStart = performance.now();
+    this.#simStart = this.#startTime;
+    const timer =
+      options.seconds === undefined ? undefined : setTimeout(() => this.stop(), options.seconds * 1000);
+    try {
+      for (let step = 0; !this.#stopped && (options.days === undefined || step < options.days); step++) {
+        await this.#driveDay(step);
+        this.#day = step + 1;
+      }
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+  }
+
+  /** The simulated time the wall clock has reached. */
+  simulatedNow(): number {
+    return this.#simStart + (performance.now() - this.#wallStart) / this.#msPerSimMs;
+  }
+
+  async #driveDay(day: number): Promise<void> {
+    const { world, reference } = this.#environment;
+    const { population } = world;
+    const random = new Random(mix(this.#seed, day, -1, -1));
+    const dayStart = this.#simStart + day * DAY_MS;
+    this.tally.simulatedDays = day + 1;
+    const sessions: Array<{ user: number; index: number; start: number }> = [];
+    for (let user = 0; user < this.#users; user++) {
+      const drift = (this.#state.daySatisfaction[user]! - reference.mean) / reference.sd;
+      const active =
+        random.next() < sigmoid(population.returnLogit[user]! + dynamicsDesign.returnSatisfaction * drift);
+      if (!active) continue;
+      const count = 1 + poisson(population.extraSessions[user]!, random);
+      for (let index = 0; index < count; index++) {
+        const hour = sessionHour(population.peakHour[user]!, random);
+        sessions.push({ user, index, start: dayStart + hour * HOUR_MS + random.next() * HOUR_MS });
+      }
+    }
+    sessions.sort((a, b) => a.start - b.start);
+    const sums = new Map<number, { satisfaction: number; count: number }>();
+    const running = new Set<Promise<void>>();
+    for (const session of sessions) {
+      await this.#sleepUntil(session.start);
+      if (this.#stopped) break;
+      while (running.size >= this.#maxConcurrent) await Promise.race(running);
+      const task = this.#session(session.user, day, session.index, session.start).then((result) => {
+        const sum = sums.get(session.user) ?? { satisfaction: 0, count: 0 };
+        sum.satisfaction += result.satisfaction;
+        sum.count += result.count;
+        sums.set(session.user, sum);
+        running.delete(task);
+      });
+      running.add(task);
+    }
+    await Promise.all(running);
+    // The day's mean satisfaction moves each active user's return probability (simulator.ts).
+    for (const [user, sum] of sums) {
+      if (sum.count === 0) continue;
+      this.#state.daySatisfaction[user]! +=
+        dynamicsDesign.dayMemory * (sum.satisfaction / sum.count - this.#state.daySatisfaction[user]!);
+    }
+    if (!this.#stopped) await this.#sleepUntil(dayStart + DAY_MS);
+  }
+
+  async #session(
+    user: number,
+    day: number,
+    index: number,
+    start: number,
+  ): Promise<{ satisfaction: number; count: number }> {
+    const { world, params, reference } = this.#environment;
+    const { catalogue, population } = world;
+    const state = this.#state;
+    const design = dynamicsDesign;
+    const random = new Random(mix(this.#seed, day, user, index));
+    const userId = population.ids[user]!;
+    const outcome: Outcome = emptyOutcome();
+    const dayStart = this.#simStart + day * DAY_MS;
+    let time = start;
+    let recent = reference.mean;
+    let shown = 0;
+    let satisfaction = 0;
+    let leaving = false;
+    while (!leaving && shown < design.maxSessionImpressions && !this.#stopped) {
+      const asked = performance.now();
+      let feed: Awaited<ReturnType<FeedApi['feed']>>;
+      try {
+        feed = await this.#api.feed(userId, this.#pageSize);
+      } catch {
+        this.tally.error('unknown');
+        break;
+      }
+      const clientMs = performance.now() - asked;
+      this.tally.feed(feed.pipeline, user, day, { cpuMs: feed.cpuMs, latencyMs: feed.latencyMs, clientMs });
+      const events: DriverEvent[] = [];
+      let position = -1;
+      for (const itemId of feed.itemIds) {
+        position++;
+        if (leaving) break;
+        const item = this.#itemIndex.get(itemId);
+        if (item === undefined) continue; // not a video of this world (another catalogue's item)
+        const author = catalogue.author[item]!;
+        const following = state.fans.isFollowing(user, author);
+        const affinity = taste(world, user, item) + (following ? responseDesign.followBonus : 0);
+        respond(
+          params,
+          affinity,
+          population.expressiveness[user]!,
+          catalogue.durationMs[item]!,
+          !following,
+          random,
+          outcome,
+        );
+        const hour = Math.floor((time - dayStart) / HOUR_MS) % 24;
+        events.push({
+          id: `${feed.requestId}:${position}`,
+          userId,
+          itemId,
+          time: Math.round(time),
+          requestId: feed.requestId,
+          pipeline: feed.pipeline,
+          position,
+          ...(feed.experiment === undefined ? {} : { experiment: feed.experiment }),
+          signals: {
+            click: outcome.click,
+            like: outcome.like,
+            follow: outcome.follow,
+            comment: outcome.comment,
+            forward: outcome.forward,
+            hate: outcome.hate,
+            longView: outcome.longView,
+            profileEnter: outcome.profileEnter,
+            playTimeMs: outcome.playTimeMs,
+            durationMs: catalogue.durationMs[item]!,
+            profileStayTimeMs: outcome.profileStayMs,
+            commentStayTimeMs: outcome.commentStayMs,
+          },
+        });
+        this.tally.impression(feed.pipeline, user, day, outcome);
+        state.seen[user]!.add(item);
+        if (outcome.click) state.histories[user]!.push(item);
+        if (outcome.follow) state.fans.follow(user, author);
+        state.fans.recordWatch(user, hour);
+        shown++;
+        satisfaction += outcome.satisfaction;
+        time += outcome.playTimeMs + design.swipeSeconds * 1000;
+        recent += design.sessionMemory * (outcome.satisfaction - recent);
+        const leave =
+          design.leaveBase +
+          (design.leaveSatisfaction * (reference.mean - recent)) / reference.sd +
+          design.leaveHate * outcome.hate;
+        if (random.next() < sigmoid(leave)) leaving = true;
+      }
+      if (events.length === 0) leaving = true; // an empty feed ends the session
+      try {
+        await this.#api.postEvents(events);
+        this.tally.eventsPosted += events.length;
+      } catch {
+        this.tally.eventErrors += events.length;
+      }
+      // Watching takes (compressed) time: the next page is asked when the clock gets there.
+      if (!leaving) await this.#sleepUntil(time);
+    }
+    return { satisfaction, count: shown };
+  }
+
+  /** Waits until the compressed clock reaches simulated time `target` (or `stop()`). */
+  #sleepUntil(target: number): Promise<void> {
+    const wallTarget = this.#wallStart + (target - this.#simStart) * this.#msPerSimMs;
+    const delay = wallTarget - performance.now();
+    if (delay <= 1 || this.#stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.#wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, delay);
+      this.#wakers.add(wake);
+    });
+  }
+
+  /** The simulated day being driven (0-based). */
+  get day(): number {
+    return this.#day;
+  }
+}
+
+/** A 32-bit seed from (seed, day, user, session) so each session's draws do not depend on the others'. */
+function mix(seed: number, day: number, user: number, session: number): number {
+  let h = 2166136261 ^ seed;
+  for (const part of [day, user, session]) {
+    h = Math.imul(h ^ (part & 0xffff), 16777619);
+    h = Math.imul(h ^ (part >>> 16), 16777619);
+  }
+  return h >>> 0;
+}
+
+/** Poisson draw by inversion (small means), as the simulator draws extra sessions. */
+function poisson(mean: number, random: Random): number {
+  const limit = Math.exp(-mean);
+  let k = 0;
+  let product = random.next();
+  while (product > limit) {
+    k++;
+    product *= random.next();
+  }
+  return k;
+}

@@ -1,0 +1,164 @@
+import { buildCascade, saveCascade } from '../../cascade/index.js';
+import { type Logger, type Progress, Random, silentLogger, silentProgress } from '../../core/index.js';
+import { type Params, type Recommender, recallAtK } from '../../eval/index.js';
+import { GenerativeRecommender, generativeSpec, saveModelDirectory } from '../../generative/index.js';
+import { type RewardModel, trainReward } from '../../reward/index.js';
+import { catalogueItems, impressionLogOf, itemSideOfLog, type TrainingLog } from './training-log.js';
+
+/** The small generative preset of the demo: a d64 lazy decoder over 3 x 32 semantic IDs, a few epochs. */
+export const demoGenerativeParams: Params = {
+  dim: 64,
+  heads: 2,
+  layers: 2,
+  epochs: 4,
+  decayEpochs: 4,
+  batchSize: 64,
+  codebookSize: 32,
+  levels: 3,
+  maxItems: 30,
+  dropout: 0.1,
+  beamWidth: 10,
+};
+
+export interface TrainContext {
+  seed: number;
+  logger?: Logger;
+  progress?: Progress;
+  /** Written into the model directory's manifest. */
+  genfeedVersion?: string;
+}
+
+export interface HeldOut {
+  /** Per user of the log, the history without its last play. */
+  fit: Int32Array[];
+  /** Users evaluated (index into the log's users) and their held-out last play. */
+  users: number[];
+  targets: number[];
+}
+
+/**
+ * The held-out tail: each user's last valid play (users with at least `minPlays`),
+ * the rest their history. At most `maxUsers` users are evaluated (a seeded sample).
+ */
+export function holdOutTail(
+  log: TrainingLog,
+  options: { maxUsers?: number; seed?: number; minPlays?: number } = {},
+): HeldOut {
+  const minPlays = options.minPlays ?? 3;
+  const fit: Int32Array[] = [];
+  const candidates: number[] = [];
+  log.sequences.forEach((sequence, user) => {
+    if (sequence.length >= minPlays) {
+      fit.push(sequence.subarray(0, sequence.length - 1));
+      candidates.push(user);
+    } else fit.push(sequence);
+  });
+  const random = new Random(options.seed ?? 7);
+  const users = random
+    .shuffle(candidates)
+    .slice(0, options.maxUsers ?? 500)
+    .sort((a, b) => a - b);
+  return { fit, users, targets: users.map((user) => log.sequences[user]!.at(-1)!) };
+}
+
+/** Recall@k of a model on the held-out tail: the share of users whose last play is in the top k. */
+export function heldOutRecall(model: Recommender, heldOut: HeldOut, numItems: number, k = 10): number {
+  if (heldOut.users.length === 0) return 0;
+  let sum = 0;
+  const scores = new Float32Array(numItems);
+  heldOut.users.forEach((user, i) => {
+    const history = heldOut.fit[user]!;
+    let ranked: ArrayLike<number>;
+    if (model.recommend) ranked = model.recommend(user, history, k, history).items;
+    else {
+      model.score(user, history, scores);
+      for (const item of history) scores[item] = Number.NEGATIVE_INFINITY;
+      ranked = Array.from(scores.keys())
+        .sort((a, b) => scores[b]! - scores[a]!)
+        .slice(0, k);
+    }
+    sum += recallAtK(ranked, new Set([heldOut.targets[i]!]), k);
+  });
+  return sum / heldOut.users.length;
+}
+
+export interface TrainedGenerative {
+  model: GenerativeRecommender;
+  seconds: number;
+}
+
+/** Fits the generative model (tokenizer + lazy decoder) on the given sequences. */
+export async function fitGenerative(
+  sequences: readonly Int32Array[],
+  numItems: number,
+  params: Params,
+  context: TrainContext,
+): Promise<TrainedGenerative> {
+  const model = new GenerativeRecommender({ ...generativeSpec.defaults, ...params });
+  const started = performance.now();
+  await model.fit(
+    { numUsers: sequences.length, numItems, sequences },
+    {
+      random: new Random(context.seed),
+      logger: context.logger ?? silentLogger,
+      progress: context.progress ?? silentProgress,
+    },
+  );
+  return { model, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Writes a fitted generative model as a model directory (manifest with sha256 of every file). */
+export async function saveGenerative(
+  dir: string,
+  trained: TrainedGenerative,
+  log: TrainingLog,
+  params: Params,
+  context: TrainContext,
+): Promise<void> {
+  const itemIds = log.items.map((item) => item.id);
+  await saveModelDirectory(dir, trained.model, {
+    model: 'generative',
+    params: { ...generativeSpec.defaults, ...params },
+    dataset: {
+      name: 'store-events',
+      fingerprint: `${log.items.length}:${log.events.length}:${log.lastTime}`,
+      users: log.userIds.length,
+      interactions: log.sequences.reduce((sum, sequence) => sum + sequence.length, 0),
+    },
+    fitOn: 'all',
+    itemIds,
+    seed: context.seed,
+    trainSeconds: trained.seconds,
+    genfeedVersion: context.genfeedVersion ?? '0.0.0',
+  });
+}
+
+/** The reward model (multi-task heads + learned fusion) on the logged impressions. */
+export function fitReward(log: TrainingLog, context: TrainContext & { epochs?: number }): RewardModel {
+  return trainReward(impressionLogOf(log), itemSideOfLog(log), {
+    epochs: context.epochs ?? 2,
+    tieBreak: 'play-time',
+    seed: context.seed,
+    logger: context.logger ?? silentLogger,
+    progress: context.progress ?? silentProgress,
+  }).model;
+}
+
+/** Fits the cascade (item-kNN, ANN, popular, fresh recall; pre-rank; the reward rank) and writes its directory. */
+export async function fitAndSaveCascade(
+  dir: string,
+  log: TrainingLog,
+  reward: RewardModel | undefined,
+): Promise<{ seconds: number }> {
+  const started = performance.now();
+  const interactions = log.userIds.map(
+    (id, user) => [id, Array.from(log.sequences[user]!, (item) => log.items[item]!.id)] as const,
+  );
+  const cascade = buildCascade({
+    items: catalogueItems(log),
+    interactions,
+    ...(reward === undefined ? {} : { reward }),
+  });
+  await saveCascade(cascade, dir);
+  return { seconds: (performance.now() - started) / 1000 };
+}

@@ -1,0 +1,165 @@
+import type { CatalogueItem } from '../../cascade/index.js';
+import { InvalidInputError } from '../../core/index.js';
+import { type ImpressionLog, ImpressionLogBuilder, type ItemSide } from '../../reward/index.js';
+import type { EventRecord, ItemRecord, Store } from '../../storage/index.js';
+
+/**
+ * What the models train on, read from a store: the catalogue in a fixed order
+ * (item i = dense index i for every model), each user's events in time order,
+ * and the sequences of valid plays (click = 1) the sequence models learn from.
+ */
+export interface TrainingLog {
+  items: ItemRecord[];
+  itemIndex: Map<string, number>;
+  userIds: string[];
+  /** Per user (`userIds` order), clicked items oldest first. */
+  sequences: Int32Array[];
+  /** Every event with a known item, in (time, id) order. */
+  events: EventRecord[];
+  /** Newest event time (unix ms), 0 for none. */
+  lastTime: number;
+}
+
+export interface ReadTrainingLogOptions {
+  /** Only events before this time (unix ms). */
+  until?: number;
+}
+
+/** Reads the catalogue and the event log (constant memory per page; the log itself is kept). */
+export async function readTrainingLog(
+  store: Store,
+  options: ReadTrainingLogOptions = {},
+): Promise<TrainingLog> {
+  const items: ItemRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.listItems({ limit: 10_000, ...(cursor === undefined ? {} : { cursor }) });
+    items.push(...page.records);
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+  if (items.length === 0)
+    throw new InvalidInputError(`The store ${store.location} holds no items to train on`);
+  const itemIndex = new Map(items.map((item, index) => [item.id, index]));
+  const events: EventRecord[] = [];
+  const users = new Map<string, number[]>();
+  let lastTime = 0;
+  for await (const event of store.streamEvents(options.until === undefined ? {} : { until: options.until })) {
+    const item = itemIndex.get(event.itemId);
+    if (item === undefined) continue;
+    events.push(event);
+    lastTime = Math.max(lastTime, event.time);
+    let sequence = users.get(event.userId);
+    if (sequence === undefined) {
+      sequence = [];
+      users.set(event.userId, sequence);
+    }
+    if (event.signals.click === 1) sequence.push(item);
+  }
+  const userIds = [...users.keys()];
+  return {
+    items,
+    itemIndex,
+    userIds,
+    sequences: userIds.map((id) => Int32Array.from(users.get(id)!)),
+    events,
+    lastTime,
+  };
+}
+
+/** The catalogue as the cascade reads it, in the log's item order. */
+export function catalogueItems(log: TrainingLog): CatalogueItem[] {
+  return log.items.map((item) => {
+    const entry: CatalogueItem = { id: item.id, hidden: item.hidden };
+    if (item.author !== undefined) entry.author = item.author;
+    if (item.uploadTime !== undefined) entry.uploadedAt = item.uploadTime;
+    if (item.durationMs !== undefined) entry.durationMs = item.durationMs;
+    if (item.categories[0] !== undefined) entry.category = item.categories[0];
+    return entry;
+  });
+}
+
+/** The reward model's item side (author, first category, duration) in the log's item order. */
+export function itemSideOfLog(log: TrainingLog): ItemSide {
+  const authors = new Map<string, number>();
+  const categories = new Map<string, number>();
+  const index = (map: Map<string, number>, key: string | undefined) => {
+    if (key === undefined) return -1;
+    let value = map.get(key);
+    if (value === undefined) {
+      value = map.size;
+      map.set(key, value);
+    }
+    return value;
+  };
+  const n = log.items.length;
+  const author = new Int32Array(n);
+  const category = new Int32Array(n);
+  const durationMs = new Float32Array(n);
+  log.items.forEach((item, i) => {
+    author[i] = index(authors, item.author);
+    category[i] = index(categories, item.categories[0]);
+    durationMs[i] = item.durationMs ?? 0;
+  });
+  return {
+    numItems: n,
+    numAuthors: authors.size,
+    numCategories: categories.size,
+    author,
+    category,
+    durationMs,
+  };
+}
+
+const binaryOrder = [
+  'click',
+  'longView',
+  'like',
+  'follow',
+  'comment',
+  'forward',
+  'hate',
+  'profileEnter',
+] as const;
+
+/**
+ * The events as the reward model's impression log: per user in time order,
+ * impressions of one request consecutive (events without a request id are a
+ * request of their own), signals in `binaryHeads` order.
+ */
+export function impressionLogOf(log: TrainingLog): ImpressionLog {
+  const userIndex = new Map(log.userIds.map((id, index) => [id, index]));
+  const sorted = [...log.events].sort(
+    (a, b) =>
+      userIndex.get(a.userId)! - userIndex.get(b.userId)! ||
+      a.time - b.time ||
+      (a.requestId ?? a.id).localeCompare(b.requestId ?? b.id) ||
+      (a.position ?? 0) - (b.position ?? 0),
+  );
+  const builder = new ImpressionLogBuilder(log.userIds.length, log.items.length);
+  const requests = new Map<string, number>();
+  const signals = new Uint8Array(binaryOrder.length);
+  for (const event of sorted) {
+    const key = event.requestId ?? `event:${event.id}`;
+    let request = requests.get(key);
+    if (request === undefined) {
+      request = requests.size;
+      requests.set(key, request);
+    }
+    binaryOrder.forEach((signal, s) => {
+      signals[s] = event.signals[signal] ?? 0;
+    });
+    const date = new Date(event.time);
+    builder.push({
+      user: userIndex.get(event.userId)!,
+      item: log.itemIndex.get(event.itemId)!,
+      request,
+      position: event.position ?? 0,
+      day: Math.floor(event.time / 86_400_000),
+      hour: date.getUTCHours(),
+      durationMs: event.signals.durationMs ?? log.items[log.itemIndex.get(event.itemId)!]!.durationMs ?? 0,
+      playTimeMs: event.signals.playTimeMs ?? 0,
+      signals,
+    });
+  }
+  return builder.build();
+}
