@@ -1,0 +1,42 @@
+import type { CreatorEvent } from './types.js';
+
+export interface ItemEngagement {
+  /** Events on the item (views, ratings...). */
+  events: number;
+  /** Events carrying an explicit positive signal (like, follow, comment or forward). */
+  positives: number;
+}
+
+/** Per item, how many events it drew and how many of them were explicit positives. */
+export function itemEngagement(events: Iterable<CreatorEvent>): Map<string, ItemEngagement> {
+  const engagement = new Map<string, ItemEngagement>();
+  for (const event of events) {
+    let entry = engagement.get(event.itemId);
+    if (!entry) {
+      entry = { events: 0, positives: 0 };
+      engagement.set(event.itemId, entry);
+    }
+    entry.events++;
+    const signals = event.signals;
+    if (
+      signals &&
+      (signals.like === 1 || signals.follow === 1 || signals.comment === 1 || signals.forward === 1)
+    )
+      entry.positives++;
+  }
+  return engagement;
+}
+
+/**
+ * The value at quantile `q` (0..1) of `values`, by linear interpolation between
+ * order statistics: the threshold above which an item counts as high engagement.
+ */
+export function quantile(values: ArrayLike<number>, q: number): number {
+  if (values.length === 0) throw new RangeError('quantile of an empty list');
+  if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile: q ${q} must be in [0, 1]`);
+  const sorted = Float64Array.from(values).sort();
+  const position = q * (sorted.length - 1);
+  const low = Math.floor(position);
+  const high = Math.min(sorted.length - 1, low + 1);
+  return sorted[low]! + (position - low) * (sorted[high]! - sorted[low]!);
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { smoothCircular } from './circular-smoothing.js';
+import { fanActivity, uploadCompetition } from './fan-activity.js';
+import { formatHourOfWeek, hourOfWeek } from './hour-of-week.js';
+import { shareInWindows, suggestPostingTimes } from './posting-times.js';
+import { type CreatorEvent, type CreatorItem, HOUR_MS } from './types.js';
+
+const monday = Date.UTC(2024, 0, 1); // 2024-01-01 was a Monday
+
+describe('hourOfWeek', () => {
+  it('counts from Monday 00:00 UTC and honours the offset', () => {
+    expect(hourOfWeek(monday)).toBe(0);
+    expect(hourOfWeek(monday + 43 * HOUR_MS + 59_000)).toBe(43);
+    expect(formatHourOfWeek(43)).toBe('Tue 19:00');
+    expect(hourOfWeek(monday - HOUR_MS)).toBe(167);
+    expect(hourOfWeek(monday, 8)).toBe(8);
+  });
+});
+
+describe('smoothCircular', () => {
+  it('wraps around and keeps the total', () => {
+    const values = new Float64Array(24);
+    values[0] = 10;
+    const smoothed = smoothCircular(values, 1.5);
+    expect(smoothed[23]).toBeCloseTo(smoothed[1]!, 12);
+    expect(smoothed[22]).toBeCloseTo(smoothed[2]!, 12);
+    expect(smoothed[0]).toBeGreaterThan(smoothed[1]!);
+    expect(smoothed.reduce((a, b) => a + b, 0)).toBeCloseTo(10, 10);
+    expect([...smoothCircular(values, 0)]).toEqual([...values]);
+  });
+});
+
+describe('posting times', () => {
+  // Two fans (they followed) who watch on Tuesday evenings; a third user watches Saturday mornings.
+  const items: CreatorItem[] = [
+    { id: 'own', author: 'me' },
+    { id: 'other', author: 'them', uploadTime: monday + 44 * HOUR_MS },
+  ];
+  const events: CreatorEvent[] = [];
+  for (const user of ['fan1', 'fan2']) {
+    events.push({ userId: user, itemId: 'own', time: monday + 40 * HOUR_MS, signals: { follow: 1 } });
+    for (let week = 0; week < 3; week++) {
+      for (const hour of [43, 43, 44, 44, 44, 45]) {
+        events.push({ userId: user, itemId: 'other', time: monday + (week * 168 + hour) * HOUR_MS + 60_000 });
+      }
+    }
+  }
+  for (let k = 0; k < 50; k++)
+    events.push({ userId: 'stranger', itemId: 'own', time: monday + 130 * HOUR_MS });
+
+  it('takes the followers as fans and bins all their activity', () => {
+    const { fans, activity } = fanActivity('me', events, items);
+    expect(fans).toEqual(['fan1', 'fan2']);
+    expect(activity[44]).toBe(18);
+    expect(activity[130]).toBe(0);
+  });
+
+  it('picks the obvious window', () => {
+    const { activity } = fanActivity('me', events, items);
+    const [best] = suggestPostingTimes(activity, { windowHours: 2, count: 1 });
+    expect([43, 44]).toContain(best!.start);
+    expect(best!.label).toMatch(/^Tue (19|20):00-/);
+    expect(best!.activityShare).toBeGreaterThan(0.6);
+  });
+
+  it('returns non-overlapping windows and moves away from crowded hours', () => {
+    const activity = new Float64Array(168);
+    activity[20] = 10;
+    activity[100] = 9;
+    const windows = suggestPostingTimes(activity, { windowHours: 3, count: 2, bandwidth: 0 });
+    expect(windows.map((window) => window.start).sort((a, b) => a - b)).toEqual([18, 98]);
+    const crowd = new Float64Array(168);
+    for (let h = 15; h < 25; h++) crowd[h] = 50;
+    const [first] = suggestPostingTimes(activity, {
+      windowHours: 3,
+      count: 1,
+      bandwidth: 0,
+      competition: crowd,
+    });
+    expect(first!.start).toBe(98);
+    expect(uploadCompetition('me', items)[44]).toBe(1);
+    expect(uploadCompetition('them', items)[44]).toBe(0);
+  });
+
+  it('measures the share of activity inside windows, wrapping at the week end', () => {
+    const activity = new Float64Array(168);
+    activity[167] = 1;
+    activity[0] = 1;
+    activity[50] = 2;
+    expect(shareInWindows(activity, [{ start: 167, hours: 2 }])).toBe(0.5);
+  });
+});
