@@ -1,0 +1,131 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { z } from 'zod';
+import { GenfeedError, type Logger } from '../../core/index.js';
+
+/**
+ * Every error the API answers is `{ error: { code, message, field? } }`: one
+ * shape for clients, built in this one file. Project errors from lower layers
+ * map to statuses here; anything else is a 500 that is logged and never shown.
+ */
+export class ApiError extends Error {
+  readonly status: ContentfulStatusCode;
+  readonly code: string;
+  readonly field: string | undefined;
+  constructor(status: ContentfulStatusCode, code: string, message: string, field?: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.field = field;
+  }
+}
+
+export function errorResponse(c: Context, error: ApiError): Response {
+  const body = {
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.field !== undefined && { field: error.field }),
+    },
+  };
+  return c.json(body, error.status);
+}
+
+const statusOfCode: Record<string, ContentfulStatusCode> = {
+  invalid_input: 400,
+  not_found: 404,
+  conflict: 409,
+  store_unavailable: 503,
+};
+
+/** The response for anything thrown by a handler or middleware. */
+export function toApiError(error: unknown, logger: Logger, where: string): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof HTTPException) return fromHttpException(error);
+  if (error instanceof GenfeedError && statusOfCode[error.code] !== undefined) {
+    if (error.code === 'store_unavailable') logger.error(`${where}: ${error.message}`);
+    return new ApiError(statusOfCode[error.code]!, error.code, error.message);
+  }
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  logger.error(`${where}: unexpected error: ${detail}`);
+  return new ApiError(500, 'internal', 'Internal server error (logged on the server)');
+}
+
+function fromHttpException(error: HTTPException): ApiError {
+  const status = error.status as ContentfulStatusCode;
+  if (status === 413) return payloadTooLarge();
+  if (status === 415) return unsupportedMediaType();
+  if (/malformed json/i.test(error.message))
+    return new ApiError(400, 'malformed_json', 'Request body is not valid JSON');
+  return new ApiError(status, status >= 500 ? 'internal' : 'bad_request', error.message || 'Bad request');
+}
+
+export function payloadTooLarge(maxBytes?: number): ApiError {
+  const limit = maxBytes === undefined ? '' : ` (limit ${maxBytes} bytes)`;
+  return new ApiError(413, 'payload_too_large', `Request body is too large${limit}`);
+}
+
+export function unsupportedMediaType(got?: string): ApiError {
+  const received = got ? `, got "${got.slice(0, 100)}"` : ', got none';
+  return new ApiError(415, 'unsupported_media_type', `Content-Type must be application/json${received}`);
+}
+
+/** A path like `[3].signals.click`, or '' for the value itself. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const key of path) {
+    if (typeof key === 'number') text += `[${key}]`;
+    else text += text === '' ? String(key) : `.${String(key)}`;
+  }
+  return text;
+}
+
+type Issue = z.core.$ZodIssue;
+
+/**
+ * The issue to report: the first one, descending into a union to the branch
+ * that got furthest (a batch's element error rather than "expected object,
+ * received array"), so the message names the deepest field that is wrong.
+ */
+export function primaryIssue(issues: readonly Issue[]): Issue | undefined {
+  const first = issues[0];
+  if (first?.code !== 'invalid_union' || first.errors.length === 0) return first;
+  let best: Issue | undefined;
+  let bestDepth = -1;
+  for (const branch of first.errors) {
+    const candidate = primaryIssue(branch);
+    if (candidate === undefined) continue;
+    const depth = candidate.path.length + (candidate.code === 'invalid_type' ? 0 : 0.5);
+    if (depth > bestDepth) {
+      best = { ...candidate, path: [...first.path, ...candidate.path] };
+      bestDepth = depth;
+    }
+  }
+  // A union of literals (e.g. 0 | 1) failing at its own path keeps its own message.
+  if (best === undefined || best.path.length === first.path.length) return first;
+  return best;
+}
+
+const targetNames: Record<string, string> = {
+  json: 'body',
+  query: 'query parameter',
+  param: 'path parameter',
+  header: 'header',
+};
+
+/** A 400 naming the field and what was wrong with it. */
+export function validationError(error: z.ZodError, target: string): ApiError {
+  const issue = primaryIssue(error.issues);
+  if (issue === undefined)
+    return new ApiError(400, 'invalid_input', `Invalid ${targetNames[target] ?? target}`);
+  const field = formatPath(issue.path);
+  let message = issue.message.replace(/^Invalid input: /, '');
+  if (issue.code === 'unrecognized_keys')
+    message = `unknown field(s) ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
+  const noun = target === 'json' ? 'field' : (targetNames[target] ?? target);
+  const where = field === '' ? (targetNames[target] ?? target) : `${noun} "${field}"`;
+  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
+  return new ApiError(400, 'invalid_input', `${where}: ${message}${more}`, field === '' ? undefined : field);
+}

@@ -1,0 +1,37 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Logger } from '../../core/index.js';
+import type { Store } from '../../storage/index.js';
+import type { FeedSource } from '../feed-source.js';
+import type { Principal } from './api-keys.js';
+import type { ServeMetrics } from './metrics.js';
+import type { RequestAttribution } from './request-attribution.js';
+
+export interface ServeLimits {
+  /** Largest request body in bytes (413 beyond). Default 2 MiB. */
+  maxBodyBytes: number;
+  /** Most records in one ingest request. Default 1,000. */
+  maxBatch: number;
+  /** Default and largest `n` of the feed and similar-items routes. Default 10 and 200. */
+  defaultCount: number;
+  maxCount: number;
+}
+
+export const defaultLimits: ServeLimits = {
+  maxBodyBytes: 2 * 1024 * 1024,
+  maxBatch: 1000,
+  defaultCount: 10,
+  maxCount: 200,
+};
+
+/** What the route handlers share. */
+export interface ServeContext {
+  store: Store;
+  feeds: FeedSource;
+  limits: ServeLimits;
+  metrics: ServeMetrics;
+  logger: Logger;
+  attribution: RequestAttribution;
+}
+
+export type ServeEnv = { Variables: { principal?: Principal } };
+export type ServeApp = OpenAPIHono<ServeEnv>;
