@@ -1,0 +1,139 @@
+import type {
+  EventBody,
+  FeedResponse,
+  HealthResponse,
+  IngestResult,
+  ItemBody,
+  ItemResponse,
+  SimilarResponse,
+  UserBody,
+  UserResponse,
+} from '../http/schemas.js';
+import { GenfeedApiError } from './api-error.js';
+
+export interface ClientOptions {
+  /** The server, e.g. `http://127.0.0.1:8080`. */
+  baseUrl: string;
+  /** Sent as `Authorization: Bearer <apiKey>`. */
+  apiKey?: string;
+  /** Default: the global `fetch`. */
+  fetch?: typeof fetch;
+}
+
+type Batch<T> = T | readonly T[];
+
+/**
+ * A typed client of the genfeed HTTP API: one method per route, bodies typed by
+ * the server's own zod schemas (`http/schemas.ts`). Every non-2xx answer
+ * throws a `GenfeedApiError` carrying the status, code, message and field.
+ */
+export class GenfeedClient {
+  readonly #baseUrl: string;
+  readonly #apiKey: string | undefined;
+  readonly #fetch: typeof fetch;
+
+  constructor(options: ClientOptions) {
+    this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.#apiKey = options.apiKey;
+    this.#fetch = options.fetch ?? fetch;
+  }
+
+  /** `POST /v1/items`: upserts by id; resolves once written durably. */
+  putItems(items: Batch<ItemBody>): Promise<IngestResult> {
+    return this.#call('POST', '/v1/items', items);
+  }
+
+  /** `POST /v1/users`. */
+  putUsers(users: Batch<UserBody>): Promise<IngestResult> {
+    return this.#call('POST', '/v1/users', users);
+  }
+
+  /** `POST /v1/events`: events for unknown items are refused (404 `unknown_items`), unknown users created bare. */
+  putEvents(events: Batch<EventBody>): Promise<IngestResult> {
+    return this.#call('POST', '/v1/events', events);
+  }
+
+  /** `GET /v1/items/{id}`. */
+  getItem(id: string): Promise<ItemResponse> {
+    return this.#call('GET', `/v1/items/${encodeURIComponent(id)}`);
+  }
+
+  /** `GET /v1/users/{id}`. */
+  getUser(id: string): Promise<UserResponse> {
+    return this.#call('GET', `/v1/users/${encodeURIComponent(id)}`);
+  }
+
+  /** `GET /v1/users/{id}/feed?n=`. */
+  feed(userId: string, options: { n?: number } = {}): Promise<FeedResponse> {
+    return this.#call('GET', `/v1/users/${encodeURIComponent(userId)}/feed${count(options.n)}`);
+  }
+
+  /** `GET /v1/items/{id}/similar?n=`. */
+  similar(itemId: string, options: { n?: number } = {}): Promise<SimilarResponse> {
+    return this.#call('GET', `/v1/items/${encodeURIComponent(itemId)}/similar${count(options.n)}`);
+  }
+
+  /** `GET /health/live`. */
+  live(): Promise<HealthResponse> {
+    return this.#call('GET', '/health/live');
+  }
+
+  /** `GET /health/ready`: the report, whether ready (200) or not (503). */
+  async ready(): Promise<HealthResponse & { ready: boolean }> {
+    const response = await this.#send('GET', '/health/ready');
+    if (response.status !== 200 && response.status !== 503) throw await toError(response);
+    const body = (await response.json()) as HealthResponse;
+    return { ...body, ready: response.status === 200 };
+  }
+
+  /** `GET /metrics` (Prometheus text; needs an admin key unless the server opened it). */
+  async metrics(): Promise<string> {
+    const response = await this.#send('GET', '/metrics');
+    if (!response.ok) throw await toError(response);
+    return response.text();
+  }
+
+  /** `GET /openapi.json`. */
+  openapi(): Promise<Record<string, unknown>> {
+    return this.#call('GET', '/openapi.json');
+  }
+
+  async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await this.#send(method, path, body);
+    if (!response.ok) throw await toError(response);
+    return (await response.json()) as T;
+  }
+
+  #send(method: string, path: string, body?: unknown): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.#apiKey !== undefined) headers.authorization = `Bearer ${this.#apiKey}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    return this.#fetch(`${this.#baseUrl}${path}`, {
+      method,
+      headers,
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+  }
+}
+
+function count(n: number | undefined): string {
+  return n === undefined ? '' : `?n=${encodeURIComponent(String(n))}`;
+}
+
+async function toError(response: Response): Promise<GenfeedApiError> {
+  const text = await response.text();
+  try {
+    const { error } = JSON.parse(text) as { error?: { code?: unknown; message?: unknown; field?: unknown } };
+    if (error && typeof error.code === 'string' && typeof error.message === 'string') {
+      return new GenfeedApiError(
+        response.status,
+        error.code,
+        error.message,
+        typeof error.field === 'string' ? error.field : undefined,
+      );
+    }
+  } catch {
+    // Not the API's error body (a proxy's page, say): report the status and the start of the text.
+  }
+  return new GenfeedApiError(response.status, 'http_error', `HTTP ${response.status}: ${text.slice(0, 200)}`);
+}
