@@ -1,0 +1,258 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadCascade } from '../../cascade/index.js';
+import { type Logger, type Progress, silentLogger, silentProgress } from '../../core/index.js';
+import type { Params } from '../../eval/index.js';
+import { openSqliteStore, type Store } from '../../storage/index.js';
+import { FeedService } from '../feed-service.js';
+import { ApiKeys } from '../http/api-keys.js';
+import { readCatalogue } from '../pipelines/coldstart-pipeline.js';
+import { modelDirectoryLoader, type PipelineLoader } from '../pipelines/model-pipeline.js';
+import { ModelRegistry } from '../registry/model-registry.js';
+import { type RunningServer, startServer } from '../server.js';
+import type { AbSummary } from './ab-summary.js';
+import { httpFeedApi } from './feed-api.js';
+import { importPlaygroundData, simulatePlaygroundData } from './playground-data.js';
+import { TrafficDriver } from './traffic-driver.js';
+import {
+  demoGenerativeParams,
+  fitAndSaveCascade,
+  fitGenerative,
+  fitReward,
+  heldOutRecall,
+  holdOutTail,
+  saveGenerative,
+} from './train-models.js';
+import { readTrainingLog } from './training-log.js';
+
+const DAY_MS = 86_400_000;
+
+export interface DemoOptions {
+  /** Working folder: `demo.sqlite`, the trained models and the registry (recreated each run). */
+  dir: string;
+  /** Preferred port (default 8080); when taken, any free port. */
+  port?: number;
+  host?: string;
+  /** Playground size and logged days under the baseline policy. */
+  users?: number;
+  items?: number;
+  days?: number;
+  seed?: number;
+  /** Generative model parameters over the demo preset (e.g. `{ epochs: 2 }`). */
+  generative?: Params;
+  /** Train the reward model for the cascade's rank stage (default true). */
+  reward?: boolean;
+  rewardEpochs?: number;
+  /** Traffic split, e.g. `{ generative: 50, cascade: 50 }`. */
+  split?: Readonly<Record<string, number>>;
+  /** Users driven against the API (default: all of the playground's). */
+  drivenUsers?: number;
+  /** Real seconds per simulated day (default 60). */
+  secondsPerDay?: number;
+  /** Stop after this many seconds of traffic; default: until `signal` aborts. */
+  durationSeconds?: number;
+  signal?: AbortSignal;
+  /** Seconds between live summaries (default 5). */
+  summaryEverySeconds?: number;
+  logger?: Logger;
+  /** A progress bar per phase (the CLI draws them on a terminal). */
+  progress?: Progress;
+  /** The server's URLs once it listens. */
+  onListening?: (where: DemoUrls) => void;
+  /** Each live summary while traffic runs. */
+  onSummary?: (summary: AbSummary) => void;
+}
+
+export interface DemoUrls {
+  api: string;
+  openapi: string;
+  metrics: string;
+  /** The API key of this run (admin scope), for curl and the dashboard. */
+  apiKey: string;
+}
+
+export interface DemoResult extends AbSummary {
+  urls: DemoUrls;
+  training: {
+    generative: { seconds: number; recallAt10: number; epochs: number };
+    cascade: { seconds: number; reward: boolean; rewardSeconds: number };
+    loggedEvents: number;
+    heldOutUsers: number;
+  };
+  store: { events: number; requests: number; impressions: number };
+}
+
+/**
+ * `genfeed demo` from nothing downloaded: a playground world and a few days of
+ * logs under a baseline policy, imported into an embedded SQLite store; the
+ * generative model (semantic-ID tokenizer + lazy decoder) and the cascade
+ * (with the learned reward as its rank stage) trained on the store's event
+ * log and published to the model registry; the HTTP server started with an
+ * experiment splitting users between the two; then simulated users driven
+ * against the API, with a live A/B summary.
+ */
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const logger = options.logger ?? silentLogger;
+  const progress = options.progress ?? silentProgress;
+  const seed = options.seed ?? 42;
+  const days = options.days ?? 2;
+  await rm(options.dir, { recursive: true, force: true });
+  await mkdir(options.dir, { recursive: true });
+
+  logger.info(
+    `1/6 simulating a playground: ${options.users ?? 1000} users, ${options.items ?? 2000} videos, ${days} days of logs`,
+  );
+  const data = await simulatePlaygroundData({
+    users: options.users ?? 1000,
+    items: options.items ?? 2000,
+    days,
+    seed,
+    progress,
+  });
+  const path = join(options.dir, 'demo.sqlite');
+  logger.info(
+    `2/6 importing ${data.items.length} items, ${data.users.length} users, ${data.events.length} events into ${path}`,
+  );
+  const store = await openSqliteStore({ path });
+  let server: RunningServer | undefined;
+  let registry: ModelRegistry | undefined;
+  let feeds: FeedService | undefined;
+  try {
+    await importPlaygroundData(store, data, { progress });
+
+    logger.info('3/6 training on the store event log');
+    const log = await readTrainingLog(store);
+    const heldOut = holdOutTail(log, { seed });
+    const generativeParams = { ...demoGenerativeParams, ...options.generative };
+    const generative = await fitGenerative(heldOut.fit, log.items.length, generativeParams, {
+      seed,
+      logger,
+      progress,
+    });
+    const recallAt10 = heldOutRecall(generative.model, heldOut, log.items.length);
+    logger.info(
+      `generative: trained in ${generative.seconds.toFixed(1)} s, held-out Recall@10 ${recallAt10.toFixed(4)} (${heldOut.users.length} users)`,
+    );
+    const generativeDir = join(options.dir, 'models', 'generative');
+    await saveGenerative(generativeDir, generative, log, generativeParams, { seed });
+    const useReward = options.reward ?? true;
+    const rewardStarted = performance.now();
+    const reward = useReward
+      ? fitReward(log, { seed, epochs: options.rewardEpochs ?? 1, logger, progress })
+      : undefined;
+    const rewardSeconds = (performance.now() - rewardStarted) / 1000;
+    const cascadeDir = join(options.dir, 'models', 'cascade');
+    const cascade = await fitAndSaveCascade(cascadeDir, log, reward);
+    logger.info(
+      `cascade: built in ${cascade.seconds.toFixed(1)} s${reward ? `, reward model trained in ${rewardSeconds.toFixed(1)} s` : ' (no reward model)'}`,
+    );
+
+    logger.info('4/6 publishing both to the model registry');
+    registry = new ModelRegistry({
+      store,
+      root: join(options.dir, 'registry'),
+      loaders: { generative: modelDirectoryLoader('generative'), cascade: cascadeLoader },
+      catalogue: () => readCatalogue(store),
+      logger,
+    });
+    await registry.publish('generative', generativeDir, {
+      metrics: { recallAt10, heldOutUsers: heldOut.users.length, trainSeconds: generative.seconds },
+    });
+    await registry.publish('cascade', cascadeDir, { metrics: { buildSeconds: cascade.seconds } });
+
+    const split = options.split ?? { generative: 50, cascade: 50 };
+    logger.info(
+      `5/6 starting the server with experiment "demo-ab" (${Object.entries(split)
+        .map(([name, weight]) => `${name} ${weight}`)
+        .join(' / ')})`,
+    );
+    feeds = new FeedService({
+      store,
+      pipelines: registry,
+      experiment: 'demo-ab',
+      defaultPipeline: 'cascade',
+    });
+    await feeds.setSplit(split, 'genfeed demo: generative vs cascade');
+    await feeds.start();
+    const apiKey = `demo-${randomBytes(16).toString('hex')}`;
+    const keys = ApiKeys.from([{ key: apiKey, scopes: ['admin'], name: 'demo' }]);
+    server = await listen({ store, feeds, keys, host: options.host, port: options.port ?? 8080, logger });
+    const urls: DemoUrls = {
+      api: server.url,
+      openapi: `${server.url}/openapi.json`,
+      metrics: `${server.url}/metrics`,
+      apiKey,
+    };
+    options.onListening?.(urls);
+
+    logger.info('6/6 driving simulated users against the API');
+    const driver = new TrafficDriver(data.environment, httpFeedApi(server.url, { apiKey }), {
+      state: data.state,
+      startTime: data.start + data.days * DAY_MS,
+      seed: seed + 100,
+      ...(options.drivenUsers === undefined ? {} : { users: options.drivenUsers }),
+      ...(options.secondsPerDay === undefined ? {} : { secondsPerDay: options.secondsPerDay }),
+    });
+    const abort = () => driver.stop();
+    options.signal?.addEventListener('abort', abort, { once: true });
+    if (options.signal?.aborted) driver.stop();
+    const ticker = setInterval(
+      () => options.onSummary?.(driver.tally.summary()),
+      (options.summaryEverySeconds ?? 5) * 1000,
+    );
+    try {
+      await driver.drive(options.durationSeconds === undefined ? {} : { seconds: options.durationSeconds });
+    } finally {
+      clearInterval(ticker);
+      options.signal?.removeEventListener('abort', abort);
+    }
+    const summary = driver.tally.summary();
+    const counts = await store.counts();
+    return {
+      ...summary,
+      urls,
+      training: {
+        generative: { seconds: generative.seconds, recallAt10, epochs: Number(generativeParams.epochs) },
+        cascade: { seconds: cascade.seconds, reward: reward !== undefined, rewardSeconds },
+        loggedEvents: data.events.length,
+        heldOutUsers: heldOut.users.length,
+      },
+      store: { events: counts.events, requests: counts.requests, impressions: counts.impressions },
+    };
+  } finally {
+    feeds?.close();
+    registry?.close();
+    if (server) await server.close();
+    else await store.close();
+  }
+}
+
+/** The cascade's model directory as a pipeline (checksums checked by `loadCascade`). */
+export const cascadeLoader: PipelineLoader = (dir, context) =>
+  loadCascade(dir, { modelVersion: context.modelVersion });
+
+/** Starts the server on `port`, or on any free port when that one is taken. */
+async function listen(options: {
+  store: Store;
+  feeds: FeedService;
+  keys: ApiKeys;
+  host: string | undefined;
+  port: number;
+  logger: Logger;
+}): Promise<RunningServer> {
+  const base = {
+    store: options.store,
+    feeds: options.feeds,
+    keys: options.keys,
+    logger: options.logger,
+    ...(options.host === undefined ? {} : { host: options.host }),
+  };
+  try {
+    return await startServer({ ...base, port: options.port });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    options.logger.info(`port ${options.port} is taken: using a free port`);
+    return startServer({ ...base, port: 0 });
+  }
+}
