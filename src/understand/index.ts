@@ -1,0 +1,5 @@
+// The understand module's only public door: content understanding (Keye-style tagging).
+
+// Text, categories, taggers, vision-language provider, media.
+export * from './category/index.js';
+export * from './text/index.js';
