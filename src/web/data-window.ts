@@ -1,0 +1,44 @@
+import type { Store } from '../storage/index.js';
+
+export const DAY_MS = 86_400_000;
+
+/** The UTC days a page shows: `[since, until)`, one entry per day start. */
+export interface DataWindow {
+  since: number;
+  until: number;
+  days: number[];
+}
+
+/**
+ * The newest event time, by binary search over `exportEvents({ since, limit: 1 })`
+ * (an index range probe on events (time, id), so ~45 cheap queries instead of a
+ * scan). Undefined for a store without events.
+ */
+export async function newestEventTime(store: Store, now: number): Promise<number | undefined> {
+  const first = (await store.exportEvents({ limit: 1 })).records[0];
+  if (first === undefined) return undefined;
+  let low = first.time; // an event at or after low exists
+  let high = Math.max(now, low) + 366 * DAY_MS; // none at or after high (assumed: clocks are not a year ahead)
+  if ((await store.exportEvents({ since: high, limit: 1 })).records.length > 0) return high;
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if ((await store.exportEvents({ since: middle, limit: 1 })).records.length > 0) low = middle;
+    else high = middle;
+  }
+  return low;
+}
+
+/** `days` whole UTC days ending with the day of the newest event (or of `now` for an empty store). */
+export async function dataWindow(store: Store, days: number, now: number): Promise<DataWindow> {
+  if (!(Number.isInteger(days) && days >= 1 && days <= 366)) {
+    throw new RangeError(`days must be an integer in 1..366, got ${days}`);
+  }
+  const newest = (await newestEventTime(store, now)) ?? now;
+  const until = (Math.floor(newest / DAY_MS) + 1) * DAY_MS;
+  const since = until - days * DAY_MS;
+  return { since, until, days: Array.from({ length: days }, (_, day) => since + day * DAY_MS) };
+}
+
+export function dayLabel(dayStart: number): string {
+  return new Date(dayStart).toISOString().slice(0, 10);
+}

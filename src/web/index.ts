@@ -1,0 +1,11 @@
+export type { DashboardOptions } from './dashboard-options.js';
+export { type DataWindow, dataWindow, newestEventTime } from './data-window.js';
+export { type EventScan, scanEvents } from './event-scan.js';
+export { mountDashboard } from './mount-dashboard.js';
+export {
+  type Interval,
+  liftInterval,
+  meanInterval,
+  proportionInterval,
+  ratioInterval,
+} from './statistics.js';

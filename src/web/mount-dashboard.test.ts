@@ -1,0 +1,205 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Hono } from 'hono';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FeedPipeline } from '../cascade/index.js';
+import { openSqliteStore, type Store } from '../storage/index.js';
+import { mountDashboard } from './mount-dashboard.js';
+import { type SeedSummary, seedStore } from './test-support/seed-store.js';
+
+const keys: Record<string, string[]> = {
+  'admin-key-0123456789': ['admin'],
+  'creator-key-0123456789': ['creator'],
+  'read-key-0123456789': ['read'],
+};
+const admin = { authorization: 'Bearer admin-key-0123456789' };
+
+let folder: string;
+let store: Store;
+let seed: SeedSummary;
+let app: Hono;
+
+/** A toy pipeline: the catalogue's first items, for the side-by-side feeds. */
+const firstItems = (name: string, ids: string[]): FeedPipeline => ({
+  name,
+  modelVersion: `${name}@1`,
+  recommend: (request) => ({
+    items: ids
+      .filter((id) => !request.exclude.has(id))
+      .slice(0, request.n)
+      .map((itemId, rank) => ({ itemId, score: 1 - rank / 10, scores: { recall: 0.5 } })),
+    stages: { rank: { cpuMs: 0.1, latencyMs: 0.1 } },
+  }),
+});
+
+beforeAll(async () => {
+  folder = mkdtempSync(join(tmpdir(), 'genfeed-web-'));
+  store = await openSqliteStore({ path: join(folder, 'store.sqlite'), synchronous: 'normal' });
+  seed = await seedStore(store, { users: 120, items: 200, days: 3 });
+  app = new Hono();
+  mountDashboard(app, {
+    store,
+    authorize: (key) => keys[key],
+    pipelines: () => [firstItems('generative', ['0', '1', '2']), firstItems('cascade', ['3', '4', '5'])],
+    benchResultsDir: join(folder, 'no-bench-results'),
+  });
+});
+
+afterAll(async () => {
+  await store?.close();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+async function json<T>(path: string, headers: Record<string, string> = admin): Promise<T> {
+  const response = await app.request(path, { headers });
+  expect(response.status, `${path}: ${await response.clone().text()}`).toBe(200);
+  return (await response.json()) as T;
+}
+
+describe('mountDashboard', () => {
+  it('asks for a key with a scope that fits', async () => {
+    const missing = await app.request('/v1/admin/overview');
+    expect(missing.status).toBe(401);
+    expect(await missing.json()).toEqual({
+      error: { code: 'unauthorized', message: 'Missing API key: send "Authorization: Bearer <key>"' },
+    });
+    expect(
+      (await app.request('/v1/admin/overview', { headers: { authorization: 'Bearer nope' } })).status,
+    ).toBe(401);
+    expect(
+      (await app.request('/v1/admin/overview', { headers: { authorization: 'Bearer read-key-0123456789' } }))
+        .status,
+    ).toBe(403);
+    const creator = { authorization: 'Bearer creator-key-0123456789' };
+    expect((await app.request('/v1/admin/overview', { headers: creator })).status).toBe(403);
+    expect((await app.request('/v1/creator/insights', { headers: creator })).status).toBe(200);
+    const page = await app.request('/dashboard/experiments?experiment=x');
+    expect(page.status).toBe(303);
+    expect(page.headers.get('location')).toBe(
+      '/dashboard/login?next=%2Fdashboard%2Fexperiments%3Fexperiment%3Dx',
+    );
+  });
+
+  it('logs in with a form, keeps the key in an HttpOnly cookie and refuses unknown keys', async () => {
+    const bad = await app.request('/dashboard/login', {
+      method: 'POST',
+      body: new URLSearchParams({ key: 'wrong' }),
+    });
+    expect(bad.status).toBe(401);
+    expect(await bad.text()).toContain('This API key is not recognised.');
+    const good = await app.request('/dashboard/login', {
+      method: 'POST',
+      body: new URLSearchParams({ key: 'admin-key-0123456789', next: 'https://elsewhere.example/' }),
+    });
+    expect(good.status).toBe(303);
+    expect(good.headers.get('location')).toBe('/dashboard');
+    const cookie = good.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    const page = await app.request('/dashboard', { headers: { cookie: cookie.split(';')[0]! } });
+    expect(page.status).toBe(200);
+    const counts = await store.counts();
+    expect(await page.text()).toContain(`data-value="${counts.requests}"`);
+  });
+
+  it('reports the store totals and the window per pipeline on the overview', async () => {
+    const data = await json<{
+      totals: { requests: number; events: number };
+      pipelines: string[];
+      days: Array<{ requests: Record<string, number>; events: number; aiEventShare: number }>;
+      window: { requests: number; events: number };
+    }>('/v1/admin/overview?days=5');
+    const counts = await store.counts();
+    expect(data.totals.requests).toBe(counts.requests);
+    expect(data.totals.requests).toBe(seed.requests);
+    expect(data.pipelines).toEqual(['cascade', 'generative']);
+    expect(data.days).toHaveLength(5);
+    // Every seeded request and event falls in the 5 days ending with the newest event.
+    expect(data.window.requests).toBe(seed.requests);
+    expect(data.days.reduce((sum, day) => sum + day.events, 0)).toBe(seed.events);
+    const stats = await store.pipelineStats();
+    for (const pipeline of data.pipelines) {
+      const perDay = data.days.reduce((sum, day) => sum + (day.requests[pipeline] ?? 0), 0);
+      expect(perDay).toBe(stats.find((entry) => entry.pipeline === pipeline)!.requests);
+    }
+    const share = data.days.find((day) => day.events > 0)!.aiEventShare;
+    expect(share).toBeGreaterThan(0);
+    expect(share).toBeLessThan(1);
+  });
+
+  it('compares the buckets with intervals and per-stage CPU', async () => {
+    const data = await json<{
+      buckets: Array<{
+        pipeline: string;
+        requests: number;
+        stayTimeSecondsPerUserDay: { value: number; low: number; high: number };
+        stages: Record<string, { cpuMs: number }>;
+        sampledRequests: number;
+        cpuMsPerRequest: number;
+        stayTimeLift?: { value: number };
+      }>;
+      reference: string;
+    }>(`/v1/admin/experiments?experiment=${seed.experiment}`);
+    const stats = await store.pipelineStats({ experiment: seed.experiment });
+    expect(data.reference).toBe('cascade');
+    expect(data.buckets.map((bucket) => bucket.pipeline)).toEqual(['cascade', 'generative']);
+    for (const bucket of data.buckets) {
+      const totals = stats.find((entry) => entry.pipeline === bucket.pipeline)!;
+      expect(bucket.requests).toBe(totals.requests);
+      expect(bucket.cpuMsPerRequest).toBeCloseTo(totals.cpuMs / totals.requests, 9);
+      const stay = bucket.stayTimeSecondsPerUserDay;
+      expect(stay.low).toBeLessThanOrEqual(stay.value);
+      expect(stay.high).toBeGreaterThanOrEqual(stay.value);
+      expect(bucket.sampledRequests).toBeGreaterThan(0);
+      // The sampled stages add up to about the bucket's CPU per request.
+      const stageSum = Object.values(bucket.stages).reduce((sum, stage) => sum + stage.cpuMs, 0);
+      expect(stageSum).toBeGreaterThan(0.5 * bucket.cpuMsPerRequest);
+      expect(stageSum).toBeLessThan(1.5 * bucket.cpuMsPerRequest);
+    }
+    expect(Object.keys(data.buckets[0]!.stages).sort()).toEqual(['prerank', 'rank', 'recall']);
+    expect(Object.keys(data.buckets[1]!.stages)).toEqual(['beam']);
+    expect(data.buckets[0]!.stayTimeLift).toBeUndefined();
+    expect(Number.isFinite(data.buckets[1]!.stayTimeLift!.value)).toBe(true);
+  });
+
+  it('finds items and shows what is not available yet', async () => {
+    const search = await json<{ results: Array<{ id: string }> }>(`/v1/admin/items?q=${seed.sampleItem}`);
+    expect(search.results[0]!.id).toBe(seed.sampleItem);
+    const page = await app.request(`/dashboard/items?id=${seed.sampleItem}`, { headers: admin });
+    const text = await page.text();
+    expect(text).toContain(`Item ${seed.sampleItem}`);
+    expect(text).toContain('Similar items: not available yet');
+  });
+
+  it('shows a user the feeds of both pipelines without repeating what they saw', async () => {
+    const data = await json<{
+      history: unknown[];
+      feeds: Array<{ pipeline: string; items: Array<{ itemId: string }> }>;
+    }>(`/v1/admin/users?id=${seed.sampleUser}`);
+    expect(data.history.length).toBeGreaterThan(0);
+    expect(data.feeds.map((feed) => feed.pipeline)).toEqual(['generative', 'cascade']);
+    const shown = new Set(await store.shownItems(seed.sampleUser, 0));
+    for (const feed of data.feeds) for (const item of feed.items) expect(shown.has(item.itemId)).toBe(false);
+  });
+
+  it('draws a creator heatmap from the views of their items', async () => {
+    const data = await json<{ heatmap: number[]; figures: { events: number } }>(
+      `/v1/creator/insights?author=${encodeURIComponent(seed.sampleAuthor)}`,
+    );
+    expect(data.heatmap).toHaveLength(168);
+    expect(data.heatmap.reduce((sum, value) => sum + value, 0)).toBe(data.figures.events);
+    expect(data.figures.events).toBeGreaterThan(0);
+  });
+
+  it('names a bad query parameter', async () => {
+    const response = await app.request('/v1/admin/overview?days=abc', { headers: admin });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      error: {
+        code: 'invalid_input',
+        message: 'Query parameter "days" must be a whole number of days from 1 to 366, got "abc"',
+      },
+    });
+  });
+});

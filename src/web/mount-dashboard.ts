@@ -1,0 +1,236 @@
+import type { Context, Env, Hono } from 'hono';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import { InvalidInputError } from '../core/index.js';
+import { dashboardScript, dashboardStyles, echartsScript } from './assets.js';
+import { checkAccess, keyCookie, type Need } from './auth.js';
+import { creatorData, creatorPage } from './creator-page.js';
+import { DashboardContext } from './dashboard-context.js';
+import type { DashboardOptions } from './dashboard-options.js';
+import { experimentsData, experimentsPage } from './experiments-page.js';
+import { itemsData, itemsPage } from './items-page.js';
+import { layout } from './layout.js';
+import { modelsData, modelsPage } from './models-page.js';
+import { overviewData, overviewPage } from './overview-page.js';
+import { h, type SafeHtml } from './safe-html.js';
+import { usersData, usersPage } from './users-page.js';
+
+/** Query parameter `days`: whole days in 1..366, or undefined when absent. */
+function daysOf(c: Context): number | undefined {
+  const text = c.req.query('days');
+  if (text === undefined || text === '') return undefined;
+  const days = Number(text);
+  if (!(Number.isInteger(days) && days >= 1 && days <= 366)) {
+    throw new InvalidInputError(
+      `Query parameter "days" must be a whole number of days from 1 to 366, got "${text}"`,
+    );
+  }
+  return days;
+}
+
+function optional(c: Context, name: string): Record<string, string> {
+  const value = c.req.query(name);
+  return value === undefined ? {} : { [name]: value };
+}
+
+interface Page {
+  path: string;
+  title: string;
+  active: string;
+  need: Need;
+  render: (context: DashboardContext, c: Context) => Promise<{ json: unknown; html: SafeHtml }>;
+}
+
+const pages: Page[] = [
+  {
+    path: '',
+    title: 'Overview',
+    active: '',
+    need: 'admin',
+    render: async (context, c) => {
+      const data = await overviewData(context, daysOf(c));
+      return { json: data, html: overviewPage(data) };
+    },
+  },
+  {
+    path: 'experiments',
+    title: 'Experiments',
+    active: 'experiments',
+    need: 'admin',
+    render: async (context, c) => {
+      const days = daysOf(c);
+      const data = await experimentsData(context, {
+        ...optional(c, 'experiment'),
+        ...(days === undefined ? {} : { days }),
+      });
+      return { json: data, html: experimentsPage(data) };
+    },
+  },
+  {
+    path: 'models',
+    title: 'Models',
+    active: 'models',
+    need: 'admin',
+    render: async (context) => {
+      const data = await modelsData(context);
+      return { json: data, html: modelsPage(data) };
+    },
+  },
+  {
+    path: 'items',
+    title: 'Items',
+    active: 'items',
+    need: 'admin',
+    render: async (context, c) => {
+      const data = await itemsData(context, { ...optional(c, 'q'), ...optional(c, 'id') });
+      return { json: data, html: itemsPage(data, c.req.query('id')) };
+    },
+  },
+  {
+    path: 'users',
+    title: 'Users',
+    active: 'users',
+    need: 'admin',
+    render: async (context, c) => {
+      const data = await usersData(context, optional(c, 'id'));
+      return { json: data, html: usersPage(data) };
+    },
+  },
+  {
+    path: 'creator',
+    title: 'Creator',
+    active: 'creator',
+    need: 'creator',
+    render: async (context, c) => {
+      const days = daysOf(c);
+      const data = await creatorData(context, {
+        ...optional(c, 'author'),
+        ...(days === undefined ? {} : { days }),
+      });
+      return { json: data, html: creatorPage(data) };
+    },
+  },
+];
+
+function loginPage(options: { next?: string; error?: string }): string {
+  return layout(
+    'Sign in',
+    h`<form class="login" method="post" action="/dashboard/login"><p>Paste an API key with the <code>admin</code> scope (or <code>creator</code> for the creator view).</p>${
+      options.error === undefined ? '' : h`<p class="error" data-testid="login-error">${options.error}</p>`
+    }<label>API key<input type="password" name="key" autocomplete="off" required autofocus></label><input type="hidden" name="next" value="${options.next ?? '/dashboard'}"><button class="primary" type="submit">Sign in</button></form>`,
+    { nav: false },
+  );
+}
+
+/** Only same-site dashboard paths: never redirect a login elsewhere. */
+function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/dashboard(?:[/?#]|$)/.test(next) ? next : '/dashboard';
+}
+
+function jsonError(c: Context, status: 400 | 401 | 403, code: string, message: string) {
+  return c.json({ error: { code, message } }, status);
+}
+
+/**
+ * Adds the dashboard to a hono app: HTML pages under `/dashboard` (server-rendered,
+ * charts drawn by echarts in the browser) behind a login that keeps the API key
+ * in an HttpOnly cookie, and the same figures as JSON under `/v1/admin/*`
+ * (`/v1/creator/insights` for the creator view), behind `Authorization: Bearer`.
+ */
+export function mountDashboard<E extends Env>(app: Hono<E>, options: DashboardOptions): void {
+  const context = new DashboardContext(options);
+
+  app.get('/dashboard/assets/dashboard.js', (c) =>
+    c.body(dashboardScript, 200, {
+      'content-type': 'text/javascript; charset=utf-8',
+      'cache-control': 'no-cache',
+    }),
+  );
+  app.get('/dashboard/assets/dashboard.css', (c) =>
+    c.body(dashboardStyles, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-cache' }),
+  );
+  app.get('/dashboard/assets/echarts.min.js', async (c) =>
+    c.body(await echartsScript(), 200, {
+      'content-type': 'text/javascript; charset=utf-8',
+      'cache-control': 'public, max-age=86400',
+    }),
+  );
+
+  app.get('/dashboard/login', (c) => c.html(loginPage({ next: safeNext(c.req.query('next')) })));
+  app.post('/dashboard/login', async (c) => {
+    const form = await c.req.parseBody();
+    const key = typeof form.key === 'string' ? form.key.trim() : '';
+    const next = safeNext(form.next);
+    if (key === '') return c.html(loginPage({ next, error: 'Enter an API key.' }), 400);
+    const scopes = await options.authorize(key);
+    if (scopes === undefined)
+      return c.html(loginPage({ next, error: 'This API key is not recognised.' }), 401);
+    if (!scopes.includes('admin') && !scopes.includes('creator')) {
+      return c.html(
+        loginPage({ next, error: 'This API key has neither the admin nor the creator scope.' }),
+        403,
+      );
+    }
+    setCookie(c, keyCookie, key, {
+      httpOnly: true,
+      sameSite: 'Strict',
+      path: '/',
+      secure: new URL(c.req.url).protocol === 'https:',
+    });
+    return c.redirect(scopes.includes('admin') ? next : '/dashboard/creator', 303);
+  });
+  app.post('/dashboard/logout', (c) => {
+    deleteCookie(c, keyCookie, { path: '/' });
+    return c.redirect('/dashboard/login', 303);
+  });
+
+  for (const page of pages) {
+    const htmlPath = page.path === '' ? '/dashboard' : `/dashboard/${page.path}`;
+    app.get(htmlPath, async (c) => {
+      const access = await checkAccess(c, options.authorize, page.need);
+      if (access === 'missing' || access === 'unknown') {
+        const url = new URL(c.req.url);
+        return c.redirect(`/dashboard/login?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
+      }
+      if (access === 'forbidden') {
+        return c.html(
+          layout('Not allowed', h`<p class="error">This API key may not open the ${page.title} page.</p>`),
+          403,
+        );
+      }
+      try {
+        const { html } = await page.render(context, c);
+        return c.html(layout(page.title, html, { active: page.active }));
+      } catch (error) {
+        if (!(error instanceof InvalidInputError)) throw error;
+        return c.html(
+          layout(page.title, h`<p class="error">${error.message}</p>`, { active: page.active }),
+          400,
+        );
+      }
+    });
+    const jsonPath =
+      page.need === 'creator'
+        ? '/v1/creator/insights'
+        : `/v1/admin/${page.path === '' ? 'overview' : page.path}`;
+    app.get(jsonPath, async (c) => {
+      const access = await checkAccess(c, options.authorize, page.need);
+      if (access === 'missing')
+        return jsonError(c, 401, 'unauthorized', 'Missing API key: send "Authorization: Bearer <key>"');
+      if (access === 'unknown') return jsonError(c, 401, 'unauthorized', 'Unknown API key');
+      if (access === 'forbidden') {
+        return jsonError(
+          c,
+          403,
+          'forbidden',
+          `This API key lacks the ${page.need === 'creator' ? 'admin or creator' : 'admin'} scope`,
+        );
+      }
+      try {
+        return c.json((await page.render(context, c)).json as object);
+      } catch (error) {
+        if (!(error instanceof InvalidInputError)) throw error;
+        return jsonError(c, 400, error.code, error.message);
+      }
+    });
+  }
+}
