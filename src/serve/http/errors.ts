@@ -86,25 +86,28 @@ type Issue = z.core.$ZodIssue;
 
 /**
  * The issue to report: the first one, descending into a union to the branch
- * that got furthest (a batch's element error rather than "expected object,
- * received array"), so the message names the deepest field that is wrong.
+ * that got furthest (a batch element's error rather than "expected object,
+ * received array"), so the message names the deepest field that is wrong. A
+ * union no branch of which got past the type check keeps its own message.
  */
 export function primaryIssue(issues: readonly Issue[]): Issue | undefined {
   const first = issues[0];
   if (first?.code !== 'invalid_union' || first.errors.length === 0) return first;
   let best: Issue | undefined;
-  let bestDepth = -1;
+  let bestScore = -1;
   for (const branch of first.errors) {
     const candidate = primaryIssue(branch);
     if (candidate === undefined) continue;
-    const depth = candidate.path.length + (candidate.code === 'invalid_type' ? 0 : 0.5);
-    if (depth > bestDepth) {
+    const wrongType = candidate.code === 'invalid_type' && candidate.path.length === 0;
+    const score = wrongType ? -1 : candidate.path.length;
+    if (score > bestScore) {
       best = { ...candidate, path: [...first.path, ...candidate.path] };
-      bestDepth = depth;
+      bestScore = score;
     }
   }
-  // A union of literals (e.g. 0 | 1) failing at its own path keeps its own message.
-  if (best === undefined || best.path.length === first.path.length) return first;
+  // Every branch failed at the union itself: a union with a message of its own (`0 or 1`) says it best.
+  const ownMessage = first.message !== 'Invalid input';
+  if (best === undefined || (ownMessage && best.path.length === first.path.length)) return first;
   return best;
 }
 
@@ -122,6 +125,7 @@ export function validationError(error: z.ZodError, target: string): ApiError {
     return new ApiError(400, 'invalid_input', `Invalid ${targetNames[target] ?? target}`);
   const field = formatPath(issue.path);
   let message = issue.message.replace(/^Invalid input: /, '');
+  if (issue.code === 'invalid_type' && message.endsWith('received undefined')) message = 'required, missing';
   if (issue.code === 'unrecognized_keys')
     message = `unknown field(s) ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
   const noun = target === 'json' ? 'field' : (targetNames[target] ?? target);

@@ -16,7 +16,9 @@ export const eventBody = jsonlEvent.omit({ type: true }).openapi('Event');
 
 /** One record or a batch of them (1 to `maxBatch`). */
 export function oneOrBatch<T extends z.ZodType>(record: T, maxBatch: number) {
-  return z.union([record, z.array(record).min(1).max(maxBatch)]);
+  return z.union([record, z.array(record).min(1).max(maxBatch)], {
+    error: `expected a JSON object or an array of 1 to ${maxBatch} of them`,
+  });
 }
 
 export const errorBody = z
@@ -117,15 +119,16 @@ export const idParam = z.object({
     .openapi({ param: { name: 'id', in: 'path' }, example: 'v1' }),
 });
 
+/** `?n=`: a plain decimal count (no `1e3`, `0x10` or `1.0`), 1 to `maxCount`. */
 export function countQuery(defaultCount: number, maxCount: number) {
   return z.strictObject({
-    n: z.coerce
-      .number({ error: 'expected a whole number' })
-      .int({ error: 'expected a whole number' })
-      .min(1)
-      .max(maxCount)
-      .default(defaultCount)
-      .openapi({ param: { name: 'n', in: 'query' }, example: defaultCount }),
+    n: z
+      .string()
+      .regex(/^\d{1,9}$/, { error: `expected a whole number from 1 to ${maxCount}` })
+      .optional()
+      .transform((text) => (text === undefined ? defaultCount : Number(text)))
+      .pipe(z.number().int().min(1).max(maxCount))
+      .openapi({ param: { name: 'n', in: 'query' }, example: String(defaultCount) }),
   });
 }
 
