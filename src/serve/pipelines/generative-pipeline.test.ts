@@ -1,0 +1,185 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadModelDirectory } from '../../generative/index.js';
+import type { ItemRecord } from '../../storage/index.js';
+import { GenerativePipeline } from './generative-pipeline.js';
+import { SasRecPipeline } from './sasrec-pipeline.js';
+import {
+  catalogueInputs,
+  itemIds,
+  PER_TOPIC,
+  writeGenerativeModel,
+  writeSasRecModel,
+} from './test-support/tiny-world.js';
+
+const catalogue: ItemRecord[] = catalogueInputs().map((input) => ({
+  id: input.id,
+  author: input.author!,
+  caption: input.caption!,
+  hashtags: [],
+  categories: [...input.categories!],
+  tags: [...input.tags!],
+  uploadTime: input.uploadTime!,
+  aiGenerated: false,
+  hidden: false,
+  updatedAt: 0,
+}));
+
+const request = (history: string[], exclude: string[] = [], n = 5) => ({
+  userId: 'u',
+  n,
+  history,
+  exclude: new Set(exclude),
+  now: 0,
+});
+
+let root = '';
+let generativeDir = '';
+let sasrecDir = '';
+let sasrecSaved: Awaited<ReturnType<typeof loadModelDirectory>> | undefined;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'genfeed-generative-pipeline-'));
+  generativeDir = await writeGenerativeModel(join(root, 'generative'));
+  sasrecDir = await writeSasRecModel(join(root, 'sasrec'));
+  sasrecSaved = await loadModelDirectory(sasrecDir);
+}, 60_000);
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+describe('GenerativePipeline', () => {
+  it('returns n distinct real items, none excluded or consumed, with timed encode/beam/filter stages', async () => {
+    const { pipeline, coldStart } = GenerativePipeline.build(
+      await loadModelDirectory(generativeDir),
+      catalogue,
+      {
+        modelVersion: 'generative@1',
+      },
+    );
+    expect(coldStart.placed).toHaveLength(0);
+    expect(pipeline.modelVersion).toBe('generative@1');
+    const real = new Set(itemIds);
+    for (let topic = 0; topic < 4; topic++) {
+      const history = [0, 1, 2].map((i) => itemIds[topic * PER_TOPIC + i]!);
+      const exclude = [itemIds[topic * PER_TOPIC + 3]!, itemIds[(topic + 1) * PER_TOPIC - 1]!];
+      const result = pipeline.recommend(request(history, exclude, 8));
+      const ids = result.items.map((item) => item.itemId);
+      expect(ids).toHaveLength(8);
+      expect(new Set(ids).size).toBe(8);
+      for (const id of ids) {
+        expect(real.has(id)).toBe(true);
+        expect(exclude).not.toContain(id);
+        expect(history).not.toContain(id);
+      }
+      // Scores are beam log-probabilities, best first.
+      const scores = result.items.map((item) => item.score);
+      expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+      expect(Object.keys(result.stages)).toEqual(['encode', 'beam', 'filter']);
+      for (const cost of Object.values(result.stages)) expect(cost.latencyMs).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('decodes exactly as the trained model does (parity with SavedModel.recommend)', async () => {
+    const saved = await loadModelDirectory(generativeDir);
+    const { pipeline } = GenerativePipeline.build(await loadModelDirectory(generativeDir), catalogue);
+    for (let topic = 0; topic < 4; topic++) {
+      const history = [0, 1, 2].map((i) => itemIds[topic * PER_TOPIC + i]!);
+      const expected = saved.recommend(history, 6).items;
+      const got = pipeline.recommend(request(history, [], 6)).items;
+      expect(got.map((item) => item.itemId)).toEqual(expected.map((item) => item.itemId));
+      for (const [i, item] of got.entries()) expect(item.score).toBeCloseTo(expected[i]!.score, 5);
+    }
+    // The tiny model learned the sequences: after 0, 1 of a topic comes 2.
+    const next = pipeline.recommend(request(['video-0', 'video-1'], [], 1)).items[0]!;
+    expect(next.itemId).toBe('video-2');
+  });
+
+  it('returns fewer than n when the exclusions leave fewer items, and never an item outside the catalogue', async () => {
+    const partial = catalogue.filter((item) => item.id !== 'video-5');
+    const { pipeline } = GenerativePipeline.build(await loadModelDirectory(generativeDir), partial);
+    expect(pipeline.knows('video-5')).toBe(false);
+    const keep = ['video-3', 'video-5', 'video-7'];
+    const result = pipeline.recommend(
+      request(
+        [],
+        itemIds.filter((id) => !keep.includes(id)),
+        5,
+      ),
+    );
+    expect(result.items.map((item) => item.itemId).sort()).toEqual(['video-3', 'video-7']);
+  });
+
+  it('places a cold-start item from its content, extends the trie, and generates it', async () => {
+    const { pipeline } = GenerativePipeline.build(await loadModelDirectory(generativeDir), catalogue);
+    const fresh: ItemRecord = {
+      ...catalogue[PER_TOPIC]!,
+      id: 'new-topic-1',
+      caption: 'brand new',
+      uploadTime: 1,
+    };
+    const lonely: ItemRecord = {
+      ...catalogue[0]!,
+      id: 'new-unrelated',
+      author: 'nobody',
+      caption: 'zzz',
+      tags: ['never-seen'],
+      categories: ['nowhere'],
+    };
+    const summary = pipeline.addItems([...catalogue, fresh, lonely]);
+    expect(summary.placed.map((p) => p.itemId)).toEqual(['new-topic-1']);
+    expect(summary.unplaced).toEqual([
+      { itemId: 'new-unrelated', reason: 'shares no content feature with a trained item' },
+    ]);
+    // Its codes are those of its content neighbours (topic 1 items).
+    const placed = summary.placed[0]!;
+    const neighbourPaths = itemIds
+      .slice(PER_TOPIC, 2 * PER_TOPIC)
+      .map((id) => pipeline.semanticIdOf(id)!.slice(0, 2).join(','));
+    expect(neighbourPaths).toContain(placed.semanticId.slice(0, 2).join(','));
+    expect(placed.collided).toBe(placed.semanticId[2]! > 0);
+    expect(pipeline.knows('new-topic-1')).toBe(true);
+    // With every other item excluded the beam can only finish on the new one: it is generable.
+    const result = pipeline.recommend(request(['video-6', 'video-7'], itemIds, 3));
+    expect(result.items.map((item) => item.itemId)).toEqual(['new-topic-1']);
+    expect(result.items[0]!.source).toBe('beam-cold');
+    // Adding the same catalogue again places nothing twice.
+    expect(pipeline.addItems([...catalogue, fresh]).placed).toHaveLength(0);
+    // And it can be in a history.
+    expect(pipeline.recommend(request(['new-topic-1'], [], 4)).items).toHaveLength(4);
+  });
+
+  it('similar: nearest items by codebook reconstruction, undefined for an unknown item', async () => {
+    const { pipeline } = GenerativePipeline.build(await loadModelDirectory(generativeDir), catalogue);
+    const similar = pipeline.similar('video-0', 5)!;
+    expect(similar).toHaveLength(5);
+    expect(similar.map((s) => s.itemId)).not.toContain('video-0');
+    const sameTopic = similar.filter((s) => itemIds.indexOf(s.itemId) < PER_TOPIC).length;
+    expect(sameTopic).toBeGreaterThanOrEqual(3);
+    expect(pipeline.similar('nope', 5)).toBeUndefined();
+  });
+
+  it('rejects a model trained on another catalogue, or a SASRec directory', async () => {
+    const saved = await loadModelDirectory(generativeDir);
+    const foreign = catalogue.map((item) => ({ ...item, id: `other-${item.id}` }));
+    expect(() => GenerativePipeline.build(saved, foreign)).toThrow(
+      /none of its 24 items is in the catalogue of 24 \(trained on another catalogue\?\)/,
+    );
+    expect(() => GenerativePipeline.build(sasrecSaved!, catalogue)).toThrow(/holds a "sasrec" model/);
+  });
+});
+
+describe('SasRecPipeline', () => {
+  it('returns n distinct real items, none excluded, hidden or consumed', () => {
+    const hidden = catalogue.map((item) => (item.id === 'video-2' ? { ...item, hidden: true } : item));
+    const pipeline = new SasRecPipeline(sasrecSaved!, hidden);
+    const history = ['video-0', 'video-1'];
+    const result = pipeline.recommend(request(history, ['video-3'], 10));
+    const ids = result.items.map((item) => item.itemId);
+    expect(ids).toHaveLength(10);
+    expect(new Set(ids).size).toBe(10);
+    for (const id of ['video-0', 'video-1', 'video-2', 'video-3']) expect(ids).not.toContain(id);
+    expect(Object.keys(result.stages)).toEqual(['encode', 'score', 'filter']);
+    expect(pipeline.similar('video-4', 3)).toHaveLength(3);
+    expect(pipeline.similar('nope', 3)).toBeUndefined();
+  });
+});
