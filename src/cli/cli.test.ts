@@ -61,7 +61,7 @@ describe('genfeed CLI', () => {
   });
 
   it('runs the demo: item-kNN far above pop, Markov + kNN above item-kNN', async () => {
-    const result = await run('demo');
+    const result = await run('demo', '--baselines');
     expect(result.code).toBe(0);
     const recall10 = (model: string) => {
       const row = result.out.split('\n').find((line) => line.startsWith(`demo-shop  ${model} `));

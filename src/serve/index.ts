@@ -1,1 +1,2 @@
+export * from './demo/index.js';
 export type { FeedSource, PipelineStatus, ServedFeed, SimilarItem } from './feed-source.js';

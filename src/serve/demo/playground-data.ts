@@ -142,20 +142,16 @@ export async function importPlaygroundData(
   const total = data.items.length + data.users.length + data.events.length;
   progress.start('importing', total);
   let done = 0;
-  for (let i = 0; i < data.items.length; i += batch) {
-    const part = data.items.slice(i, i + batch);
-    await store.upsertItems(part);
-    progress.update((done += part.length));
-  }
-  for (let i = 0; i < data.users.length; i += batch) {
-    const part = data.users.slice(i, i + batch);
-    await store.upsertUsers(part);
-    progress.update((done += part.length));
-  }
-  for (let i = 0; i < data.events.length; i += batch) {
-    const part = data.events.slice(i, i + batch);
-    await store.upsertEvents(part);
-    progress.update((done += part.length));
-  }
+  const write = async <T>(records: readonly T[], upsert: (part: T[]) => Promise<void>) => {
+    for (let i = 0; i < records.length; i += batch) {
+      const part = records.slice(i, i + batch);
+      await upsert(part);
+      done += part.length;
+      progress.update(done);
+    }
+  };
+  await write(data.items, (part) => store.upsertItems(part));
+  await write(data.users, (part) => store.upsertUsers(part));
+  await write(data.events, (part) => store.upsertEvents(part));
   progress.stop();
 }

@@ -1,0 +1,48 @@
+// The demo's public pieces (re-exported by serve's index): `genfeed demo`, the
+// HTTP traffic driver of simulated users, and training from a store's event log.
+export {
+  type AbSummary,
+  AbTally,
+  formatAbSummary,
+  meanCi,
+  type PipelineSummary,
+  quantile,
+  type SummarySignal,
+  summarySignals,
+} from './ab-summary.js';
+export {
+  type DriverEvent,
+  type DriverFeed,
+  type FeedApi,
+  HttpStatusError,
+  httpFeedApi,
+  parseFeed,
+} from './feed-api.js';
+export {
+  importPlaygroundData,
+  type PlaygroundData,
+  type PlaygroundDataOptions,
+  simulatePlaygroundData,
+} from './playground-data.js';
+export { cascadeLoader, type DemoOptions, type DemoResult, type DemoUrls, runDemo } from './run-demo.js';
+export { type DriveOptions, TrafficDriver, type TrafficDriverOptions } from './traffic-driver.js';
+export {
+  demoGenerativeParams,
+  fitAndSaveCascade,
+  fitGenerative,
+  fitReward,
+  type HeldOut,
+  heldOutRecall,
+  holdOutTail,
+  saveGenerative,
+  type TrainContext,
+  type TrainedGenerative,
+} from './train-models.js';
+export {
+  catalogueItems,
+  impressionLogOf,
+  itemSideOfLog,
+  type ReadTrainingLogOptions,
+  readTrainingLog,
+  type TrainingLog,
+} from './training-log.js';
