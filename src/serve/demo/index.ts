@@ -39,6 +39,15 @@ export {
   type TrainedGenerative,
 } from './train-models.js';
 export {
+  type GateDecision,
+  type GateInput,
+  gateDecision,
+  type Publisher,
+  type RetrainOptions,
+  type RetrainReport,
+  retrainOnce,
+} from './train-watch.js';
+export {
   catalogueItems,
   impressionLogOf,
   itemSideOfLog,

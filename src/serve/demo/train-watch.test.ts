@@ -1,0 +1,75 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../storage/index.js';
+import { importPlaygroundData, simulatePlaygroundData } from './playground-data.js';
+import { gateDecision, type Publisher, retrainOnce } from './train-watch.js';
+
+describe('the training gate', () => {
+  it('publishes the first model once enough users were held out', () => {
+    expect(gateDecision({ candidate: 0.05, active: undefined, tolerance: 0.01, users: 100 }).publish).toBe(
+      true,
+    );
+    const few = gateDecision({ candidate: 0.05, active: undefined, tolerance: 0.01, users: 5 });
+    expect(few.publish).toBe(false);
+    expect(few.reason).toContain('5 held-out users');
+  });
+
+  it('publishes within the tolerance below the active version and refuses beyond it', () => {
+    expect(gateDecision({ candidate: 0.095, active: 0.1, tolerance: 0.01, users: 100 }).publish).toBe(true);
+    expect(gateDecision({ candidate: 0.2, active: 0.1, tolerance: 0, users: 100 }).publish).toBe(true);
+    const worse = gateDecision({ candidate: 0.089, active: 0.1, tolerance: 0.01, users: 100 });
+    expect(worse.publish).toBe(false);
+    expect(worse.reason).toContain('< active 0.1000');
+    expect(gateDecision({ candidate: Number.NaN, active: 0.1, tolerance: 0.01, users: 100 }).publish).toBe(
+      false,
+    );
+    expect(() => gateDecision({ candidate: 0.1, active: 0.1, tolerance: -1, users: 100 })).toThrow(
+      /tolerance/,
+    );
+  });
+});
+
+describe('retrainOnce', () => {
+  it('retrains from the event log, publishes the first model and gates the next against the active one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'genfeed-watch-'));
+    const store = await openSqliteStore({ path: join(dir, 'store.sqlite') });
+    try {
+      const data = await simulatePlaygroundData({ users: 150, items: 200, days: 1, seed: 3 });
+      await importPlaygroundData(store, data);
+      const published: string[] = [];
+      const publish: Publisher = async (name, path, metrics) => {
+        published.push(path);
+        const version = await store.addModelVersion({ name, path, checksum: 'test', metrics });
+        return store.activateModelVersion(name, version.version);
+      };
+      const params = { epochs: 1, dim: 16, heads: 1, codebookSize: 8, batchSize: 32 };
+      const first = await retrainOnce(store, publish, { params, minUsers: 10, seed: 1 });
+      expect(first.active).toBeUndefined();
+      expect(first.decision.publish).toBe(true);
+      expect(first.published).toBe(1);
+      expect(first.heldOutUsers).toBeGreaterThanOrEqual(10);
+      expect(first.candidate).toBeGreaterThanOrEqual(0);
+      expect(first.candidate).toBeLessThanOrEqual(1);
+      expect((await store.activeModelVersion('generative'))?.metrics.recallAt10).toBeCloseTo(first.candidate);
+
+      // An active version that cannot be loaded is judged by its stored figure: a perfect one blocks the next.
+      const perfect = await store.addModelVersion({
+        name: 'generative',
+        path: join(dir, 'missing'),
+        checksum: 'x',
+        metrics: { recallAt10: 1 },
+      });
+      await store.activateModelVersion('generative', perfect.version);
+      const second = await retrainOnce(store, publish, { params, minUsers: 10, seed: 1, tolerance: 0.01 });
+      expect(second.active).toBe(1);
+      expect(second.decision.publish).toBe(false);
+      expect(second.published).toBeUndefined();
+      expect(published).toHaveLength(1);
+      expect((await store.activeModelVersion('generative'))?.version).toBe(perfect.version);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+});
