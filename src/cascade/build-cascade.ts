@@ -1,13 +1,14 @@
 import { cosineNeighbours } from '../baselines/index.js';
-import { InvalidInputError } from '../core/index.js';
+import { InvalidInputError, Random } from '../core/index.js';
 import type { RewardModel } from '../reward/index.js';
 import { collaborativeVectors } from '../tokenizer/index.js';
 import { AnnIndex } from './ann-index.js';
 import { Cascade, type CascadeParts } from './cascade.js';
-import { type CascadeSettings, resolveCascadeConfig } from './cascade-config.js';
+import { type CascadeConfig, type CascadeSettings, resolveCascadeConfig } from './cascade-config.js';
 import { Catalogue, type CatalogueItem } from './catalogue.js';
 import type { ItemEmbeddings } from './item-vectors.js';
 import { recentCounts } from './popular-recall.js';
+import { defaultPrerankWeights, fitPrerankWeights, type PrerankExample } from './prerank-model.js';
 
 export interface BuildCascadeInput {
   /** The catalogue; item i gets dense index i (a reward model must use the same order). */
@@ -58,13 +59,66 @@ export function buildCascade(input: BuildCascadeInput, options: BuildCascadeOpti
   return new Cascade(parts, options.modelVersion === undefined ? {} : { modelVersion: options.modelVersion });
 }
 
-/** The fitted parts of a cascade from dense-index sequences (what the eval adapter fits on). */
+/**
+ * The fitted parts of a cascade from dense-index sequences (what the eval
+ * adapter fits on). The pre-rank weights are fitted on a held-out copy: every
+ * part is first built on the sequences without their last item, and a sample
+ * of `prerankUsers` users learns to rank that item among its recall
+ * candidates; the served parts are then built on the whole sequences.
+ */
 export function fitCascadeParts(
   catalogue: Catalogue,
   sequences: readonly Int32Array[],
   settings: CascadeSettings = {},
 ): CascadeParts {
   const config = resolveCascadeConfig(settings);
+  const parts = fitStatistics(catalogue, sequences, config);
+  const fit = fitPrerank(catalogue, sequences, config);
+  parts.prerankWeights = fit.weights;
+  parts.info.prerankExamples = fit.examples;
+  return parts;
+}
+
+function fitPrerank(
+  catalogue: Catalogue,
+  sequences: readonly Int32Array[],
+  config: CascadeConfig,
+): { weights: Float32Array; examples: number } {
+  const initial = defaultPrerankWeights();
+  const eligible = sequences.flatMap((sequence, user) => (sequence.length >= 2 ? [user] : []));
+  if (config.prerankUsers === 0 || eligible.length === 0) return { weights: initial, examples: 0 };
+  const heldOut = new Cascade(
+    fitStatistics(
+      catalogue,
+      sequences.map((sequence) => sequence.subarray(0, -1)),
+      config,
+    ),
+  );
+  const random = new Random(config.seed);
+  for (let k = eligible.length - 1; k > 0; k--) {
+    const j = random.int(k + 1);
+    [eligible[k], eligible[j]] = [eligible[j]!, eligible[k]!];
+  }
+  // Freshness is measured at the newest upload, so a build does not depend on the clock.
+  let now = 0;
+  for (const time of catalogue.uploadedAt) if (time > now) now = time;
+  const examples: PrerankExample[] = [];
+  for (const user of eligible.slice(0, config.prerankUsers)) {
+    const sequence = sequences[user]!;
+    const example = heldOut.prerankExample(sequence.subarray(0, -1), sequence.at(-1)!, now);
+    if (example) examples.push(example);
+  }
+  if (examples.length === 0) return { weights: initial, examples: 0 };
+  const weights = fitPrerankWeights(examples, initial, { epochs: config.prerankEpochs, seed: config.seed });
+  return { weights, examples: examples.length };
+}
+
+/** Every part but the learned pre-rank weights (left at their defaults). */
+function fitStatistics(
+  catalogue: Catalogue,
+  sequences: readonly Int32Array[],
+  config: CascadeConfig,
+): CascadeParts {
   const numItems = catalogue.size;
   const neighbours = cosineNeighbours(sequences, numItems, {
     neighbours: config.neighbours,
@@ -81,10 +135,12 @@ export function fitCascadeParts(
     embeddings,
     ann,
     popularCounts: recentCounts(sequences, numItems, config.popularWindow),
+    prerankWeights: defaultPrerankWeights(),
     info: {
       users: sequences.length,
       interactions,
       skippedInteractions: 0,
+      prerankExamples: 0,
       built: new Date().toISOString(),
     },
   };

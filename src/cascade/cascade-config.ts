@@ -32,8 +32,10 @@ export const cascadeConfigSchema = z
     popularWindow: z.number().int().min(1),
     /** Fresh-source score halves every this many hours of item age. */
     freshHalfLifeHours: z.number().gt(0),
-    /** Pre-rank score = u . v_i + prerankRecallWeight * recall score. */
-    prerankRecallWeight: z.number().min(0),
+    /** Users sampled to fit the pre-rank weights on held-out next items (0 = keep the default weights). */
+    prerankUsers: z.number().int().min(0),
+    /** SGD epochs of that fit. */
+    prerankEpochs: z.number().int().min(1),
     /** At most this many items per author in one feed (0 = no cap). */
     authorCap: z.number().int().min(0),
     /** Never recommend what the user already consumed. */
@@ -75,7 +77,8 @@ export const defaultCascadeConfig: CascadeConfig = {
   vectorWindow: 5,
   popularWindow: 50,
   freshHalfLifeHours: 24,
-  prerankRecallWeight: 1,
+  prerankUsers: 5000,
+  prerankEpochs: 10,
   authorCap: 0,
   excludeHistory: true,
   ann: { m: 16, efConstruction: 200, ef: 100 },

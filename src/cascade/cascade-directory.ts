@@ -8,6 +8,7 @@ import { AnnIndex } from './ann-index.js';
 import { Cascade, type CascadeParts } from './cascade.js';
 import { cascadeConfigSchema } from './cascade-config.js';
 import { Catalogue, type CatalogueItem } from './catalogue.js';
+import { numPrerankFeatures } from './prerank-model.js';
 
 export const CASCADE_DIRECTORY_FORMAT = 'genfeed.cascade';
 /** Bumped when a reader of the previous version could misread a directory. */
@@ -35,10 +36,13 @@ const manifestSchema = z
     items: z.number().int().min(0),
     dim: z.number().int().min(1),
     hasReward: z.boolean(),
+    /** The pre-rank model's weights (prerank-model.ts), float32 values. */
+    prerankWeights: z.array(z.number()).length(numPrerankFeatures),
     info: z.object({
       users: z.number().int().min(0),
       interactions: z.number().int().min(0),
       skippedInteractions: z.number().int().min(0),
+      prerankExamples: z.number().int().min(0),
       built: z.string(),
     }),
     /** File name -> sha256 (hex) of every file but this manifest. */
@@ -85,6 +89,7 @@ export async function saveCascade(cascade: Cascade, dir: string): Promise<void> 
     items: parts.catalogue.size,
     dim: parts.embeddings.dim,
     hasReward: parts.reward !== undefined,
+    prerankWeights: Array.from(parts.prerankWeights),
     info: parts.info,
     files,
   };
@@ -187,6 +192,7 @@ export async function loadCascade(dir: string, options: { modelVersion?: string 
     },
     ann: undefined as unknown as AnnIndex,
     popularCounts: array('popular-counts.f32', numItems),
+    prerankWeights: Float32Array.from(manifest.prerankWeights),
     info: manifest.info,
   };
   try {

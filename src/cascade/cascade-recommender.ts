@@ -79,14 +79,14 @@ function settingsOf(params: Params): CascadeSettings {
     shrink: params.shrink!,
     historyDecay: params.decay!,
     dim: params.dim!,
-    prerankRecallWeight: params.recallWeight!,
+    prerankUsers: params.prerankUsers!,
   };
 }
 
 export const cascadeSpec: RecommenderSpec = {
   name: 'cascade',
   description:
-    'classic funnel: item-kNN + HNSW-ANN + popular recall -> dot-product pre-rank (no reward model offline)',
+    'classic funnel: item-kNN + HNSW-ANN + popular recall -> learned pre-rank over item-kNN, two-tower dot product and popularity (no reward model offline)',
   defaults: {
     itemknnQuota: 200,
     annQuota: 200,
@@ -96,8 +96,8 @@ export const cascadeSpec: RecommenderSpec = {
     shrink: 10,
     decay: 0.9,
     dim: 32,
-    recallWeight: 1,
+    prerankUsers: 5000,
   },
-  search: { recallWeight: [0.3, 1, 3] },
+  search: {},
   create: (params) => new CascadeRecommender(settingsOf(params)),
 };

@@ -70,6 +70,13 @@ describe('Cascade', () => {
     expect(result.items[0]!.scores).toHaveProperty('prerank');
   });
 
+  it('fits the pre-rank weights on held-out next items', () => {
+    expect(cascade.parts.info.prerankExamples).toBeGreaterThan(20);
+    expect(Array.from(cascade.parts.prerankWeights)).not.toEqual([1, 0, 1, 0, 0]);
+    const unfitted = buildCascade({ items, interactions }, { settings: { ...small, prerankUsers: 0 } });
+    expect(Array.from(unfitted.parts.prerankWeights)).toEqual([1, 0, 1, 0, 0]);
+  });
+
   it('caps items per author, filling the tail only when the feed would be short', () => {
     const capped = buildCascade({ items, interactions }, { settings: { ...small, authorCap: 1 } });
     const feed = capped.recommend(request({ n: 8 })).items;

@@ -12,6 +12,7 @@ import { FreshRecall } from './fresh-recall.js';
 import { dot, type ItemEmbeddings, userVector } from './item-vectors.js';
 import { ItemKnnRecall } from './itemknn-recall.js';
 import { PopularRecall } from './popular-recall.js';
+import { numPrerankFeatures, type PrerankExample } from './prerank-model.js';
 import type { RecallSource } from './recall-source.js';
 import { RewardRanker } from './reward-ranker.js';
 
@@ -21,6 +22,8 @@ export interface CascadeInfo {
   interactions: number;
   /** Interactions dropped because their item is not in the catalogue. */
   skippedInteractions: number;
+  /** Held-out requests the pre-rank weights were fitted on (0: default weights). */
+  prerankExamples: number;
   /** ISO time of the build. */
   built: string;
 }
@@ -36,6 +39,8 @@ export interface CascadeParts {
   ann: AnnIndex;
   /** Recent-window consumption counts of the popular source. */
   popularCounts: Float32Array;
+  /** The pre-rank model's weights over its features (prerank-model.ts). */
+  prerankWeights: Float32Array;
   /** The rank stage's model; absent: the pre-rank score ranks. */
   reward?: RewardModel;
   info: CascadeInfo;
@@ -130,38 +135,16 @@ export class Cascade implements FeedPipeline {
    */
   rankIndices(history: Int32Array, n: number, exclude: ArrayLike<number>, now: number): RankedList {
     if (!(Number.isInteger(n) && n >= 0)) throw new RangeError(`n must be an integer >= 0, got ${n}`);
-    const { config, embeddings, catalogue } = this.parts;
+    const { config, catalogue } = this.parts;
     const stages: Record<string, StageCost> = {};
-    const blocked = this.#blocked;
-    const marked: number[] = [];
-    const block = (item: number) => {
-      if (blocked[item] === 0) {
-        blocked[item] = 1;
-        marked.push(item);
-      }
-    };
     const pool = this.#pool;
-    try {
-      const hasUser = timeStage(stages, 'recall', () => {
-        for (let k = 0; k < exclude.length; k++) block(exclude[k]!);
-        if (config.excludeHistory) for (const item of history) block(item);
-        const hasVector = userVector(embeddings, history, this.#window, this.#user);
-        const query = { history, userVector: hasVector ? this.#user : null, now };
-        this.sources.forEach((source, index) => {
-          source.recall(query, this.#quotas[index]!, pool, index);
-        });
-        return hasVector;
-      });
+    const blocked = this.#blocked;
+    return this.#withRequest(history, exclude, () => {
+      const hasUser = timeStage(stages, 'recall', () => this.#recall(history, now));
 
       const kept = timeStage(stages, 'prerank', () => {
-        const size = pool.size;
-        const prerank = new Float32Array(size);
-        for (let k = 0; k < size; k++) {
-          const affinity = hasUser ? dot(embeddings, pool.items[k]!, this.#user) : 0;
-          prerank[k] = affinity + config.prerankRecallWeight * pool.recallScores[k]!;
-        }
-        const order = bestFirst(prerank, Math.min(config.prerankSize, size));
-        return { order, prerank };
+        const prerank = this.#prerankScores(this.#features(hasUser, now));
+        return { order: bestFirst(prerank, Math.min(config.prerankSize, pool.size)), prerank };
       });
 
       const rankScores = timeStage(stages, 'rank', () => {
@@ -174,13 +157,12 @@ export class Cascade implements FeedPipeline {
       return timeStage(stages, 'filter', () => {
         const { order, prerank } = kept;
         const byRank = bestFirst(Float32Array.from(rankScores), order.length);
-        const rankedItems = byRank.map((r) => pool.items[order[r]!]!);
         // Recall admitted only unblocked items; the filter asserts it again against
         // the mask (the request's exclusions, consumed and hidden items).
-        const allowed = byRank.filter((_, position) => blocked[rankedItems[position]!] === 0);
+        const allowed = byRank.filter((r) => blocked[pool.items[order[r]!]!] === 0);
         const items = allowed.map((r) => pool.items[order[r]!]!);
         const picked = capPerAuthor(items, (item) => catalogue.author[item]!, config.authorCap, n);
-        const out: RankedList = {
+        return {
           items: Int32Array.from(picked, (p) => items[p]!),
           scores: Float32Array.from(picked, (p) => rankScores[allowed[p]!]!),
           details: picked.map((p) => {
@@ -194,12 +176,83 @@ export class Cascade implements FeedPipeline {
           }),
           stages,
         };
-        return out;
       });
+    });
+  }
+
+  /**
+   * A pre-rank training example: the recall stage for `history`, and the
+   * candidates' features with the row of `target`; null when recall missed it.
+   */
+  prerankExample(history: Int32Array, target: number, now: number): PrerankExample | null {
+    return this.#withRequest(history, [], () => {
+      const hasUser = this.#recall(history, now);
+      const pool = this.#pool;
+      const row = pool.items.subarray(0, pool.size).indexOf(target);
+      return row < 0 ? null : { features: this.#features(hasUser, now), target: row };
+    });
+  }
+
+  /** Blocks the request's exclusions (and history), runs `work`, then restores the scratch state. */
+  #withRequest<T>(history: Int32Array, exclude: ArrayLike<number>, work: () => T): T {
+    const blocked = this.#blocked;
+    const marked: number[] = [];
+    const block = (item: number) => {
+      if (blocked[item] === 0) {
+        blocked[item] = 1;
+        marked.push(item);
+      }
+    };
+    try {
+      for (let k = 0; k < exclude.length; k++) block(exclude[k]!);
+      if (this.parts.config.excludeHistory) for (const item of history) block(item);
+      return work();
     } finally {
-      for (const item of marked) blocked[item] = catalogue.hidden[item]!;
-      pool.clear();
+      for (const item of marked) blocked[item] = this.parts.catalogue.hidden[item]!;
+      this.#pool.clear();
+      this.itemKnn.reset();
     }
+  }
+
+  /** Fills the pool from every source by its quota; returns whether the user has a taste vector. */
+  #recall(history: Int32Array, now: number): boolean {
+    this.itemKnn.accumulate(history);
+    const hasVector = userVector(this.parts.embeddings, history, this.#window, this.#user);
+    const query = { history, userVector: hasVector ? this.#user : null, now };
+    this.sources.forEach((source, index) => {
+      source.recall(query, this.#quotas[index]!, this.#pool, index);
+    });
+    return hasVector;
+  }
+
+  /** [pool size, F] pre-rank features of the pooled candidates (see prerank-model.ts). */
+  #features(hasUser: boolean, now: number): Float32Array {
+    const pool = this.#pool;
+    const F = numPrerankFeatures;
+    const features = new Float32Array(pool.size * F);
+    const knnMax = this.itemKnn.maxScore;
+    for (let k = 0; k < pool.size; k++) {
+      const item = pool.items[k]!;
+      const knn = this.itemKnn.scoreOf(item);
+      features[k * F] = knnMax > 0 ? knn / knnMax : 0;
+      features[k * F + 1] = Math.log1p(knn);
+      features[k * F + 2] = hasUser ? dot(this.parts.embeddings, item, this.#user) : 0;
+      features[k * F + 3] = this.popular.shares[item]!;
+      features[k * F + 4] = this.fresh.freshness(item, now);
+    }
+    return features;
+  }
+
+  #prerankScores(features: Float32Array): Float32Array {
+    const weights = this.parts.prerankWeights;
+    const F = numPrerankFeatures;
+    const scores = new Float32Array(features.length / F);
+    for (let k = 0; k < scores.length; k++) {
+      let sum = 0;
+      for (let f = 0; f < F; f++) sum += weights[f]! * features[k * F + f]!;
+      scores[k] = sum;
+    }
+    return scores;
   }
 
   /** Items similar to one item (item-kNN neighbours, then ANN neighbours), best first. */

@@ -19,12 +19,17 @@ export class FreshRecall implements RecallSource {
       .sort((a, b) => uploadedAt[b]! - uploadedAt[a]! || a - b);
   }
 
+  /** 2^(-age / halfLife) of `item` at `now`; 0 without an upload time. */
+  freshness(item: number, now: number): number {
+    const uploaded = this.uploadedAt[item]!;
+    return Number.isNaN(uploaded) ? 0 : 2 ** (-Math.max(0, now - uploaded) / this.halfLifeMs);
+  }
+
   recall(query: RecallQuery, quota: number, pool: CandidatePool, sourceIndex: number): void {
     let added = 0;
     for (let k = 0; k < this.order.length && added < quota; k++) {
       const item = this.order[k]!;
-      const age = Math.max(0, query.now - this.uploadedAt[item]!);
-      if (pool.add(item, sourceIndex, 2 ** (-age / this.halfLifeMs))) added++;
+      if (pool.add(item, sourceIndex, this.freshness(item, query.now))) added++;
     }
   }
 }

@@ -21,6 +21,9 @@ export class ItemKnnRecall implements RecallSource {
   readonly #touched: Int32Array;
   readonly #historyWindow: number;
   readonly #decay: number;
+  #count = 0;
+  #max = 0;
+  #history: Int32Array | undefined;
 
   constructor(
     readonly neighbours: Neighbours,
@@ -33,15 +36,20 @@ export class ItemKnnRecall implements RecallSource {
     this.#decay = options.decay ?? 0.9;
   }
 
-  recall(query: RecallQuery, quota: number, pool: CandidatePool, sourceIndex: number): void {
+  /**
+   * Sums the decayed neighbour similarities of `history` into the scratch
+   * scores (kept for `scoreOf` until `reset`); returns the largest score.
+   */
+  accumulate(history: Int32Array): number {
+    this.reset();
     const { offsets, items, weights } = this.neighbours;
     const scores = this.#scores;
     const touched = this.#touched;
     let count = 0;
     let weight = 1;
-    const oldest = Math.max(0, query.history.length - this.#historyWindow);
-    for (let position = query.history.length - 1; position >= oldest; position--) {
-      const item = query.history[position]!;
+    const oldest = Math.max(0, history.length - this.#historyWindow);
+    for (let position = history.length - 1; position >= oldest; position--) {
+      const item = history[position]!;
       for (let n = offsets[item]!; n < offsets[item + 1]!; n++) {
         const other = items[n]!;
         if (scores[other] === 0) touched[count++] = other;
@@ -49,15 +57,43 @@ export class ItemKnnRecall implements RecallSource {
       }
       weight *= this.#decay;
     }
-    const found = Array.from(touched.subarray(0, count));
+    this.#count = count;
+    this.#history = history;
+    this.#max = 0;
+    for (let k = 0; k < count; k++) this.#max = Math.max(this.#max, scores[touched[k]!]!);
+    return this.#max;
+  }
+
+  /** The accumulated score of `item` (0 when no history item has it as a neighbour). */
+  scoreOf(item: number): number {
+    return this.#scores[item]!;
+  }
+
+  /** The largest accumulated score. */
+  get maxScore(): number {
+    return this.#max;
+  }
+
+  /** Clears the scratch scores (cost proportional to the items touched). */
+  reset(): void {
+    for (let k = 0; k < this.#count; k++) this.#scores[this.#touched[k]!] = 0;
+    this.#count = 0;
+    this.#max = 0;
+    this.#history = undefined;
+  }
+
+  /** Adds the `quota` best-scored items; reuses the scores of `accumulate` for the same history. */
+  recall(query: RecallQuery, quota: number, pool: CandidatePool, sourceIndex: number): void {
+    if (this.#history !== query.history) this.accumulate(query.history);
+    const scores = this.#scores;
+    const found = Array.from(this.#touched.subarray(0, this.#count));
     found.sort((a, b) => scores[b]! - scores[a]! || a - b);
-    const top = found.length > 0 ? scores[found[0]!]! : 1;
+    const top = this.#max > 0 ? this.#max : 1;
     let added = 0;
     for (const item of found) {
       if (added >= quota) break;
       if (pool.add(item, sourceIndex, scores[item]! / top)) added++;
     }
-    for (let k = 0; k < count; k++) scores[touched[k]!] = 0;
   }
 
   /** The most similar items of one item, best first (the server's similar-items route). */

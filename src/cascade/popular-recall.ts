@@ -35,9 +35,13 @@ export function popularOrder(counts: Float32Array): Int32Array {
 export class PopularRecall implements RecallSource {
   readonly name = 'popular';
   readonly order: Int32Array;
+  /** [items] ln(1 + count) / ln(1 + top count): the pre-rank's popularity feature. */
+  readonly shares: Float32Array;
 
   constructor(readonly counts: Float32Array) {
     this.order = popularOrder(counts);
+    const top = this.order.length > 0 ? counts[this.order[0]!]! : 0;
+    this.shares = counts.map((count) => (top > 0 ? Math.log1p(count) / Math.log1p(top) : 0));
   }
 
   recall(_query: RecallQuery, quota: number, pool: CandidatePool, sourceIndex: number): void {
