@@ -2,4 +2,7 @@
 
 // Text, categories, taggers, vision-language provider, media.
 export * from './category/index.js';
+export * from './media/index.js';
+export * from './tagger/index.js';
 export * from './text/index.js';
+export * from './vlm/index.js';
