@@ -3,6 +3,8 @@ import { InvalidInputError, Random } from '../../core/index.js';
 import { loadDataset, type ReadReport } from '../../data/index.js';
 import { splitProtocols } from '../../eval/index.js';
 import { modelFormats, saveModelDirectory } from '../../generative/index.js';
+import { registryPublisher, watchAndRetrain } from '../../serve/index.js';
+import { DEFAULT_SQLITE_PATH, openStore } from '../../storage/index.js';
 import type { CliIo } from '../cli-io.js';
 import { withDataOptions } from '../data-options.js';
 import { readEvalConfig } from '../eval-config.js';
@@ -19,8 +21,12 @@ export function trainCommand(io: CliIo): Command {
   const command = new Command('train')
     .description('Fit a model on a whole data set and write a loadable model directory')
     .argument('<model>', `model to train (${savable.join(', ')})`)
-    .requiredOption('--data <path>', 'data file or folder')
-    .requiredOption('--out <dir>', 'model directory to write (manifest.json, weights, item ids)');
+    .option('--data <path>', 'data file or folder (required without --watch)')
+    .option(
+      '--out <dir>',
+      'model directory to write (manifest.json, weights, item ids; required without --watch)',
+    );
+  withWatchOptions(command);
   return withDataOptions(command)
     .option(
       '--config <file>',
@@ -39,6 +45,10 @@ export function trainCommand(io: CliIo): Command {
       ),
     )
     .action(async (modelName: string, flags) => {
+      if (flags.watch) return watch(io, modelName, flags);
+      for (const required of ['data', 'out'] as const)
+        if (!flags[required])
+          throw new InvalidInputError(`required option '--${required}' not specified (or pass --watch)`);
       if (!savable.includes(modelName))
         throw new InvalidInputError(
           `Cannot train "${modelName}" into a model directory; available: ${savable.join(', ')}`,
@@ -99,4 +109,55 @@ export function trainCommand(io: CliIo): Command {
         `wrote ${flags.out}: ${modelName} on ${dataset.name}, trained in ${trainSeconds.toFixed(1)} s, peak RSS ${manifest.peakRssMB} MB (${Object.keys(manifest.files).join(', ')}, manifest.json)`,
       );
     });
+}
+
+/** `--watch`: retrain from a store's event log on a schedule, publish through the gate (docs/demo.md). */
+function withWatchOptions(command: Command): void {
+  command
+    .option('--watch', "retrain from the store's event log every --every minutes; publish only past the gate")
+    .option('--every <minutes>', 'minutes between retraining rounds (--watch)', Number, 60)
+    .option('--rounds <n>', 'stop after this many rounds (--watch; default: until Ctrl-C)', parseInteger)
+    .option('--tolerance <recall>', 'publish when Recall@10 >= active - tolerance (--watch)', Number, 0.005)
+    .option('--epochs <n>', 'training epochs per round (--watch)', parseInteger, 3)
+    .addOption(
+      new Option('--db <file>', `SQLite store (--watch; default ${DEFAULT_SQLITE_PATH})`).conflicts(
+        'postgres',
+      ),
+    )
+    .addOption(new Option('--postgres <url>', 'PostgreSQL store (--watch)').env('GENFEED_POSTGRES_URL'))
+    .option('--registry <dir>', "the model registry's folder, as the server's (--watch)", 'models');
+}
+
+async function watch(io: CliIo, modelName: string, flags: Record<string, unknown>): Promise<void> {
+  if (modelName !== 'generative')
+    throw new InvalidInputError(`train --watch retrains the generative model, not "${modelName}"`);
+  const store = await openStore(
+    flags.postgres
+      ? { postgres: String(flags.postgres) }
+      : { sqlite: String(flags.db ?? DEFAULT_SQLITE_PATH) },
+    { logger: io.logger },
+  );
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  try {
+    await watchAndRetrain(store, registryPublisher(store, String(flags.registry), io.logger), {
+      everyMinutes: Number(flags.every),
+      ...(flags.rounds === undefined ? {} : { rounds: Number(flags.rounds) }),
+      tolerance: Number(flags.tolerance),
+      params: { epochs: Number(flags.epochs), decayEpochs: Number(flags.epochs) },
+      seed: Number(flags.seed),
+      genfeedVersion: packageVersion(),
+      logger: io.logger,
+      progress: terminalProgress(io.interactive),
+      signal: controller.signal,
+      onReport: (report) =>
+        io.out(
+          `${new Date().toISOString()} ${report.events} events, ${report.heldOutUsers} held-out users: candidate Recall@10 ${report.candidate.toFixed(4)}, active ${report.active === undefined ? '-' : report.active.toFixed(4)}: ${report.decision.publish ? `published version ${report.published}` : 'not published'} (${report.decision.reason})`,
+        ),
+    });
+  } finally {
+    process.off('SIGINT', stop);
+    await store.close();
+  }
 }

@@ -45,7 +45,10 @@ export {
   type Publisher,
   type RetrainOptions,
   type RetrainReport,
+  registryPublisher,
   retrainOnce,
+  type WatchOptions,
+  watchAndRetrain,
 } from './train-watch.js';
 export {
   catalogueItems,

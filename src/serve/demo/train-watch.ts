@@ -5,6 +5,9 @@ import { type Logger, type Progress, silentLogger } from '../../core/index.js';
 import type { Params } from '../../eval/index.js';
 import { loadModelDirectory } from '../../generative/index.js';
 import type { ModelVersion, Store } from '../../storage/index.js';
+import { readCatalogue } from '../pipelines/coldstart-pipeline.js';
+import { modelDirectoryLoader } from '../pipelines/model-pipeline.js';
+import { ModelRegistry } from '../registry/model-registry.js';
 import {
   demoGenerativeParams,
   fitGenerative,
@@ -181,4 +184,55 @@ async function activeRecall(
     );
     return version.metrics.recallAt10;
   }
+}
+
+/**
+ * A Publisher into the model registry under `root` (the server's `--registry`):
+ * the version is copied, checked by loading its pipeline, recorded in the store
+ * and activated; servers watching the store swap to it.
+ */
+export function registryPublisher(store: Store, root: string, logger: Logger = silentLogger): Publisher {
+  const registry = new ModelRegistry({
+    store,
+    root,
+    loaders: { generative: modelDirectoryLoader('generative') },
+    catalogue: () => readCatalogue(store),
+    logger,
+  });
+  return (name, dir, metrics) => registry.publish(name, dir, { metrics });
+}
+
+export interface WatchOptions extends RetrainOptions {
+  /** Minutes between rounds. */
+  everyMinutes: number;
+  /** Stop after this many rounds (default: until `signal` aborts). */
+  rounds?: number;
+  signal?: AbortSignal;
+  onReport?: (report: RetrainReport) => void;
+}
+
+/** `genfeed train --watch`: `retrainOnce` now and every `everyMinutes`, until aborted or `rounds` ran. */
+export async function watchAndRetrain(
+  store: Store,
+  publish: Publisher,
+  options: WatchOptions,
+): Promise<number> {
+  if (!(options.everyMinutes > 0))
+    throw new RangeError(`--every must be positive minutes, got ${options.everyMinutes}`);
+  let rounds = 0;
+  while (!options.signal?.aborted && (options.rounds === undefined || rounds < options.rounds)) {
+    const report = await retrainOnce(store, publish, options);
+    rounds++;
+    options.onReport?.(report);
+    if (options.rounds !== undefined && rounds >= options.rounds) break;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(done, options.everyMinutes * 60_000);
+      options.signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+  return rounds;
 }
