@@ -7,9 +7,7 @@
 import { TitleMiner, type TitleSuggestion } from '../../src/assistant/index.js';
 import { readKuaiRecCaptions } from '../../src/data/index.js';
 
-export async function kuaiRecTitleExamples(
-  captionsPath: string,
-): Promise<{
+export async function kuaiRecTitleExamples(captionsPath: string): Promise<{
   captions: number;
   examples: Array<{ draft: string; categories: string[]; titles: TitleSuggestion[] }>;
 }> {

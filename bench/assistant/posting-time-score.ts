@@ -10,7 +10,8 @@ export interface BacktestScore {
 /**
  * Creators whose fans did nothing in the test period are skipped. Scores three ways of choosing windows for each creator: genfeed (their fans'
  * smoothed activity), the global peak (the same window picker on everyone's
- * activity before the same cut: `creator.global` when given) and the fans' raw histogram without smoothing (an ablation).
+ * activity before the same cut: `creator.global` when given) and two ablations: the fans' histogram without smoothing, and without the
+ * hour-of-day pooling.
  * Also the share a uniformly random placement would catch on average, and the
  * paired difference genfeed - global peak with its interval.
  */
@@ -21,7 +22,13 @@ export function scoreWindows(
 ): Record<string, BacktestScore> {
   const sharedWindows = suggestPostingTimes(global, options);
   const windowsOf = new Map<Float64Array, ReturnType<typeof suggestPostingTimes>>();
-  const shares: Record<string, number[]> = { genfeed: [], globalPeak: [], fansUnsmoothed: [], uniform: [] };
+  const shares: Record<string, number[]> = {
+    genfeed: [],
+    globalPeak: [],
+    fansUnsmoothed: [],
+    fansNoDailyPooling: [],
+    uniform: [],
+  };
   const gain: number[] = [];
   const hours = (options.windowHours ?? 2) * (options.count ?? 3);
   for (const creator of creators) {
@@ -35,6 +42,9 @@ export function scoreWindows(
     shares.globalPeak!.push(shareInWindows(creator.test, globalWindows));
     shares.fansUnsmoothed!.push(
       shareInWindows(creator.test, suggestPostingTimes(creator.fit, { ...options, bandwidth: 0 })),
+    );
+    shares.fansNoDailyPooling!.push(
+      shareInWindows(creator.test, suggestPostingTimes(creator.fit, { ...options, dailyPooling: 0 })),
     );
     shares.uniform!.push(hours / creator.test.length);
     gain.push(shares.genfeed!.at(-1)! - shares.globalPeak!.at(-1)!);

@@ -60,3 +60,19 @@ describe('trends', () => {
     expect(() => creatorTrends('nobody', events, items)).toThrow(NotFoundError);
   });
 });
+
+describe('topicSeries', () => {
+  it('counts distinct users when asked', () => {
+    const items: CreatorItem[] = [{ id: 'a', hashtags: ['#x'] }];
+    const events: CreatorEvent[] = [
+      { userId: 'u1', itemId: 'a', time: start },
+      { userId: 'u1', itemId: 'a', time: start + 1000 },
+      { userId: 'u2', itemId: 'a', time: start + 2000 },
+      { userId: 'u1', itemId: 'a', time: start + DAY_MS },
+    ];
+    expect([...topicSeries(events, items, { binMs: DAY_MS }).counts.get('#x')!]).toEqual([3, 1]);
+    expect([...topicSeries(events, items, { binMs: DAY_MS, distinctUsers: true }).counts.get('#x')!]).toEqual(
+      [2, 1],
+    );
+  });
+});

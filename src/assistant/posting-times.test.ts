@@ -90,3 +90,23 @@ describe('posting times', () => {
     expect(shareInWindows(activity, [{ start: 167, hours: 2 }])).toBe(0.5);
   });
 });
+
+describe('daily pooling', () => {
+  it('borrows the hour-of-day profile where the week is sparse', () => {
+    // One event each on Mon, Tue and Wed at 20:00, and 1.5 on Sunday 03:00: the week alone prefers
+    // Sunday 03:00, the pooled profile says 20:00 (three days out of three).
+    const activity = new Float64Array(168);
+    for (const day of [0, 1, 2]) activity[day * 24 + 20] = 1;
+    activity[6 * 24 + 3] = 1.5;
+    const raw = suggestPostingTimes(activity, { windowHours: 1, count: 1, bandwidth: 0, dailyPooling: 0 });
+    expect(raw[0]!.start).toBe(6 * 24 + 3);
+    const pooled = suggestPostingTimes(activity, {
+      windowHours: 1,
+      count: 1,
+      bandwidth: 0,
+      dailyPooling: 0.8,
+    });
+    expect(pooled[0]!.start % 24).toBe(20);
+    expect(() => suggestPostingTimes(activity, { dailyPooling: 2 })).toThrow(/dailyPooling 2/);
+  });
+});

@@ -10,6 +10,11 @@ export interface TopicSeriesOptions {
   end?: number;
   /** Topics with fewer events in total are left out (default 1). */
   minTotal?: number;
+  /**
+   * Count each user once per topic and bin (default false): a trend is many
+   * people, not one person binge-watching a back catalogue.
+   */
+  distinctUsers?: boolean;
 }
 
 export interface TopicSeries {
@@ -30,25 +35,30 @@ export function topicSeries(
   items: Iterable<CreatorItem>,
   options: TopicSeriesOptions = {},
 ): TopicSeries {
-  return seriesOf(eventTimes(events), topicIndex(items), options);
+  return seriesOf(eventStamps(events, options.distinctUsers ?? false), topicIndex(items), options);
 }
 
 /** The same series counting uploads (items by their `uploadTime`) instead of events. */
 export function uploadSeries(items: Iterable<CreatorItem>, options: TopicSeriesOptions = {}): TopicSeries {
   const list = [...items];
-  const stamps: Array<[string, number]> = [];
+  const stamps: Stamp[] = [];
   for (const item of list) if (item.uploadTime !== undefined) stamps.push([item.id, item.uploadTime]);
   return seriesOf(stamps, topicIndex(list), options);
 }
 
-function eventTimes(events: Iterable<CreatorEvent>): Array<[string, number]> {
-  const stamps: Array<[string, number]> = [];
-  for (const event of events) stamps.push([event.itemId, event.time]);
+function eventStamps(events: Iterable<CreatorEvent>, distinctUsers: boolean): Stamp[] {
+  const stamps: Stamp[] = [];
+  for (const event of events) {
+    stamps.push(distinctUsers ? [event.itemId, event.time, event.userId] : [event.itemId, event.time]);
+  }
   return stamps;
 }
 
+/** Item id, unix ms and, when counting distinct users, the user. */
+type Stamp = readonly [string, number, string?];
+
 function seriesOf(
-  stamps: ReadonlyArray<readonly [string, number]>,
+  stamps: readonly Stamp[],
   topics: Map<string, string[]>,
   options: TopicSeriesOptions,
 ): TopicSeries {
@@ -65,10 +75,16 @@ function seriesOf(
   const end = options.end ?? (Number.isFinite(maxTime) ? maxTime + 1 : start);
   const bins = Math.max(0, Math.ceil((end - start) / binMs));
   const counts = new Map<string, Float64Array>();
-  for (const [itemId, time] of stamps) {
+  const counted = new Set<string>();
+  for (const [itemId, time, user] of stamps) {
     if (time < start || time >= end) continue;
     const bin = Math.floor((time - start) / binMs);
     for (const topic of topics.get(itemId) ?? []) {
+      if (user !== undefined) {
+        const key = `${topic}\u0000${bin}\u0000${user}`;
+        if (counted.has(key)) continue;
+        counted.add(key);
+      }
       let series = counts.get(topic);
       if (!series) {
         series = new Float64Array(bins);
