@@ -9,6 +9,7 @@ import { evalCommand } from './commands/eval-command.js';
 import { importCommand } from './commands/import-command.js';
 import { recommendCommand } from './commands/recommend-command.js';
 import { rewardCommand } from './commands/reward-command.js';
+import { serveCommand } from './commands/serve-command.js';
 import { simulateCommand } from './commands/simulate-command.js';
 import { tokenizeCommand } from './commands/tokenize-command.js';
 import { trainCommand } from './commands/train-command.js';
@@ -23,6 +24,7 @@ export function buildProgram(io: CliIo): Command {
     .addCommand(evalCommand(io))
     .addCommand(dataCommand(io))
     .addCommand(importCommand(io))
+    .addCommand(serveCommand(io))
     .addCommand(tokenizeCommand(io))
     .addCommand(benchCommand(io))
     .addCommand(trainCommand(io))

@@ -1,0 +1,107 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../storage/index.js';
+import type { CliIo } from '../cli-io.js';
+import { main } from '../main.js';
+
+function captureIo(onOut: (text: string) => void): CliIo & { stderr: string[] } {
+  const stderr: string[] = [];
+  return {
+    stderr,
+    out: onOut,
+    logger: {
+      info: (message) => void stderr.push(message),
+      warn: (message) => void stderr.push(`warning: ${message}`),
+      error: (message) => void stderr.push(`error: ${message}`),
+      debug: () => {},
+    },
+    interactive: false,
+  };
+}
+
+describe('genfeed serve', () => {
+  it('serves the API on a SQLite file with keys from a file, and closes the store on SIGTERM', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'genfeed-serve-cli-'));
+    const db = join(folder, 'store.sqlite');
+    const keysFile = join(folder, 'keys.json');
+    const key = 'cli-test-key-0123456789abcdef';
+    writeFileSync(keysFile, JSON.stringify({ keys: [{ key, scopes: ['read', 'write'], name: 'app' }] }));
+
+    // The feed service reads the catalogue at start (and then every minute): items written before serving.
+    const seeded = await openSqliteStore({ path: db });
+    await seeded.upsertItems([{ id: 'v1' }, { id: 'v2' }]);
+    await seeded.close();
+
+    const lines: string[] = [];
+    let announce: (url: string) => void = () => {};
+    const listening = new Promise<string>((resolve) => {
+      announce = resolve;
+    });
+    const io = captureIo((text) => {
+      lines.push(text);
+      const match = /genfeed API on (\S+)/.exec(text);
+      if (match) announce(match[1]!);
+    });
+    const before = new Set(process.listeners('SIGTERM'));
+    const exit = main(
+      [
+        'node',
+        'genfeed',
+        'serve',
+        '--db',
+        db,
+        '--port',
+        '0',
+        '--keys',
+        keysFile,
+        '--models',
+        join(folder, 'models'),
+      ],
+      io,
+    );
+    const url = await Promise.race([
+      listening,
+      exit.then((code) => Promise.reject(new Error(`exited ${code}: ${io.stderr.join('\n')}`))),
+    ]);
+    expect(lines.join('\n')).toContain(`${url}/openapi.json`);
+
+    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+    const written = await fetch(`${url}/v1/items`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify([{ id: 'v3' }]),
+    });
+    expect(written.status).toBe(200);
+    const feed = (await (await fetch(`${url}/v1/users/u1/feed?n=2`, { headers })).json()) as {
+      items: unknown[];
+      pipeline: string;
+    };
+    expect(feed.items.length).toBeGreaterThan(0);
+    expect((await fetch(`${url}/health/ready`)).status).toBe(200);
+    expect((await fetch(`${url}/metrics`, { headers })).status).toBe(403);
+
+    // Deliver SIGTERM to the command's handler only (not to the test runner's own listeners).
+    const handlers = process.listeners('SIGTERM').filter((listener) => !before.has(listener));
+    expect(handlers).toHaveLength(1);
+    (handlers[0] as (signal: NodeJS.Signals) => void)('SIGTERM');
+    expect(await exit).toBe(0);
+    const store = await openSqliteStore({ path: db });
+    expect(await store.counts()).toMatchObject({ items: 3, requests: 1 });
+    await store.close();
+  }, 30_000);
+
+  it('refuses a key file with a short key, naming the file', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'genfeed-serve-cli-'));
+    const keysFile = join(folder, 'keys.json');
+    writeFileSync(keysFile, JSON.stringify([{ key: 'short', scopes: ['read'] }]));
+    const io = captureIo(() => {});
+    const code = await main(
+      ['node', 'genfeed', 'serve', '--db', join(folder, 's.sqlite'), '--keys', keysFile],
+      io,
+    );
+    expect(code).toBe(2);
+    expect(io.stderr.join('\n')).toMatch(/keys\.json.*"0\.key": a key needs at least 16 characters/);
+  });
+});
