@@ -24,7 +24,15 @@ export {
   type PlaygroundDataOptions,
   simulatePlaygroundData,
 } from './playground-data.js';
-export { cascadeLoader, type DemoOptions, type DemoResult, type DemoUrls, runDemo } from './run-demo.js';
+export {
+  cascadeLoader,
+  type DemoOptions,
+  type DemoPlatform,
+  type DemoResult,
+  type DemoUrls,
+  prepareDemoPlatform,
+  runDemo,
+} from './run-demo.js';
 export { type DriveOptions, TrafficDriver, type TrafficDriverOptions } from './traffic-driver.js';
 export {
   demoGenerativeParams,

@@ -13,7 +13,7 @@ import { ModelRegistry } from '../registry/model-registry.js';
 import { type RunningServer, startServer } from '../server.js';
 import type { AbSummary } from './ab-summary.js';
 import { httpFeedApi } from './feed-api.js';
-import { importPlaygroundData, simulatePlaygroundData } from './playground-data.js';
+import { importPlaygroundData, type PlaygroundData, simulatePlaygroundData } from './playground-data.js';
 import { TrafficDriver } from './traffic-driver.js';
 import {
   demoGenerativeParams,
@@ -83,16 +83,23 @@ export interface DemoResult extends AbSummary {
   store: { events: number; requests: number; impressions: number };
 }
 
+export interface DemoPlatform {
+  store: Store;
+  registry: ModelRegistry;
+  feeds: FeedService;
+  server: RunningServer;
+  urls: DemoUrls;
+  data: PlaygroundData;
+  training: DemoResult['training'];
+  /** Stops the feed service, the registry and the server (which closes the store). */
+  close(): Promise<void>;
+}
+
 /**
- * `genfeed demo` from nothing downloaded: a playground world and a few days of
- * logs under a baseline policy, imported into an embedded SQLite store; the
- * generative model (semantic-ID tokenizer + lazy decoder) and the cascade
- * (with the learned reward as its rank stage) trained on the store's event
- * log and published to the model registry; the HTTP server started with an
- * experiment splitting users between the two; then simulated users driven
- * against the API, with a live A/B summary.
+ * Steps 1-5 of the demo: playground logs into a fresh SQLite store, both
+ * models trained and published, the server listening with the experiment set.
  */
-export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+export async function prepareDemoPlatform(options: DemoOptions): Promise<DemoPlatform> {
   const logger = options.logger ?? silentLogger;
   const progress = options.progress ?? silentProgress;
   const seed = options.seed ?? 42;
@@ -115,7 +122,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     `2/6 importing ${data.items.length} items, ${data.users.length} users, ${data.events.length} events into ${path}`,
   );
   const store = await openSqliteStore({ path });
-  let server: RunningServer | undefined;
   let registry: ModelRegistry | undefined;
   let feeds: FeedService | undefined;
   try {
@@ -177,20 +183,68 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     await feeds.start();
     const apiKey = `demo-${randomBytes(16).toString('hex')}`;
     const keys = ApiKeys.from([{ key: apiKey, scopes: ['admin'], name: 'demo' }]);
-    server = await listen({ store, feeds, keys, host: options.host, port: options.port ?? 8080, logger });
+    const server = await listen({
+      store,
+      feeds,
+      keys,
+      host: options.host,
+      port: options.port ?? 8080,
+      logger,
+    });
     const urls: DemoUrls = {
       api: server.url,
       openapi: `${server.url}/openapi.json`,
       metrics: `${server.url}/metrics`,
       apiKey,
     };
-    options.onListening?.(urls);
+    const openedFeeds = feeds;
+    const openedRegistry = registry;
+    return {
+      store,
+      registry,
+      feeds,
+      server,
+      urls,
+      data,
+      training: {
+        generative: { seconds: generative.seconds, recallAt10, epochs: Number(generativeParams.epochs) },
+        cascade: { seconds: cascade.seconds, reward: reward !== undefined, rewardSeconds },
+        loggedEvents: data.events.length,
+        heldOutUsers: heldOut.users.length,
+      },
+      close: async () => {
+        openedFeeds.close();
+        openedRegistry.close();
+        await server.close();
+      },
+    };
+  } catch (error) {
+    feeds?.close();
+    registry?.close();
+    await store.close();
+    throw error;
+  }
+}
 
-    logger.info('6/6 driving simulated users against the API');
-    const driver = new TrafficDriver(data.environment, httpFeedApi(server.url, { apiKey }), {
+/**
+ * `genfeed demo` from nothing downloaded: a playground world and a few days of
+ * logs under a baseline policy, imported into an embedded SQLite store; the
+ * generative model (semantic-ID tokenizer + lazy decoder) and the cascade
+ * (with the learned reward as its rank stage) trained on the store's event
+ * log and published to the model registry; the HTTP server started with an
+ * experiment splitting users between the two; then simulated users driven
+ * against the API, with a live A/B summary.
+ */
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const platform = await prepareDemoPlatform(options);
+  const { data, urls, store } = platform;
+  try {
+    options.onListening?.(urls);
+    options.logger?.info('6/6 driving simulated users against the API');
+    const driver = new TrafficDriver(data.environment, httpFeedApi(urls.api, { apiKey: urls.apiKey }), {
       state: data.state,
       startTime: data.start + data.days * DAY_MS,
-      seed: seed + 100,
+      seed: (options.seed ?? 42) + 100,
       ...(options.drivenUsers === undefined ? {} : { users: options.drivenUsers }),
       ...(options.secondsPerDay === undefined ? {} : { secondsPerDay: options.secondsPerDay }),
     });
@@ -212,19 +266,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     return {
       ...summary,
       urls,
-      training: {
-        generative: { seconds: generative.seconds, recallAt10, epochs: Number(generativeParams.epochs) },
-        cascade: { seconds: cascade.seconds, reward: reward !== undefined, rewardSeconds },
-        loggedEvents: data.events.length,
-        heldOutUsers: heldOut.users.length,
-      },
+      training: platform.training,
       store: { events: counts.events, requests: counts.requests, impressions: counts.impressions },
     };
   } finally {
-    feeds?.close();
-    registry?.close();
-    if (server) await server.close();
-    else await store.close();
+    await platform.close();
   }
 }
 
