@@ -1,0 +1,171 @@
+import { appendFile, cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Logger } from '../../core/index.js';
+import type { Store } from '../../storage/index.js';
+import { FeedService } from '../feed-service.js';
+import { readCatalogue } from '../pipelines/coldstart-pipeline.js';
+import { modelDirectoryLoader } from '../pipelines/model-pipeline.js';
+import { tinyStore, writeGenerativeModel, writeSasRecModel } from '../pipelines/test-support/tiny-world.js';
+import { directoryChecksum } from './directory-checksum.js';
+import { ModelRegistry } from './model-registry.js';
+
+let store: Store;
+let folder: string;
+let dispose: () => Promise<void>;
+let first = '';
+let second = '';
+let sasrec = '';
+beforeAll(async () => {
+  ({ store, folder, dispose } = await tinyStore());
+  first = await writeGenerativeModel(join(folder, 'trained-1'), { seed: 3 });
+  second = await writeGenerativeModel(join(folder, 'trained-2'), { seed: 4 });
+  sasrec = await writeSasRecModel(join(folder, 'trained-sasrec'));
+}, 90_000);
+afterAll(() => dispose());
+
+const errors: string[] = [];
+const logger: Logger = { info() {}, warn() {}, debug() {}, error: (message) => void errors.push(message) };
+
+function registry(root = join(folder, 'registry')): ModelRegistry {
+  return new ModelRegistry({ store, root, catalogue: () => readCatalogue(store), logger });
+}
+
+async function corruptCopy(from: string, name: string): Promise<string> {
+  const dir = join(folder, name);
+  await cp(from, dir, { recursive: true });
+  const weights = join(dir, 'model.safetensors');
+  const bytes = await readFile(weights);
+  bytes[bytes.length - 3] = bytes[bytes.length - 3]! ^ 0xff;
+  await writeFile(weights, bytes);
+  return dir;
+}
+
+describe('ModelRegistry', () => {
+  it('publishes versioned, checksummed directories and hot-swaps under concurrent requests without losing one', async () => {
+    const models = registry();
+    expect(models.statuses()).toEqual([
+      { name: 'generative', ready: false },
+      { name: 'cascade', ready: false },
+    ]);
+    const v1 = await models.publish('generative', first, { metrics: { recall10: 0.3 } });
+    expect(v1).toMatchObject({ name: 'generative', version: 1, active: true, metrics: { recall10: 0.3 } });
+    expect(v1.path).toBe(join(folder, 'registry', 'generative', 'v1'));
+    expect(v1.checksum).toBe(await directoryChecksum(first));
+    expect((await readdir(join(folder, 'registry', 'generative'))).sort()).toEqual(['v1']);
+    expect(models.current('generative')?.modelVersion).toBe('generative@1');
+
+    // No-repeat window 0: users keep asking, so the catalogue of 24 never runs out.
+    const feeds = new FeedService({ store, pipelines: models, logger, noRepeatWindowMs: 0 });
+    const users = Array.from({ length: 3 }, (_, i) => `swap-user-${i}`);
+    await store.upsertEvents(
+      users.map((user, i) => ({ id: `${user}-e`, userId: user, itemId: `video-${i % 24}`, time: 1000 })),
+      { createMissing: true },
+    );
+    // Requests keep arriving while v2 is published; each one takes whichever pipeline is current when it runs.
+    const requests: Array<Promise<{ pipeline: string; items: unknown[] }>> = [];
+    let publishing = true;
+    const publish = models.publish('generative', second).finally(() => {
+      publishing = false;
+    });
+    const versionsSeen = new Set<string | undefined>();
+    for (let after = 0; after < 2; after += publishing ? 0 : 1) {
+      versionsSeen.add(models.current('generative')?.modelVersion);
+      for (const user of users) requests.push(feeds.feed(user, 3));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const v2 = await publish;
+    const served = await Promise.allSettled(requests);
+    expect(served.filter((result) => result.status === 'rejected')).toEqual([]);
+    for (const result of served) {
+      const feed = (result as PromiseFulfilledResult<{ pipeline: string; items: unknown[] }>).value;
+      expect(feed.pipeline).toBe('generative');
+      expect(feed.items).toHaveLength(3);
+    }
+    expect(versionsSeen).toEqual(new Set(['generative@1', 'generative@2'])); // requests ran before and after the swap
+    expect(feeds.counters()).toMatchObject({ failures: {}, unavailable: {} });
+    expect(v2).toMatchObject({ version: 2, active: true });
+    expect(models.current('generative')?.modelVersion).toBe('generative@2');
+    expect((await store.listModelVersions('generative')).map((v) => [v.version, v.active])).toEqual([
+      [2, true],
+      [1, false],
+    ]);
+  });
+
+  it('rejects a corrupt or incompatible model with a clear error while the previous one keeps serving', async () => {
+    const models = registry();
+    await models.sync();
+    const serving = models.current('generative');
+    expect(serving?.modelVersion).toBe('generative@2');
+
+    const corrupt = await corruptCopy(first, 'corrupt');
+    await expect(models.publish('generative', corrupt)).rejects.toThrow(
+      /Rejected generative model \(version 3\): Cannot load model directory .*: model\.safetensors has sha256 [0-9a-f]+, the manifest says [0-9a-f]+ \(corrupted or modified\)/,
+    );
+    await expect(models.publish('generative', sasrec)).rejects.toThrow(
+      /as generative: it holds a "sasrec" model/,
+    );
+    await expect(models.publish('generative', join(folder, 'missing'))).rejects.toThrow(/is not a directory/);
+    await expect(models.publish('ranker', first)).rejects.toThrow(
+      'Unknown model name "ranker" (the registry loads: generative, cascade)',
+    );
+    expect(models.current('generative')).toBe(serving);
+    expect((await store.listModelVersions('generative')).map((v) => v.version)).toEqual([2, 1]);
+    expect((await readdir(join(folder, 'registry', 'generative'))).sort()).toEqual(['v1', 'v2']);
+    const feeds = new FeedService({ store, pipelines: models, logger });
+    await store.upsertEvents([{ id: 'after-reject', userId: 'after-reject', itemId: 'video-1', time: 5 }], {
+      createMissing: true,
+    });
+    expect((await feeds.feed('after-reject', 4)).pipeline).toBe('generative');
+  });
+
+  it('servers converge on the active version; a version modified on disk is refused and the old one kept', async () => {
+    const a = registry();
+    const b = registry();
+    await a.sync();
+    await b.sync();
+    expect(b.currentVersion('generative')?.version).toBe(2);
+    // Roll back on A: B follows on its next sync.
+    await a.activate('generative', 1);
+    expect(a.current('generative')?.modelVersion).toBe('generative@1');
+    await b.sync();
+    expect(b.current('generative')?.modelVersion).toBe('generative@1');
+
+    // Someone edits v2's files after it was registered: activating it elsewhere is refused.
+    const v2 = (await store.getModelVersion('generative', 2))!;
+    await appendFile(join(v2.path, 'items.json'), ' ');
+    await expect(a.activate('generative', 2)).rejects.toThrow(
+      /Cannot load generative@2: .* has checksum [0-9a-f]+, the registry recorded [0-9a-f]+ \(corrupted or modified\)/,
+    );
+    expect(a.current('generative')?.modelVersion).toBe('generative@1');
+    expect((await store.activeModelVersion('generative'))?.version).toBe(1);
+    // If the store's active version is the broken one, sync logs and keeps serving (and does not retry every poll).
+    await store.activateModelVersion('generative', 2);
+    errors.length = 0;
+    await b.sync();
+    await b.sync();
+    expect(b.current('generative')?.modelVersion).toBe('generative@1');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('registry: cannot load generative@2; still serving generative@1');
+  });
+
+  it('loads SASRec directories through a custom loader table', async () => {
+    const models = new ModelRegistry({
+      store,
+      root: join(folder, 'registry-sasrec'),
+      loaders: { sasrec: modelDirectoryLoader('sasrec') },
+      catalogue: () => readCatalogue(store),
+    });
+    const version = await models.publish('sasrec', sasrec);
+    expect(version.version).toBe(1);
+    expect(models.statuses()).toEqual([{ name: 'sasrec', ready: true, modelVersion: 'sasrec@1' }]);
+    const feed = models.current('sasrec')!.recommend({
+      userId: 'x',
+      n: 3,
+      history: ['video-0'],
+      exclude: new Set(),
+      now: 0,
+    });
+    expect(feed.items).toHaveLength(3);
+  });
+});
