@@ -1,9 +1,31 @@
-export * from './demo/index.js';
-export type { FeedSource, PipelineStatus, ServedFeed, SimilarItem } from './feed-source.js';
 // The HTTP API (docs/serve.md): app, server, keys, metrics, the model-free feed source and the typed client.
 export { type AppOptions, createApp } from './app.js';
 export { GenfeedApiError } from './client/api-error.js';
 export { type ClientOptions, GenfeedClient } from './client/client.js';
+export * from './demo/index.js';
+export {
+  type ExperimentReport,
+  type ExperimentReportOptions,
+  experimentReport,
+  formatExperimentReport,
+  type PipelineComparison,
+  type PipelineReport,
+  welch,
+} from './experiments/experiment-report.js';
+export { type PipelineCost, StageLedger } from './experiments/stage-ledger.js';
+export { TrafficSplit, userPosition } from './experiments/traffic-split.js';
+// What `genfeed serve` composes: the feed service over the model registry.
+// The feed side (docs/serve-feeds.md): pipelines, experiments, the registry's pieces.
+export {
+  combinePipelines,
+  FeedService,
+  type FeedServiceCounters,
+  type FeedServiceOptions,
+  fixedPipelines,
+  MAX_FEED_SIZE,
+  type PipelineProvider,
+} from './feed-service.js';
+export type { FeedSource, PipelineStatus, ServedFeed, SimilarItem } from './feed-source.js';
 export { type ApiKeyEntry, ApiKeys, MIN_KEY_LENGTH, type Scope, scopes } from './http/api-keys.js';
 export { ServeMetrics, type ServeMetricsOptions } from './http/metrics.js';
 export { type PopularFeedOptions, PopularFeedSource } from './http/popular-feed-source.js';
@@ -20,9 +42,27 @@ export type {
   UserResponse,
 } from './http/schemas.js';
 export { defaultLimits, type ServeLimits } from './http/serve-context.js';
-export { type RunningServer, type ServerOptions, startServer } from './server.js';
-// What `genfeed serve` composes: the feed service over the model registry.
-export { FeedService, type FeedServiceOptions } from './feed-service.js';
-export { defaultLoaders } from './pipelines/model-pipeline.js';
-export { readCatalogue } from './pipelines/coldstart-pipeline.js';
+export {
+  type ColdStartLoadOptions,
+  ColdStartPipeline,
+  type ColdStartSnapshot,
+  interestsOf,
+  readCatalogue,
+} from './pipelines/coldstart-pipeline.js';
+export {
+  type ColdStartSummary,
+  GenerativePipeline,
+  type GenerativePipelineOptions,
+} from './pipelines/generative-pipeline.js';
+export {
+  cascadeDirectoryLoader,
+  defaultLoaders,
+  modelDirectoryLoader,
+  type PipelineLoadContext,
+  type PipelineLoader,
+} from './pipelines/model-pipeline.js';
+export { SasRecPipeline } from './pipelines/sasrec-pipeline.js';
+export { directoryChecksum } from './registry/directory-checksum.js';
+export type { PublishOptions } from './registry/model-registry.js';
 export { ModelRegistry, type ModelRegistryOptions } from './registry/model-registry.js';
+export { type RunningServer, type ServerOptions, startServer } from './server.js';
