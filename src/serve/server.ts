@@ -56,9 +56,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       closed ??= (async () => {
         closing = true;
         const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+        // Kept-alive connections go idle as their last request finishes: close each as soon as it does.
         server.closeIdleConnections();
+        const sweeper = setInterval(() => server.closeIdleConnections(), 50);
         const timer = setTimeout(() => server.closeAllConnections(), options.drainMs ?? 10_000);
         await drained;
+        clearInterval(sweeper);
         clearTimeout(timer);
         if (options.closeStore ?? true) await options.store.close();
       })();
