@@ -222,4 +222,38 @@ describe('FeedService', () => {
       { name: 'coldstart', ready: true },
     ]);
   });
+
+  // Last: it grows the shared generative pipeline's catalogue.
+  it('a new catalogue item gets a semantic ID on refresh, stored, and the model can generate it', async () => {
+    await store.upsertItems([
+      {
+        id: 'fresh-topic-3',
+        author: 'author-2',
+        caption: 'new clip',
+        tags: ['topic-3'],
+        categories: ['category-3'],
+        uploadTime: clock,
+      },
+    ]);
+    expect(generative.knows('fresh-topic-3')).toBe(false);
+    const feeds = service();
+    await feeds.refresh();
+    expect(generative.knows('fresh-topic-3')).toBe(true);
+    const stored = await store.getItem('fresh-topic-3');
+    expect(stored?.semanticId).toEqual(generative.semanticIdOf('fresh-topic-3'));
+    // A user who was shown everything else gets it from the model itself.
+    const user = await userWithHistory(['video-18', 'video-19']);
+    await store.insertFeeds([
+      {
+        requestId: `${user}-all`,
+        userId: user,
+        pipeline: 'cascade',
+        time: clock - 1,
+        items: itemIds.map((itemId) => ({ itemId })),
+      },
+    ]);
+    const feed = await feeds.feed(user, 2);
+    expect(feed.pipeline).toBe('generative');
+    expect(feed.items.map((item) => [item.itemId, item.source])).toEqual([['fresh-topic-3', 'beam-cold']]);
+  });
 });
