@@ -29,6 +29,7 @@ const injections = [
   '<script>alert(1)</script>',
   '<img src=x onerror=alert(1)>',
   '../../etc/passwd',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the Log4Shell probe string, on purpose
   '${jndi:ldap://x}',
   '{{7*7}}',
   '\\x00\\u0000',
