@@ -25,7 +25,6 @@ export {
   simulatePlaygroundData,
 } from './playground-data.js';
 export {
-  cascadeLoader,
   type DemoOptions,
   type DemoPlatform,
   type DemoResult,

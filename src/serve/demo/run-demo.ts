@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadCascade } from '../../cascade/index.js';
 import { type Logger, type Progress, silentLogger, silentProgress } from '../../core/index.js';
 import type { Params } from '../../eval/index.js';
 import { openSqliteStore, type Store } from '../../storage/index.js';
+import { type ExperimentReport, experimentReport } from '../experiments/experiment-report.js';
 import { FeedService } from '../feed-service.js';
 import { ApiKeys } from '../http/api-keys.js';
 import { readCatalogue } from '../pipelines/coldstart-pipeline.js';
-import { modelDirectoryLoader, type PipelineLoader } from '../pipelines/model-pipeline.js';
+import { defaultLoaders } from '../pipelines/model-pipeline.js';
 import { ModelRegistry } from '../registry/model-registry.js';
 import { type RunningServer, startServer } from '../server.js';
 import type { AbSummary } from './ab-summary.js';
@@ -81,6 +81,12 @@ export interface DemoResult extends AbSummary {
     heldOutUsers: number;
   };
   store: { events: number; requests: number; impressions: number };
+  /**
+   * The server's own experiment report from the logged feeds and events (per
+   * user: stay time per active UTC day of the simulated clock, signal rates,
+   * returning users, with 95% intervals; Welch comparison against the cascade).
+   */
+  experimentReport: ExperimentReport;
 }
 
 export interface DemoPlatform {
@@ -158,7 +164,7 @@ export async function prepareDemoPlatform(options: DemoOptions): Promise<DemoPla
     registry = new ModelRegistry({
       store,
       root: join(options.dir, 'registry'),
-      loaders: { generative: modelDirectoryLoader('generative'), cascade: cascadeLoader },
+      loaders: defaultLoaders,
       catalogue: () => readCatalogue(store),
       logger,
     });
@@ -263,20 +269,21 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     }
     const summary = driver.tally.summary();
     const counts = await store.counts();
+    const report = await experimentReport(store, {
+      experiment: 'demo-ab',
+      costs: platform.feeds.stages.costs(),
+    });
     return {
       ...summary,
       urls,
       training: platform.training,
       store: { events: counts.events, requests: counts.requests, impressions: counts.impressions },
+      experimentReport: report,
     };
   } finally {
     await platform.close();
   }
 }
-
-/** The cascade's model directory as a pipeline (checksums checked by `loadCascade`). */
-export const cascadeLoader: PipelineLoader = (dir, context) =>
-  loadCascade(dir, { modelVersion: context.modelVersion });
 
 /** Starts the server on `port`, or on any free port when that one is taken. */
 async function listen(options: {

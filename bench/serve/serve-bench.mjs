@@ -1,0 +1,151 @@
+// `npm run bench:serve`: the feed endpoint under load, per pipeline.
+// A child process builds the demo platform (docs/demo.md: playground logs in
+// SQLite, the generative model and the cascade trained and published) and
+// serves it; this process drives autocannon against GET /v1/users/{id}/feed
+// with all traffic forced to one pipeline at a time (an experiment at 100%),
+// first as fast as it goes, then at a fixed 200 requests/s. CPU per request
+// is the server process's CPU time over the run divided by its requests.
+import { fork } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const flag = (name, fallback) => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
+};
+const seconds = flag('seconds', 15);
+const rate = flag('rate', 200);
+const connections = flag('connections', 8);
+const platformOptions = {
+  dir: join(root, '.genfeed', 'bench-serve'),
+  users: flag('users', 1000),
+  items: flag('items', 2000),
+  days: flag('days', 2),
+  seed: 42,
+  generative: { epochs: flag('epochs', 3), decayEpochs: flag('epochs', 3) },
+};
+
+const child = fork(join(here, 'serve-child.mjs'), [JSON.stringify(platformOptions)], {
+  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+});
+const waiting = [];
+child.on('message', (message) => waiting.shift()?.(message));
+child.on('exit', (code) => {
+  if (code !== 0) {
+    console.error(`server process exited with ${code}`);
+    process.exit(1);
+  }
+});
+const next = () => new Promise((resolve) => waiting.push(resolve));
+const ask = async (message) => {
+  const answer = next();
+  child.send(message);
+  const reply = await answer;
+  if (reply.type === 'error') throw new Error(reply.message);
+  return reply;
+};
+
+const ready = await next();
+console.error(`server at ${ready.url}; ${ready.users.length} warm users`);
+let cursor = 0;
+const run = (options) =>
+  autocannon({
+    url: ready.url,
+    connections,
+    duration: options.duration,
+    ...(options.rate ? { overallRate: options.rate } : {}),
+    headers: { authorization: `Bearer ${ready.apiKey}` },
+    requests: [
+      {
+        method: 'GET',
+        setupRequest: (request) => {
+          const user = ready.users[cursor++ % ready.users.length];
+          return { ...request, path: `/v1/users/${encodeURIComponent(user)}/feed?n=10` };
+        },
+      },
+    ],
+  });
+
+const measure = async (pipeline, options) => {
+  const before = await ask({ type: 'cost' });
+  const result = await run(options);
+  const after = await ask({ type: 'cost' });
+  const cpuMs = (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000;
+  const stage = (costs) =>
+    costs.find((cost) => cost.pipeline === pipeline) ?? { requests: 0, cpuMsPerRequest: 0 };
+  const [b, a] = [stage(before.stages), stage(after.stages)];
+  const served = a.requests - b.requests;
+  const pipelineCpu =
+    served > 0 ? (a.cpuMsPerRequest * a.requests - b.cpuMsPerRequest * b.requests) / served : 0;
+  const requests = result.requests.total;
+  return {
+    rps: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    requests,
+    cpuMsPerRequest: requests > 0 ? cpuMs / requests : 0,
+    pipelineCpuMsPerRequest: pipelineCpu,
+    servedBy: served,
+    errors: result.errors + result.non2xx + result.timeouts,
+  };
+};
+
+const pipelines = [];
+for (const pipeline of ['generative', 'cascade']) {
+  await ask({ type: 'split', pipeline });
+  await run({ duration: 3 }); // warm-up: JIT, page cache
+  const max = await measure(pipeline, { duration: seconds });
+  const fixed = await measure(pipeline, { duration: seconds, rate });
+  pipelines.push({
+    name: pipeline,
+    rps: max.rps,
+    p50Ms: fixed.p50Ms,
+    p99Ms: fixed.p99Ms,
+    cpuMsPerRequest: fixed.cpuMsPerRequest,
+    errors: max.errors + fixed.errors,
+    pipelineCpuMsPerRequest: fixed.pipelineCpuMsPerRequest,
+    maxThroughput: max,
+    fixedRate: { rate, ...fixed },
+  });
+}
+await ask({ type: 'close' }).catch(() => {});
+
+const by = Object.fromEntries(pipelines.map((pipeline) => [pipeline.name, pipeline]));
+const ratio = (a, b) => (b > 0 ? a / b : null);
+const result = {
+  pipelines,
+  cpuRatio: ratio(by.generative.cpuMsPerRequest, by.cascade.cpuMsPerRequest),
+  pipelineCpuRatio: ratio(by.generative.pipelineCpuMsPerRequest, by.cascade.pipelineCpuMsPerRequest),
+  settings: { seconds, rate, connections, ...platformOptions, dir: undefined },
+  training: ready.training,
+  machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+  date: new Date().toISOString(),
+};
+const out = join(root, 'bench', 'results', 'serve.json');
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+
+const row = (cells) => cells.map((cell, i) => String(cell).padStart(i === 0 ? 10 : 12)).join(' ');
+console.log(
+  row(['pipeline', 'max rps', `p50 @${rate}`, `p99 @${rate}`, 'CPU ms/req', 'pipe CPU ms', 'errors']),
+);
+for (const p of pipelines)
+  console.log(
+    row([
+      p.name,
+      p.rps.toFixed(0),
+      p.p50Ms.toFixed(1),
+      p.p99Ms.toFixed(1),
+      p.cpuMsPerRequest.toFixed(2),
+      p.pipelineCpuMsPerRequest.toFixed(2),
+      p.errors,
+    ]),
+  );
+console.log(
+  `CPU per request generative / cascade: ${result.cpuRatio?.toFixed(3)} (whole server), ${result.pipelineCpuRatio?.toFixed(3)} (pipeline stages only)`,
+);
+console.log(`wrote ${out}`);

@@ -1,0 +1,45 @@
+// The server side of `npm run bench:serve`, in its own process so the load
+// generator's CPU is not counted: builds the demo platform (store, trained
+// models, registry, server) and answers the bench over IPC.
+import { prepareDemoPlatform } from '../../dist/serve/index.js';
+
+const options = JSON.parse(process.argv[2] ?? '{}');
+const logger = {
+  info: (message) => process.stderr.write(`[server] ${message}\n`),
+  warn: (message) => process.stderr.write(`[server] warning: ${message}\n`),
+  error: (message) => process.stderr.write(`[server] error: ${message}\n`),
+  debug: () => {},
+};
+const platform = await prepareDemoPlatform({ ...options, port: 0, logger });
+const warmUsers = [
+  ...new Set(platform.data.events.filter((event) => event.signals?.click === 1).map((event) => event.userId)),
+];
+
+process.on('message', async (message) => {
+  try {
+    if (message.type === 'split') {
+      await platform.feeds.setSplit({ [message.pipeline]: 100 }, `bench: all traffic to ${message.pipeline}`);
+      process.send({ type: 'split', pipeline: message.pipeline });
+    } else if (message.type === 'cost') {
+      process.send({
+        type: 'cost',
+        cpu: process.cpuUsage(),
+        stages: platform.feeds.stages.costs(),
+        counters: platform.feeds.counters(),
+      });
+    } else if (message.type === 'close') {
+      await platform.close();
+      process.send({ type: 'closed' });
+      process.exit(0);
+    }
+  } catch (error) {
+    process.send({ type: 'error', message: error.message });
+  }
+});
+process.send({
+  type: 'ready',
+  url: platform.urls.api,
+  apiKey: platform.urls.apiKey,
+  users: warmUsers,
+  training: platform.training,
+});
