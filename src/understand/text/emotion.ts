@@ -55,8 +55,8 @@ for (const [emotion, words] of Object.entries(LEXICON) as [Emotion, string][]) {
 
 /**
  * Reads emotions and sentiment from text. Words are matched after jieba
- * segmentation; compounds jieba keeps whole ("不开心") are split into a leading
- * negator and the rest.
+ * segmentation; compounds jieba keeps whole ("不开心", "好开心") are split into a
+ * leading negator or degree word and the rest.
  */
 export function readEmotion(text: string): EmotionReading {
   const counts = new Map<Emotion, number>();
@@ -66,9 +66,15 @@ export function readEmotion(text: string): EmotionReading {
   for (const word of segment(text, { keepStopWords: true })) {
     let core = word;
     let negated = NEGATORS.has(previous);
-    if (!WORD_EMOTION.has(core) && /^[不没]/u.test(core) && WORD_EMOTION.has(core.slice(1))) {
-      core = core.slice(1);
-      negated = true;
+    if (!WORD_EMOTION.has(core)) {
+      // Compounds jieba keeps whole: a degree word ("好开心", "太难过") or a negator ("不开心") before a lexicon word.
+      const degree = core.match(/^(超级|非常|特别|好|很|太|超|真|最)/u)?.[0];
+      if (degree !== undefined && WORD_EMOTION.has(core.slice(degree.length)))
+        core = core.slice(degree.length);
+      else if (/^[不没]/u.test(core) && WORD_EMOTION.has(core.slice(1))) {
+        core = core.slice(1);
+        negated = true;
+      }
     }
     previous = word;
     const emotion = WORD_EMOTION.get(core);
