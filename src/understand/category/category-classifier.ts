@@ -134,6 +134,11 @@ export class CategoryClassifier {
     return contents.map((content) => meanRow(textFeatures(content, this.#features), this.#vocabulary));
   }
 
+  /** Per level, log-probabilities of every label for every text, [N * C_level] row-major (labels as in `labels`). */
+  logProbabilities(contents: readonly ContentText[]): Float32Array[] {
+    return bagLogProbabilities(this.#model, this.#rows(contents));
+  }
+
   /**
    * Per example, the predicted label at each level: the level's label on the
    * best-scoring known path that reaches that level (so every level gets a
