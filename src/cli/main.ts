@@ -6,7 +6,9 @@ import { benchCommand } from './commands/bench-command.js';
 import { dataCommand } from './commands/data-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { evalCommand } from './commands/eval-command.js';
+import { experimentCommand } from './commands/experiment-command.js';
 import { importCommand } from './commands/import-command.js';
+import { modelsCommand } from './commands/models-command.js';
 import { recommendCommand } from './commands/recommend-command.js';
 import { rewardCommand } from './commands/reward-command.js';
 import { serveCommand } from './commands/serve-command.js';
@@ -25,6 +27,8 @@ export function buildProgram(io: CliIo): Command {
     .addCommand(dataCommand(io))
     .addCommand(importCommand(io))
     .addCommand(serveCommand(io))
+    .addCommand(experimentCommand(io))
+    .addCommand(modelsCommand(io))
     .addCommand(tokenizeCommand(io))
     .addCommand(benchCommand(io))
     .addCommand(trainCommand(io))

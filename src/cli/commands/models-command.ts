@@ -1,0 +1,142 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { InvalidInputError } from '../../core/index.js';
+import { ModelRegistry, readCatalogue } from '../../serve/index.js';
+import { DEFAULT_SQLITE_PATH, openStore, type Store, type StoreLocation } from '../../storage/index.js';
+import type { CliIo } from '../cli-io.js';
+
+/** `recall10=0.31,ndcg10=0.2` -> `{ recall10: 0.31, ndcg10: 0.2 }`. */
+function parseMetrics(value: string): Record<string, number> {
+  const metrics: Record<string, number> = {};
+  for (const part of value.split(',')) {
+    const [name, raw] = part.split('=');
+    const number = Number(raw);
+    if (!name || raw === undefined || !Number.isFinite(number))
+      throw new InvalidArgumentError(`expected name=number pairs like recall10=0.31, got "${part}"`);
+    metrics[name.trim()] = number;
+  }
+  return metrics;
+}
+
+function parseVersion(value: string): number {
+  const version = Number(value);
+  if (!Number.isInteger(version) || version < 1)
+    throw new InvalidArgumentError(`expected a version number >= 1, got "${value}"`);
+  return version;
+}
+
+function withRegistry(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--db <file>', `SQLite database file (default ${DEFAULT_SQLITE_PATH})`).conflicts(
+        'postgres',
+      ),
+    )
+    .addOption(
+      new Option('--postgres <url>', 'PostgreSQL connection string instead of SQLite').env(
+        'GENFEED_POSTGRES_URL',
+      ),
+    )
+    .option('--models <dir>', 'model registry folder (as genfeed serve --models)', 'genfeed-models');
+}
+
+async function openFrom(flags: { db?: string; postgres?: string }, io: CliIo): Promise<Store> {
+  const location: StoreLocation = flags.postgres
+    ? { postgres: flags.postgres }
+    : { sqlite: flags.db ?? DEFAULT_SQLITE_PATH };
+  return openStore(location, { logger: io.logger });
+}
+
+/** `genfeed models list|publish|activate`: the model registry from the command line; running servers follow the active version. */
+export function modelsCommand(io: CliIo): Command {
+  const command = new Command('models').description(
+    'Versioned model directories: publish (checked and loaded first), activate or roll back, list',
+  );
+  const withOpen = async (
+    flags: { db?: string; postgres?: string; models: string },
+    work: (registry: ModelRegistry, store: Store) => Promise<void>,
+  ) => {
+    const store = await openFrom(flags, io);
+    try {
+      await work(
+        new ModelRegistry({
+          store,
+          root: flags.models,
+          catalogue: () => readCatalogue(store),
+          logger: io.logger,
+        }),
+        store,
+      );
+    } finally {
+      await store.close();
+    }
+  };
+  command.addCommand(
+    withRegistry(
+      new Command('publish')
+        .description(
+          'Copy a model directory into the registry as the next version, after checking and loading it',
+        )
+        .argument('<name>', 'model name: generative or cascade')
+        .argument('<dir>', 'directory written by genfeed train (or saveCascade)')
+        .option(
+          '--metrics <pairs>',
+          'offline metrics kept with the version, e.g. recall10=0.31',
+          parseMetrics,
+        )
+        .option('--no-activate', 'record the version without making it active'),
+    ).action(async (name: string, dir: string, flags) =>
+      withOpen(flags, async (registry) => {
+        const version = await registry.publish(name, dir, {
+          activate: flags.activate,
+          ...(flags.metrics !== undefined && { metrics: flags.metrics }),
+        });
+        io.out(
+          `${name}@${version.version} ${version.active ? 'active' : 'recorded'} at ${version.path} (checksum ${version.checksum.slice(0, 12)})`,
+        );
+      }),
+    ),
+  );
+  command.addCommand(
+    withRegistry(
+      new Command('activate')
+        .description(
+          'Make a recorded version active (it is loaded and checked first); servers swap to it on their next poll',
+        )
+        .argument('<name>', 'model name')
+        .argument('<version>', 'version number', parseVersion),
+    ).action(async (name: string, version: number, flags) =>
+      withOpen(flags, async (registry) => {
+        const active = await registry.activate(name, version);
+        io.out(`${name}@${active.version} active`);
+      }),
+    ),
+  );
+  command.addCommand(
+    withRegistry(
+      new Command('list')
+        .description('Recorded versions, newest first')
+        .argument('[name]', 'only this model'),
+    ).action(async (name: string | undefined, flags) =>
+      withOpen(flags, async (_registry, store) => {
+        const versions = await store.listModelVersions(name);
+        if (versions.length === 0) {
+          if (name !== undefined) throw new InvalidInputError(`No versions of model "${name}" are recorded`);
+          io.out('no model versions recorded');
+        }
+        for (const v of versions)
+          io.out(
+            [
+              `${v.name}@${v.version}`,
+              v.active ? 'active' : '',
+              new Date(v.createdAt).toISOString(),
+              Object.entries(v.metrics)
+                .map(([metric, value]) => `${metric}=${value}`)
+                .join(','),
+              v.path,
+            ].join('\t'),
+          );
+      }),
+    ),
+  );
+  return command;
+}
