@@ -51,3 +51,30 @@ export function cleanHashtags(
   }
   return { topics, hashtags };
 }
+
+/**
+ * The cleaner in the shape of the embedded tagger's `topicCleaner` option:
+ * hashtags in, content topics out. The optional second argument carries the
+ * caption and category; without it a tag can still be told promotional, but
+ * not unrelated, since nothing says what the video is about.
+ */
+export function hashtagTopicCleaner(model: {
+  corpus: HashtagCorpus;
+  classifier: HashtagClassifier;
+  synonyms?: SynonymGroups;
+}): (
+  hashtags: readonly string[],
+  video?: { caption?: string; coverText?: string; categories?: string[] },
+) => string[] {
+  let calls = 0;
+  return (hashtags, video = {}) => {
+    const item: Item = {
+      id: `topic-cleaner:${calls++}`,
+      hashtags: [...hashtags],
+      ...(video.caption !== undefined && { text: video.caption }),
+      ...(video.coverText !== undefined && { coverText: video.coverText }),
+      ...(video.categories !== undefined && { categories: video.categories }),
+    };
+    return cleanHashtags(item, model).topics;
+  };
+}
