@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { GenfeedError } from '../core/index.js';
 import { type CliIo, processIo } from './cli-io.js';
 import { alignCommand } from './commands/align-command.js';
+import { assistantCommand } from './commands/assistant-command.js';
 import { benchCommand } from './commands/bench-command.js';
 import { dataCommand } from './commands/data-command.js';
 import { demoCommand } from './commands/demo-command.js';
@@ -35,6 +36,7 @@ export function buildProgram(io: CliIo): Command {
     .addCommand(recommendCommand(io))
     .addCommand(alignCommand(io))
     .addCommand(simulateCommand(io))
+    .addCommand(assistantCommand(io))
     .addCommand(rewardCommand(io));
   // Commander exits the process on --help and bad flags; route both through `main` and `io` instead.
   const configure = (command: Command): void => {
