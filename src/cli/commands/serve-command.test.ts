@@ -102,6 +102,6 @@ describe('genfeed serve', () => {
       io,
     );
     expect(code).toBe(2);
-    expect(io.stderr.join('\n')).toMatch(/keys\.json.*"0\.key": a key needs at least 16 characters/);
+    expect(io.stderr.join('\n')).toMatch(/keys\.json.*"\[0\]\.key": a key needs at least 16 characters/);
   });
 });

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { InvalidInputError } from '../../core/index.js';
+import { formatPath, issueMessage, primaryIssue } from './errors.js';
 
 export const scopes = ['read', 'write', 'admin'] as const;
 export type Scope = (typeof scopes)[number];
@@ -106,8 +107,8 @@ export function allows(principal: Principal, scope: Scope): boolean {
 }
 
 function describe(error: z.ZodError): string {
-  const issue = error.issues[0];
+  const issue = primaryIssue(error.issues);
   if (issue === undefined) return 'invalid';
-  const path = issue.path.map(String).join('.');
-  return path === '' ? issue.message : `"${path}": ${issue.message}`;
+  const path = formatPath(issue.path);
+  return path === '' ? issueMessage(issue) : `"${path}": ${issueMessage(issue)}`;
 }

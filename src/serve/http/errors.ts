@@ -111,6 +111,15 @@ export function primaryIssue(issues: readonly Issue[]): Issue | undefined {
   return best;
 }
 
+/** What was wrong, without zod's generic "Invalid input: " lead. */
+export function issueMessage(issue: Issue): string {
+  if (issue.code === 'unrecognized_keys')
+    return `unknown field(s) ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
+  const message = issue.message.replace(/^Invalid (input|option): /, '');
+  if (issue.code === 'invalid_type' && message.endsWith('received undefined')) return 'required, missing';
+  return message;
+}
+
 const targetNames: Record<string, string> = {
   json: 'body',
   query: 'query parameter',
@@ -124,10 +133,7 @@ export function validationError(error: z.ZodError, target: string): ApiError {
   if (issue === undefined)
     return new ApiError(400, 'invalid_input', `Invalid ${targetNames[target] ?? target}`);
   const field = formatPath(issue.path);
-  let message = issue.message.replace(/^Invalid input: /, '');
-  if (issue.code === 'invalid_type' && message.endsWith('received undefined')) message = 'required, missing';
-  if (issue.code === 'unrecognized_keys')
-    message = `unknown field(s) ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
+  const message = issueMessage(issue);
   const noun = target === 'json' ? 'field' : (targetNames[target] ?? target);
   const where = field === '' ? (targetNames[target] ?? target) : `${noun} "${field}"`;
   const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
