@@ -63,6 +63,8 @@ export function createApp(options: AppOptions): ServeApp {
   app.use('*', async (c, next) => {
     const started = performance.now();
     await next();
+    // Bodies are JSON (or Prometheus text): never let a browser sniff an id echoed in a message as HTML.
+    c.header('X-Content-Type-Options', 'nosniff');
     const route = matchedRoutes(c).findLast((matched) => matched.method !== 'ALL')?.path ?? UNMATCHED;
     metrics.request(c.req.method, route, c.res.status, (performance.now() - started) / 1000);
   });

@@ -382,7 +382,9 @@ describe('malformed input', () => {
       } catch {
         error = undefined;
       }
-      const jsonType = response.headers.get('content-type')?.startsWith('application/json');
+      const jsonType =
+        response.headers.get('content-type')?.startsWith('application/json') &&
+        response.headers.get('x-content-type-options') === 'nosniff';
       if (
         !jsonType ||
         typeof error?.code !== 'string' ||
