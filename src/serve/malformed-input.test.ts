@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Random } from '../core/index.js';
-import type { StoreCounts } from '../storage/index.js';
+import { openPostgresStore, openSqliteStore, type Store, type StoreCounts } from '../storage/index.js';
 import { json, type TestApp, testApp, testKeys } from './test-support/test-app.js';
 
 /**
@@ -340,19 +342,39 @@ function generate(random: Random): BadRequest[] {
   return requests;
 }
 
-let setup: TestApp;
-let before: StoreCounts;
-beforeAll(async () => {
-  setup = await testApp({ limits: { maxBodyBytes: MAX_BODY, maxBatch: MAX_BATCH } });
-  // One item the "valid" events do not refer to, and the similar route's item, so not every id is unknown.
-  await setup.store.upsertItems([{ id: 'item-ok' }]);
-  before = await setup.store.counts();
-});
-afterAll(async () => {
-  await setup.store.close();
-});
+/** SQLite always; PostgreSQL too where `.ci/run` (or you) set GENFEED_TEST_POSTGRES_URL, in a schema of its own. */
+const postgresUrl = process.env.GENFEED_TEST_POSTGRES_URL;
+const backends: Array<{ name: string; open: () => Promise<Store>; dispose: () => Promise<void> }> = [
+  { name: 'SQLite', open: () => openSqliteStore({ path: ':memory:' }), dispose: async () => {} },
+];
+if (postgresUrl !== undefined) {
+  const schema = `genfeed_malformed_${randomBytes(4).toString('hex')}`;
+  backends.push({
+    name: 'PostgreSQL',
+    open: () => openPostgresStore({ connectionString: postgresUrl, schema, maxConnections: 2 }),
+    dispose: async () => {
+      const client = new pg.Client({ connectionString: postgresUrl });
+      await client.connect();
+      await client.query(`drop schema if exists ${schema} cascade`);
+      await client.end();
+    },
+  });
+}
 
-describe('malformed input', () => {
+describe.each(backends)('malformed input on $name', ({ open, dispose }) => {
+  let setup: TestApp;
+  let before: StoreCounts;
+  beforeAll(async () => {
+    setup = await testApp({ store: await open(), limits: { maxBodyBytes: MAX_BODY, maxBatch: MAX_BATCH } });
+    // One item the "valid" events do not refer to, and the similar route's item, so not every id is unknown.
+    await setup.store.upsertItems([{ id: 'item-ok' }]);
+    before = await setup.store.counts();
+  });
+  afterAll(async () => {
+    await setup.store.close();
+    await dispose();
+  });
+
   it('answers at least 1,000 bad requests 4xx with a JSON error naming the problem, storing nothing', async () => {
     const requests = generate(new Random(7));
     expect(requests.length).toBeGreaterThanOrEqual(1000);

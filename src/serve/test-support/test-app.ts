@@ -27,9 +27,9 @@ export interface TestApp {
   call(method: string, path: string, options?: { key?: string | null; body?: unknown }): Promise<Response>;
 }
 
-/** An app over an in-memory SQLite store and the popular-items feed source. */
+/** An app over `options.store` (default an in-memory SQLite store) and the popular-items feed source. */
 export async function testApp(options: Partial<AppOptions> = {}): Promise<TestApp> {
-  const store = await openSqliteStore({ path: ':memory:' });
+  const store = options.store ?? (await openSqliteStore({ path: ':memory:' }));
   const feeds = options.feeds ?? new PopularFeedSource(store);
   const app = createApp({
     store,
