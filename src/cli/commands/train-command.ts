@@ -125,7 +125,11 @@ function withWatchOptions(command: Command): void {
       ),
     )
     .addOption(new Option('--postgres <url>', 'PostgreSQL store (--watch)').env('GENFEED_POSTGRES_URL'))
-    .option('--registry <dir>', "the model registry's folder, as the server's (--watch)", 'models');
+    .option(
+      '--models <dir>',
+      "the model registry's folder, as genfeed serve's --models (--watch)",
+      'genfeed-models',
+    );
 }
 
 async function watch(io: CliIo, modelName: string, flags: Record<string, unknown>): Promise<void> {
@@ -141,7 +145,7 @@ async function watch(io: CliIo, modelName: string, flags: Record<string, unknown
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
   try {
-    await watchAndRetrain(store, registryPublisher(store, String(flags.registry), io.logger), {
+    await watchAndRetrain(store, registryPublisher(store, String(flags.models), io.logger), {
       everyMinutes: Number(flags.every),
       ...(flags.rounds === undefined ? {} : { rounds: Number(flags.rounds) }),
       tolerance: Number(flags.tolerance),

@@ -54,6 +54,9 @@ describe('genfeed demo end to end (tiny)', () => {
     } finally {
       await store.close();
     }
+    // The server's own report sees the same two buckets from the logged feeds and events.
+    const reported = result.experimentReport.pipelines.map((pipeline) => pipeline.pipeline);
+    expect(reported).toEqual(expect.arrayContaining(['cascade', 'generative']));
     expect(JSON.parse(JSON.stringify(result)).pipelines[0].name).toBeTypeOf('string');
   }, 90_000);
 });
