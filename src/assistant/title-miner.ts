@@ -16,7 +16,10 @@ export interface TitleMinerOptions {
   minQuantile?: number;
   /** Most similar captions considered before the re-ranking, per title asked (default 4). */
   poolFactor?: number;
-  /** Re-ranks the pool by P(high engagement); without it the pool is ranked by similarity x engagement rank. */
+  /**
+   * Re-ranks the pool by similarity x P(high engagement); without it, by
+   * similarity x the caption's engagement rank in the corpus (0..1].
+   */
   predictor?: EngagementPredictor;
 }
 
@@ -25,7 +28,9 @@ export interface TitleMinerOptions {
  * content. Similarity is the cosine of TF-IDF vectors over words, hashtags and
  * category levels (a category shared counts like a rare word: it is the
  * strongest sign of "similar content"). The most similar `poolFactor * n`
- * captions are re-ranked by the engagement predictor and the best n returned.
+ * captions are re-ranked by similarity x predicted engagement (relevance stays
+ * a factor, so a hit film does not win on popularity alone) and the best n
+ * returned. Function words are left out of the similarity.
  */
 export class TitleMiner implements TitleProvider {
   readonly name = 'mined';
@@ -95,7 +100,7 @@ export class TitleMiner implements TitleProvider {
     const ranked = pool
       .map((candidate) => {
         const predicted = predictor?.predict(candidate.entry.caption);
-        const key = predicted ?? candidate.similarity * candidate.entry.rank;
+        const key = candidate.similarity * (predicted ?? candidate.entry.rank);
         return { ...candidate, predicted, key };
       })
       .sort((a, b) => b.key - a.key || b.similarity - a.similarity);
@@ -132,7 +137,7 @@ export class TitleMiner implements TitleProvider {
 function termsOf(draft: TitleDraft): Map<string, number> {
   const counts = new Map<string, number>();
   const add = (term: string) => counts.set(term, (counts.get(term) ?? 0) + 1);
-  for (const word of wordsOf(draft.caption)) add(`w:${word}`);
+  for (const word of wordsOf(draft.caption)) if (!stopWords.has(word)) add(`w:${word}`);
   for (const tag of draft.hashtags ?? []) {
     const normal = normaliseHashtag(tag);
     if (normal) add(`h:${normal}`);
@@ -142,6 +147,14 @@ function termsOf(draft: TitleDraft): Map<string, number> {
   });
   return counts;
 }
+
+/** Function words that make captions look alike without sharing content (English and Chinese). */
+const stopWords = new Set(
+  (
+    'a an the of in on at to for and or with from by is are was my your our this that it aka a.k.a ' +
+    '的 了 是 我 你 他 她 它 们 在 和 也 就 都 不 有 这 那 吗 吧 啊 呢 哦 嗯 个 一个 没有 什么 一下'
+  ).split(' '),
+);
 
 function normOf(vector: Map<string, number>): number {
   let sum = 0;
