@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Popularity } from '../baselines/index.js';
+import { Random } from '../core/index.js';
 import { type EvalPhase, evaluatePhase, type TrainingData } from '../eval/index.js';
 import { type CascadeRecommender, cascadeSpec } from './cascade-recommender.js';
 import { tinyCatalogue } from './test-support/tiny-catalogue.js';
@@ -43,5 +44,16 @@ describe('CascadeRecommender (the cascade on the eval harness)', () => {
     expect(Object.keys(report.cascadeStagesPerRequest)).toEqual(['recall', 'prerank', 'rank', 'filter']);
     for (const cost of Object.values(report.cascadeStagesPerRequest))
       expect(cost.cpuMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('reports how often the test target survives recall and pre-rank', () => {
+    const report = model.report(phase, { random: new Random(1), numItems: 40 }) as {
+      funnelHitRates: { users: number; recall: number; prerank: number };
+    };
+    const rates = report.funnelHitRates;
+    expect(rates.users).toBe(60);
+    // 30 candidates of a 40-item catalogue hold most targets; the pre-rank keeps 100, so all of them.
+    expect(rates.recall).toBeGreaterThan(0.5);
+    expect(rates.prerank).toBe(rates.recall);
   });
 });

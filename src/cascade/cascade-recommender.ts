@@ -1,9 +1,18 @@
-import type { Params, Recommender, RecommenderSpec, TrainingData } from '../eval/index.js';
+import type {
+  EvalPhase,
+  ModelReport,
+  Params,
+  Recommender,
+  RecommenderSpec,
+  ReportContext,
+  TrainingData,
+} from '../eval/index.js';
 import { fitCascadeParts } from './build-cascade.js';
 import { Cascade } from './cascade.js';
 import type { CascadeSettings } from './cascade-config.js';
 import { Catalogue } from './catalogue.js';
 import type { StageCost } from './feed-pipeline.js';
+import { numPrerankFeatures, PRERANK_FEATURES } from './prerank-model.js';
 
 /**
  * The cascade on the eval harness's interface, so it is measured with the same
@@ -52,8 +61,13 @@ export class CascadeRecommender implements Recommender {
     });
   }
 
-  /** Mean CPU and wall ms per request of each stage over every `recommend` so far. */
-  report(): Record<string, unknown> {
+  /**
+   * Mean CPU and wall ms per request of each stage over every `recommend` so
+   * far, the fitted pre-rank weights, and how often the funnel keeps a test
+   * target: in the recall pool, and in the pre-rank's cut (up to 2,000 users).
+   */
+  report(phase?: EvalPhase, context?: ReportContext): ModelReport {
+    const cascade = this.#fitted();
     const perRequest: Record<string, StageCost> = {};
     for (const [stage, cost] of Object.entries(this.stageTotals)) {
       perRequest[stage] = {
@@ -61,13 +75,52 @@ export class CascadeRecommender implements Recommender {
         cpuMs: cost.cpuMs / Math.max(1, this.requests),
       };
     }
-    return { cascadeStagesPerRequest: perRequest, cascadeRequests: this.requests };
+    const report: ModelReport = {
+      cascadeStagesPerRequest: perRequest,
+      cascadeRequests: this.requests,
+      prerankWeights: Object.fromEntries(
+        PRERANK_FEATURES.map((name, f) => [name, cascade.parts.prerankWeights[f]!]),
+      ),
+    };
+    if (phase && context) report.funnelHitRates = funnelHitRates(cascade, phase, context);
+    return report;
   }
 
   #fitted(): Cascade {
     if (!this.#cascade) throw new Error('CascadeRecommender used before fit');
     return this.#cascade;
   }
+}
+
+function funnelHitRates(cascade: Cascade, phase: EvalPhase, context: ReportContext): Record<string, number> {
+  const users = phase.targets.flatMap((targets, user) =>
+    targets.length > 0 && phase.history[user]!.length > 0 ? [user] : [],
+  );
+  for (let k = users.length - 1; k > 0; k--) {
+    const j = context.random.int(k + 1);
+    [users[k], users[j]] = [users[j]!, users[k]!];
+  }
+  const sample = users.slice(0, 2000);
+  const F = numPrerankFeatures;
+  const weights = cascade.parts.prerankWeights;
+  let recalled = 0;
+  let kept = 0;
+  for (const user of sample) {
+    const example = cascade.prerankExample(phase.history[user]!, phase.targets[user]![0]!, 0);
+    if (!example) continue;
+    recalled++;
+    const score = (c: number) => {
+      let sum = 0;
+      for (let f = 0; f < F; f++) sum += weights[f]! * example.features[c * F + f]!;
+      return sum;
+    };
+    const target = score(example.target);
+    let above = 0;
+    for (let c = 0; c < example.features.length / F; c++) if (score(c) > target) above++;
+    if (above < cascade.config.prerankSize) kept++;
+  }
+  const total = Math.max(1, sample.length);
+  return { users: sample.length, recall: recalled / total, prerank: kept / total };
 }
 
 /** Hyperparameters the eval harness may set or search (all numbers). */

@@ -52,6 +52,8 @@ for (const report of reports) {
   if (report.model !== 'cascade') continue;
   process.stdout.write(`${report.dataset} cascade params ${JSON.stringify(report.params)}\n`);
   process.stdout.write(`  stages per request ${JSON.stringify(report.cascadeStagesPerRequest)}\n`);
+  process.stdout.write(`  pre-rank weights ${JSON.stringify(report.prerankWeights)}\n`);
+  process.stdout.write(`  funnel hit rates ${JSON.stringify(report.funnelHitRates)}\n`);
 }
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(
