@@ -4,6 +4,7 @@ import {
   expectedSatisfaction,
   findPolicy,
   type Impression,
+  type PlaygroundSummary,
   playgroundWorld,
   SimulationState,
   shippedSummary,
@@ -15,6 +16,8 @@ import { interestLog } from './interest-log.js';
 import type { AudienceBenchmark } from './movielens-audience.js';
 
 export interface SimulatorAudienceOptions {
+  /** Summary figures the world is drawn from; default the shipped playground summary. */
+  summary?: PlaygroundSummary;
   /** Default 1,000. */
   users?: number;
   /** Default 2,000. */
@@ -44,7 +47,7 @@ export async function simulatorAudience(
   options: SimulatorAudienceOptions = {},
 ): Promise<AudienceBenchmark & { world: World }> {
   const seed = options.seed ?? 13;
-  const world = playgroundWorld(shippedSummary(), {
+  const world = playgroundWorld(options.summary ?? shippedSummary(), {
     users: options.users ?? 1000,
     items: options.items ?? 2000,
     seed,
