@@ -13,7 +13,7 @@ export interface CategoryExample {
 }
 
 export interface CategoryClassifierOptions {
-  /** Embedding (content vector) size; default 64. */
+  /** Embedding (content vector) size; default 128. */
   dim?: number;
   /** Default 12. */
   epochs?: number;
@@ -25,7 +25,7 @@ export interface CategoryClassifierOptions {
   weightDecay?: number;
   /** Default 0.2. */
   featureDropout?: number;
-  /** Features seen fewer times in training are dropped; default 1 (keep all). */
+  /** Features seen fewer times in training are dropped; default 2. */
   minCount?: number;
   /** Logit adjustment strength tau (0 = plain cross-entropy); default 1. */
   logitAdjustment?: number;
@@ -92,14 +92,14 @@ export class CategoryClassifier {
     const counts = new Map<string, number>();
     for (const list of featureLists)
       for (const feature of list) counts.set(feature, (counts.get(feature) ?? 0) + 1);
-    const minCount = options.minCount ?? 1;
+    const minCount = options.minCount ?? 2;
     const vocabulary = [...counts].filter(([, count]) => count >= minCount).map(([feature]) => feature);
     const paths = usable.map((example) => example.path);
     const labels = LabelSpace.fromPaths(paths);
     const classifier = new CategoryClassifier(
       labels,
       vocabulary,
-      options.dim ?? 64,
+      options.dim ?? 128,
       features,
       options.seed ?? 42,
     );
