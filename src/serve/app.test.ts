@@ -283,6 +283,19 @@ describe('OpenAPI and metrics', () => {
     expect(served.size).toBe(9);
     expect(document.components.schemas.Event.required).toEqual(['userId', 'itemId', 'time']);
     expect(document.components.securitySchemes.bearer.scheme).toBe('bearer');
+    // Every reference resolves, and every operation documents its success and error bodies.
+    const references = [...JSON.stringify(document).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)];
+    expect(references.length).toBeGreaterThan(10);
+    for (const [, name] of references) expect(document.components.schemas[name!], name).toBeDefined();
+    for (const [path, methods] of Object.entries(
+      document.paths as Record<string, Record<string, { responses: object }>>,
+    )) {
+      for (const [method, operation] of Object.entries(methods)) {
+        expect(Object.keys(operation.responses), `${method} ${path}`).toContain('200');
+        if (path.startsWith('/v1/'))
+          expect(Object.keys(operation.responses), `${method} ${path}`).toContain('401');
+      }
+    }
   });
 
   it('counts requests by route pattern, feed CPU by pipeline, and ingested records', async () => {
