@@ -30,26 +30,51 @@ export interface ContentNeighbour {
 /**
  * Content neighbours by shared metadata features: an inverted index from each
  * feature to the items that have it, idf weights ln((1 + N) / (1 + df)) + 1,
- * cosine of the binary idf-weighted vectors. Features held by more than
- * `maxShare` of the items are skipped (they separate nothing and their posting
- * lists cost the most). Items can be appended; idf stays as built.
+ * cosine of the binary idf-weighted vectors. Posting lists longer than
+ * `maxShare` of the items (default 10%, at least 50 items) are not walked: such
+ * features separate little and cost the most (they still count in the query's
+ * norm). Items can be appended; idf stays as built.
  */
 export class ContentIndex {
   readonly #postings = new Map<string, number[]>();
   readonly #idf = new Map<string, number>();
   readonly #norms: number[] = [];
   readonly #maxPosting: number;
+  /** Scratch accumulator of `neighbours`, reused (requests run one at a time). */
+  #scores = new Float64Array(0);
 
-  constructor(items: readonly ItemRecord[], options: { maxShare?: number } = {}) {
-    const features = items.map(featuresOf);
+  /** The index of `items` (index i = item i); `features` are their `featuresOf`, when already computed. */
+  constructor(
+    items: readonly ItemRecord[],
+    options: { maxShare?: number } = {},
+    features: readonly (readonly string[])[] = items.map(featuresOf),
+  ) {
     const documentFrequency = new Map<string, number>();
     for (const list of features)
       for (const feature of list) documentFrequency.set(feature, (documentFrequency.get(feature) ?? 0) + 1);
     const count = items.length;
     for (const [feature, frequency] of documentFrequency)
       this.#idf.set(feature, Math.log((1 + count) / (1 + frequency)) + 1);
-    this.#maxPosting = Math.max(2, Math.floor((options.maxShare ?? 0.5) * count));
+    this.#maxPosting = Math.max(50, Math.floor((options.maxShare ?? 0.1) * count));
     for (const list of features) this.#add(list);
+  }
+
+  /**
+   * The same, extracting features `chunk` items at a time and yielding to the
+   * event loop between chunks, so a server building a new model version keeps
+   * answering requests meanwhile.
+   */
+  static async build(
+    items: readonly ItemRecord[],
+    options: { maxShare?: number; chunk?: number } = {},
+  ): Promise<ContentIndex> {
+    const chunk = options.chunk ?? 1000;
+    const features: string[][] = [];
+    for (let start = 0; start < items.length; start += chunk) {
+      for (const item of items.slice(start, start + chunk)) features.push(featuresOf(item));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return new ContentIndex(items, options, features);
   }
 
   get size(): number {
@@ -68,7 +93,9 @@ export class ContentIndex {
 
   /** `neighbours` of a feature list (e.g. a user's declared interests as `tag:`/`category:` features). */
   neighboursOfFeatures(features: readonly string[], k: number, skip?: number): ContentNeighbour[] {
-    const scores = new Map<number, number>();
+    if (this.#scores.length < this.#norms.length) this.#scores = new Float64Array(this.#norms.length * 2);
+    const scores = this.#scores; // [items], zero outside `touched`
+    const touched: number[] = [];
     let queryNorm = 0;
     for (const feature of new Set(features)) {
       const idf = this.#idf.get(feature);
@@ -76,12 +103,17 @@ export class ContentIndex {
       queryNorm += idf * idf;
       const posting = this.#postings.get(feature);
       if (posting === undefined || posting.length > this.#maxPosting) continue;
-      for (const index of posting) scores.set(index, (scores.get(index) ?? 0) + idf * idf);
+      for (const index of posting) {
+        if (scores[index] === 0) touched.push(index);
+        scores[index]! += idf * idf;
+      }
     }
-    if (skip !== undefined) scores.delete(skip);
     const found: ContentNeighbour[] = [];
-    for (const [index, dot] of scores)
-      found.push({ index, similarity: dot / Math.sqrt(queryNorm * this.#norms[index]!) });
+    for (const index of touched) {
+      if (index !== skip)
+        found.push({ index, similarity: scores[index]! / Math.sqrt(queryNorm * this.#norms[index]!) });
+      scores[index] = 0;
+    }
     found.sort((a, b) => b.similarity - a.similarity || a.index - b.index);
     return found.slice(0, k);
   }

@@ -82,6 +82,7 @@ export class GenerativePipeline implements FeedPipeline {
     saved: SavedModel,
     catalogue: readonly ItemRecord[],
     options: GenerativePipelineOptions,
+    content?: ContentIndex,
   ) {
     if (!(saved.recommender instanceof GenerativeRecommender))
       throw new InvalidInputError(
@@ -117,8 +118,7 @@ export class GenerativePipeline implements FeedPipeline {
       throw new InvalidInputError(
         `Cannot build the generative pipeline${this.modelVersion ? ` (${this.modelVersion})` : ''}: none of its ${this.#itemIds.length} items is in the catalogue of ${catalogue.length} (trained on another catalogue?)`,
       );
-    const byId = new Map(catalogue.map((record) => [record.id, record]));
-    this.#content = new ContentIndex(this.#itemIds.map((id) => byId.get(id) ?? emptyRecord(id)));
+    this.#content = content ?? new ContentIndex(trainedRecords(saved.itemIds, catalogue));
     this.#refreshAbsent();
   }
 
@@ -132,6 +132,21 @@ export class GenerativePipeline implements FeedPipeline {
     options: GenerativePipelineOptions = {},
   ): { pipeline: GenerativePipeline; coldStart: ColdStartSummary } {
     const pipeline = new GenerativePipeline(saved, catalogue, options);
+    const coldStart = pipeline.addItems(catalogue);
+    return { pipeline, coldStart };
+  }
+
+  /**
+   * `build` for a server: the content index (the slow part on a large
+   * catalogue) is built in chunks between which requests are served.
+   */
+  static async load(
+    saved: SavedModel,
+    catalogue: readonly ItemRecord[],
+    options: GenerativePipelineOptions = {},
+  ): Promise<{ pipeline: GenerativePipeline; coldStart: ColdStartSummary }> {
+    const content = await ContentIndex.build(trainedRecords(saved.itemIds, catalogue));
+    const pipeline = new GenerativePipeline(saved, catalogue, options, content);
     const coldStart = pipeline.addItems(catalogue);
     return { pipeline, coldStart };
   }
@@ -323,6 +338,12 @@ export class GenerativePipeline implements FeedPipeline {
     }
     return this.#vectors;
   }
+}
+
+/** The catalogue records of the model's items in model order (empty ones for items the catalogue lacks). */
+function trainedRecords(itemIds: readonly string[], catalogue: readonly ItemRecord[]): ItemRecord[] {
+  const byId = new Map(catalogue.map((record) => [record.id, record]));
+  return itemIds.map((id) => byId.get(id) ?? emptyRecord(id));
 }
 
 /** A trained item the catalogue lacks: no content features. */

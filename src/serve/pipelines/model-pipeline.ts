@@ -30,7 +30,7 @@ export function modelDirectoryLoader(expected: 'generative' | 'sasrec'): Pipelin
       );
     if (expected === 'sasrec')
       return new SasRecPipeline(saved, context.catalogue, { modelVersion: context.modelVersion });
-    const { pipeline } = GenerativePipeline.build(saved, context.catalogue, {
+    const { pipeline } = await GenerativePipeline.load(saved, context.catalogue, {
       modelVersion: context.modelVersion,
       logger: context.logger ?? silentLogger,
     });
