@@ -145,6 +145,17 @@ export function generativePolicy(params: Params = simulatorGenerativeParams): Po
   };
 }
 
+/** The name an aligned policy registers under and the reward its description names. */
+export interface AlignedPolicyLabel {
+  name: string;
+  reward: string;
+}
+
+export const longViewLabel: AlignedPolicyLabel = {
+  name: 'generative-aligned-longview',
+  reward: 'stand-in reward: logged long views per video within its duration decile',
+};
+
 /**
  * The generative policy's model aligned by DPO (OneRec IPA) on `reward`:
  * candidate sessions beam-searched for a sample of the training users, best
@@ -154,10 +165,12 @@ export function generativeAlignedPolicy(
   reward: RewardFactory = durationAwareLongViewReward,
   params: Params = simulatorGenerativeParams,
   alignment: SimulatorAlignment = simulatorAlignment,
+  label: AlignedPolicyLabel = longViewLabel,
 ): PolicyFactory {
+  const { name } = label;
   return {
-    name: 'generative-aligned',
-    description: `the generative policy's model aligned by DPO on best vs worst of ${alignment.candidates ?? 32} beam-searched sessions (stand-in reward: logged long views per video within its duration decile)`,
+    name,
+    description: `the generative policy's model aligned by DPO on best vs worst of ${alignment.candidates ?? 32} beam-searched sessions (${label.reward})`,
     async create(context) {
       const model = await copyOf(await baseModel(context, params));
       const random = new Random(31415);
@@ -173,9 +186,9 @@ export function generativeAlignedPolicy(
       });
       const last = result.history.at(-1);
       context.logger.info(
-        `generative-aligned: ${result.pairs} pairs (reward chosen ${result.chosenReward.toFixed(3)}, rejected ${result.rejectedReward.toFixed(3)}, all ${result.candidateReward.toFixed(3)}); DPO loss ${last?.loss.toFixed(4)}, accuracy ${last?.accuracy.toFixed(3)}; ${result.seconds.toFixed(0)} s`,
+        `${name}: ${result.pairs} pairs (reward chosen ${result.chosenReward.toFixed(3)}, rejected ${result.rejectedReward.toFixed(3)}, all ${result.candidateReward.toFixed(3)}); DPO loss ${last?.loss.toFixed(4)}, accuracy ${last?.accuracy.toFixed(3)}; ${result.seconds.toFixed(0)} s`,
       );
-      return servingPolicy('generative-aligned', model, context);
+      return servingPolicy(name, model, context);
     },
   };
 }

@@ -56,6 +56,7 @@ export {
   fixedFormulaPolicy,
   itemSideOfWorld,
   learnedRewardPolicy,
+  learnedSessionReward,
   rewardPolicyDesign,
 } from './reward-policies.js';
 export { type RewardReport, type RewardReportOptions, rewardReport } from './reward-report.js';

@@ -10,7 +10,7 @@ import {
   type PolicyContext,
   type PolicyFactory,
 } from './policy.js';
-import { fixedFormulaPolicy, learnedRewardPolicy } from './reward-policies.js';
+import { fixedFormulaPolicy, learnedRewardPolicy, learnedSessionReward } from './reward-policies.js';
 import { topItems } from './top-items.js';
 import { taste } from './world.js';
 
@@ -128,6 +128,14 @@ registerPolicy(recommenderPolicy(itemKnnSpec));
 registerPolicy(recommenderPolicy(markovSpec));
 registerPolicy(loggingPolicy);
 registerPolicy(generativePolicy());
+// OneRec IPA: the generator aligned on the learned reward (trained on the warm-up impressions);
+// the long-view stand-in it replaced stays available for comparison.
+registerPolicy(
+  generativeAlignedPolicy(learnedSessionReward, undefined, undefined, {
+    name: 'generative-aligned',
+    reward: 'reward: the learned EMER-style satisfaction model of src/reward',
+  }),
+);
 registerPolicy(generativeAlignedPolicy());
 registerPolicy(fixedFormulaPolicy);
 registerPolicy(learnedRewardPolicy);

@@ -11,6 +11,7 @@ import {
   type TieBreak,
   trainReward,
 } from '../reward/index.js';
+import type { RewardFactory } from './generative-policies.js';
 import { fillRandom, type Policy, type PolicyContext, type PolicyFactory } from './policy.js';
 import { RecallCandidates } from './recall-candidates.js';
 import { topItems } from './top-items.js';
@@ -108,3 +109,29 @@ export const learnedRewardPolicy = rewardRankingPolicy(
   'recall candidates ranked by the learned (EMER-style) fusion of the reward heads (docs/reward.md)',
   (scores) => scores.fused,
 );
+
+/** The hour a session reward scores at: the evening peak of the playground's activity curve. */
+const sessionRewardHour = 20;
+
+/**
+ * The learned reward as the generator's alignment reward (OneRec IPA scores
+ * beam-searched sessions with the reward model): the mean fused satisfaction
+ * score of the session's videos, each scored as a candidate of the user's
+ * request at the evening peak. It is trained on the warm-up impressions only,
+ * so the aligned policy never sees the hidden satisfaction.
+ */
+export const learnedSessionReward: RewardFactory = (context) => {
+  const model = rewardModelOf(context);
+  const side = itemSideOfWorld(context.world);
+  return (user, history, session) => {
+    const request = { user, history, hour: sessionRewardHour };
+    const { fused } = scoreCandidates(
+      model,
+      batchOfCandidates(session, request, model.config.historyLength),
+      side,
+    );
+    let sum = 0;
+    for (const score of fused) sum += score;
+    return sum / Math.max(1, fused.length);
+  };
+};
