@@ -122,6 +122,8 @@ export class ColdStartPipeline implements FeedPipeline {
             matched.add(id);
             interest.push(id);
           }
+      // Most popular first across all the terms (stable: term order breaks ties).
+      interest.sort((a, b) => (this.#popularEvents.get(b) ?? 0) - (this.#popularEvents.get(a) ?? 0));
       return { interest, popular: this.#popular, fresh: this.#fresh } satisfies Record<
         Source,
         readonly string[]
