@@ -51,7 +51,7 @@ describe('reward policies', () => {
     // 300 users x 3 warm-up days: with 120 x 2 the heads have too few plays per user to learn taste.
     const environment = await smallEnvironment({ users: 300 });
     let reward: ((user: number, history: Int32Array, session: Int32Array) => number) | undefined;
-    let histories: Int32Array[] = [];
+    let histories: readonly Int32Array[] = [];
     const probe: PolicyFactory = {
       name: 'probe',
       description: 'captures the learned session reward of the warm-up log',
