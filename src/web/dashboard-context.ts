@@ -2,13 +2,32 @@ import type { Store } from '../storage/index.js';
 import type { DashboardOptions } from './dashboard-options.js';
 import { type DataWindow, dataWindow } from './data-window.js';
 import { type EventScan, scanEvents } from './event-scan.js';
+import { PlatformSnapshot } from './platform-snapshot.js';
 
 const CACHE_MS = 30_000;
 
-/** What every page's data function gets: the options, a clock and a short cache of the costly passes. */
+/** Results of costly passes over a window, kept for 30 s so page after page does not redo them. */
+class WindowCache<T> {
+  readonly #entries = new Map<string, { at: number; value: Promise<T> }>();
+
+  get(window: DataWindow, compute: () => Promise<T>): Promise<T> {
+    const key = `${window.since}:${window.until}`;
+    const now = Date.now();
+    const cached = this.#entries.get(key);
+    if (cached !== undefined && now - cached.at < CACHE_MS) return cached.value;
+    for (const [stale, entry] of this.#entries) if (now - entry.at >= CACHE_MS) this.#entries.delete(stale);
+    const value = compute();
+    value.catch(() => this.#entries.delete(key));
+    this.#entries.set(key, { at: now, value });
+    return value;
+  }
+}
+
+/** What every page's data function gets: the options, a clock and the cached passes over the log. */
 export class DashboardContext {
   readonly store: Store;
-  private readonly scans = new Map<string, { at: number; scan: Promise<EventScan> }>();
+  readonly #scans = new WindowCache<EventScan>();
+  readonly #snapshots = new WindowCache<PlatformSnapshot>();
 
   constructor(readonly options: DashboardOptions) {
     this.store = options.store;
@@ -23,16 +42,13 @@ export class DashboardContext {
     return dataWindow(this.store, days ?? this.options.days ?? 14, this.now());
   }
 
-  /** One pass over the window's events, shared by pages for 30 s. */
+  /** One streaming pass over the window's events (Overview). */
   scan(window: DataWindow): Promise<EventScan> {
-    const key = `${window.since}:${window.until}`;
-    const now = Date.now();
-    const cached = this.scans.get(key);
-    if (cached !== undefined && now - cached.at < CACHE_MS) return cached.scan;
-    for (const [stale, entry] of this.scans) if (now - entry.at >= CACHE_MS) this.scans.delete(stale);
-    const scan = scanEvents(this.store, window);
-    scan.catch(() => this.scans.delete(key));
-    this.scans.set(key, { at: now, scan });
-    return scan;
+    return this.#scans.get(window, () => scanEvents(this.store, window));
+  }
+
+  /** The window's events and the catalogue in memory (Creator, Items' audience). */
+  snapshot(window: DataWindow): Promise<PlatformSnapshot> {
+    return this.#snapshots.get(window, () => PlatformSnapshot.load(this.store, window));
   }
 }

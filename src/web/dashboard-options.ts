@@ -1,10 +1,12 @@
+import type { TitleProvider } from '../assistant/index.js';
 import type { FeedPipeline } from '../cascade/index.js';
 import type { Store } from '../storage/index.js';
 
 /**
  * What the dashboard reads. Only the store is required: every page draws its
- * figures from it. The other providers come from the serving side (pipelines,
- * similar items) and from the understanding / assistant modules; a page whose
+ * figures from it (the creator view and audience finding run the assistant and
+ * understand modules over the store's log). The other providers come from the
+ * serving side (pipelines, similar items) and from trained models; a part whose
  * provider is absent says so instead of showing made-up numbers.
  */
 export interface DashboardOptions {
@@ -19,15 +21,17 @@ export interface DashboardOptions {
   pipelines?: () => readonly FeedPipeline[];
   /** Items similar to an item (the serving side's item-to-item). */
   similar?: (itemId: string, n: number) => Promise<ReadonlyArray<{ itemId: string; score: number }>>;
-  /** The users most likely to watch an item (content understanding's audience finding). */
-  audience?: (itemId: string, n: number) => Promise<ReadonlyArray<{ userId: string; score: number }>>;
-  /** An item's hashtags after cleaning (content understanding). */
-  cleanHashtags?: (hashtags: readonly string[]) => string[] | Promise<string[]>;
-  /** Title suggestions for a creator (the creator assistant). */
-  suggestTitles?: (
-    author: string,
-    options: { caption?: string },
-  ) => Promise<ReadonlyArray<{ title: string; score?: number }>>;
+  /**
+   * An item's hashtags cleaned to content topics (understand's `hashtagTopicCleaner`,
+   * which needs a trained hashtag classifier). Without it the Items page shows
+   * the normalised hashtags only.
+   */
+  cleanHashtags?: (
+    hashtags: readonly string[],
+    video?: { caption?: string; categories?: string[] },
+  ) => string[] | Promise<string[]>;
+  /** Title suggestions (e.g. the assistant's `OpenAiTitleProvider`); default: the assistant's `TitleMiner` over the store's captions. */
+  titleProvider?: TitleProvider;
   /** Folder of `bench/results/*.json` for the Models page's offline figures and anchors (default `bench/results`). */
   benchResultsDir?: string;
   /** Days shown on time charts (default 14), ending at the newest event. */

@@ -196,8 +196,8 @@ export function experimentsPage(data: ExperimentsData): SafeHtml {
       {
         color: palette,
         tooltip: { trigger: 'axis' },
-        legend: {},
-        grid: { left: 55, right: 20, bottom: 30 },
+        legend: { top: 0, type: 'scroll' },
+        grid: { top: 60, left: 55, right: 20, bottom: 30 },
         xAxis: { type: 'category', data: labels },
         yAxis: { type: 'value', name },
         series: pipelines.map((pipeline) => ({
@@ -220,8 +220,8 @@ export function experimentsPage(data: ExperimentsData): SafeHtml {
           {
             color: palette,
             tooltip: { trigger: 'axis' },
-            legend: {},
-            grid: { left: 90, right: 20, bottom: 30 },
+            legend: { top: 0, type: 'scroll' },
+            grid: { top: 60, left: 90, right: 20, bottom: 30 },
             xAxis: { type: 'value', name: 'CPU ms / request' },
             yAxis: { type: 'category', data: pipelines },
             series: stageNames.map((stage) => ({

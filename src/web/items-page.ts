@@ -1,4 +1,5 @@
 import type { ItemRecord } from '../storage/index.js';
+import { normalizeHashtag } from '../understand/index.js';
 import { formatNumber, notice, section, table } from './components.js';
 import type { DashboardContext } from './dashboard-context.js';
 import { h, type SafeHtml } from './safe-html.js';
@@ -10,7 +11,9 @@ export interface ItemsData {
   /** Catalogue items looked through for the query (the search stops after `SEARCH_LIMIT`). */
   searched: number;
   item?: ItemRecord;
-  /** Provider answers; `undefined` when the provider is not configured. */
+  /** The hashtags normalised (understand's `normalizeHashtag`: NFKC, lower case, simplified Chinese, no symbols). */
+  normalizedHashtags: string[];
+  /** Provider answers; `undefined` when the provider is not configured. Audience finding always runs (over the window's events). */
   cleanedHashtags?: string[];
   similar?: Array<{ itemId: string; score: number; caption?: string; author?: string }>;
   audience?: Array<{ userId: string; score: number }>;
@@ -38,7 +41,7 @@ export async function itemsData(
   query: { q?: string; id?: string },
 ): Promise<ItemsData> {
   const { store, options } = context;
-  const data: ItemsData = { results: [], searched: 0, errors: {} };
+  const data: ItemsData = { results: [], searched: 0, normalizedHashtags: [], errors: {} };
   const q = query.q?.trim();
   if (q) {
     data.query = q;
@@ -61,6 +64,7 @@ export async function itemsData(
     const item = await store.getItem(id);
     if (item === undefined) return data;
     data.item = item;
+    data.normalizedHashtags = [...new Set(item.hashtags.map(normalizeHashtag).filter((tag) => tag !== ''))];
     const attempt = async <T>(name: string, work: () => Promise<T>): Promise<T | undefined> => {
       try {
         return await work();
@@ -69,10 +73,15 @@ export async function itemsData(
         return undefined;
       }
     };
+    const video = {
+      ...(item.caption === undefined ? {} : { caption: item.caption }),
+      categories: item.categories,
+    };
     const [cleaned, similar, audience] = await Promise.all([
-      options.cleanHashtags && attempt('cleanedHashtags', async () => options.cleanHashtags!(item.hashtags)),
+      options.cleanHashtags &&
+        attempt('cleanedHashtags', async () => options.cleanHashtags!(item.hashtags, video)),
       options.similar && attempt('similar', () => options.similar!(item.id, 10)),
-      options.audience && attempt('audience', () => options.audience!(item.id, 10)),
+      attempt('audience', async () => (await context.snapshot(await context.window())).audience(item.id, 10)),
     ]);
     if (cleaned !== undefined) data.cleanedHashtags = cleaned;
     if (similar !== undefined) {
@@ -182,12 +191,13 @@ ${section(
 )}
 <div class="grid">
 ${section(
-  'Cleaned hashtags',
+  'Hashtags',
+  h`<p>Normalised: <span data-testid="normalized-hashtags">${chips(data.normalizedHashtags)}</span></p>`,
   providerPart<string[]>(
     data,
     'cleanedHashtags',
-    'Hashtag cleaning',
-    (cleaned) => h`<p data-testid="cleaned-hashtags">${chips(cleaned)}</p>`,
+    'Content topics (promotional and unrelated tags removed)',
+    (cleaned) => h`<p>Content topics: <span data-testid="cleaned-hashtags">${chips(cleaned)}</span></p>`,
   ),
 )}
 ${section(
@@ -201,7 +211,7 @@ ${section(
   ),
 )}
 ${section(
-  'Likely audience',
+  'Likely audience (not yet watched)',
   providerPart<NonNullable<ItemsData['audience']>>(data, 'audience', 'Audience finding', (audience) =>
     table(
       ['user', 'score'],

@@ -24,7 +24,7 @@ export function layout(
           (page) =>
             h`<a href="/dashboard${page.path === '' ? '' : `/${page.path}`}" class="${page.path === options.active ? 'active' : null}">${page.title}</a>`,
         )}<form method="post" action="/dashboard/logout"><button type="submit">Log out</button></form></nav>`;
-  return `<!doctype html>${h`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+  return `<!doctype html>${h`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
 <title>${title} · genfeed</title><link rel="stylesheet" href="/dashboard/assets/dashboard.css"></head>
 <body><header><span class="brand">genfeed</span>${nav}</header><main><h1>${title}</h1>${body}</main>
 <script src="/dashboard/assets/echarts.min.js"></script><script src="/dashboard/assets/dashboard.js"></script></body></html>`}`;

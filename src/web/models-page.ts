@@ -227,8 +227,8 @@ ${datasets.map((dataset) => {
   )}${chart(
     {
       tooltip: { trigger: 'axis' },
-      legend: {},
-      grid: { left: 50, right: 20, bottom: 30 },
+      legend: { top: 0, type: 'scroll' },
+      grid: { top: 60, left: 50, right: 20, bottom: 30 },
       xAxis: {
         type: 'category',
         data: rows.map((row) => `${row.model} (${row.file.replace(/\.json$/, '')})`),

@@ -170,6 +170,14 @@ describe('mountDashboard', () => {
     const text = await page.text();
     expect(text).toContain(`Item ${seed.sampleItem}`);
     expect(text).toContain('Similar items: not available yet');
+    const details = await json<{ audience: Array<{ userId: string }> }>(
+      `/v1/admin/items?id=${seed.sampleItem}`,
+    );
+    expect(details.audience.length).toBeGreaterThan(0);
+    const viewers = new Set<string>();
+    for await (const event of store.streamEvents())
+      if (event.itemId === seed.sampleItem) viewers.add(event.userId);
+    for (const user of details.audience) expect(viewers.has(user.userId)).toBe(false);
   });
 
   it('shows a user the feeds of both pipelines without repeating what they saw', async () => {
@@ -183,13 +191,34 @@ describe('mountDashboard', () => {
     for (const feed of data.feeds) for (const item of feed.items) expect(shown.has(item.itemId)).toBe(false);
   });
 
-  it('draws a creator heatmap from the views of their items', async () => {
-    const data = await json<{ heatmap: number[]; figures: { events: number } }>(
-      `/v1/creator/insights?author=${encodeURIComponent(seed.sampleAuthor)}`,
-    );
-    expect(data.heatmap).toHaveLength(168);
-    expect(data.heatmap.reduce((sum, value) => sum + value, 0)).toBe(data.figures.events);
+  it('gives a creator the fans hours, posting windows, trends and titles from the assistant', async () => {
+    const data = await json<{
+      platformHeatmap: number[];
+      fanHeatmap: number[];
+      figures: { events: number; fans: number };
+      postingWindows: Array<{ label: string }>;
+      trends: unknown[];
+      draft: string;
+      titles: Array<{ title: string; source: string }>;
+    }>(`/v1/creator/insights?author=${encodeURIComponent(seed.sampleAuthor)}`);
+    expect(data.platformHeatmap).toHaveLength(168);
+    expect(data.platformHeatmap.reduce((sum, value) => sum + value, 0)).toBe(seed.events);
     expect(data.figures.events).toBeGreaterThan(0);
+    expect(data.figures.fans).toBeGreaterThan(0);
+    expect(data.fanHeatmap.reduce((sum, value) => sum + value, 0)).toBeGreaterThan(0);
+    expect(data.postingWindows).toHaveLength(3);
+    for (const window of data.postingWindows)
+      expect(window.label).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d\d:00/);
+    const own = (await store.listItems({ limit: 10_000 })).records.filter(
+      (item) => item.author === seed.sampleAuthor,
+    );
+    expect(own.map((item) => item.caption)).toContain(data.draft);
+    expect(data.titles.length).toBeGreaterThan(0);
+    expect(data.titles[0]!.source).toBe('mined');
+    const unknown = await app.request('/v1/creator/insights?author=nobody', { headers: admin });
+    expect(((await unknown.json()) as { authorError: string }).authorError).toBe(
+      'Creator nobody has no items in the catalogue',
+    );
   });
 
   it('names a bad query parameter', async () => {

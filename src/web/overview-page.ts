@@ -95,8 +95,8 @@ export function overviewPage(data: OverviewData): SafeHtml {
     {
       color: palette,
       tooltip: { trigger: 'axis' },
-      legend: {},
-      grid: { left: 50, right: 50, bottom: 30 },
+      legend: { top: 0, type: 'scroll' },
+      grid: { top: 60, left: 50, right: 50, bottom: 30 },
       xAxis: { type: 'category', data: labels },
       yAxis: [
         { type: 'value', name: 'requests' },
@@ -118,15 +118,16 @@ export function overviewPage(data: OverviewData): SafeHtml {
     {
       color: palette,
       tooltip: { trigger: 'axis' },
-      legend: {},
-      grid: { left: 50, right: 20, bottom: 30 },
+      legend: { top: 0, type: 'scroll' },
+      grid: { top: 60, left: 50, right: 20, bottom: 30 },
       xAxis: { type: 'category', data: labels },
-      yAxis: { type: 'log', name: 'events with the signal / events', min: 0.0001 },
+      yAxis: { type: 'log', name: 'events with the signal / events' },
       series: binarySignals.map((signal) => ({
         name: signal,
         type: 'line',
+        // A day without the signal has no point on a log axis.
         data: data.days.map((day) =>
-          day.events === 0 ? null : Math.max(day.signalRates[signal] ?? 0, 0.0001),
+          day.events === 0 || !day.signalRates[signal] ? null : day.signalRates[signal],
         ),
       })),
     },
@@ -136,13 +137,21 @@ export function overviewPage(data: OverviewData): SafeHtml {
     {
       color: ['#805ad5', '#d53f8c'],
       tooltip: { trigger: 'axis' },
-      legend: {},
-      grid: { left: 50, right: 20, bottom: 30 },
+      legend: { top: 0, type: 'scroll' },
+      grid: { top: 60, left: 50, right: 20, bottom: 30 },
       xAxis: { type: 'category', data: labels },
       yAxis: { type: 'value', name: '% of traffic', axisLabel: { formatter: '{value}%' } },
       series: [
-        { name: 'views', type: 'line', data: data.days.map((day) => round(100 * day.aiEventShare)) },
-        { name: 'watch time', type: 'line', data: data.days.map((day) => round(100 * day.aiPlayTimeShare)) },
+        {
+          name: 'views',
+          type: 'line',
+          data: data.days.map((day) => (day.events === 0 ? null : round(100 * day.aiEventShare))),
+        },
+        {
+          name: 'watch time',
+          type: 'line',
+          data: data.days.map((day) => (day.playTimeMs === 0 ? null : round(100 * day.aiPlayTimeShare))),
+        },
       ],
     },
     { id: 'ai-chart' },
@@ -151,7 +160,7 @@ export function overviewPage(data: OverviewData): SafeHtml {
     {
       color: palette,
       tooltip: {},
-      grid: { left: 120, right: 20, bottom: 30 },
+      grid: { top: 10, left: 120, right: 30, bottom: 30 },
       xAxis: { type: 'value', name: 'events' },
       yAxis: { type: 'category', inverse: true, data: data.topCategories.map((category) => category.name) },
       series: [{ type: 'bar', data: data.topCategories.map((category) => category.events) }],

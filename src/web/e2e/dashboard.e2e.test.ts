@@ -1,0 +1,245 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type ServerType, serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FeedPipeline } from '../../cascade/index.js';
+import { openSqliteStore, type Store } from '../../storage/index.js';
+import { mountDashboard } from '../index.js';
+import { type SeedSummary, seedStore } from '../test-support/seed-store.js';
+
+/**
+ * The dashboard in a real browser: Debian's chromium driven by playwright-core
+ * (never a browser download), a real HTTP server on a free port over a seeded
+ * SQLite store. Skips when /usr/bin/chromium is absent, unless
+ * GENFEED_REQUIRE_CHROMIUM is set (CI), where a browser that cannot start fails.
+ */
+const executablePath = process.env.GENFEED_CHROMIUM ?? '/usr/bin/chromium';
+const available = existsSync(executablePath);
+const required = Boolean(process.env.GENFEED_REQUIRE_CHROMIUM);
+const screenshots = resolve(import.meta.dirname, '../../../test-results');
+
+const adminKey = 'e2e-admin-key-0123456789';
+const creatorKey = 'e2e-creator-key-0123456789';
+const scopes: Record<string, string[]> = { [adminKey]: ['admin'], [creatorKey]: ['creator'] };
+
+let folder: string;
+let store: Store;
+let seed: SeedSummary;
+let server: ServerType;
+let base: string;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+/** A toy pipeline ranking items in a fixed order: the Users page must show whatever the configured pipelines return. */
+const fixedPipeline = (name: string, ids: string[]): FeedPipeline => ({
+  name,
+  modelVersion: `${name}@3`,
+  recommend: (request) => ({
+    items: ids
+      .filter((id) => !request.exclude.has(id))
+      .slice(0, request.n)
+      .map((itemId, rank) => ({
+        itemId,
+        score: 1 - rank / 20,
+        scores: { prerank: 0.25, reward: 0.5 },
+        source: 'fixed',
+      })),
+    stages: { rank: { cpuMs: 0.05, latencyMs: 0.05 } },
+  }),
+});
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: join(screenshots, `dashboard-${name}.png`), fullPage: true });
+}
+
+/** Waits until the page's script drew its charts, and checks each chart got a canvas. */
+async function chartsDrawn(): Promise<number> {
+  await page.waitForFunction('document.body.dataset.charts !== undefined');
+  const charts = Number(await page.evaluate('document.body.dataset.charts'));
+  expect(await page.locator('.chart canvas').count()).toBeGreaterThanOrEqual(charts);
+  return charts;
+}
+
+async function numberAt(testId: string): Promise<number> {
+  return Number(await page.getByTestId(testId).getAttribute('data-value'));
+}
+
+async function login(key: string): Promise<void> {
+  await page.goto(`${base}/dashboard`);
+  await page.waitForURL(/\/dashboard\/login/);
+  await page.fill('input[name=key]', key);
+  await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
+}
+
+describe.skipIf(!available && !required)('dashboard in headless Chromium', () => {
+  beforeAll(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'genfeed-e2e-'));
+    mkdirSync(screenshots, { recursive: true });
+    store = await openSqliteStore({ path: join(folder, 'store.sqlite'), synchronous: 'normal' });
+    seed = await seedStore(store, { users: 200, items: 300, days: 4 });
+    // A registered model whose directory carries a training curve.
+    const modelDir = join(folder, 'models', 'generative-1');
+    mkdirSync(modelDir, { recursive: true });
+    writeFileSync(
+      join(modelDir, 'manifest.json'),
+      JSON.stringify({
+        trainingCurve: [
+          { epoch: 1, loss: 3.1, 'recall@10': 0.02 },
+          { epoch: 2, loss: 2.7, 'recall@10': 0.031 },
+          { epoch: 3, loss: 2.6, 'recall@10': 0.034 },
+        ],
+      }),
+    );
+    await store.addModelVersion({
+      name: 'generative',
+      path: modelDir,
+      checksum: 'a'.repeat(64),
+      metrics: { 'recall@10': 0.034 },
+    });
+    await store.addModelVersion({
+      name: 'generative',
+      path: modelDir,
+      checksum: 'b'.repeat(64),
+      metrics: { 'recall@10': 0.031 },
+    });
+    await store.activateModelVersion('generative', 1);
+
+    const app = new Hono();
+    mountDashboard(app, {
+      store,
+      authorize: (key) => scopes[key],
+      pipelines: () => {
+        const ids = Array.from({ length: 300 }, (_, index) => String(index));
+        return [fixedPipeline('generative', ids), fixedPipeline('cascade', [...ids].reverse())];
+      },
+      benchResultsDir: resolve(import.meta.dirname, '../../../bench/results'),
+    });
+    server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((done) => server.once('listening', () => done()));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+    page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(message.text());
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((done) => (server ? server.close(done) : done(undefined)));
+    await store?.close();
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('logs in and shows the store totals on the overview', async () => {
+    await login(adminKey);
+    expect(new URL(page.url()).pathname).toBe('/dashboard');
+    const counts = await store.counts();
+    expect(await numberAt('total-requests')).toBe(counts.requests);
+    expect(await numberAt('total-events')).toBe(counts.events);
+    expect(await page.getByTestId('total-requests').textContent()).toBe(
+      counts.requests.toLocaleString('en-US'),
+    );
+    expect(await chartsDrawn()).toBe(4);
+    expect(await page.getByTestId('categories-table').locator('tbody tr').count()).toBeGreaterThan(0);
+    await shot('overview');
+  });
+
+  it('puts the buckets side by side', async () => {
+    await page.goto(`${base}/dashboard/experiments?experiment=${seed.experiment}`);
+    const stats = await store.pipelineStats({ experiment: seed.experiment });
+    for (const entry of stats)
+      expect(await numberAt(`bucket-requests-${entry.pipeline}`)).toBe(entry.requests);
+    const table = page.getByTestId('buckets-table');
+    expect(await table.locator('thead th').allTextContents()).toEqual(['', 'cascade', 'generative']);
+    expect(await table.textContent()).toMatch(/stay time, s \/ active user-day\d[\d,.]* \[/);
+    expect(await chartsDrawn()).toBe(3);
+    await shot('experiments');
+  });
+
+  it('shows which model version serves, its training curve and the offline figures', async () => {
+    await page.goto(`${base}/dashboard/models`);
+    expect(await page.getByTestId('serving-generative').textContent()).toBe('serving');
+    expect(await page.getByTestId('serving-table').textContent()).toContain('generative1');
+    expect(await page.getByTestId('versions-table').locator('tbody tr').count()).toBe(2);
+    expect(await page.getByTestId('curve-generative-1').count()).toBe(1);
+    expect(await chartsDrawn()).toBeGreaterThanOrEqual(2);
+    await shot('models');
+  });
+
+  it('searches items and opens one', async () => {
+    await page.goto(`${base}/dashboard/items`);
+    await page.fill('input[name=q]', seed.sampleItem);
+    await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
+    await Promise.all([
+      page.waitForNavigation(),
+      page.getByTestId('search-results').getByRole('link', { name: seed.sampleItem, exact: true }).click(),
+    ]);
+    const item = (await store.getItem(seed.sampleItem))!;
+    const fields = await page.getByTestId('item-fields').textContent();
+    expect(fields).toContain(item.caption!);
+    expect(fields).toContain(item.categories[0]!);
+    expect(await page.getByTestId('similar-unavailable').textContent()).toContain('not available yet');
+    await shot('items');
+    const withSemanticId = (await store.listItems({ limit: 10 })).records.find(
+      (record) => record.semanticId !== undefined,
+    )!;
+    await page.goto(`${base}/dashboard/items?id=${withSemanticId.id}`);
+    expect(await page.getByTestId('semantic-id').textContent()).toBe(withSemanticId.semanticId!.join('-'));
+  });
+
+  it('shows a user history and both pipelines side by side', async () => {
+    await page.goto(`${base}/dashboard/users`);
+    await page.fill('input[name=id]', seed.sampleUser);
+    await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
+    const events = await store.userEvents(seed.sampleUser, { limit: 50 });
+    expect(await page.getByTestId('history').locator('tbody tr').count()).toBe(events.length);
+    for (const pipeline of ['generative', 'cascade']) {
+      const feed = page.getByTestId(`feed-${pipeline}`);
+      expect(await feed.locator('h3').textContent()).toBe(`${pipeline} (${pipeline}@3)`);
+      expect(await feed.locator('tbody tr').count()).toBeGreaterThan(0);
+      expect(await feed.textContent()).toContain('reward 0.500');
+    }
+    await shot('users');
+  });
+
+  it('gives a creator key the creator view only', async () => {
+    await page.click('nav button[type=submit]');
+    await page.waitForURL(/\/dashboard\/login/);
+    await login(creatorKey);
+    expect(new URL(page.url()).pathname).toBe('/dashboard/creator');
+    expect(await page.getByTestId('top-authors').locator('tbody tr').count()).toBeGreaterThan(0);
+    await page.goto(`${base}/dashboard/creator?author=${encodeURIComponent(seed.sampleAuthor)}`);
+    const insights = (await (
+      await fetch(`${base}/v1/creator/insights?author=${encodeURIComponent(seed.sampleAuthor)}`, {
+        headers: { authorization: `Bearer ${creatorKey}` },
+      })
+    ).json()) as { figures: { events: number } };
+    expect(await numberAt('creator-views')).toBe(insights.figures.events);
+    expect(insights.figures.events).toBeGreaterThan(0);
+    expect(await page.getByTestId('best-slots').textContent()).toMatch(
+      /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d\d:00/,
+    );
+    expect(await chartsDrawn()).toBe(2);
+    await shot('creator');
+    const errorsBefore = pageErrors.length;
+    const overview = await page.goto(`${base}/dashboard`);
+    expect(overview?.status()).toBe(403);
+    // The browser logs the 403 itself; nothing else may have gone wrong.
+    expect(pageErrors.splice(errorsBefore)).toEqual([
+      'Failed to load resource: the server responded with a status of 403 (Forbidden)',
+    ]);
+  });
+
+  it('ran without script errors', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
