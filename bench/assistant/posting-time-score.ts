@@ -11,7 +11,8 @@ export interface BacktestScore {
  * Creators whose fans did nothing in the test period are skipped. Scores three ways of choosing windows for each creator: genfeed (their fans'
  * smoothed activity), the global peak (the same window picker on everyone's
  * activity before the same cut: `creator.global` when given) and two ablations: the fans' histogram without smoothing, and without the
- * hour-of-day pooling.
+ * hour-of-day pooling, and with full pooling (hour of day only). `oracle` picks
+ * the windows on the test week itself: the ceiling of any method.
  * Also the share a uniformly random placement would catch on average, and the
  * paired difference genfeed - global peak with its interval.
  */
@@ -27,7 +28,9 @@ export function scoreWindows(
     globalPeak: [],
     fansUnsmoothed: [],
     fansNoDailyPooling: [],
+    fansHourOfDayOnly: [],
     uniform: [],
+    oracle: [],
   };
   const gain: number[] = [];
   const hours = (options.windowHours ?? 2) * (options.count ?? 3);
@@ -45,6 +48,15 @@ export function scoreWindows(
     );
     shares.fansNoDailyPooling!.push(
       shareInWindows(creator.test, suggestPostingTimes(creator.fit, { ...options, dailyPooling: 0 })),
+    );
+    shares.fansHourOfDayOnly!.push(
+      shareInWindows(creator.test, suggestPostingTimes(creator.fit, { ...options, dailyPooling: 1 })),
+    );
+    shares.oracle!.push(
+      shareInWindows(
+        creator.test,
+        suggestPostingTimes(creator.test, { ...options, bandwidth: 0, dailyPooling: 0 }),
+      ),
     );
     shares.uniform!.push(hours / creator.test.length);
     gain.push(shares.genfeed!.at(-1)! - shares.globalPeak!.at(-1)!);
