@@ -5,6 +5,7 @@ import { baselineSpecs } from '../../baselines/index.js';
 import { InvalidInputError } from '../../core/index.js';
 import { formatReportTable } from '../../eval/index.js';
 import { formatAbSummary, runDemo } from '../../serve/index.js';
+import { mountDashboard } from '../../web/index.js';
 import type { CliIo } from '../cli-io.js';
 import { evaluateModel, loadSplit } from '../evaluate.js';
 import { demoDataPath } from '../package-paths.js';
@@ -77,10 +78,26 @@ export function demoCommand(io: CliIo): Command {
           signal: controller.signal,
           logger: io.logger,
           progress: terminalProgress(io.interactive),
+          extendApp: ({ app, store, feeds, registry, apiKey }) => {
+            mountDashboard(app, {
+              store,
+              authorize: (key) => (key === apiKey ? ['admin'] : undefined),
+              pipelines: () =>
+                registry.names.flatMap((name) => {
+                  const pipeline = registry.current(name);
+                  return pipeline === undefined ? [] : [pipeline];
+                }),
+              similar: (itemId, n) => feeds.similar(itemId, n),
+            });
+            return '/dashboard';
+          },
           onListening: (urls) => {
             io.out(
               [
                 `API       ${urls.api}  (key: ${urls.apiKey})`,
+                ...(urls.dashboard === undefined
+                  ? []
+                  : [`dashboard ${urls.dashboard}  (log in with the key)`]),
                 `OpenAPI   ${urls.openapi}`,
                 `metrics   ${urls.metrics}  (admin key)`,
                 `try       curl -H 'Authorization: Bearer ${urls.apiKey}' ${urls.api}/v1/users/0/feed?n=5`,

@@ -25,6 +25,7 @@ export {
   simulatePlaygroundData,
 } from './playground-data.js';
 export {
+  type DemoAppParts,
   type DemoOptions,
   type DemoPlatform,
   type DemoResult,

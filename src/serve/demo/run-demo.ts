@@ -7,6 +7,7 @@ import { openSqliteStore, type Store } from '../../storage/index.js';
 import { type ExperimentReport, experimentReport } from '../experiments/experiment-report.js';
 import { FeedService } from '../feed-service.js';
 import { ApiKeys } from '../http/api-keys.js';
+import type { ServeApp } from '../http/serve-context.js';
 import { readCatalogue } from '../pipelines/coldstart-pipeline.js';
 import { defaultLoaders } from '../pipelines/model-pipeline.js';
 import { ModelRegistry } from '../registry/model-registry.js';
@@ -58,14 +59,31 @@ export interface DemoOptions {
   logger?: Logger;
   /** A progress bar per phase (the CLI draws them on a terminal). */
   progress?: Progress;
+  /**
+   * Called once the server listens, before any traffic: adds routes to the app
+   * (the CLI mounts the web dashboard here, which `serve` cannot import) and
+   * returns the path to print (e.g. `/dashboard`).
+   */
+  extendApp?: (parts: DemoAppParts) => string | undefined;
   /** The server's URLs once it listens. */
   onListening?: (where: DemoUrls) => void;
   /** Each live summary while traffic runs. */
   onSummary?: (summary: AbSummary) => void;
 }
 
+/** What `extendApp` gets. */
+export interface DemoAppParts {
+  app: ServeApp;
+  store: Store;
+  feeds: FeedService;
+  registry: ModelRegistry;
+  apiKey: string;
+}
+
 export interface DemoUrls {
   api: string;
+  /** The dashboard, when `extendApp` mounted one. */
+  dashboard?: string;
   openapi: string;
   metrics: string;
   /** The API key of this run (admin scope), for curl and the dashboard. */
@@ -203,6 +221,8 @@ export async function prepareDemoPlatform(options: DemoOptions): Promise<DemoPla
       metrics: `${server.url}/metrics`,
       apiKey,
     };
+    const dashboard = options.extendApp?.({ app: server.app, store, feeds, registry, apiKey });
+    if (dashboard !== undefined) urls.dashboard = `${server.url}${dashboard}`;
     const openedFeeds = feeds;
     const openedRegistry = registry;
     return {

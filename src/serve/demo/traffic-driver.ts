@@ -68,6 +68,8 @@ export class TrafficDriver {
   readonly #startTime: number;
   readonly #itemIndex: Map<string, number>;
   #stopped = false;
+  /** The pipeline that last served each user (failed requests are counted against it). */
+  readonly #lastPipeline = new Map<number, string>();
   readonly #wakers = new Set<() => void>();
   #wallStart = 0;
   #simStart = 0;
@@ -142,17 +144,23 @@ export class TrafficDriver {
     sessions.sort((a, b) => a.start - b.start);
     const sums = new Map<number, { satisfaction: number; count: number }>();
     const running = new Set<Promise<void>>();
+    const busy = new Map<number, Promise<void>>();
     for (const session of sessions) {
       await this.#sleepUntil(session.start);
       if (this.#stopped) break;
       while (running.size >= this.#maxConcurrent) await Promise.race(running);
-      const task = this.#session(session.user, day, session.index, session.start).then((result) => {
-        const sum = sums.get(session.user) ?? { satisfaction: 0, count: 0 };
-        sum.satisfaction += result.satisfaction;
-        sum.count += result.count;
-        sums.set(session.user, sum);
-        running.delete(task);
-      });
+      // A user's sessions run one after another (one phone), so their state changes in a fixed order.
+      const previous = busy.get(session.user) ?? Promise.resolve();
+      const task = previous
+        .then(() => this.#session(session.user, day, session.index, session.start))
+        .then((result) => {
+          const sum = sums.get(session.user) ?? { satisfaction: 0, count: 0 };
+          sum.satisfaction += result.satisfaction;
+          sum.count += result.count;
+          sums.set(session.user, sum);
+          running.delete(task);
+        });
+      busy.set(session.user, task);
       running.add(task);
     }
     await Promise.all(running);
@@ -190,9 +198,10 @@ export class TrafficDriver {
       try {
         feed = await this.#api.feed(userId, this.#pageSize);
       } catch {
-        this.tally.error('unknown');
+        this.tally.error(this.#lastPipeline.get(user) ?? 'unknown');
         break;
       }
+      this.#lastPipeline.set(user, feed.pipeline);
       const clientMs = performance.now() - asked;
       this.tally.feed(feed.pipeline, user, day, { cpuMs: feed.cpuMs, latencyMs: feed.latencyMs, clientMs });
       const events: DriverEvent[] = [];
