@@ -26,6 +26,7 @@ import type { ItemRecord } from '../../storage/index.js';
 import { ColdStartPipeline } from '../pipelines/coldstart-pipeline.js';
 import { GenerativePipeline } from '../pipelines/generative-pipeline.js';
 
+const print = (line: string): void => void process.stdout.write(`${line}\n`);
 const dataRoot = process.argv[2] ?? fileURLToPath(new URL('../../../../shared/data', import.meta.url));
 const requests = Number(process.argv[3] ?? 500);
 
@@ -76,7 +77,7 @@ await saveModelDirectory(join(folder, 'model'), model, {
   trainSeconds: (performance.now() - started) / 1000,
   genfeedVersion: 'bench',
 });
-console.log(
+print(
   `trained 1 epoch on ${sequences.length} users, ${trainedIds.length} items in ${((performance.now() - started) / 1000).toFixed(1)} s`,
 );
 
@@ -105,7 +106,7 @@ started = performance.now();
 const { pipeline, coldStart } = await GenerativePipeline.load(saved, catalogue);
 const buildMs = performance.now() - started;
 clearInterval(probe);
-console.log(
+print(
   `load ${loadMs.toFixed(0)} ms, build + cold start ${buildMs.toFixed(0)} ms (event loop blocked at most ${longestGap.toFixed(0)} ms at a time): ${coldStart.placed.length} of ${held.size} new items placed (${coldStart.placed.filter((p) => p.collided).length} on a used path), ${coldStart.unplaced.length} unplaced`,
 );
 await rm(folder, { recursive: true, force: true });
@@ -146,7 +147,7 @@ for (const [name, run] of [
   }
   latencies.sort((a, b) => a - b);
   const cpu = Object.values(totals).reduce((sum, cost) => sum + cost.cpuMs, 0) / requests;
-  console.log(
+  print(
     `${name}: ${requests} requests, cpu ${cpu.toFixed(2)} ms/request (${Object.entries(totals)
       .map(([stage, cost]) => `${stage} ${(cost.cpuMs / requests).toFixed(2)}`)
       .join(
