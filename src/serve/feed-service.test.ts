@@ -192,6 +192,11 @@ describe('FeedService', () => {
     expect(errors.join('\n')).toContain('pipeline generative failed, serving coldstart: weights on fire');
     const missing = service({ pipelines: fixedPipelines({}) });
     expect((await missing.feed(user, 3)).pipeline).toBe('coldstart');
+    // A coldstart bucket (a holdout) is not a missing pipeline.
+    await store.putExperiment({ name: 'holdout', split: { coldstart: 1 } });
+    const holdout = service({ experiment: 'holdout' });
+    expect(await holdout.feed(user, 2)).toMatchObject({ pipeline: 'coldstart', experiment: 'holdout' });
+    expect(holdout.counters()).toMatchObject({ unavailable: {}, failures: {}, served: { coldstart: 1 } });
     expect(broken.counters().failures).toEqual({ generative: 1 });
     expect(missing.counters().unavailable).toEqual({ generative: 1 });
     expect((await store.getFeed(feed.requestId))?.pipeline).toBe('coldstart');

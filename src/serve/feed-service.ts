@@ -211,8 +211,10 @@ export class FeedService implements FeedSource {
     let served = this.#coldStart.name;
     let result: FeedResult | undefined;
     const stages: Record<string, StageCost> = {};
-    const chosen = history.length === 0 ? undefined : this.#pipelines.current(assignment.pipeline);
-    if (history.length > 0 && chosen === undefined) bump(this.#counters.unavailable, assignment.pipeline);
+    // A `coldstart` bucket (a holdout) is served by the cold-start feed below, like users with no history.
+    const wantsModel = history.length > 0 && assignment.pipeline !== this.#coldStart.name;
+    const chosen = wantsModel ? this.#pipelines.current(assignment.pipeline) : undefined;
+    if (wantsModel && chosen === undefined) bump(this.#counters.unavailable, assignment.pipeline);
     if (chosen !== undefined) {
       const attempt = process.cpuUsage();
       const attemptStart = performance.now();
