@@ -179,7 +179,14 @@ export class GenerativePipeline implements FeedPipeline {
    */
   addItems(records: readonly ItemRecord[]): ColdStartSummary {
     const summary: ColdStartSummary = { placed: [], unplaced: [] };
-    const fresh = records.filter((record) => !record.hidden && !this.#index.has(record.id));
+    // Upload order (then id): servers that see the same items assign them the same disambiguation indices.
+    const fresh = records
+      .filter((record) => !record.hidden && !this.#index.has(record.id))
+      .sort(
+        (a, b) =>
+          (a.uploadTime ?? Number.POSITIVE_INFINITY) - (b.uploadTime ?? Number.POSITIVE_INFINITY) ||
+          (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+      );
     const known = records.filter((record) => this.#index.has(record.id));
     for (const record of known) {
       const item = this.#index.get(record.id)!;
