@@ -27,6 +27,7 @@ const platformOptions = {
   days: flag('days', 2),
   seed: 42,
   generative: { epochs: flag('epochs', 3), decayEpochs: flag('epochs', 3) },
+  sqliteSynchronous: process.argv.includes('--sync-normal') ? 'normal' : 'full',
 };
 
 const child = fork(join(here, 'serve-child.mjs'), [JSON.stringify(platformOptions)], {
@@ -125,7 +126,12 @@ const result = {
   machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
   date: new Date().toISOString(),
 };
-const out = join(root, 'bench', 'results', 'serve.json');
+const out = join(
+  root,
+  'bench',
+  'results',
+  process.argv.includes('--sync-normal') ? 'serve-sync-normal.json' : 'serve.json',
+);
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
 

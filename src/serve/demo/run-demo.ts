@@ -32,6 +32,8 @@ const DAY_MS = 86_400_000;
 export interface DemoOptions {
   /** Working folder: `demo.sqlite`, the trained models and the registry (recreated each run). */
   dir: string;
+  /** SQLite commit durability (docs/storage.md): `full` (default) fsyncs every commit; `normal` survives a process crash. */
+  sqliteSynchronous?: 'full' | 'normal';
   /** Preferred port (default 8080); when taken, any free port. */
   port?: number;
   host?: string;
@@ -145,7 +147,10 @@ export async function prepareDemoPlatform(options: DemoOptions): Promise<DemoPla
   logger.info(
     `2/6 importing ${data.items.length} items, ${data.users.length} users, ${data.events.length} events into ${path}`,
   );
-  const store = await openSqliteStore({ path });
+  const store = await openSqliteStore({
+    path,
+    ...(options.sqliteSynchronous === undefined ? {} : { synchronous: options.sqliteSynchronous }),
+  });
   let registry: ModelRegistry | undefined;
   let feeds: FeedService | undefined;
   try {
