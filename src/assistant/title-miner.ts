@@ -30,7 +30,8 @@ export interface TitleMinerOptions {
  * strongest sign of "similar content"). The most similar `poolFactor * n`
  * captions are re-ranked by similarity x predicted engagement (relevance stays
  * a factor, so a hit film does not win on popularity alone) and the best n
- * returned. Function words are left out of the similarity.
+ * returned. Function words and bare numbers (years, episode numbers) are left
+ * out of the similarity.
  */
 export class TitleMiner implements TitleProvider {
   readonly name = 'mined';
@@ -137,7 +138,8 @@ export class TitleMiner implements TitleProvider {
 function termsOf(draft: TitleDraft): Map<string, number> {
   const counts = new Map<string, number>();
   const add = (term: string) => counts.set(term, (counts.get(term) ?? 0) + 1);
-  for (const word of wordsOf(draft.caption)) if (!stopWords.has(word)) add(`w:${word}`);
+  for (const word of wordsOf(draft.caption))
+    if (!stopWords.has(word) && !/^\d+$/.test(word)) add(`w:${word}`);
   for (const tag of draft.hashtags ?? []) {
     const normal = normaliseHashtag(tag);
     if (normal) add(`h:${normal}`);
