@@ -83,7 +83,6 @@ export const section: BenchSection = {
         synonyms.canonical.get(normalizeHashtag(pair.tag)) ===
         synonyms.canonical.get(normalizeHashtag(pair.representative)),
     );
-    const judgedSame = judged.filter((pair) => pair.same === 'yes');
     const results = {
       protocol: `${validation.folds}-fold cross-validation grouped by normalised tag on ${validation.examples} hand-labelled (tag, video) pairs`,
       ...figures(validation.genfeed),
@@ -108,8 +107,6 @@ export const section: BenchSection = {
         judgedMerges: stillMerged.length,
         mergePrecision:
           stillMerged.filter((pair) => pair.same === 'yes').length / Math.max(stillMerged.length, 1),
-        judgedSameKept:
-          stillMerged.filter((pair) => pair.same === 'yes').length / Math.max(judgedSame.length, 1),
       },
     };
     const rows: string[][] = [];
