@@ -17,9 +17,16 @@ export function requestKey(c: Context): string | undefined {
   return cookie === undefined || cookie === '' ? undefined : cookie;
 }
 
-/** Admin keys open everything; creator keys open the creator's view. */
+/**
+ * Admin keys open everything; the creator view also opens to `creator` keys and
+ * to the server's `read` keys (what a creator tool holds: serve has no creator
+ * scope of its own).
+ */
 export function grants(scopes: readonly string[], need: Need): boolean {
-  return scopes.includes('admin') || (need === 'creator' && scopes.includes('creator'));
+  return (
+    scopes.includes('admin') ||
+    (need === 'creator' && (scopes.includes('creator') || scopes.includes('read')))
+  );
 }
 
 /** `ok` with the key's scopes, `missing` (no key), `unknown` (key not recognised) or `forbidden` (scope too low). */

@@ -13,8 +13,8 @@ export interface DashboardOptions {
   store: Store;
   /**
    * The scopes an API key grants, or undefined for an unknown key. Pages and
-   * `/v1/admin/*` need `admin`; the creator page and `/v1/creator/*` accept
-   * `admin` or `creator`.
+   * `/v1/admin/*` need `admin`; the creator page and `/v1/creator/insights`
+   * accept `admin`, `creator` or `read` (`authorizeWithApiKeys(keys)` adapts the server's keys).
    */
   authorize: (key: string) => readonly string[] | undefined | Promise<readonly string[] | undefined>;
   /** The pipelines the server runs now (the Users page asks each for a feed, without logging it). */

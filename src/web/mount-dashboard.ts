@@ -2,7 +2,7 @@ import type { Context, Env, Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { InvalidInputError } from '../core/index.js';
 import { dashboardScript, dashboardStyles, echartsScript } from './assets.js';
-import { checkAccess, keyCookie, type Need } from './auth.js';
+import { checkAccess, grants, keyCookie, type Need } from './auth.js';
 import { creatorData, creatorPage } from './creator-page.js';
 import { DashboardContext } from './dashboard-context.js';
 import type { DashboardOptions } from './dashboard-options.js';
@@ -114,7 +114,7 @@ const pages: Page[] = [
 function loginPage(options: { next?: string; error?: string }): string {
   return layout(
     'Sign in',
-    h`<form class="login" method="post" action="/dashboard/login"><p>Paste an API key with the <code>admin</code> scope (or <code>creator</code> for the creator view).</p>${
+    h`<form class="login" method="post" action="/dashboard/login"><p>Paste an API key with the <code>admin</code> scope (every page) or <code>read</code> / <code>creator</code> (the creator view).</p>${
       options.error === undefined ? '' : h`<p class="error" data-testid="login-error">${options.error}</p>`
     }<label>API key<input type="password" name="key" autocomplete="off" required autofocus></label><input type="hidden" name="next" value="${options.next ?? '/dashboard'}"><button class="primary" type="submit">Sign in</button></form>`,
     { nav: false },
@@ -164,9 +164,9 @@ export function mountDashboard<E extends Env>(app: Hono<E>, options: DashboardOp
     const scopes = await options.authorize(key);
     if (scopes === undefined)
       return c.html(loginPage({ next, error: 'This API key is not recognised.' }), 401);
-    if (!scopes.includes('admin') && !scopes.includes('creator')) {
+    if (!grants(scopes, 'creator')) {
       return c.html(
-        loginPage({ next, error: 'This API key has neither the admin nor the creator scope.' }),
+        loginPage({ next, error: 'This API key opens no dashboard page (it needs admin, creator or read).' }),
         403,
       );
     }
@@ -222,7 +222,7 @@ export function mountDashboard<E extends Env>(app: Hono<E>, options: DashboardOp
           c,
           403,
           'forbidden',
-          `This API key lacks the ${page.need === 'creator' ? 'admin or creator' : 'admin'} scope`,
+          `This API key lacks the ${page.need === 'creator' ? 'admin, creator or read' : 'admin'} scope`,
         );
       }
       try {
