@@ -15,6 +15,8 @@ export const MAX_FEED_SIZE = 200;
 export interface PipelineProvider {
   current(name: string): FeedPipeline | undefined;
   statuses?(): PipelineStatus[];
+  /** Swaps to tell the service about (the registry's), so a new version gets the latest catalogue at once. */
+  onSwap?(listener: (name: string, pipeline: FeedPipeline) => void): void;
 }
 
 /** Pipelines that can answer item-to-item similarity (duck-typed: the generative, SASRec and cold-start ones do). */
@@ -114,6 +116,13 @@ export class FeedService implements FeedSource {
     this.#clock = options.clock ?? Date.now;
     this.#logger = options.logger ?? silentLogger;
     this.#onServed = options.onServed;
+    // A version built from an older catalogue read learns the items added since, before its first request.
+    this.#pipelines.onSwap?.((name, pipeline) => {
+      if (this.#catalogue.length === 0) return;
+      this.#coldStartModels(this.#catalogue, [[name, pipeline]]).catch((error: Error) =>
+        this.#logger.error(`feed service: cold start for the new ${name} failed: ${error.message}`),
+      );
+    });
   }
 
   /** The catalogue as last read (what model pipelines are built for). */
@@ -338,10 +347,14 @@ export class FeedService implements FeedSource {
     return this.#split.reading;
   }
 
-  async #coldStartModels(catalogue: readonly ItemRecord[]): Promise<void> {
+  async #coldStartModels(
+    catalogue: readonly ItemRecord[],
+    pipelines: ReadonlyArray<readonly [string, FeedPipeline | undefined]> = this.#modelNames().map(
+      (name) => [name, this.#pipelines.current(name)] as const,
+    ),
+  ): Promise<void> {
     const semanticIds = new Map<string, number[]>();
-    for (const name of this.#modelNames()) {
-      const pipeline = this.#pipelines.current(name);
+    for (const [name, pipeline] of pipelines) {
       if (pipeline === undefined || typeof (pipeline as Partial<CatalogueAware>).addItems !== 'function')
         continue;
       const summary = (pipeline as unknown as CatalogueAware).addItems(catalogue) as

@@ -1,10 +1,11 @@
 import { appendFile, cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Logger } from '../../core/index.js';
 import type { Store } from '../../storage/index.js';
 import { FeedService } from '../feed-service.js';
 import { readCatalogue } from '../pipelines/coldstart-pipeline.js';
+import type { GenerativePipeline } from '../pipelines/generative-pipeline.js';
 import { modelDirectoryLoader } from '../pipelines/model-pipeline.js';
 import { tinyStore, writeGenerativeModel, writeSasRecModel } from '../pipelines/test-support/tiny-world.js';
 import { directoryChecksum } from './directory-checksum.js';
@@ -167,5 +168,33 @@ describe('ModelRegistry', () => {
       now: 0,
     });
     expect(feed.items).toHaveLength(3);
+  });
+
+  it('hands a swapped-in version the items added after its catalogue was read', async () => {
+    const stale = await readCatalogue(store);
+    const models = new ModelRegistry({
+      store,
+      root: join(folder, 'registry-stale'),
+      catalogue: async () => stale,
+    });
+    const feeds = new FeedService({ store, pipelines: models, logger });
+    await store.upsertItems([
+      {
+        id: 'late-arrival',
+        author: 'author-1',
+        tags: ['topic-2'],
+        categories: ['category-2'],
+        uploadTime: 9,
+      },
+    ]);
+    await feeds.refresh();
+    await models.publish('generative', first);
+    const pipeline = models.current('generative') as GenerativePipeline;
+    expect(pipeline.knows('late-arrival')).toBe(true);
+    await vi.waitFor(async () =>
+      expect((await store.getItem('late-arrival'))?.semanticId).toEqual(
+        pipeline.semanticIdOf('late-arrival'),
+      ),
+    );
   });
 });

@@ -62,6 +62,7 @@ export class ModelRegistry {
   /** `version:checksum` of the last failed load per name: not retried until the active version changes. */
   readonly #failed = new Map<string, string>();
   #timer: NodeJS.Timeout | undefined;
+  readonly #swapListeners: Array<(name: string, pipeline: FeedPipeline) => void> = [];
 
   constructor(options: ModelRegistryOptions) {
     this.#store = options.store;
@@ -239,9 +240,21 @@ export class ModelRegistry {
     }
   }
 
+  /** Calls `listener` right after each swap (the feed service hands the new pipeline items added since its build). */
+  onSwap(listener: (name: string, pipeline: FeedPipeline) => void): void {
+    this.#swapListeners.push(listener);
+  }
+
   #swap(name: string, pipeline: FeedPipeline, version: ModelVersion): void {
     const previous = this.#loaded.get(name)?.version;
     this.#loaded.set(name, { pipeline, version });
+    for (const listener of this.#swapListeners) {
+      try {
+        listener(name, pipeline);
+      } catch (error) {
+        this.#logger.error(`registry: a swap listener failed for ${name}: ${(error as Error).message}`);
+      }
+    }
     this.#logger.info(
       `registry: ${name}@${version.version} serving${previous ? ` (was ${name}@${previous.version})` : ''}`,
     );
