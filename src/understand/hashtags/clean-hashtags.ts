@@ -27,7 +27,9 @@ export interface CleanedHashtags {
  * Cleans a video's hashtags: normalises each, classifies it as content,
  * promotional or unrelated against the video's caption and category, and maps
  * content tags to their synonym representative. The video need not be in the
- * corpus (a new upload); tags that normalise to nothing (only emoji) are dropped.
+ * corpus (a new upload); when its id is in the corpus, the corpus's copy is read
+ * (and left out of the tag statistics). Tags that normalise to nothing (only
+ * emoji) are dropped.
  */
 export function cleanHashtags(
   item: Item,
