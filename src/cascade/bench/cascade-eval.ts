@@ -2,7 +2,9 @@
  * The cascade against item-kNN on the eval harness (same protocol, same split),
  * with CPU ms per request per stage. Run from the repository root after a build:
  *   npx tsc -p tsconfig.build.json && node dist/cascade/bench/cascade-eval.js [dataRoot]
- * Prints a table and writes bench/results/cascade.json.
+ * Prints a table and writes bench/results/cascade.json. With `ablation` as the
+ * second argument it runs only Beauty's cascade without each recall source in
+ * turn (one row per variant, `model` names it) and writes nothing.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -36,7 +38,28 @@ const datasets = [
   },
 ];
 
+const ablation = process.argv[3] === 'ablation';
 const reports: EvaluationReport[] = [];
+if (ablation) {
+  const dataset = datasets[0]!;
+  const split = splitDataset(await loadDataset(join(dataRoot, dataset.path), dataset.load));
+  const { neighbours, shrink, decay } = dataset.itemknn;
+  const variants = {
+    'cascade without ann': { annQuota: 0 },
+    'cascade without itemknn': { itemknnQuota: 0 },
+    'cascade without popular': { popularQuota: 0 },
+    'cascade, untrained pre-rank': { prerankUsers: 0 },
+  };
+  for (const [name, change] of Object.entries(variants)) {
+    const params = { neighbours, shrink, decay, ...change };
+    const report = await runEvaluation(cascadeSpec, split, { dataset: dataset.name, seed: 42, params });
+    reports.push({ ...report, model: name });
+  }
+  process.stdout.write(`${formatReportMarkdown(reports)}\n`);
+  for (const report of reports)
+    process.stdout.write(`${report.model}: ${JSON.stringify(report.funnelHitRates)}\n`);
+  process.exit(0);
+}
 for (const dataset of datasets) {
   const loaded = await loadDataset(join(dataRoot, dataset.path), dataset.load);
   const split = splitDataset(loaded);
