@@ -45,7 +45,12 @@ export {
   suggestPostingTimes,
 } from './posting-times.js';
 export { type FeatureSet, type HashedFeatures, hashFeatures, type TitleDraft } from './title-features.js';
-export { type EngagedCaption, TitleMiner, type TitleMinerOptions } from './title-miner.js';
+export {
+  type EngagedCaption,
+  TitleMiner,
+  type TitleMinerOptions,
+  withoutPromotionalHashtags,
+} from './title-miner.js';
 export type { TitleProvider, TitleSuggestion } from './title-provider.js';
 export { type TopicSeries, type TopicSeriesOptions, topicSeries, uploadSeries } from './topic-series.js';
 export { TopicCooccurrence } from './topic-similarity.js';

@@ -1,3 +1,4 @@
+import { normalizeHashtag, promoKeywordRule } from '../understand/index.js';
 import type { EngagementPredictor } from './engagement-predictor.js';
 import { quantile } from './item-engagement.js';
 import type { TitleDraft } from './title-features.js';
@@ -30,7 +31,7 @@ export interface TitleMinerOptions {
  * strongest sign of "similar content"). The most similar `poolFactor * n`
  * captions are re-ranked by similarity x predicted engagement (relevance stays
  * a factor, so a hit film does not win on popularity alone) and the best n
- * returned. Function words and bare numbers (years, episode numbers) are left
+ * returned without their promotional hashtags. Function words and bare numbers (years, episode numbers) are left
  * out of the similarity.
  */
 export class TitleMiner implements TitleProvider {
@@ -109,8 +110,8 @@ export class TitleMiner implements TitleProvider {
     const seen = new Set<string>();
     const suggestions: TitleSuggestion[] = [];
     for (const candidate of ranked) {
-      const title = candidate.entry.caption.caption.trim();
-      if (seen.has(title)) continue;
+      const title = withoutPromotionalHashtags(candidate.entry.caption.caption);
+      if (title === '' || seen.has(title)) continue;
       seen.add(title);
       suggestions.push({
         title,
@@ -148,6 +149,19 @@ function termsOf(draft: TitleDraft): Map<string, number> {
     if (category.toUpperCase() !== 'UNKNOWN') add(`c${level}:${category}`);
   });
   return counts;
+}
+
+/**
+ * A mined caption without its traffic-begging hashtags ("#感谢快手我要上热门",
+ * "#上热门"): the `understand` module's keyword rule on the normalised tag.
+ */
+export function withoutPromotionalHashtags(caption: string): string {
+  return caption
+    .replace(/[#＃][^#＃\s]+/gu, (tag) =>
+      promoKeywordRule(normalizeHashtag(tag)) === 'promotional' ? ' ' : tag,
+    )
+    .replace(/\s+/gu, ' ')
+    .trim();
 }
 
 /** Function words that make captions look alike without sharing content (English and Chinese). */

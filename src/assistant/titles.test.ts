@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { auc } from '../reward/index.js';
 import { EngagementPredictor, type LabelledDraft } from './engagement-predictor.js';
 import { hashFeatures } from './title-features.js';
-import { type EngagedCaption, TitleMiner } from './title-miner.js';
+import { type EngagedCaption, TitleMiner, withoutPromotionalHashtags } from './title-miner.js';
 
 const corpus: EngagedCaption[] = [
   {
@@ -100,5 +100,12 @@ describe('EngagementPredictor', () => {
     expect(category.ids.length).toBe(2); // the category and the bias
     expect(length.ids.length).toBe(4); // characters, words, hashtag count, bias
     expect(full.ids.length).toBeGreaterThan(category.ids.length + length.ids.length);
+  });
+});
+
+describe('withoutPromotionalHashtags', () => {
+  it('drops traffic-begging hashtags and keeps content ones', () => {
+    expect(withoutPromotionalHashtags('疼死我了#萌宠 #猫咪 #感谢快手我要上热门')).toBe('疼死我了#萌宠 #猫咪');
+    expect(withoutPromotionalHashtags('#上热门 #求关注')).toBe('');
   });
 });
