@@ -206,16 +206,14 @@ export class FeedService implements FeedSource {
     await this.#firstRefresh;
     const started = performance.now();
     const now = this.#clock();
-    const [events, shown, user, assignment] = await Promise.all([
+    const [events, shown, assignment] = await Promise.all([
       this.#store.userEvents(userId, { limit: this.#historyLength }),
       this.#store.shownItems(userId, now - this.#windowMs),
-      this.#store.getUser(userId),
       this.assignedPipeline(userId),
     ]);
     const history = events.map((event) => event.itemId).reverse(); // oldest first
     const exclude = new Set([...shown, ...this.#hidden]);
     const request: FeedRequest = { userId, n, history, exclude, now };
-    const interests = interestsOf(user?.features);
 
     let served = this.#coldStart.name;
     let result: FeedResult | undefined;
@@ -249,6 +247,8 @@ export class FeedService implements FeedSource {
     }
     if (items.length < n) {
       // Cold users, failures and short feeds: the cold-start feed fills what is left.
+      // The user record (declared interests) is read only here: most requests never need it.
+      const interests = interestsOf((await this.#store.getUser(userId))?.features);
       const topUp = this.#coldStart.recommendWith(
         {
           ...request,
