@@ -56,10 +56,11 @@ export function demoCommand(io: CliIo): Command {
         throw new InvalidInputError(`--generative-share must be 0 to 100, got ${share}`);
       const controller = new AbortController();
       const interrupt = () => {
-        io.logger.info('stopping: finishing the pages in flight');
+        if (controller.signal.aborted) process.exit(130); // a second Ctrl-C: now
+        io.logger.info('stopping after the pages in flight (Ctrl-C again to quit at once)');
         controller.abort();
       };
-      process.once('SIGINT', interrupt);
+      process.on('SIGINT', interrupt);
       try {
         const result = await runDemo({
           dir: resolve(flags.dir),
