@@ -1,4 +1,5 @@
 import type { Neighbours } from '../baselines/index.js';
+import { topK } from '../eval/index.js';
 import type { RewardModel } from '../reward/index.js';
 import type { AnnIndex } from './ann-index.js';
 import { AnnRecall } from './ann-recall.js';
@@ -295,7 +296,5 @@ export function indicesOf(catalogue: Catalogue, ids: Iterable<string>): Int32Arr
 
 /** Positions of the `k` largest values, best first (ties: lower position first). */
 function bestFirst(values: Float32Array, k: number): number[] {
-  const positions = Array.from(values.keys());
-  positions.sort((a, b) => values[b]! - values[a]! || a - b);
-  return positions.slice(0, k);
+  return k > 0 ? Array.from(topK(values, k)) : [];
 }
