@@ -37,9 +37,9 @@ export class DashboardContext {
     return (this.options.now ?? Date.now)();
   }
 
-  /** The days shown: `days` (default the options' or 14) ending on the newest event's day. */
+  /** The days shown, ending on the newest event's day: `days`, else up to the options' `days` (default 14). */
   window(days?: number): Promise<DataWindow> {
-    return dataWindow(this.store, days ?? this.options.days ?? 14, this.now());
+    return dataWindow(this.store, days, this.now(), this.options.days ?? 14);
   }
 
   /** One streaming pass over the window's events (Overview). */

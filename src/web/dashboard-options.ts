@@ -34,7 +34,7 @@ export interface DashboardOptions {
   titleProvider?: TitleProvider;
   /** Folder of `bench/results/*.json` for the Models page's offline figures and anchors (default `bench/results`). */
   benchResultsDir?: string;
-  /** Days shown on time charts (default 14), ending at the newest event. */
+  /** Days shown on time charts at most (default 14; fewer when the log is younger), ending at the newest event; `?days=` overrides. */
   days?: number;
   /** Clock, for tests (default `Date.now`). */
   now?: () => number;

@@ -28,15 +28,36 @@ export async function newestEventTime(store: Store, now: number): Promise<number
   return low;
 }
 
-/** `days` whole UTC days ending with the day of the newest event (or of `now` for an empty store). */
-export async function dataWindow(store: Store, days: number, now: number): Promise<DataWindow> {
-  if (!(Number.isInteger(days) && days >= 1 && days <= 366)) {
-    throw new RangeError(`days must be an integer in 1..366, got ${days}`);
+/**
+ * Whole UTC days ending with the day of the newest event (or of `now` for an
+ * empty store): `days` of them when given, else up to `defaultDays`, fewer
+ * when the log starts later (a two-day demo shows two days, not fourteen).
+ */
+export async function dataWindow(
+  store: Store,
+  days: number | undefined,
+  now: number,
+  defaultDays = 14,
+): Promise<DataWindow> {
+  for (const [name, value] of [
+    ['days', days],
+    ['defaultDays', defaultDays],
+  ] as const) {
+    if (value !== undefined && !(Number.isInteger(value) && value >= 1 && value <= 366)) {
+      throw new RangeError(`${name} must be an integer in 1..366, got ${value}`);
+    }
   }
   const newest = (await newestEventTime(store, now)) ?? now;
   const until = (Math.floor(newest / DAY_MS) + 1) * DAY_MS;
-  const since = until - days * DAY_MS;
-  return { since, until, days: Array.from({ length: days }, (_, day) => since + day * DAY_MS) };
+  let count = days;
+  if (count === undefined) {
+    const first = (await store.exportEvents({ limit: 1 })).records[0];
+    const span =
+      first === undefined ? 1 : Math.ceil((until - Math.floor(first.time / DAY_MS) * DAY_MS) / DAY_MS);
+    count = Math.min(defaultDays, Math.max(1, span));
+  }
+  const since = until - count * DAY_MS;
+  return { since, until, days: Array.from({ length: count }, (_, day) => since + day * DAY_MS) };
 }
 
 export function dayLabel(dayStart: number): string {

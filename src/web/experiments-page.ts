@@ -94,10 +94,12 @@ export async function experimentsData(
     days: window.days.map((day, index) => {
       const row: ExperimentsData['days'][number] = { day: dayLabel(day), pipelines: {} };
       for (const entry of perDay[index]!) {
+        // A day without requests of the pipeline has no point (its late events alone say nothing).
+        if (entry.requests === 0 || entry.users === 0) continue;
         row.pipelines[entry.pipeline] = {
           requests: entry.requests,
-          stayTimeSecondsPerUser: entry.users === 0 ? 0 : entry.playTimeMs / 1000 / entry.users,
-          cpuMsPerRequest: entry.requests === 0 ? 0 : entry.cpuMs / entry.requests,
+          stayTimeSecondsPerUser: entry.playTimeMs / 1000 / entry.users,
+          cpuMsPerRequest: entry.cpuMs / entry.requests,
         };
       }
       return row;

@@ -138,7 +138,7 @@ export function modelsPage(data: ModelsData): SafeHtml {
     version.active ? h`<strong data-testid="serving-${version.name}">serving</strong>` : '',
     new Date(version.createdAt).toISOString().replace('T', ' ').slice(0, 19),
     Object.entries(version.metrics)
-      .map(([metric, value]) => `${metric} ${formatNumber(value, 4)}`)
+      .map(([metric, value]) => `${metric} ${formatNumber(value, Number.isInteger(value) ? 0 : 4)}`)
       .join(', ') || '–',
     h`<code>${version.checksum.slice(0, 12)}</code>`,
     version.path,
@@ -192,7 +192,7 @@ ${section(
           {
             title: { text: `${version.name} v${version.version}`, textStyle: { fontSize: 13 } },
             tooltip: { trigger: 'axis' },
-            legend: { top: 24 },
+            legend: { top: 22, right: 10 },
             grid: { top: 60, left: 50, right: 50, bottom: 30 },
             xAxis: { type: 'category', name: 'epoch', data: curve.map((point) => point.epoch) },
             yAxis: [

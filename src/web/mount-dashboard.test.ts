@@ -127,6 +127,15 @@ describe('mountDashboard', () => {
     expect(share).toBeLessThan(1);
   });
 
+  it('fits the default window to a log younger than 14 days', async () => {
+    const data = await json<{ days: Array<{ day: string; events: number }> }>('/v1/admin/overview');
+    // Seeded: 3 days of sessions (the last ones may run past midnight).
+    expect(data.days.length).toBeGreaterThanOrEqual(3);
+    expect(data.days.length).toBeLessThanOrEqual(4);
+    expect(data.days[0]!.events).toBeGreaterThan(0);
+    expect(data.days.at(-1)!.events).toBeGreaterThan(0);
+  });
+
   it('compares the buckets with intervals and per-stage CPU', async () => {
     const data = await json<{
       buckets: Array<{
