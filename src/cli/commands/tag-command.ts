@@ -35,7 +35,7 @@ export function tagCommand(io: CliIo): Command {
       '--train <captions.csv>',
       'train the category classifier on KuaiRec kuairec_caption_category.csv first',
     )
-    .option('--epochs <n>', 'training epochs with --train', parseInteger, 11)
+    .option('--epochs <n>', 'training epochs with --train', parseInteger, 9)
     .option('--seed <n>', 'training seed with --train', parseInteger, 42)
     .option('--vlm-url <url>', 'OpenAI-compatible server root, e.g. http://localhost:8000/v1')
     .option('--vlm-model <name>', 'model name on that server')

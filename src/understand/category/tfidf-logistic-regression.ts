@@ -82,11 +82,16 @@ export class TfidfLogisticRegression {
     return { ids, weights };
   }
 
-  predict(documents: readonly (readonly string[])[]): string[] {
-    const [logProbabilities] = bagLogProbabilities(
+  /** Log-probabilities of every label (in `labels` order) for every document, [N * C]. */
+  logProbabilities(documents: readonly (readonly string[])[]): Float32Array {
+    return bagLogProbabilities(
       this.#model,
       documents.map((words) => this.#row(words)),
-    );
+    )[0]!;
+  }
+
+  predict(documents: readonly (readonly string[])[]): string[] {
+    const logProbabilities = this.logProbabilities(documents);
     const classes = this.labels.length;
     return documents.map((_, row) => {
       let best = 0;
