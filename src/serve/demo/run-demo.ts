@@ -195,6 +195,8 @@ export async function prepareDemoPlatform(options: DemoOptions): Promise<DemoPla
       metrics: { recallAt10, heldOutUsers: heldOut.users.length, trainSeconds: generative.seconds },
     });
     await registry.publish('cascade', cascadeDir, { metrics: { buildSeconds: cascade.seconds } });
+    // Follow versions published by other processes (`genfeed train generative --watch --db <this store>`).
+    registry.watch();
 
     const split = options.split ?? { generative: 50, cascade: 50 };
     logger.info(
