@@ -254,6 +254,16 @@ export function experimentsPage(data: ExperimentsData): SafeHtml {
       (bucket) => percent(bucket.signalRates[signal]!),
     ]),
     ['CPU ms / request', (bucket) => formatNumber(bucket.cpuMsPerRequest, 3)],
+    [
+      `CPU / request vs ${data.reference ?? 'reference'}`,
+      (bucket) => {
+        const reference = data.buckets.find((entry) => entry.pipeline === data.reference);
+        if (reference === undefined || reference.cpuMsPerRequest === 0) return '–';
+        return bucket === reference
+          ? 'reference'
+          : `x${formatNumber(bucket.cpuMsPerRequest / reference.cpuMsPerRequest, 3)}`;
+      },
+    ],
     ['latency ms / request', (bucket) => formatNumber(bucket.latencyMsPerRequest, 3)],
     ['requests sampled for stages', (bucket) => bucket.sampledRequests],
   ];

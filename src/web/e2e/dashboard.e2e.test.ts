@@ -172,6 +172,14 @@ describe.skipIf(!available && !required)('dashboard in headless Chromium', () =>
     const table = page.getByTestId('buckets-table');
     expect(await table.locator('thead th').allTextContents()).toEqual(['', 'cascade', 'generative']);
     expect(await table.textContent()).toMatch(/stay time, s \/ active user-day\d[\d,.]* \[/);
+    const perRequest = (name: string) => {
+      const entry = stats.find((row) => row.pipeline === name)!;
+      return entry.cpuMs / entry.requests;
+    };
+    const ratio = perRequest('generative') / perRequest('cascade');
+    expect(await table.textContent()).toContain(
+      `CPU / request vs cascadereferencex${ratio.toLocaleString('en-US', { minimumFractionDigits: 3, maximumFractionDigits: 3 })}`,
+    );
     expect(await chartsDrawn()).toBe(3);
     await shot('experiments');
   });
