@@ -115,29 +115,41 @@ export class Cascade implements FeedPipeline {
 
   recommend(request: FeedRequest): FeedResult {
     const { catalogue } = this;
-    const history = indicesOf(catalogue, request.history);
-    const exclude = indicesOf(catalogue, request.exclude);
-    const ranked = this.rankIndices(history, request.n, exclude, request.now);
-    const items: FeedItem[] = Array.from(ranked.items, (item, k) => {
-      const detail = ranked.details[k]!;
-      return {
-        itemId: catalogue.ids[item]!,
-        score: ranked.scores[k]!,
-        scores: { recall: detail.recall, prerank: detail.prerank, rank: detail.rank },
-        source: detail.source,
-      };
-    });
-    return { items, stages: ranked.stages };
+    // Id lookups count towards recall, building the response towards filter.
+    const stages: Record<string, StageCost> = {};
+    const { history, exclude } = timeStage(stages, 'recall', () => ({
+      history: indicesOf(catalogue, request.history),
+      exclude: indicesOf(catalogue, request.exclude),
+    }));
+    const ranked = this.rankIndices(history, request.n, exclude, request.now, stages);
+    const items = timeStage(stages, 'filter', () =>
+      Array.from(ranked.items, (item, k): FeedItem => {
+        const detail = ranked.details[k]!;
+        return {
+          itemId: catalogue.ids[item]!,
+          score: ranked.scores[k]!,
+          scores: { recall: detail.recall, prerank: detail.prerank, rank: detail.rank },
+          source: detail.source,
+        };
+      }),
+    );
+    return { items, stages };
   }
 
   /**
    * The funnel on dense indices (what `recommend` and the eval adapter share):
-   * at most `n` distinct servable items, none in `exclude`, best first.
+   * at most `n` distinct servable items, none in `exclude`, best first. Stage
+   * costs are added to `stages`.
    */
-  rankIndices(history: Int32Array, n: number, exclude: ArrayLike<number>, now: number): RankedList {
+  rankIndices(
+    history: Int32Array,
+    n: number,
+    exclude: ArrayLike<number>,
+    now: number,
+    stages: Record<string, StageCost> = {},
+  ): RankedList {
     if (!(Number.isInteger(n) && n >= 0)) throw new RangeError(`n must be an integer >= 0, got ${n}`);
     const { config, catalogue } = this.parts;
-    const stages: Record<string, StageCost> = {};
     const pool = this.#pool;
     const blocked = this.#blocked;
     return this.#withRequest(history, exclude, () => {
