@@ -79,7 +79,12 @@ async function login(key: string): Promise<void> {
   await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
 }
 
-describe.skipIf(!available && !required)('dashboard in headless Chromium', () => {
+const skip = !available && !required;
+const title = skip
+  ? `dashboard in headless Chromium (skipped: ${executablePath} not found; GENFEED_REQUIRE_CHROMIUM=1 makes this a failure)`
+  : 'dashboard in headless Chromium';
+
+describe.skipIf(skip)(title, () => {
   beforeAll(async () => {
     folder = mkdtempSync(join(tmpdir(), 'genfeed-e2e-'));
     mkdirSync(screenshots, { recursive: true });
