@@ -17,6 +17,23 @@ export {
   type StepDecoder,
 } from './beam-search.js';
 export { dpoLoss } from './dpo-loss.js';
+export {
+  alignEcpo,
+  type EcpoOptions,
+  type EcpoResult,
+  type EcpoStepRecord,
+  type SampledSession,
+  sampleGroup,
+  sampleSession,
+} from './ecpo.js';
+export {
+  type EcpoClip,
+  type EcpoLossOptions,
+  ecpoLoss,
+  ecpoTerms,
+  groupAdvantages,
+  klTerms,
+} from './ecpo-loss.js';
 export { EncoderDecoder, type EncoderDecoderConfig } from './encoder-decoder.js';
 export { frozenCopy } from './frozen-copy.js';
 export {

@@ -5,7 +5,9 @@ import { Random } from '../core/index.js';
 import type { Params, TrainingData } from '../eval/index.js';
 import {
   type AlignmentOptions,
+  alignEcpo,
   alignGenerative,
+  type EcpoOptions,
   GenerativeRecommender,
   type SessionReward,
 } from '../generative/index.js';
@@ -187,6 +189,63 @@ export function generativeAlignedPolicy(
       const last = result.history.at(-1);
       context.logger.info(
         `${name}: ${result.pairs} pairs (reward chosen ${result.chosenReward.toFixed(3)}, rejected ${result.rejectedReward.toFixed(3)}, all ${result.candidateReward.toFixed(3)}); DPO loss ${last?.loss.toFixed(4)}, accuracy ${last?.accuracy.toFixed(3)}; ${result.seconds.toFixed(0)} s`,
+      );
+      return servingPolicy(name, model, context);
+    },
+  };
+}
+
+/** Settings of `alignEcpo` for the `generative-ecpo` policy, and how many training users it samples. */
+export type SimulatorEcpo = Omit<EcpoOptions, 'random' | 'progress'> & { users: number };
+
+export const simulatorEcpo: SimulatorEcpo = {
+  users: 600,
+  groupSize: 8,
+  unconstrained: 2,
+  temperature: 1,
+  sessionLength: 5,
+  formatReward: -1,
+  klWeight: 0.05,
+  lr: 1e-4,
+  epochs: 2,
+  usersPerStep: 4,
+  nextTokenWeight: 1,
+};
+
+/**
+ * The generative policy's model aligned by ECPO (OneRec technical report's
+ * early-clipped GRPO) on the learned reward: groups of sessions sampled from
+ * the policy for a sample of the training users, group-normalised advantages,
+ * KL to the frozen base model, and a format reward on unconstrained samples.
+ * The learned reward's fused score is a logit; the policy uses its sigmoid, in
+ * (0, 1), so the format reward (-1) sits below every well-formed session.
+ */
+export function generativeEcpoPolicy(
+  reward: RewardFactory,
+  params: Params = simulatorGenerativeParams,
+  settings: SimulatorEcpo = simulatorEcpo,
+): PolicyFactory {
+  const name = 'generative-ecpo';
+  return {
+    name,
+    description: `the generative policy's model aligned by ECPO (groups of ${settings.groupSize ?? 8} sampled sessions + ${settings.unconstrained ?? 2} unconstrained, format reward; reward: sigmoid of the learned reward model's fused score)`,
+    async create(context) {
+      const model = await copyOf(await baseModel(context, params));
+      const random = new Random(31415);
+      const users = random
+        .shuffle(Array.from(context.training.sequences.keys()))
+        .filter((user) => context.training.sequences[user]!.length > 0)
+        .slice(0, settings.users)
+        .map((user) => ({ user, history: context.training.sequences[user]! }));
+      const logit = await reward(context);
+      const result = await alignEcpo(
+        model,
+        users,
+        (user, history, session) => 1 / (1 + Math.exp(-logit(user, history, session))),
+        { ...settings, random, progress: context.progress },
+      );
+      context.logger.info(
+        `${name}: ${result.groups} groups (${result.skipped} skipped); sampled reward ${result.firstReward.toFixed(3)} -> ${result.lastReward.toFixed(3)}; unconstrained samples malformed ${(100 * result.malformed).toFixed(1)}%; ${result.seconds.toFixed(0)} s`,
       );
       return servingPolicy(name, model, context);
     },

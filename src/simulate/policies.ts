@@ -2,7 +2,7 @@ import { itemKnnSpec, markovSpec, popularitySpec } from '../baselines/index.js';
 import { InvalidInputError, Random } from '../core/index.js';
 import type { Params, RecommenderSpec } from '../eval/index.js';
 import { topK } from '../eval/index.js';
-import { generativeAlignedPolicy, generativePolicy } from './generative-policies.js';
+import { generativeAlignedPolicy, generativeEcpoPolicy, generativePolicy } from './generative-policies.js';
 import {
   type FeedRequest,
   fillRandom,
@@ -139,6 +139,8 @@ registerPolicy(
 registerPolicy(generativeAlignedPolicy());
 registerPolicy(fixedFormulaPolicy);
 registerPolicy(learnedRewardPolicy);
+// OneRec's ECPO (early-clipped GRPO) on the same learned reward, with a format reward.
+registerPolicy(generativeEcpoPolicy(learnedSessionReward));
 
 /** Seeded Random for a policy of a run, independent of the simulation's own stream. */
 export function policyRandom(seed: number, index: number): Random {
