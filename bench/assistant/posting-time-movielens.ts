@@ -5,7 +5,13 @@
  * are scored: windows from their ratings before the cut vs the global peak
  * windows of everyone's ratings before the cut, on their ratings of the week.
  */
-import { hourOfWeek, type PostingTimeOptions, WEEK_MS } from '../../src/assistant/index.js';
+import {
+  decayWeight,
+  fanActivityDefaults,
+  hourOfWeek,
+  type PostingTimeOptions,
+  WEEK_MS,
+} from '../../src/assistant/index.js';
 import { readMovieLensRatings } from '../../src/data/index.js';
 import { type BacktestScore, scoreWindows } from './posting-time-score.js';
 
@@ -47,17 +53,26 @@ export async function movieLensBacktest(
     while (next < all.length && all[next]! < cut) global[hourOfWeek(all[next++]!)]!++;
     globalAt.set(cut, global.slice());
   }
-  const creators: Array<{ fit: Float64Array; test: Float64Array; global: Float64Array }> = [];
+  const creators: Array<{
+    fit: Float64Array;
+    fitUnweighted: Float64Array;
+    test: Float64Array;
+    global: Float64Array;
+  }> = [];
   for (const cut of cuts) {
     for (const [user, times] of byUser) {
       const before = lowerBound(times, cut);
       const after = lowerBound(times, cut + WEEK_MS);
       if (before < options.minHistory || after - before < options.minNextWeek) continue;
       const fit = new Float64Array(168);
+      const fitUnweighted = new Float64Array(168);
       const test = new Float64Array(168);
-      for (let k = 0; k < before; k++) fit[hourOfWeek(times[k]!)]!++;
+      for (let k = 0; k < before; k++) {
+        fitUnweighted[hourOfWeek(times[k]!)]!++;
+        fit[hourOfWeek(times[k]!)]! += decayWeight(cut - times[k]!, fanActivityDefaults.halfLifeDays);
+      }
       for (let k = before; k < after; k++) test[hourOfWeek(times[k]!)]!++;
-      creators.push({ fit, test, global: globalAt.get(cut)! });
+      creators.push({ fit, fitUnweighted, test, global: globalAt.get(cut)! });
       usersScored.add(user);
     }
   }

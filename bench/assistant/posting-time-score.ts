@@ -11,13 +11,19 @@ export interface BacktestScore {
  * Creators whose fans did nothing in the test period are skipped. Scores three ways of choosing windows for each creator: genfeed (their fans'
  * smoothed activity), the global peak (the same window picker on everyone's
  * activity before the same cut: `creator.global` when given) and two ablations: the fans' histogram without smoothing, and without the
- * hour-of-day pooling, and with full pooling (hour of day only). `oracle` picks
+ * hour-of-day pooling, with full pooling (hour of day only), and without the
+ * recency weighting of the fans' events (`fitUnweighted`). `oracle` picks
  * the windows on the test week itself: the ceiling of any method.
  * Also the share a uniformly random placement would catch on average, and the
  * paired difference genfeed - global peak with its interval.
  */
 export function scoreWindows(
-  creators: ReadonlyArray<{ fit: Float64Array; test: Float64Array; global?: Float64Array }>,
+  creators: ReadonlyArray<{
+    fit: Float64Array;
+    fitUnweighted?: Float64Array;
+    test: Float64Array;
+    global?: Float64Array;
+  }>,
   global: Float64Array,
   options: PostingTimeOptions,
 ): Record<string, BacktestScore> {
@@ -29,6 +35,7 @@ export function scoreWindows(
     fansUnsmoothed: [],
     fansNoDailyPooling: [],
     fansHourOfDayOnly: [],
+    fansNoRecencyWeighting: [],
     uniform: [],
     oracle: [],
   };
@@ -51,6 +58,9 @@ export function scoreWindows(
     );
     shares.fansHourOfDayOnly!.push(
       shareInWindows(creator.test, suggestPostingTimes(creator.fit, { ...options, dailyPooling: 1 })),
+    );
+    shares.fansNoRecencyWeighting!.push(
+      shareInWindows(creator.test, suggestPostingTimes(creator.fitUnweighted ?? creator.fit, options)),
     );
     shares.oracle!.push(
       shareInWindows(

@@ -5,7 +5,12 @@
  * fans' activity in the week after.
  */
 
-import { hourOfWeek, type PostingTimeOptions } from '../../src/assistant/index.js';
+import {
+  decayWeight,
+  fanActivityDefaults,
+  hourOfWeek,
+  type PostingTimeOptions,
+} from '../../src/assistant/index.js';
 import { Random, silentLogger, silentProgress } from '../../src/core/index.js';
 import {
   calibratedEnvironment,
@@ -53,11 +58,20 @@ export async function simulatorBacktest(options: SimulatorBacktestOptions): Prom
   const users = world.population.size;
   // [users, 168] impressions by hour of week, before and after the cut.
   const fitHours = new Float64Array(users * 168);
+  const fitWeighted = new Float64Array(users * 168); // recency-weighted as fanActivity does, seen from the cut
   const testHours = new Float64Array(users * 168);
-  let target = fitHours;
+  const startMs = Date.parse('2022-04-08T00:00:00Z');
+  const cutMs = startMs + options.fitDays * 86_400_000;
+  let testing = false;
   const sink = {
     impression(impression: { user: number; timeMs: number }) {
-      target[impression.user * 168 + hourOfWeek(impression.timeMs)]!++;
+      const slot = impression.user * 168 + hourOfWeek(impression.timeMs);
+      if (testing) {
+        testHours[slot]!++;
+      } else {
+        fitHours[slot]!++;
+        fitWeighted[slot]! += decayWeight(cutMs - impression.timeMs, fanActivityDefaults.halfLifeDays);
+      }
     },
   };
   const assignment = new Int32Array(users);
@@ -70,7 +84,7 @@ export async function simulatorBacktest(options: SimulatorBacktestOptions): Prom
   });
   // Fans as of the cut: the follow graph the creator would see on the day they ask.
   const fans = new Map(state.fans.authors().map((author) => [author, state.fans.fansOf(author)]));
-  target = testHours;
+  testing = true;
   impressions += simulateDays(world, params, reference, state, {
     days: options.testDays,
     assignment,
@@ -81,20 +95,22 @@ export async function simulatorBacktest(options: SimulatorBacktestOptions): Prom
       .toISOString()
       .slice(0, 10),
   });
-  const creators: Array<{ fit: Float64Array; test: Float64Array }> = [];
+  const creators: Array<{ fit: Float64Array; fitUnweighted: Float64Array; test: Float64Array }> = [];
   let fanLinks = 0;
   for (const followers of fans.values()) {
     fanLinks += followers.length;
     if (followers.length < options.minFans) continue;
     const fit = new Float64Array(168);
+    const fitUnweighted = new Float64Array(168);
     const test = new Float64Array(168);
     for (const fan of followers) {
       for (let h = 0; h < 168; h++) {
-        fit[h]! += fitHours[fan * 168 + h]!;
+        fit[h]! += fitWeighted[fan * 168 + h]!;
+        fitUnweighted[h]! += fitHours[fan * 168 + h]!;
         test[h]! += testHours[fan * 168 + h]!;
       }
     }
-    creators.push({ fit, test });
+    creators.push({ fit, fitUnweighted, test });
   }
   const global = new Float64Array(168);
   for (let k = 0; k < fitHours.length; k++) global[k % 168]! += fitHours[k]!;

@@ -27,7 +27,14 @@ export {
   type PredictorOptions,
   predictorDefaults,
 } from './engagement-predictor.js';
-export { type FanActivity, type FanActivityOptions, fanActivity, uploadCompetition } from './fan-activity.js';
+export {
+  decayWeight,
+  type FanActivity,
+  type FanActivityOptions,
+  fanActivity,
+  fanActivityDefaults,
+  uploadCompetition,
+} from './fan-activity.js';
 export { formatHourOfWeek, hourOfWeek } from './hour-of-week.js';
 export { type ItemEngagement, itemEngagement, quantile } from './item-engagement.js';
 export {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { smoothCircular } from './circular-smoothing.js';
-import { fanActivity, uploadCompetition } from './fan-activity.js';
+import { decayWeight, fanActivity, uploadCompetition } from './fan-activity.js';
 import { formatHourOfWeek, hourOfWeek } from './hour-of-week.js';
 import { shareInWindows, suggestPostingTimes } from './posting-times.js';
 import { type CreatorEvent, type CreatorItem, HOUR_MS } from './types.js';
@@ -49,10 +49,18 @@ describe('posting times', () => {
     events.push({ userId: 'stranger', itemId: 'own', time: monday + 130 * HOUR_MS });
 
   it('takes the followers as fans and bins all their activity', () => {
-    const { fans, activity } = fanActivity('me', events, items);
+    const { fans, activity } = fanActivity('me', events, items, { halfLifeDays: Number.POSITIVE_INFINITY });
     expect(fans).toEqual(['fan1', 'fan2']);
     expect(activity[44]).toBe(18);
     expect(activity[130]).toBe(0);
+    // Recency weighting: seen from the end of week 3, events of one half-life ago count half.
+    const until = monday + (2 * 168 + 44) * HOUR_MS + 60_000;
+    const recent = fanActivity('me', events, items, { halfLifeDays: 7, until: until + 1 });
+    expect(recent.activity[44]).toBeCloseTo(6 * (1 + 0.5 + 0.25), 6);
+    // Week 3's 21:00 events are after `until`; the earlier ones are 1 h younger than a whole number of weeks.
+    expect(recent.activity[45]).toBeCloseTo(2 * (2 ** -(335 / 168) + 2 ** -(167 / 168)), 6);
+    expect(decayWeight(14 * 86_400_000, 14)).toBeCloseTo(0.5, 12);
+    expect(decayWeight(5, Number.POSITIVE_INFINITY)).toBe(1);
   });
 
   it('picks the obvious window', () => {

@@ -78,7 +78,11 @@ describe.skipIf(!existsSync(join(movielens, 'ratings.csv')))('assistant on Movie
       .sort((x, y) => x - y);
     const middle = times[times.length >> 1]!;
     const fit = fanActivity('x', events, items, { fans: ['414'], until: middle });
-    const later = fanActivity('x', events, items, { fans: ['414'], since: middle });
+    const later = fanActivity('x', events, items, {
+      fans: ['414'],
+      since: middle,
+      halfLifeDays: Number.POSITIVE_INFINITY,
+    });
     const share = shareInWindows(later.activity, suggestPostingTimes(fit.activity));
     expect(share).toBeGreaterThan(2 * (6 / 168));
   }, 30_000);
