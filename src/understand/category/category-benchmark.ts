@@ -17,7 +17,7 @@ export interface CategoryBenchmarkOptions {
   testFraction?: number;
   /** Share of the training part held out again to tune both models; default 0.15. */
   validationFraction?: number;
-  /** genfeed classifier settings; `epochs` is the most tried (the best epoch on validation is kept). */
+  /** genfeed classifier settings; `epochs` (default 12) is the most tried (the best epoch on validation is kept). */
   classifier?: CategoryClassifierOptions;
   /** Logit adjustment strengths tried for genfeed; default [0, 1]. */
   logitAdjustments?: readonly number[];
@@ -146,6 +146,7 @@ function tuneGenfeed(
   for (const logitAdjustment of options.logitAdjustments ?? [0, 1]) {
     CategoryClassifier.fit(fit, {
       ...options.classifier,
+      epochs: options.classifier?.epochs ?? 12,
       logitAdjustment,
       onEpoch: (epoch, classifier) => {
         const predicted = classifier.predictLevels(validation.map((example) => example.content));
