@@ -223,6 +223,12 @@ describe('mountDashboard', () => {
     expect(own.map((item) => item.caption)).toContain(data.draft);
     expect(data.titles.length).toBeGreaterThan(0);
     expect(data.titles[0]!.source).toBe('mined');
+    const drafted = await json<{ draft: string; titles: Array<{ title: string; similarity: number }> }>(
+      `/v1/creator/insights?author=${encodeURIComponent(seed.sampleAuthor)}&draft=${encodeURIComponent('美食 短视频')}`,
+    );
+    expect(drafted.draft).toBe('美食 短视频');
+    expect(drafted.titles.length).toBeGreaterThan(0);
+    expect(drafted.titles.every((title) => title.similarity > 0)).toBe(true);
     const unknown = await app.request('/v1/creator/insights?author=nobody', { headers: admin });
     expect(((await unknown.json()) as { authorError: string }).authorError).toBe(
       'Creator nobody has no items in the catalogue',

@@ -37,7 +37,8 @@ interface Page {
   title: string;
   active: string;
   need: Need;
-  render: (context: DashboardContext, c: Context) => Promise<{ json: unknown; html: SafeHtml }>;
+  /** The page's figures, and its HTML drawn from them only when a page (not JSON) was asked for. */
+  render: (context: DashboardContext, c: Context) => Promise<{ json: unknown; html: () => SafeHtml }>;
 }
 
 const pages: Page[] = [
@@ -48,7 +49,7 @@ const pages: Page[] = [
     need: 'admin',
     render: async (context, c) => {
       const data = await overviewData(context, daysOf(c));
-      return { json: data, html: overviewPage(data) };
+      return { json: data, html: () => overviewPage(data) };
     },
   },
   {
@@ -62,7 +63,7 @@ const pages: Page[] = [
         ...optional(c, 'experiment'),
         ...(days === undefined ? {} : { days }),
       });
-      return { json: data, html: experimentsPage(data) };
+      return { json: data, html: () => experimentsPage(data) };
     },
   },
   {
@@ -72,7 +73,7 @@ const pages: Page[] = [
     need: 'admin',
     render: async (context) => {
       const data = await modelsData(context);
-      return { json: data, html: modelsPage(data) };
+      return { json: data, html: () => modelsPage(data) };
     },
   },
   {
@@ -82,7 +83,7 @@ const pages: Page[] = [
     need: 'admin',
     render: async (context, c) => {
       const data = await itemsData(context, { ...optional(c, 'q'), ...optional(c, 'id') });
-      return { json: data, html: itemsPage(data, c.req.query('id')) };
+      return { json: data, html: () => itemsPage(data, c.req.query('id')) };
     },
   },
   {
@@ -92,7 +93,7 @@ const pages: Page[] = [
     need: 'admin',
     render: async (context, c) => {
       const data = await usersData(context, optional(c, 'id'));
-      return { json: data, html: usersPage(data) };
+      return { json: data, html: () => usersPage(data) };
     },
   },
   {
@@ -104,9 +105,10 @@ const pages: Page[] = [
       const days = daysOf(c);
       const data = await creatorData(context, {
         ...optional(c, 'author'),
+        ...optional(c, 'draft'),
         ...(days === undefined ? {} : { days }),
       });
-      return { json: data, html: creatorPage(data) };
+      return { json: data, html: () => creatorPage(data) };
     },
   },
 ];
@@ -199,7 +201,7 @@ export function mountDashboard<E extends Env>(app: Hono<E>, options: DashboardOp
       }
       try {
         const { html } = await page.render(context, c);
-        return c.html(layout(page.title, html, { active: page.active }));
+        return c.html(layout(page.title, html(), { active: page.active }));
       } catch (error) {
         if (!(error instanceof InvalidInputError)) throw error;
         return c.html(
