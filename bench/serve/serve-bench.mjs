@@ -30,8 +30,11 @@ const platformOptions = {
   sqliteSynchronous: process.argv.includes('--sync-normal') ? 'normal' : 'full',
 };
 
+// --cpu-prof: the server process writes a V8 CPU profile into bench/results/profiles at exit.
+const profileDir = join(root, 'bench', 'results', 'profiles');
 const child = fork(join(here, 'serve-child.mjs'), [JSON.stringify(platformOptions)], {
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  execArgv: process.argv.includes('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
 });
 const waiting = [];
 child.on('message', (message) => waiting.shift()?.(message));

@@ -28,7 +28,9 @@ import {
   userRecord,
   userRow,
 } from './row-mapping.js';
-import type { EventsTable, ImpressionsTable, StoreDatabase } from './schema.js';
+import { GroupCommit } from './group-commit.js';
+import type { EventsTable, ImpressionsTable, RequestsTable, StoreDatabase } from './schema.js';
+import type { FeedRows } from './sqlite-feed-log.js';
 import type {
   ExportEventsOptions,
   HistoryOptions,
@@ -57,6 +59,12 @@ export interface SqlStoreOptions {
   location: string;
   /** The clock for `updatedAt` / `createdAt` (tests fix it). */
   now?: () => number;
+  /**
+   * Writes one group commit of feeds in its own transaction instead of the
+   * query builder's connection (SQLite: `SqliteFeedLog`, a worker thread, so
+   * the fsync does not hold the event loop); resolves after it committed.
+   */
+  feedLog?: { write(rows: FeedRows): Promise<void>; close(): Promise<void> };
 }
 
 /**
@@ -71,6 +79,8 @@ export class SqlStore implements Store {
   readonly location: string;
   readonly #db: StoreDatabase;
   readonly #now: () => number;
+  readonly #feedWriter: SqlStoreOptions['feedLog'];
+  readonly #feedLog: GroupCommit<FeedInput>;
   #closed = false;
 
   constructor(options: SqlStoreOptions) {
@@ -78,6 +88,16 @@ export class SqlStore implements Store {
     this.backend = options.backend;
     this.location = options.location;
     this.#now = options.now ?? Date.now;
+    this.#feedWriter = options.feedLog;
+    const writer = options.feedLog;
+    this.#feedLog = new GroupCommit<FeedInput>(
+      writer === undefined ? (feeds) => this.#writeFeeds(feeds) : (feeds) => writer.write(feedRows(feeds)),
+    );
+  }
+
+  /** Group commits of `insertFeeds` so far: transactions, calls and feeds (how well logging batches). */
+  feedLogStats(): { commits: number; calls: number; records: number } {
+    return { ...this.#feedLog.stats };
   }
 
   async upsertItems(items: readonly ItemInput[]): Promise<void> {
@@ -214,31 +234,17 @@ export class SqlStore implements Store {
     return row === undefined ? undefined : userRecord(row);
   }
 
-  async insertFeeds(feeds: readonly FeedInput[]): Promise<void> {
-    if (feeds.length === 0) return;
-    const requests = feeds.map((feed) => ({
-      id: feed.requestId,
-      user_id: feed.userId,
-      pipeline: feed.pipeline,
-      experiment: feed.experiment ?? null,
-      time: Math.round(feed.time),
-      item_count: feed.items.length,
-      latency_ms: feed.latencyMs ?? null,
-      cpu_ms: feed.cpuMs ?? null,
-      stages: feed.stages === undefined ? null : JSON.stringify(feed.stages),
-    }));
-    const impressions: ImpressionsTable[] = feeds.flatMap((feed) =>
-      feed.items.map((item, position) => ({
-        request_id: feed.requestId,
-        position,
-        user_id: feed.userId,
-        item_id: item.itemId,
-        pipeline: feed.pipeline,
-        experiment: feed.experiment ?? null,
-        time: Math.round(feed.time),
-        score: item.score ?? null,
-      })),
-    );
+  /**
+   * Group-committed (`GroupCommit`): feeds logged concurrently share one
+   * transaction, and each call resolves once the transaction holding its
+   * feeds committed.
+   */
+  insertFeeds(feeds: readonly FeedInput[]): Promise<void> {
+    return this.#feedLog.add(feeds);
+  }
+
+  async #writeFeeds(feeds: readonly FeedInput[]): Promise<void> {
+    const { requests, impressions } = feedRows(feeds);
     await this.#db.transaction().execute(async (trx) => {
       for (const batch of batches(requests)) {
         await trx
@@ -590,8 +596,44 @@ export class SqlStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#feedLog.idle();
+    await this.#feedWriter?.close();
     await this.#db.destroy();
   }
+}
+
+/** A batch of feeds as table rows: one request row each, one impression row per item (position = index). */
+function feedRows(feeds: readonly FeedInput[]): FeedRows {
+  const requests: RequestsTable[] = [];
+  const impressions: ImpressionsTable[] = [];
+  for (const feed of feeds) {
+    const time = Math.round(feed.time);
+    const experiment = feed.experiment ?? null;
+    requests.push({
+      id: feed.requestId,
+      user_id: feed.userId,
+      pipeline: feed.pipeline,
+      experiment,
+      time,
+      item_count: feed.items.length,
+      latency_ms: feed.latencyMs ?? null,
+      cpu_ms: feed.cpuMs ?? null,
+      stages: feed.stages === undefined ? null : JSON.stringify(feed.stages),
+    });
+    feed.items.forEach((item, position) => {
+      impressions.push({
+        request_id: feed.requestId,
+        position,
+        user_id: feed.userId,
+        item_id: item.itemId,
+        pipeline: feed.pipeline,
+        experiment,
+        time,
+        score: item.score ?? null,
+      });
+    });
+  }
+  return { requests, impressions };
 }
 
 /** `SET column = excluded.column` for every column but the key: an upsert that replaces the row. */

@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
+import { SqliteFeedLog } from './sqlite-feed-log.js';
 import { SqlStore } from './sql-store.js';
 import type { Store } from './store.js';
 import { StoreUnavailableError } from './store-unavailable-error.js';
@@ -19,6 +20,12 @@ export interface SqliteStoreOptions {
    * many small writes.
    */
   synchronous?: 'full' | 'normal';
+  /**
+   * The same for served-feed logs (`insertFeeds`), which a file store writes
+   * from a worker thread in group commits (default: `synchronous`). Ingest
+   * writes always use `synchronous`.
+   */
+  feedLogSynchronous?: 'full' | 'normal';
   /** How long a write waits for another process's lock before failing (default 5000 ms). */
   busyTimeoutMs?: number;
   now?: () => number;
@@ -48,6 +55,14 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       db,
       backend: 'sqlite',
       location: inMemory ? ':memory:' : options.path,
+      // `:memory:` is private to its connection: feeds go through the query builder there.
+      ...(!inMemory && {
+        feedLog: new SqliteFeedLog({
+          path: options.path,
+          synchronous: options.feedLogSynchronous ?? options.synchronous ?? 'full',
+          busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+        }),
+      }),
       ...(options.now && { now: options.now }),
     });
   } catch (error) {

@@ -1,0 +1,139 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { ImpressionsTable, RequestsTable } from './schema.js';
+import { StoreUnavailableError } from './store-unavailable-error.js';
+
+/** One group commit's rows: the requests and their impressions. */
+export interface FeedRows {
+  requests: RequestsTable[];
+  impressions: ImpressionsTable[];
+}
+
+export interface SqliteFeedLogOptions {
+  path: string;
+  synchronous: 'full' | 'normal';
+  busyTimeoutMs: number;
+}
+
+/**
+ * Writes served feeds to a SQLite file from a worker thread with its own
+ * connection. better-sqlite3 is synchronous, so a commit on the server's
+ * connection holds the event loop for the whole fsync (7 ms median, 29 ms
+ * p99 on the shared machine), stalling every request in flight; here the
+ * fsync blocks only the worker. The worker writes one transaction at a time
+ * (the caller batches them with `GroupCommit`) and answers after COMMIT
+ * returned, i.e. after the WAL was fsynced when `synchronous` is `full`.
+ * WAL mode lets the server's connection keep reading meanwhile; a write on
+ * the server's connection waits for the worker's lock (busy timeout) and
+ * vice versa, neither blocks the other's thread for longer than one commit.
+ *
+ * The worker starts on the first write (commands that never log feeds never
+ * start it) and keeps the process alive only while a write is pending.
+ */
+export class SqliteFeedLog {
+  readonly #options: SqliteFeedLogOptions;
+  #worker: Worker | undefined;
+  #failed: Error | undefined;
+  readonly #pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  #nextId = 0;
+
+  constructor(options: SqliteFeedLogOptions) {
+    this.#options = options;
+  }
+
+  write(rows: FeedRows): Promise<void> {
+    if (this.#failed !== undefined) return Promise.reject(this.#failed);
+    const worker = this.#start();
+    const id = this.#nextId++;
+    return new Promise<void>((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      worker.ref();
+      worker.postMessage({ id, ...rows });
+    });
+  }
+
+  /** Stops the worker (after the writes already sent answered: callers await their writes first). */
+  async close(): Promise<void> {
+    const worker = this.#worker;
+    this.#worker = undefined;
+    if (worker !== undefined) await worker.terminate();
+    this.#rejectAll(new StoreUnavailableError(`The SQLite feed log of ${this.#options.path} is closed`));
+    this.#failed ??= new StoreUnavailableError(`The SQLite feed log of ${this.#options.path} is closed`);
+  }
+
+  #start(): Worker {
+    if (this.#worker !== undefined) return this.#worker;
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { driver, ...this.#options },
+    });
+    worker.unref();
+    worker.on('message', (message: { id: number; error?: string; code?: string }) => {
+      const pending = this.#pending.get(message.id);
+      this.#pending.delete(message.id);
+      if (this.#pending.size === 0) worker.unref();
+      if (pending === undefined) return;
+      if (message.error === undefined) pending.resolve();
+      else
+        pending.reject(
+          Object.assign(new Error(`Cannot log feeds in ${this.#options.path}: ${message.error}`), {
+            code: message.code,
+          }),
+        );
+    });
+    const fail = (error: Error) => {
+      this.#failed = new StoreUnavailableError(
+        `The SQLite feed log of ${this.#options.path} stopped: ${error.message}`,
+        { cause: error },
+      );
+      this.#worker = undefined;
+      this.#rejectAll(this.#failed);
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      if (this.#worker === worker) fail(new Error(`its worker exited with code ${code}`));
+    });
+    this.#worker = worker;
+    return worker;
+  }
+
+  #rejectAll(error: Error): void {
+    for (const pending of this.#pending.values()) pending.reject(error);
+    this.#pending.clear();
+  }
+}
+
+/**
+ * The worker: CommonJS evaluated in a worker thread (no file to resolve in
+ * both the sources and the build). Same statements as `SqlStore.insertFeeds`
+ * (an id already stored is left as it is).
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.path);
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = ' + workerData.synchronous.toUpperCase());
+db.pragma('busy_timeout = ' + Number(workerData.busyTimeoutMs));
+const insertRequest = db.prepare(
+  'INSERT INTO requests (id, user_id, pipeline, experiment, time, item_count, latency_ms, cpu_ms, stages) ' +
+  'VALUES (@id, @user_id, @pipeline, @experiment, @time, @item_count, @latency_ms, @cpu_ms, @stages) ' +
+  'ON CONFLICT (id) DO NOTHING');
+const insertImpression = db.prepare(
+  'INSERT INTO impressions (request_id, position, user_id, item_id, pipeline, experiment, time, score) ' +
+  'VALUES (@request_id, @position, @user_id, @item_id, @pipeline, @experiment, @time, @score) ' +
+  'ON CONFLICT (request_id, position) DO NOTHING');
+const write = db.transaction((requests, impressions) => {
+  for (const row of requests) insertRequest.run(row);
+  for (const row of impressions) insertImpression.run(row);
+});
+parentPort.on('message', (message) => {
+  try {
+    write(message.requests, message.impressions);
+    parentPort.postMessage({ id: message.id });
+  } catch (error) {
+    parentPort.postMessage({ id: message.id, error: String(error && error.message || error), code: error && error.code });
+  }
+});
+`;
