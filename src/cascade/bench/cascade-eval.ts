@@ -3,8 +3,9 @@
  * with CPU ms per request per stage. Run from the repository root after a build:
  *   npx tsc -p tsconfig.build.json && node dist/cascade/bench/cascade-eval.js [dataRoot]
  * Prints a table and writes bench/results/cascade.json. With `ablation` as the
- * second argument it runs only Beauty's cascade without each recall source in
- * turn (one row per variant, `model` names it) and writes nothing.
+ * second argument it runs the cascade without each recall source in turn and
+ * with the untrained pre-rank (one row per variant, `model` names it) on the
+ * data set named third (default amazon-beauty), and writes nothing.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -41,7 +42,9 @@ const datasets = [
 const ablation = process.argv[3] === 'ablation';
 const reports: EvaluationReport[] = [];
 if (ablation) {
-  const dataset = datasets[0]!;
+  const name = process.argv[4] ?? 'amazon-beauty';
+  const dataset = datasets.find((candidate) => candidate.name === name);
+  if (!dataset) throw new Error(`unknown data set ${name}: ${datasets.map((d) => d.name).join(', ')}`);
   const split = splitDataset(await loadDataset(join(dataRoot, dataset.path), dataset.load));
   const { neighbours, shrink, decay } = dataset.itemknn;
   const variants = {
