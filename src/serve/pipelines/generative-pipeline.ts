@@ -15,6 +15,14 @@ import {
   PrefixConstraintProcessor,
   type SavedModel,
 } from '../../generative/index.js';
+import {
+  batchOfCandidates,
+  formulaScores,
+  headNames,
+  type ItemSide,
+  type RewardModel,
+  scoreCandidates,
+} from '../../reward/index.js';
 import type { ItemRecord } from '../../storage/index.js';
 import type { SemanticTokenizer } from '../../tokenizer/index.js';
 import type { SimilarItem } from '../feed-source.js';
@@ -28,6 +36,15 @@ export interface GenerativePipelineOptions {
   beamWidth?: number;
   /** Content neighbours averaged to place a cold-start item (default 10). */
   coldStartNeighbours?: number;
+  /**
+   * A learned reward model (docs/reward.md, trained on the same catalogue
+   * order) that re-orders the generated candidates: the beam proposes
+   * `beamWidth` items, the reward model's fused score orders them (stage
+   * `rerank`). Without one the beam's log-probability orders the feed.
+   */
+  reward?: RewardModel;
+  /** With `reward`: its learned fusion (default) or the fixed formula over its heads. */
+  rewardFusion?: 'learned' | 'formula';
   logger?: Logger;
 }
 
@@ -43,7 +60,9 @@ export interface ColdStartSummary {
  * The generative feed (OneRec / TIGER): the user's history as semantic-ID
  * tokens, trie-constrained beam search over the model's vocabulary with every
  * excluded item's subtree masked, then a filter that keeps the first `n`
- * distinct real items. Stages: `encode`, `beam`, `filter`.
+ * distinct real items. Stages: `encode`, `beam`, `filter`; with a reward model
+ * (`options.reward`) a `rerank` stage orders the beam's distinct items by its
+ * fused score and keeps the first `n`.
  *
  * Cold start: catalogue items the model was not trained on get a semantic ID
  * through the model's own codebooks. Their vector in the codebook space is the
@@ -75,6 +94,10 @@ export class GenerativePipeline implements FeedPipeline {
   /** Content features of every known item, by model index: how cold-start items find trained neighbours. */
   readonly #content: ContentIndex;
   #absentProcessor: ExcludeItemsProcessor | undefined;
+  readonly #reward: RewardModel | undefined;
+  readonly #rewardFusion: 'learned' | 'formula';
+  /** The reward model's item side in model order (authors and categories by first appearance, as `itemSideOfLog`). */
+  readonly #rewardSide: ItemSide | undefined;
   /** Reconstructed codebook-space vectors, L2-normalised, [items, dim]; built on the first `similar`. */
   #vectors: Float32Array | undefined;
 
@@ -118,7 +141,17 @@ export class GenerativePipeline implements FeedPipeline {
       throw new InvalidInputError(
         `Cannot build the generative pipeline${this.modelVersion ? ` (${this.modelVersion})` : ''}: none of its ${this.#itemIds.length} items is in the catalogue of ${catalogue.length} (trained on another catalogue?)`,
       );
-    this.#content = content ?? new ContentIndex(trainedRecords(saved.itemIds, catalogue));
+    const records = trainedRecords(saved.itemIds, catalogue);
+    this.#content = content ?? new ContentIndex(records);
+    this.#reward = options.reward;
+    this.#rewardFusion = options.rewardFusion ?? 'learned';
+    if (options.reward !== undefined) {
+      if (options.reward.config.numItems < this.#trainedCount)
+        throw new InvalidInputError(
+          `Cannot build the generative pipeline: its reward model knows ${options.reward.config.numItems} items, the generative model ${this.#trainedCount} (train both on one store snapshot)`,
+        );
+      this.#rewardSide = rewardSideOf(records, options.reward);
+    }
     this.#refreshAbsent();
   }
 
@@ -258,26 +291,47 @@ export class GenerativePipeline implements FeedPipeline {
         processors,
       }),
     );
-    const items = timeStage(stages, 'filter', () => {
-      const out: FeedItem[] = [];
-      const seen = new Set<string>();
+    const candidates = timeStage(stages, 'filter', () => {
+      const out: Array<{ item: number; beam: number }> = [];
+      const seen = new Set<number>();
       const vocabulary = this.#tokenizer.vocabulary;
-      for (let beam = 0; beam < found.scores.length && out.length < request.n; beam++) {
+      const keep = this.#reward === undefined ? request.n : found.scores.length;
+      for (let beam = 0; beam < found.scores.length && out.length < keep; beam++) {
         const semanticId = vocabulary.semanticId(found.tokens.subarray(beam * depth, (beam + 1) * depth));
         const item = this.#tokenizer.itemOf(semanticId);
-        if (item === undefined || this.#absent.has(item)) continue;
-        const itemId = this.#itemIds[item]!;
-        if (seen.has(itemId) || request.exclude.has(itemId)) continue;
-        seen.add(itemId);
-        const score = found.scores[beam]!;
-        out.push({
-          itemId,
-          score,
-          scores: { beam: score },
-          source: item < this.#trainedCount ? 'beam' : 'beam-cold',
-        });
+        if (item === undefined || this.#absent.has(item) || seen.has(item)) continue;
+        if (request.exclude.has(this.#itemIds[item]!)) continue;
+        seen.add(item);
+        out.push({ item, beam: found.scores[beam]! });
       }
       return out;
+    });
+    const source = (item: number) => (item < this.#trainedCount ? 'beam' : 'beam-cold');
+    if (this.#reward === undefined) {
+      const items = candidates.map(({ item, beam }) => ({
+        itemId: this.#itemIds[item]!,
+        score: beam,
+        scores: { beam },
+        source: source(item),
+      }));
+      return { items, stages };
+    }
+    const items = timeStage(stages, 'rerank', () => {
+      const reward = this.#rewardScores(
+        candidates.map(({ item }) => item),
+        history,
+        request.now,
+      );
+      const order = candidates.map((_, k) => k).sort((a, b) => reward[b]! - reward[a]! || a - b);
+      return order.slice(0, request.n).map((k): FeedItem => {
+        const { item, beam } = candidates[k]!;
+        return {
+          itemId: this.#itemIds[item]!,
+          score: reward[k]!,
+          scores: { beam, reward: reward[k]! },
+          source: source(item),
+        };
+      });
     });
     return { items, stages };
   }
@@ -295,6 +349,34 @@ export class GenerativePipeline implements FeedPipeline {
       .filter(({ row }) => !this.#absent.has(row))
       .slice(0, n)
       .map(({ row, score }) => ({ itemId: this.#itemIds[row]!, score }));
+  }
+
+  /**
+   * The reward model's score of each candidate (model indices) for this
+   * history and hour. Items it was not trained on (cold start) get the lowest
+   * known score, so they follow the scored ones in their beam order.
+   */
+  #rewardScores(candidates: number[], history: Int32Array, now: number): Float32Array {
+    const model = this.#reward!;
+    const known = candidates.filter((item) => item < model.config.numItems);
+    const out = new Float32Array(candidates.length);
+    if (known.length === 0) return out;
+    const request = {
+      user: 0,
+      history: history.filter((item) => item < model.config.numItems),
+      hour: new Date(now).getUTCHours(),
+    };
+    const batch = batchOfCandidates(Int32Array.from(known), request, model.config.historyLength);
+    const scores = scoreCandidates(model, batch, this.#rewardSide!);
+    const fused =
+      this.#rewardFusion === 'learned' ? scores.fused : formulaScores(scores.predictions, headNames);
+    let floor = Number.POSITIVE_INFINITY;
+    for (const value of fused) floor = Math.min(floor, value);
+    let k = 0;
+    candidates.forEach((item, i) => {
+      out[i] = item < model.config.numItems ? fused[k++]! : floor - 1;
+    });
+    return out;
   }
 
   #encode(request: FeedRequest): { history: Int32Array; excluded: number[] } {
@@ -351,6 +433,39 @@ export class GenerativePipeline implements FeedPipeline {
 function trainedRecords(itemIds: readonly string[], catalogue: readonly ItemRecord[]): ItemRecord[] {
   const byId = new Map(catalogue.map((record) => [record.id, record]));
   return itemIds.map((id) => byId.get(id) ?? emptyRecord(id));
+}
+
+/**
+ * The reward model's item side over the model's items: authors and first
+ * categories numbered by first appearance in model order (how `itemSideOfLog`
+ * numbers them for training, the model order being the store's item order),
+ * -1 beyond what the reward model has embeddings for.
+ */
+function rewardSideOf(records: readonly ItemRecord[], model: RewardModel): ItemSide {
+  const { numItems, numAuthors, numCategories } = model.config;
+  const number = (map: Map<string, number>, key: string | undefined) => {
+    if (key === undefined) return -1;
+    let value = map.get(key);
+    if (value === undefined) {
+      value = map.size;
+      map.set(key, value);
+    }
+    return value;
+  };
+  const authors = new Map<string, number>();
+  const categories = new Map<string, number>();
+  const author = new Int32Array(numItems).fill(-1);
+  const category = new Int32Array(numItems).fill(-1);
+  const durationMs = new Float32Array(numItems);
+  records.forEach((record, item) => {
+    if (item >= numItems) return;
+    const a = number(authors, record.author);
+    const c = number(categories, record.categories[0]);
+    author[item] = a < numAuthors ? a : -1;
+    category[item] = c < numCategories ? c : -1;
+    durationMs[item] = record.durationMs ?? 0;
+  });
+  return { numItems, numAuthors, numCategories, author, category, durationMs };
 }
 
 /** A trained item the catalogue lacks: no content features. */
