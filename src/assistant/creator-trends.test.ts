@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { NotFoundError } from '../core/index.js';
 import { creatorTrends } from './creator-trends.js';
 import { topicSeries } from './topic-series.js';
+import { topicsOfItem } from './topics.js';
 import { trendingTopics } from './trending-topics.js';
 import { type CreatorEvent, type CreatorItem, DAY_MS, HOUR_MS } from './types.js';
 
@@ -58,6 +59,18 @@ describe('trends', () => {
     expect(stocks === undefined || stocks.score < trends[0]!.score / 5).toBe(true);
     expect(trends[0]!.similarity).toBeGreaterThan(0.3);
     expect(() => creatorTrends('nobody', events, items)).toThrow(NotFoundError);
+  });
+});
+
+describe('topicsOfItem', () => {
+  it('normalises hashtags, keeps category levels and drops promotional tags and placeholders', () => {
+    expect(
+      topicsOfItem({
+        id: 'x',
+        hashtags: ['#Cat ', 'cat', '#上热门', '感谢快手我要上热门', 'UNKNOWN'],
+        categories: ['宠物', 'UNKNOWN'],
+      }),
+    ).toEqual(['#cat', 'category:宠物']);
   });
 });
 

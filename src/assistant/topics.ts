@@ -1,15 +1,18 @@
+import { normalizeHashtag, promoKeywordRule } from '../understand/index.js';
 import type { CreatorItem } from './types.js';
 
 /**
  * The topics of an item: its hashtags as `#tag` (lower-cased, `#` and spaces
  * trimmed, so `#Cat ` and `cat` meet) and each level of its category path as
- * `category:<name>`. Unknown placeholders (`UNKNOWN`, empty) are dropped.
+ * `category:<name>`. Unknown placeholders (`UNKNOWN`, empty) are dropped, and so
+ * are traffic-begging hashtags ("#上热门", "#感谢快手我要上热门", by `understand`'s
+ * keyword rule): they are on every kind of video and would trend forever.
  */
 export function topicsOfItem(item: CreatorItem): string[] {
   const topics = new Set<string>();
   for (const tag of item.hashtags ?? []) {
     const normal = normaliseHashtag(tag);
-    if (normal) topics.add(`#${normal}`);
+    if (normal && promoKeywordRule(normalizeHashtag(normal)) === 'content') topics.add(`#${normal}`);
   }
   for (const category of item.categories ?? []) {
     const name = category.trim();
