@@ -83,6 +83,54 @@ describe('genfeed align', () => {
     expect(new Set(items.map((item) => item.itemId)).size).toBe(5);
   }, 60_000);
 
+  it('aligns by ECPO with --method ecpo', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'genfeed-align-ecpo-cli-'));
+    const data = join(packageRoot, 'fixtures/demo/demo-shop.txt');
+    const config = join(folder, 'tiny.json');
+    const params = {
+      dim: 16,
+      heads: 2,
+      layers: 1,
+      epochs: 1,
+      decayEpochs: 0,
+      codebookSize: 16,
+      vectorDim: 8,
+    };
+    writeFileSync(config, JSON.stringify({ model: 'generative', params }));
+    const base = join(folder, 'base');
+    const trained = await run('train', 'generative', '--data', data, '--config', config, '--out', base);
+    expect(trained.code, trained.err).toBe(0);
+    const out = join(folder, 'aligned');
+    const aligned = await run(
+      'align',
+      '--method',
+      'ecpo',
+      '--model-dir',
+      base,
+      '--data',
+      data,
+      '--out',
+      out,
+      '--users',
+      '8',
+      '--candidates',
+      '4',
+      '--unconstrained',
+      '2',
+      '--session-length',
+      '2',
+      '--epochs',
+      '1',
+    );
+    expect(aligned.code, aligned.err).toBe(0);
+    expect(aligned.out).toMatch(/wrote .*aligned: \d+ groups .*malformed/);
+    const model = await loadModelDirectory(out);
+    expect(model.manifest.params.alignUnconstrained).toBe(2);
+    expect(model.manifest.fitOn).toMatch(/aligned \(ecpo, itemknn\)/);
+    const { items } = model.recommend(['168', '227'], 5);
+    expect(new Set(items.map((item) => item.itemId)).size).toBe(5);
+  }, 60_000);
+
   it('refuses a model directory that is not generative', async () => {
     const result = await run('align', '--model-dir', '/nonexistent', '--data', 'x', '--out', 'y');
     expect(result.code).not.toBe(0);
