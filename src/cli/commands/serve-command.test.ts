@@ -81,6 +81,11 @@ describe('genfeed serve', () => {
     expect(feed.items.length).toBeGreaterThan(0);
     expect((await fetch(`${url}/health/ready`)).status).toBe(200);
     expect((await fetch(`${url}/metrics`, { headers })).status).toBe(403);
+    // The dashboard is mounted: its login page answers, and its admin JSON needs an admin key.
+    expect(lines.join('\n')).toContain(`${url}/dashboard`);
+    expect(await (await fetch(`${url}/dashboard/login`)).text()).toContain('API key');
+    expect((await fetch(`${url}/v1/admin/overview`, { headers })).status).toBe(403);
+    expect((await fetch(`${url}/v1/admin/overview`)).status).toBe(401);
 
     // Deliver SIGTERM to the command's handler only (not to the test runner's own listeners).
     const handlers = process.listeners('SIGTERM').filter((listener) => !before.has(listener));

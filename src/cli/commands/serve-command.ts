@@ -11,6 +11,7 @@ import {
   startServer,
 } from '../../serve/index.js';
 import { DEFAULT_SQLITE_PATH, openStore, type StoreLocation } from '../../storage/index.js';
+import { authorizeWithApiKeys, mountDashboard, pipelinesOf } from '../../web/index.js';
 import type { CliIo } from '../cli-io.js';
 import { parseInteger } from '../parse-flags.js';
 
@@ -95,8 +96,15 @@ export function serveCommand(io: CliIo): Command {
             `${status.name}${status.modelVersion ? ` (${status.modelVersion})` : ''}${status.ready ? '' : ' (not loaded)'}`,
         )
         .join(', ');
+      mountDashboard(server.app, {
+        store,
+        authorize: authorizeWithApiKeys(keys),
+        pipelines: pipelinesOf(registry),
+        similar: (itemId, n) => feeds.similar(itemId, n),
+      });
       io.out(`genfeed API on ${server.url} (store: ${store.backend} ${store.location})`);
       io.out(`  OpenAPI document: ${server.url}/openapi.json`);
+      io.out(`  dashboard: ${server.url}/dashboard (log in with an admin key)`);
       io.out(`  pipelines: ${pipelines}`);
       await new Promise<void>((resolve) => {
         const stop = (signal: NodeJS.Signals) => {
