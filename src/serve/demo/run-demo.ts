@@ -14,6 +14,7 @@ import { ModelRegistry } from '../registry/model-registry.js';
 import { type RunningServer, startServer } from '../server.js';
 import type { AbSummary } from './ab-summary.js';
 import { httpFeedApi } from './feed-api.js';
+import { generativeLoader, saveGenerativeReward } from './generative-loader.js';
 import { importPlaygroundData, type PlaygroundData, simulatePlaygroundData } from './playground-data.js';
 import { TrafficDriver } from './traffic-driver.js';
 import {
@@ -24,6 +25,7 @@ import {
   heldOutRecall,
   holdOutTail,
   saveGenerative,
+  trainingWindows,
 } from './train-models.js';
 import { readTrainingLog } from './training-log.js';
 
@@ -46,6 +48,14 @@ export interface DemoOptions {
   generative?: Params;
   /** Train the reward model for the cascade's rank stage (default true). */
   reward?: boolean;
+  /**
+   * The generative feed's serving recipe: `rerank` (default, with a reward
+   * model) has the beam propose `beamWidth` items and the reward model order
+   * them (pipeline stages `beam` + `rerank`); `beam` serves the beam's order.
+   */
+  generativeServing?: 'rerank' | 'beam';
+  /** Cut long play histories into training windows (default true; `trainingWindows`). */
+  generativeWindows?: boolean;
   rewardEpochs?: number;
   /** Traffic split, e.g. `{ generative: 50, cascade: 50 }`. */
   split?: Readonly<Record<string, number>>;
@@ -95,7 +105,16 @@ export interface DemoUrls {
 export interface DemoResult extends AbSummary {
   urls: DemoUrls;
   training: {
-    generative: { seconds: number; recallAt10: number; epochs: number };
+    generative: {
+      seconds: number;
+      recallAt10: number;
+      epochs: number;
+      /** Training sequences after windowing. */
+      trainingSequences: number;
+      /** `rerank`: beam candidates ordered by the reward model; `beam`: the beam's order. */
+      serving: 'rerank' | 'beam';
+      beamWidth: number;
+    };
     cascade: { seconds: number; reward: boolean; rewardSeconds: number };
     loggedEvents: number;
     heldOutUsers: number;
@@ -160,7 +179,11 @@ export async function prepareDemoPlatform(options: DemoOptions): Promise<DemoPla
     const log = await readTrainingLog(store);
     const heldOut = holdOutTail(log, { seed });
     const generativeParams = { ...demoGenerativeParams, ...options.generative };
-    const generative = await fitGenerative(heldOut.fit, log.items.length, generativeParams, {
+    const windowed =
+      (options.generativeWindows ?? true)
+        ? trainingWindows(heldOut.fit, Number(generativeParams.maxItems) + 1)
+        : heldOut.fit;
+    const generative = await fitGenerative(windowed, log.items.length, generativeParams, {
       seed,
       logger,
       progress,
@@ -177,6 +200,8 @@ export async function prepareDemoPlatform(options: DemoOptions): Promise<DemoPla
       ? fitReward(log, { seed, epochs: options.rewardEpochs ?? 1, logger, progress })
       : undefined;
     const rewardSeconds = (performance.now() - rewardStarted) / 1000;
+    const serving = options.generativeServing ?? 'rerank';
+    if (reward !== undefined && serving === 'rerank') await saveGenerativeReward(generativeDir, reward);
     const cascadeDir = join(options.dir, 'models', 'cascade');
     const cascade = await fitAndSaveCascade(cascadeDir, log, reward);
     logger.info(
@@ -187,7 +212,7 @@ export async function prepareDemoPlatform(options: DemoOptions): Promise<DemoPla
     registry = new ModelRegistry({
       store,
       root: join(options.dir, 'registry'),
-      loaders: defaultLoaders,
+      loaders: { ...defaultLoaders, generative: generativeLoader() },
       catalogue: () => readCatalogue(store),
       logger,
     });
@@ -240,7 +265,14 @@ export async function prepareDemoPlatform(options: DemoOptions): Promise<DemoPla
       urls,
       data,
       training: {
-        generative: { seconds: generative.seconds, recallAt10, epochs: Number(generativeParams.epochs) },
+        generative: {
+          seconds: generative.seconds,
+          recallAt10,
+          epochs: Number(generativeParams.epochs),
+          trainingSequences: windowed.length,
+          serving: reward !== undefined && serving === 'rerank' ? 'rerank' : 'beam',
+          beamWidth: Number(generativeParams.beamWidth),
+        },
         cascade: { seconds: cascade.seconds, reward: reward !== undefined, rewardSeconds },
         loggedEvents: data.events.length,
         heldOutUsers: heldOut.users.length,
