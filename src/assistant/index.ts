@@ -3,12 +3,11 @@
 // HTTP routes and the CLI call the same code:
 //
 //   GET /v1/creators/{id}/trends        -> creatorTrends(id, events, items, { binMs, windowBins, limit })
-//   GET /v1/creators/{id}/posting-times -> fanActivity(id, events, items)
-//                                          + suggestPostingTimes(activity, { competition: uploadCompetition(id, items) })
-//   POST /v1/creators/{id}/titles       -> new TitleMiner(corpus, { predictor }).suggest(draft, n)
-//                                          or new OpenAiTitleProvider({ baseUrl, model }).suggest(draft, n)
-// The engagement corpus: itemEngagement(events) joined with the items' captions;
-// the predictor: EngagementPredictor.train(labelled drafts). See docs/assistant.md.
+//   GET /v1/creators/{id}/posting-times -> creatorPostingTimes(id, events, items, { utcOffsetHours, count })
+//   POST /v1/creators/{id}/titles       -> suggester.miner.suggest(draft, n), with
+//                                          const suggester = trainTitleSuggester(events, items) built once,
+//                                          or new OpenAiTitleProvider({ baseUrl, model, predictor }).suggest(draft, n)
+// See docs/assistant.md.
 
 export {
   type BurstOptions,
@@ -19,6 +18,7 @@ export {
   detectBursts,
 } from './burst-detector.js';
 export { smoothCircular } from './circular-smoothing.js';
+export { type CreatorPostingTimes, creatorPostingTimes } from './creator-posting-times.js';
 export { type CreatorTrend, type CreatorTrendsOptions, creatorTrends } from './creator-trends.js';
 export { assistantInputs } from './dataset-inputs.js';
 export {
@@ -59,6 +59,7 @@ export {
   withoutPromotionalHashtags,
 } from './title-miner.js';
 export type { TitleProvider, TitleSuggestion } from './title-provider.js';
+export { type TitleSuggester, type TitleSuggesterOptions, trainTitleSuggester } from './title-suggester.js';
 export { type TopicSeries, type TopicSeriesOptions, topicSeries, uploadSeries } from './topic-series.js';
 export { TopicCooccurrence } from './topic-similarity.js';
 export { normaliseHashtag, topicIndex, topicsOfItem } from './topics.js';

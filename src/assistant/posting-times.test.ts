@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { smoothCircular } from './circular-smoothing.js';
+import { creatorPostingTimes } from './creator-posting-times.js';
 import { decayWeight, fanActivity, uploadCompetition } from './fan-activity.js';
 import { formatHourOfWeek, hourOfWeek } from './hour-of-week.js';
 import { shareInWindows, suggestPostingTimes } from './posting-times.js';
@@ -116,5 +117,28 @@ describe('daily pooling', () => {
     });
     expect(pooled[0]!.start % 24).toBe(20);
     expect(() => suggestPostingTimes(activity, { dailyPooling: 2 })).toThrow(/dailyPooling 2/);
+  });
+});
+
+describe('creatorPostingTimes', () => {
+  it('answers with the fans, their weighted events and the windows; no fans, no windows', () => {
+    const items: CreatorItem[] = [
+      { id: 'own', author: 'me' },
+      { id: 'x', author: 'other' },
+    ];
+    const events: CreatorEvent[] = [];
+    for (const user of ['a', 'b']) {
+      for (let day = 0; day < 14; day++)
+        events.push({ userId: user, itemId: 'own', time: monday + (day * 24 + 21) * HOUR_MS });
+    }
+    const answer = creatorPostingTimes('me', events, items, {
+      count: 1,
+      windowHours: 1,
+      halfLifeDays: Number.POSITIVE_INFINITY,
+    });
+    expect(answer.fans).toBe(2);
+    expect(answer.events).toBe(28);
+    expect(answer.windows[0]!.start % 24).toBe(21);
+    expect(creatorPostingTimes('other', events, items)).toEqual({ fans: 0, events: 0, windows: [] });
   });
 });

@@ -3,6 +3,7 @@ import { auc } from '../reward/index.js';
 import { EngagementPredictor, type LabelledDraft } from './engagement-predictor.js';
 import { hashFeatures } from './title-features.js';
 import { type EngagedCaption, TitleMiner, withoutPromotionalHashtags } from './title-miner.js';
+import { trainTitleSuggester } from './title-suggester.js';
 
 const corpus: EngagedCaption[] = [
   {
@@ -107,5 +108,33 @@ describe('withoutPromotionalHashtags', () => {
   it('drops traffic-begging hashtags and keeps content ones', () => {
     expect(withoutPromotionalHashtags('疼死我了#萌宠 #猫咪 #感谢快手我要上热门')).toBe('疼死我了#萌宠 #猫咪');
     expect(withoutPromotionalHashtags('#上热门 #求关注')).toBe('');
+  });
+});
+
+describe('trainTitleSuggester', () => {
+  it('measures engagement from events, trains the predictor and mines from the captioned items', () => {
+    const items = [
+      { id: 'a', caption: '猫咪教程第一集', categories: ['宠物'] },
+      { id: 'b', caption: '猫咪日常', categories: ['宠物'] },
+      { id: 'c', caption: '美食教程', categories: ['美食'] },
+      { id: 'd', caption: '美食日常', categories: ['美食'] },
+      { id: 'e', categories: ['美食'] },
+    ];
+    const events = ['a', 'a', 'a', 'a', 'b', 'c', 'd', 'e'].map((itemId, k) => ({
+      userId: `u${k}`,
+      itemId,
+      time: k,
+    }));
+    const suggester = trainTitleSuggester(events, items, { epochs: 2 });
+    expect(suggester.corpus.map((caption) => [caption.itemId, caption.engagement])).toEqual([
+      ['a', 4],
+      ['b', 1],
+      ['c', 1],
+      ['d', 1],
+    ]);
+    expect(suggester.predictor).toBeDefined();
+    const titles = suggester.miner.mine({ caption: '猫咪教程', categories: ['宠物'] }, 1);
+    expect(titles[0]!.itemId).toBe('a');
+    expect(() => trainTitleSuggester([], items)).toThrow(/no item has both a caption and events/);
   });
 });

@@ -4,21 +4,16 @@ import {
   type CreatorEvent,
   type CreatorItem,
   type CreatorTrend,
+  creatorPostingTimes,
   creatorTrends,
   DAY_MS,
-  EngagementPredictor,
-  fanActivity,
   HOUR_MS,
-  itemEngagement,
   OpenAiTitleProvider,
-  quantile,
-  suggestPostingTimes,
-  TitleMiner,
   type TitleProvider,
   type TitleSuggestion,
   topicSeries,
+  trainTitleSuggester,
   trendingTopics,
-  uploadCompetition,
 } from '../../assistant/index.js';
 import { InvalidInputError } from '../../core/index.js';
 import { loadDataset, type ReadReport } from '../../data/index.js';
@@ -121,32 +116,16 @@ function titlesCommand(io: CliIo): Command {
     .action(async (flags) => {
       if (flags.llmUrl && !flags.llmModel) throw new InvalidInputError('--llm-url needs --llm-model');
       const { events, items } = await inputsOf(flags, io);
-      const engagement = itemEngagement(events);
-      const corpus = items
-        .filter((item) => item.caption && engagement.has(item.id))
-        .map((item) => ({
-          itemId: item.id,
-          caption: item.caption!,
-          ...(item.hashtags && { hashtags: item.hashtags }),
-          ...(item.categories && { categories: item.categories }),
-          engagement: engagement.get(item.id)!.events,
-        }));
-      if (corpus.length === 0)
-        throw new InvalidInputError(
-          `${flags.data} has no item with both a caption and events: nothing to learn titles from`,
-        );
-      const threshold = quantile(
-        corpus.map((caption) => caption.engagement),
-        0.75,
-      );
-      const labelled = corpus.map(
-        (caption) => ({ draft: caption, label: caption.engagement > threshold ? 1 : 0 }) as const,
-      );
-      const bothClasses =
-        labelled.some((example) => example.label === 1) && labelled.some((example) => example.label === 0);
-      const predictor = bothClasses
-        ? EngagementPredictor.train(labelled, { epochs: flags.epochs })
-        : undefined;
+      const hasCaptions = items.some((item) => item.caption);
+      if (!hasCaptions)
+        throw new InvalidInputError(`${flags.data} has no item with a caption: nothing to learn titles from`);
+      let suggester: ReturnType<typeof trainTitleSuggester>;
+      try {
+        suggester = trainTitleSuggester(events, items, { epochs: flags.epochs });
+      } catch (error) {
+        throw new InvalidInputError(`${flags.data}: ${(error as Error).message}`, { cause: error });
+      }
+      const { predictor } = suggester;
       if (!predictor)
         io.logger.warn('every item has the same engagement: titles are ranked by similarity only');
       const draft = { caption: flags.caption, hashtags: flags.hashtag, categories: flags.category };
@@ -159,7 +138,7 @@ function titlesCommand(io: CliIo): Command {
             ...(apiKey && { apiKey }),
             ...(predictor && { predictor }),
           })
-        : new TitleMiner(corpus, { ...(predictor && { predictor }) });
+        : suggester.miner;
       const titles = await provider.suggest(draft, flags.count);
       const draftScore = predictor?.predict(draft);
       if (flags.json)
@@ -198,22 +177,19 @@ function postingTimesCommand(io: CliIo): Command {
     .option('--min-interactions <n>', "events on the creator's items that make a user a fan", parseInteger, 2)
     .action(async (flags) => {
       const { events, items } = await inputsOf(flags, io);
-      const options = { utcOffsetHours: flags.utcOffset };
-      const { fans, activity } = fanActivity(flags.creator, events, items, {
-        ...options,
+      const answer = creatorPostingTimes(flags.creator, events, items, {
+        utcOffsetHours: flags.utcOffset,
         minInteractions: flags.minInteractions,
-      });
-      if (fans.length === 0)
-        throw new InvalidInputError(
-          `Creator ${flags.creator} has no fans in ${flags.data} (no user with ${flags.minInteractions}+ events on their items)`,
-        );
-      const windows = suggestPostingTimes(activity, {
-        competition: uploadCompetition(flags.creator, items, options),
         windowHours: flags.windowHours,
         count: flags.windows,
       });
-      if (flags.json) return io.out(JSON.stringify({ fans: fans.length, windows }, null, 2));
-      io.out(`${fans.length} fans, ${activity.reduce((a, b) => a + b, 0)} events of theirs`);
+      if (answer.fans === 0)
+        throw new InvalidInputError(
+          `Creator ${flags.creator} has no fans in ${flags.data} (no user with ${flags.minInteractions}+ events on their items)`,
+        );
+      const { windows } = answer;
+      if (flags.json) return io.out(JSON.stringify(answer, null, 2));
+      io.out(`${answer.fans} fans, ${answer.events.toFixed(1)} recency-weighted events of theirs`);
       io.out(
         table(
           ['window', 'share of fan activity', 'score'],
