@@ -17,3 +17,20 @@ export function feedbackLevel(signals: Uint8Array, row: number): number {
   for (let s = CLICK; s < numBinary; s++) if (s !== HATE) level += signals[base + s]!;
   return level;
 }
+
+const WATCHING = new Set([CLICK, binaryHeads.indexOf('long_view'), HATE]);
+
+/**
+ * The duration-aware variant's discrete part (docs/reward.md): hate -1, else the
+ * count of engagement signals (like, follow, comment, forward, profile enter).
+ * Valid play and long view are left out: both are play-time thresholds that a
+ * short video passes by being short; the watch percentile within the duration
+ * bucket grades the watching instead.
+ */
+export function engagementLevel(signals: Uint8Array, row: number): number {
+  const base = row * numBinary;
+  if (signals[base + HATE] === 1) return -1;
+  let level = 0;
+  for (let s = 0; s < numBinary; s++) if (!WATCHING.has(s)) level += signals[base + s]!;
+  return level;
+}

@@ -5,6 +5,7 @@ import {
   ones,
   sub,
   type Tensor,
+  tensor,
 } from '../tensor/index.js';
 
 /** Ordered pairs within requests: row `winners[p]` should score above row `losers[p]`. */
@@ -16,13 +17,35 @@ export interface Pairs {
 /**
  * Pairwise logistic loss (RankNet; EMER's relative-satisfaction loss):
  * mean over pairs of log(1 + exp(-(s_w - s_l))). `scores` is [N, 1].
+ * With `targets` (one probability per pair that the winner is better), the
+ * soft version: mean of -(q log sigma(s_w - s_l) + (1 - q) log sigma(s_l - s_w)),
+ * lowest at s_w - s_l = logit(q) rather than at an infinite gap.
  */
-export function pairLoss(scores: Tensor, pairs: Pairs): Tensor {
+export function pairLoss(scores: Tensor, pairs: Pairs, targets?: Float32Array): Tensor {
   const P = pairs.winners.length;
   if (P === 0) throw new RangeError('pairLoss: no pairs');
+  if (targets && targets.length !== P)
+    throw new RangeError(`pairLoss: ${targets.length} targets for ${P} pairs`);
   const winners = embedding(scores, intTensor(pairs.winners, [P])); // [P, 1]
   const losers = embedding(scores, intTensor(pairs.losers, [P])); // [P, 1]
-  return binaryCrossEntropyWithLogits(sub(winners, losers), ones([P, 1]));
+  return binaryCrossEntropyWithLogits(sub(winners, losers), targets ? tensor(targets, [P, 1]) : ones([P, 1]));
+}
+
+/**
+ * Soft targets of consistency pairs: the probability sigma(l_w - l_l) the head
+ * itself gives that the winner is better (`sign` -1 flips a lower-is-better head).
+ */
+export function headPairTargets(
+  predictions: Float32Array,
+  heads: number,
+  head: number,
+  pairs: Pairs,
+  sign: 1 | -1,
+): Float32Array {
+  return Float32Array.from(pairs.winners, (winner, p) => {
+    const gap = sign * (predictions[winner * heads + head]! - predictions[pairs.losers[p]! * heads + head]!);
+    return 1 / (1 + Math.exp(-gap));
+  });
 }
 
 /** Every pair of rows of one request whose `levels` differ, the higher level first. */

@@ -34,6 +34,16 @@ export interface RewardConfig {
   /** Positions with an embedding of their own; later ones share the last. */
   positions: number;
   watch: WatchTimeScale;
+  /**
+   * Whether the fusion also reads the tower's hidden features beside the head
+   * logits and their ranks. Absent (checkpoints written before the option) = true.
+   */
+  fusionReadsHidden?: boolean;
+  /**
+   * Whether the fusion reads each candidate's duration bucket (one-hot), so it
+   * can weigh a head differently for short and long videos. Absent = false.
+   */
+  fusionReadsDuration?: boolean;
 }
 
 export const defaultShape = { dim: 16, hidden: 64, fusionHidden: 32, historyLength: 20, positions: 10 };
@@ -129,20 +139,44 @@ export class Fusion extends Module {
   ) {
     super();
     const F = config.fusionHidden;
-    this.input = this.addModule(
-      'input',
-      new Linear(2 * numHeads + config.hidden, F, random, { activation: 'relu' }),
-    );
+    const inputs =
+      2 * numHeads +
+      (config.fusionReadsHidden === false ? 0 : config.hidden) +
+      (config.fusionReadsDuration ? config.watch.durationBounds.length + 1 : 0);
+    this.input = this.addModule('input', new Linear(inputs, F, random, { activation: 'relu' }));
     this.mix = this.addModule('mix', new Linear(2 * F, F, random, { activation: 'relu' }));
     this.score = this.addModule('score', new Linear(F, 1, random));
   }
 
-  /** logits [N, 9] and hidden [N, H] without gradient (the fusion trains on top of the heads). */
-  forward(logits: Tensor, hidden: Tensor, requestOffsets: Int32Array): Tensor {
+  /**
+   * logits [N, 9], hidden [N, H] (read only when `fusionReadsHidden`) and each
+   * row's duration in ms (read only when `fusionReadsDuration`), without
+   * gradient: the fusion trains on top of the heads.
+   */
+  forward(
+    logits: Tensor,
+    hidden: Tensor | undefined,
+    requestOffsets: Int32Array,
+    durationMs?: ArrayLike<number>,
+  ): Tensor {
     const N = logits.shape[0]!;
     const R = requestOffsets.length - 1;
     const ranks = tensor(normalisedRanks(logits.data, requestOffsets), [N, numHeads]); // [N, 9]
-    const z = this.input.forward(concat([logits, ranks, hidden], 1)); // [N, F]
+    const readsHidden = this.config.fusionReadsHidden !== false;
+    if (readsHidden && !hidden) throw new RangeError('Fusion.forward: this fusion reads the hidden features');
+    const parts = readsHidden && hidden ? [logits, ranks, hidden] : [logits, ranks];
+    if (this.config.fusionReadsDuration) {
+      if (!durationMs || durationMs.length !== N)
+        throw new RangeError(
+          `Fusion.forward: this fusion reads ${N} durations, got ${durationMs?.length ?? 0}`,
+        );
+      const bounds = this.config.watch.durationBounds;
+      const width = bounds.length + 1;
+      const onehot = new Float32Array(N * width);
+      for (let n = 0; n < N; n++) onehot[n * width + durationBucket(bounds, durationMs[n]!)] = 1;
+      parts.push(tensor(onehot, [N, width]));
+    }
+    const z = this.input.forward(concat(parts, 1)); // [N, F]
     const pool = new Float32Array(R * N); // [R, N]: mean over each request's rows
     const spread = new Float32Array(N * R); // [N, R]: each row's request
     for (let r = 0; r < R; r++) {

@@ -28,7 +28,8 @@ export function scoreCandidates(
     noGrad(() =>
       tidy(() => {
         const { hidden, logits } = model.tower.forward(part, side);
-        const score = model.fusion.forward(logits, hidden, part.requestOffsets);
+        const durations = Float32Array.from(part.item, (item) => side.durationMs[item]!);
+        const score = model.fusion.forward(logits, hidden, part.requestOffsets, durations);
         predictions.set(sigmoid(logits).data, start * numHeads);
         fused.set(score.data, start);
         return [];

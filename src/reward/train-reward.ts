@@ -6,20 +6,22 @@ import {
   binaryCrossEntropyWithLogits,
   clipGradNorm,
   mul,
+  noGrad,
   type Tensor,
   tensor,
+  tidy,
 } from '../tensor/index.js';
 import { batchOfLog, type CandidateBatch, requestSlice } from './candidate-batch.js';
-import { feedbackLevel } from './feedback-level.js';
-import type { ImpressionLog } from './impression-log.js';
+import { engagementLevel, feedbackLevel } from './feedback-level.js';
+import { type ImpressionLog, sliceLog } from './impression-log.js';
 import type { ItemSide } from './item-side.js';
-import { levelPairs, type Pairs, pairLoss, predictionPairs } from './pair-loss.js';
-import { defaultShape, type RewardConfig, RewardModel } from './reward-model.js';
+import { headPairTargets, levelPairs, type Pairs, pairLoss, predictionPairs } from './pair-loss.js';
+import { defaultShape, type Fusion, type RewardConfig, RewardModel, SignalTower } from './reward-model.js';
 import { hateIndex, headNames, numBinary, numHeads } from './signals.js';
 import { UncertaintyWeights } from './uncertainty-weights.js';
 import { fitWatchTimeScale, watchPercentile } from './watch-time.js';
 
-export type TieBreak = 'duration-bucket' | 'play-time';
+export type TieBreak = 'none' | 'duration-bucket' | 'play-time';
 
 export interface TrainRewardOptions {
   epochs?: number;
@@ -37,6 +39,28 @@ export interface TrainRewardOptions {
   tieBreak?: TieBreak;
   /** Total weight of the consistency losses beside the relative-satisfaction loss (weight 1). Default 0.5. */
   consistencyWeight?: number;
+  /** Whether the fusion reads each candidate's duration bucket. Default true. */
+  fusionReadsDuration?: boolean;
+  /** The order of the relative-satisfaction loss (`satisfactionLevels`). Default `signal-count`. */
+  feedback?: FeedbackOrder;
+  /** Whether the fusion reads the tower's hidden features besides the head logits and ranks (`in-sample` only; default true there). */
+  fusionReadsHidden?: boolean;
+  /**
+   * What the fusion trains on: out-of-fold head values (`cross-fit`, default;
+   * costs two extra half-size tower fits) or the heads' in-sample values while
+   * they train (`in-sample`, the first version).
+   */
+  fusionTraining?: 'cross-fit' | 'in-sample';
+  /**
+   * Consistency pairs with the head's own probability as a soft target (default
+   * true), or as certain orders (the first version: the fusion then lowers them
+   * by inflating its scale, which makes it overconfident on the noisy level pairs).
+   */
+  softConsistency?: boolean;
+  /** Folds of users when cross-fitting (fold = user index mod folds). Default 4. */
+  folds?: number;
+  /** Fusion epochs when cross-fitting. Default `epochs`. */
+  fusionEpochs?: number;
   seed?: number;
   shape?: Partial<typeof defaultShape>;
   logger?: Logger;
@@ -60,10 +84,15 @@ export interface TrainedReward {
 }
 
 /**
- * Trains the reward model on a log (docs/reward.md): each step takes a block of
- * whole requests, fits the heads by BCE on their signals and the fusion by the
- * pairwise relative-satisfaction loss plus one consistency loss per head,
- * the consistency losses weighted by self-adjusting uncertainty shares.
+ * Trains the reward model on a log (docs/reward.md). The heads learn their
+ * signals by BCE; the fusion learns the pairwise relative-satisfaction loss
+ * plus one consistency loss per head, weighted by self-adjusting uncertainty
+ * shares. By default (`cross-fit`) the fusion trains on out-of-fold head
+ * values: two towers each fit on half of the users predict the other half, the
+ * fusion learns on those predictions, and a final tower is fit on every row.
+ * Trained on the heads' in-sample values (`in-sample`), the fusion learns to
+ * trust heads that have memorised their training rows and is overconfident on
+ * new requests (held-out pairwise loss above ln 2).
  */
 export function trainReward(
   log: ImpressionLog,
@@ -71,13 +100,16 @@ export function trainReward(
   options: TrainRewardOptions = {},
 ): TrainedReward {
   const epochs = options.epochs ?? 4;
-  const batchRequests = options.batchRequests ?? 128;
-  const margin = options.consistencyMargin ?? 0.5;
   const logger = options.logger ?? silentLogger;
   const progress = options.progress ?? silentProgress;
+  const fusionTraining = options.fusionTraining ?? 'cross-fit';
   if (log.size === 0) throw new RangeError('trainReward: the log is empty');
   if (side.numItems < log.numItems)
     throw new RangeError(`trainReward: item side covers ${side.numItems} items, the log ${log.numItems}`);
+  if (fusionTraining === 'cross-fit' && options.fusionReadsHidden)
+    throw new RangeError(
+      "trainReward: a cross-fitted fusion cannot read the tower's hidden features (each fold's tower has its own)",
+    );
   const random = new Random(options.seed ?? 42);
   const config: RewardConfig = {
     numItems: side.numItems,
@@ -86,54 +118,233 @@ export function trainReward(
     ...defaultShape,
     ...options.shape,
     watch: fitWatchTimeScale(log),
+    fusionReadsHidden: fusionTraining === 'in-sample' && (options.fusionReadsHidden ?? true),
+    fusionReadsDuration: options.fusionReadsDuration ?? true,
   };
   const model = new RewardModel(config, random.fork());
-  const optimizer = new AdamW(model.parameters(), {
-    lr: options.lr ?? 3e-3,
-    weightDecay: options.weightDecay ?? 0,
-  });
-  const batch = batchOfLog(log, config.historyLength);
   const targets = headTargets(log, config);
-  const levels = satisfactionLevels(log, targets, options.tieBreak ?? 'duration-bucket');
-  const requests = batch.requestOffsets.length - 1;
-  const blocks = Math.ceil(requests / batchRequests);
+  const levels = satisfactionLevels(log, targets, options.tieBreak ?? 'duration-bucket', options.feedback);
+  const settings: StepSettings = {
+    margin: options.consistencyMargin ?? 0.5,
+    softConsistency: options.softConsistency ?? true,
+    consistencyWeight: options.consistencyWeight ?? 0.5,
+    batchRequests: options.batchRequests ?? 128,
+  };
+  const lr = options.lr ?? 3e-3;
+  const weightDecay = options.weightDecay ?? 0;
   const objectives = headNames.map((name) => `consistency ${name}`);
   const weights = new UncertaintyWeights(objectives.length);
+  const batch = batchOfLog(log, config.historyLength);
   const history: RewardEpoch[] = [];
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    const order = random.shuffle([...Array(blocks).keys()]);
-    const sums = { head: 0, pairwise: 0, consistency: 0, steps: 0 };
-    progress.start(`reward epoch ${epoch}/${epochs}`, blocks);
-    for (const [step, block] of order.entries()) {
-      const from = block * batchRequests;
-      const part = requestSlice(batch, from, Math.min(requests, from + batchRequests));
-      const rows = batch.requestOffsets[from]!;
-      const losses = trainStep(model, optimizer, weights, part, side, {
-        targets: targets.subarray(rows * numHeads, (rows + part.size) * numHeads),
-        levels: levels.subarray(rows, rows + part.size),
-        margin,
-        consistencyWeight: options.consistencyWeight ?? 0.5,
-      });
-      sums.head += losses.head;
-      sums.pairwise += losses.pairwise;
-      sums.consistency += losses.consistency;
-      sums.steps++;
-      if (step % 20 === 0) progress.update(step + 1, { loss: losses.head.toFixed(4) });
-    }
-    progress.stop();
-    const record: RewardEpoch = {
-      epoch,
-      headLoss: sums.head / sums.steps,
-      pairwiseLoss: sums.pairwise / sums.steps,
-      consistencyLoss: sums.consistency / sums.steps,
-      weights: weights.shares(),
-    };
+  const report = (record: RewardEpoch, what: string) => {
     history.push(record);
     logger.info(
-      `reward epoch ${epoch}: head BCE ${record.headLoss.toFixed(4)}, pairwise ${record.pairwiseLoss.toFixed(4)}, consistency ${record.consistencyLoss.toFixed(4)}`,
+      `reward ${what} epoch ${record.epoch}: head BCE ${record.headLoss.toFixed(4)}, pairwise ${record.pairwiseLoss.toFixed(4)}, consistency ${record.consistencyLoss.toFixed(4)}`,
+    );
+  };
+
+  if (fusionTraining === 'in-sample') {
+    const optimizer = new AdamW(model.parameters(), { lr, weightDecay });
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const record = runEpoch(
+        `reward epoch ${epoch}/${epochs}`,
+        batch,
+        random,
+        settings,
+        progress,
+        (part, rows) =>
+          jointStep(model, optimizer, weights, part, side, settings, {
+            targets: targets.subarray(rows * numHeads, (rows + part.size) * numHeads),
+            levels: levels.subarray(rows, rows + part.size),
+          }),
+      );
+      report({ epoch, ...record, weights: weights.shares() }, 'joint');
+    }
+    return { model, epochs: history, objectives };
+  }
+
+  // 1. Out-of-fold head values: each fold's rows scored by a tower fit on the other fold's users.
+  const outOfFold = new Float32Array(log.size * numHeads);
+  const folds = options.folds ?? 4;
+  if (!Number.isInteger(folds) || folds < 2)
+    throw new RangeError(`trainReward: folds must be an integer >= 2, got ${folds}`);
+  for (let fold = 0; fold < folds; fold++) {
+    const fit = rowsWhere(log, (user) => user % folds !== fold);
+    const held = rowsWhere(log, (user) => user % folds === fold);
+    if (fit.length === 0 || held.length === 0) {
+      throw new RangeError(
+        `trainReward: cross-fitting needs users in each of ${folds} folds (user index mod ${folds})`,
+      );
+    }
+    const tower = new SignalTower(config, random.fork());
+    fitTower(tower, sliceLog(log, fit), side, config, {
+      epochs,
+      lr,
+      weightDecay,
+      settings,
+      random,
+      progress,
+      label: `reward fold ${fold + 1}/${folds}`,
+      logger,
+    });
+    const heldBatch = batchOfLog(sliceLog(log, held), config.historyLength);
+    const logits = towerLogits(tower, heldBatch, side);
+    held.forEach((row, k) => {
+      outOfFold.set(logits.subarray(k * numHeads, (k + 1) * numHeads), row * numHeads);
+    });
+  }
+  // 2. The fusion on the out-of-fold values.
+  const fusionEpochs = options.fusionEpochs ?? epochs;
+  const fusionOptimizer = new AdamW(model.fusion.parameters(), { lr, weightDecay });
+  for (let epoch = 1; epoch <= fusionEpochs; epoch++) {
+    const record = runEpoch(
+      `fusion epoch ${epoch}/${fusionEpochs}`,
+      batch,
+      random,
+      settings,
+      progress,
+      (part, rows) =>
+        fusionStep(model.fusion, fusionOptimizer, weights, part, side, settings, {
+          logits: outOfFold.subarray(rows * numHeads, (rows + part.size) * numHeads),
+          levels: levels.subarray(rows, rows + part.size),
+        }),
+    );
+    report({ epoch, ...record, weights: weights.shares() }, 'fusion');
+  }
+  // 3. The serving tower on every row.
+  const finalEpochs = fitTower(model.tower, log, side, config, {
+    epochs,
+    lr,
+    weightDecay,
+    settings,
+    random,
+    progress,
+    label: 'reward heads',
+    logger,
+  });
+  finalEpochs.forEach((headLoss, k) => {
+    if (history[k]) history[k]!.headLoss = headLoss;
+  });
+  return { model, epochs: history, objectives };
+}
+
+interface StepSettings {
+  margin: number;
+  softConsistency: boolean;
+  consistencyWeight: number;
+  batchRequests: number;
+}
+
+interface StepLosses {
+  head: number;
+  pairwise: number;
+  consistency: number;
+}
+
+/** One pass over the batch in shuffled blocks of whole requests; mean losses (NaN-free). */
+function runEpoch(
+  label: string,
+  batch: CandidateBatch,
+  random: Random,
+  settings: StepSettings,
+  progress: Progress,
+  step: (part: CandidateBatch, firstRow: number) => StepLosses,
+): { headLoss: number; pairwiseLoss: number; consistencyLoss: number } {
+  const requests = batch.requestOffsets.length - 1;
+  const blocks = Math.ceil(requests / settings.batchRequests);
+  const order = random.shuffle([...Array(blocks).keys()]);
+  const sums = { head: 0, pairwise: 0, pairSteps: 0, consistency: 0, steps: 0 };
+  progress.start(label, blocks);
+  for (const [k, block] of order.entries()) {
+    const from = block * settings.batchRequests;
+    const part = requestSlice(batch, from, Math.min(requests, from + settings.batchRequests));
+    const losses = step(part, batch.requestOffsets[from]!);
+    sums.head += losses.head;
+    if (Number.isFinite(losses.pairwise)) {
+      sums.pairwise += losses.pairwise;
+      sums.pairSteps++;
+    }
+    sums.consistency += losses.consistency;
+    sums.steps++;
+    if (k % 20 === 0) progress.update(k + 1);
+  }
+  progress.stop();
+  return {
+    headLoss: sums.head / sums.steps,
+    pairwiseLoss: sums.pairSteps > 0 ? sums.pairwise / sums.pairSteps : Number.NaN,
+    consistencyLoss: sums.consistency / sums.steps,
+  };
+}
+
+/** Fits a tower's heads by BCE alone; the mean loss of each epoch. */
+function fitTower(
+  tower: SignalTower,
+  log: ImpressionLog,
+  side: ItemSide,
+  config: RewardConfig,
+  options: {
+    epochs: number;
+    lr: number;
+    weightDecay: number;
+    settings: StepSettings;
+    random: Random;
+    progress: Progress;
+    logger: Logger;
+    label: string;
+  },
+): number[] {
+  const batch = batchOfLog(log, config.historyLength);
+  const targets = headTargets(log, config);
+  const optimizer = new AdamW(tower.parameters(), { lr: options.lr, weightDecay: options.weightDecay });
+  const losses: number[] = [];
+  for (let epoch = 1; epoch <= options.epochs; epoch++) {
+    const record = runEpoch(
+      `${options.label} epoch ${epoch}/${options.epochs}`,
+      batch,
+      options.random,
+      options.settings,
+      options.progress,
+      (part, rows) => {
+        const { logits } = tower.forward(part, side);
+        const loss = binaryCrossEntropyWithLogits(
+          logits,
+          tensor(targets.subarray(rows * numHeads, (rows + part.size) * numHeads), [part.size, numHeads]),
+        );
+        optimizer.zeroGrad();
+        backward(loss);
+        clipGradNorm(tower.parameters(), 1);
+        optimizer.step();
+        return { head: loss.data[0]!, pairwise: Number.NaN, consistency: 0 };
+      },
+    );
+    losses.push(record.headLoss);
+    options.logger.info(`${options.label} epoch ${epoch}: head BCE ${record.headLoss.toFixed(4)}`);
+  }
+  return losses;
+}
+
+/** [N, 9] logits of a tower over a batch, without gradient. */
+function towerLogits(tower: SignalTower, batch: CandidateBatch, side: ItemSide): Float32Array {
+  const out = new Float32Array(batch.size * numHeads);
+  const requests = batch.requestOffsets.length - 1;
+  for (let from = 0; from < requests; from += 256) {
+    const part = requestSlice(batch, from, Math.min(requests, from + 256));
+    const start = batch.requestOffsets[from]!;
+    noGrad(() =>
+      tidy(() => {
+        out.set(tower.forward(part, side).logits.data, start * numHeads);
+        return [];
+      }),
     );
   }
-  return { model, epochs: history, objectives };
+  return out;
+}
+
+/** Row indices (ascending) of the users `keep` selects. */
+function rowsWhere(log: ImpressionLog, keep: (user: number) => boolean): Int32Array {
+  const rows: number[] = [];
+  for (let k = 0; k < log.size; k++) if (keep(log.user[k]!)) rows.push(k);
+  return Int32Array.from(rows);
 }
 
 /** [N, 9] targets: the eight signals, then the watch percentile within the duration bucket. */
@@ -146,21 +357,37 @@ export function headTargets(log: ImpressionLog, config: RewardConfig): Float32Ar
   return out;
 }
 
+export type FeedbackOrder = 'signal-count' | 'duration-aware';
+
 /**
- * The order the relative-satisfaction loss learns (docs/reward.md): the feedback
- * level (hate -1, else the count of positive signals), ties within a level
- * broken by the duration-aware watch percentile (scaled into [0, 0.9], so it
- * never crosses a level).
+ * The order the relative-satisfaction loss learns (docs/reward.md).
+ * `signal-count`: the feedback level (hate -1, else the count of positive
+ * signals), ties within a level broken by `tieBreak` scaled into [0, 0.9] so it
+ * never crosses a level. `duration-aware`: hate -1, else the count of
+ * engagement signals plus 0.9 x the watch percentile within the duration bucket
+ * (`tieBreak` unused).
  */
 export function satisfactionLevels(
   log: ImpressionLog,
   targets: Float32Array,
   tieBreak: TieBreak = 'duration-bucket',
+  order: FeedbackOrder = 'signal-count',
 ): Float32Array {
-  const playRank = tieBreak === 'play-time' ? percentiles(log.playTimeMs) : undefined;
   const levels = new Float32Array(log.size);
+  if (order === 'duration-aware') {
+    for (let k = 0; k < log.size; k++) {
+      const level = engagementLevel(log.signals, k);
+      levels[k] = level < 0 ? level : level + 0.9 * targets[k * numHeads + numBinary]!;
+    }
+    return levels;
+  }
+  const playRank = tieBreak === 'play-time' ? percentiles(log.playTimeMs) : undefined;
   for (let k = 0; k < log.size; k++) {
     const level = feedbackLevel(log.signals, k);
+    if (tieBreak === 'none') {
+      levels[k] = level;
+      continue;
+    }
     const within = playRank ? playRank[k]! : targets[k * numHeads + numBinary]!;
     levels[k] = level < 0 ? level : level + 0.9 * within;
   }
@@ -177,16 +404,103 @@ function percentiles(values: Float32Array): Float32Array {
   return out;
 }
 
-function trainStep(
+/**
+ * The fusion's losses on one block: relative satisfaction over level pairs,
+ * and each head's consistency pairs weighted by its uncertainty share.
+ * Returns the total (a tensor) and the parts.
+ */
+function fusionLosses(
+  fused: Tensor,
+  predictions: Float32Array,
+  offsets: Int32Array,
+  levels: Float32Array,
+  weights: UncertaintyWeights,
+  settings: StepSettings,
+): { total: Tensor | undefined; pairwise: number; values: Float64Array } {
+  const relative = levelPairs(levels, offsets);
+  let total: Tensor | undefined;
+  let pairwise = Number.NaN;
+  if (relative.winners.length > 0) {
+    total = pairLoss(fused, relative);
+    pairwise = total.data[0]!;
+  }
+  const values = new Float64Array(numHeads).fill(Number.NaN);
+  for (let head = 0; head < numHeads; head++) {
+    const sign = head === hateIndex ? -1 : 1;
+    const pairs: Pairs = predictionPairs(predictions, numHeads, head, offsets, {
+      margin: settings.margin,
+      sign,
+    });
+    if (pairs.winners.length === 0 || settings.consistencyWeight === 0) continue;
+    const targets = settings.softConsistency
+      ? headPairTargets(predictions, numHeads, head, pairs, sign)
+      : undefined;
+    const loss = pairLoss(fused, pairs, targets);
+    values[head] = loss.data[0]!;
+    const weighted = mul(loss, settings.consistencyWeight * weights.share(head));
+    total = total ? add(total, weighted) : weighted;
+  }
+  return { total, pairwise, values };
+}
+
+function meanFinite(values: Float64Array): number {
+  let sum = 0;
+  let counted = 0;
+  for (const value of values) {
+    if (Number.isFinite(value)) {
+      sum += value;
+      counted++;
+    }
+  }
+  return counted > 0 ? sum / counted : 0;
+}
+
+/** A fusion step on fixed (out-of-fold) head logits. */
+function fusionStep(
+  fusion: Fusion,
+  optimizer: AdamW,
+  weights: UncertaintyWeights,
+  batch: CandidateBatch,
+  side: ItemSide,
+  settings: StepSettings,
+  data: { logits: Float32Array; levels: Float32Array },
+): StepLosses {
+  const N = batch.size;
+  const fused = fusion.forward(
+    tensor(data.logits.slice(), [N, numHeads]),
+    undefined,
+    batch.requestOffsets,
+    durationsOf(batch, side),
+  );
+  const { total, pairwise, values } = fusionLosses(
+    fused,
+    data.logits,
+    batch.requestOffsets,
+    data.levels,
+    weights,
+    settings,
+  );
+  if (total) {
+    optimizer.zeroGrad();
+    backward(total);
+    clipGradNorm(fusion.parameters(), 1);
+    optimizer.step();
+  }
+  weights.update(values);
+  return { head: Number.NaN, pairwise, consistency: meanFinite(values) };
+}
+
+/** A step of the in-sample variant: heads by BCE, the fusion on their detached values. */
+function jointStep(
   model: RewardModel,
   optimizer: AdamW,
   weights: UncertaintyWeights,
   batch: CandidateBatch,
   side: ItemSide,
-  data: { targets: Float32Array; levels: Float32Array; margin: number; consistencyWeight: number },
-): { head: number; pairwise: number; consistency: number } {
+  settings: StepSettings,
+  data: { targets: Float32Array; levels: Float32Array },
+): StepLosses {
   const N = batch.size;
-  const offsets = batch.requestOffsets;
   const { hidden, logits } = model.tower.forward(batch, side);
   const headLoss = binaryCrossEntropyWithLogits(logits, tensor(data.targets, [N, numHeads]));
   // The fusion reads the heads' values without gradient: it learns to weigh them, not to move them.
@@ -194,42 +508,25 @@ function trainStep(
   const fused = model.fusion.forward(
     tensor(predictions, [N, numHeads]),
     tensor(hidden.data.slice(), hidden.shape),
-    offsets,
+    batch.requestOffsets,
+    durationsOf(batch, side),
   ); // [N, 1]
-  const relative = levelPairs(data.levels, offsets);
-  const consistencyPairs: Pairs[] = headNames.map((_, head) =>
-    predictionPairs(predictions, numHeads, head, offsets, {
-      margin: data.margin,
-      sign: head === hateIndex ? -1 : 1,
-    }),
+  const { total, pairwise, values } = fusionLosses(
+    fused,
+    predictions,
+    batch.requestOffsets,
+    data.levels,
+    weights,
+    settings,
   );
-  let total: Tensor = headLoss;
-  let pairwise = Number.NaN;
-  if (relative.winners.length > 0) {
-    const loss = pairLoss(fused, relative);
-    pairwise = loss.data[0]!;
-    total = add(total, loss);
-  }
-  const values = new Float64Array(consistencyPairs.length).fill(Number.NaN);
-  consistencyPairs.forEach((pairs, k) => {
-    if (pairs.winners.length === 0) return;
-    const loss = pairLoss(fused, pairs);
-    values[k] = loss.data[0]!;
-    total = add(total, mul(loss, data.consistencyWeight * weights.share(k)));
-  });
-  const head = headLoss.data[0]!;
   optimizer.zeroGrad();
-  backward(total);
+  backward(total ? add(headLoss, total) : headLoss);
   clipGradNorm(model.parameters(), 1);
   optimizer.step();
   weights.update(values);
-  let consistency = 0;
-  let counted = 0;
-  for (const value of values) {
-    if (Number.isFinite(value)) {
-      consistency += value;
-      counted++;
-    }
-  }
-  return { head, pairwise, consistency: counted > 0 ? consistency / counted : 0 };
+  return { head: headLoss.data[0]!, pairwise, consistency: meanFinite(values) };
+}
+
+function durationsOf(batch: CandidateBatch, side: ItemSide): Float32Array {
+  return Float32Array.from(batch.item, (item) => side.durationMs[item]!);
 }
