@@ -67,7 +67,11 @@ export interface TrainRewardOptions {
   progress?: Progress;
 }
 
-/** Mean losses of one epoch; `weights` are the consistency objectives' shares, one per head. */
+/**
+ * Mean losses of one epoch; `weights` are the consistency objectives' shares,
+ * one per head. Cross-fitted: the fusion's epoch (its losses on out-of-fold
+ * head values) beside the serving tower's head loss of the same epoch number.
+ */
 export interface RewardEpoch {
   epoch: number;
   headLoss: number;
@@ -88,11 +92,11 @@ export interface TrainedReward {
  * signals by BCE; the fusion learns the pairwise relative-satisfaction loss
  * plus one consistency loss per head, weighted by self-adjusting uncertainty
  * shares. By default (`cross-fit`) the fusion trains on out-of-fold head
- * values: two towers each fit on half of the users predict the other half, the
- * fusion learns on those predictions, and a final tower is fit on every row.
- * Trained on the heads' in-sample values (`in-sample`), the fusion learns to
- * trust heads that have memorised their training rows and is overconfident on
- * new requests (held-out pairwise loss above ln 2).
+ * values: `folds` towers, each fit on the other folds' users, score their own
+ * fold; the fusion learns on those values, then a serving tower is fit on
+ * every row. Trained on the heads' in-sample values (`in-sample`), the fusion
+ * learns to trust heads that have memorised their training rows and is
+ * overconfident on new requests (held-out pairwise loss above ln 2).
  */
 export function trainReward(
   log: ImpressionLog,
@@ -138,8 +142,9 @@ export function trainReward(
   const history: RewardEpoch[] = [];
   const report = (record: RewardEpoch, what: string) => {
     history.push(record);
+    const head = Number.isFinite(record.headLoss) ? `head BCE ${record.headLoss.toFixed(4)}, ` : '';
     logger.info(
-      `reward ${what} epoch ${record.epoch}: head BCE ${record.headLoss.toFixed(4)}, pairwise ${record.pairwiseLoss.toFixed(4)}, consistency ${record.consistencyLoss.toFixed(4)}`,
+      `reward ${what} epoch ${record.epoch}: ${head}pairwise ${record.pairwiseLoss.toFixed(4)}, consistency ${record.consistencyLoss.toFixed(4)}`,
     );
   };
 
