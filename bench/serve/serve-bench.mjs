@@ -30,11 +30,12 @@ const platformOptions = {
   sqliteSynchronous: process.argv.includes('--sync-normal') ? 'normal' : 'full',
 };
 
-// --cpu-prof: the server process writes a V8 CPU profile into bench/results/profiles at exit.
+// --cpu-prof: the server process profiles each pipeline's measured runs (not the training) and
+// writes bench/results/profiles/<pipeline>.cpuprofile (open in Chrome DevTools or speedscope).
+const profile = process.argv.includes('--cpu-prof');
 const profileDir = join(root, 'bench', 'results', 'profiles');
 const child = fork(join(here, 'serve-child.mjs'), [JSON.stringify(platformOptions)], {
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  execArgv: process.argv.includes('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
 });
 const waiting = [];
 child.on('message', (message) => waiting.shift()?.(message));
@@ -102,8 +103,13 @@ const pipelines = [];
 for (const pipeline of ['generative', 'cascade']) {
   await ask({ type: 'split', pipeline });
   await run({ duration: 3 }); // warm-up: JIT, page cache
+  if (profile) await ask({ type: 'profile-start' });
   const max = await measure(pipeline, { duration: seconds });
   const fixed = await measure(pipeline, { duration: seconds, rate });
+  if (profile) {
+    mkdirSync(profileDir, { recursive: true });
+    await ask({ type: 'profile-stop', file: join(profileDir, `${pipeline}.cpuprofile`) });
+  }
   pipelines.push({
     name: pipeline,
     rps: max.rps,

@@ -1,6 +1,8 @@
 // The server side of `npm run bench:serve`, in its own process so the load
 // generator's CPU is not counted: builds the demo platform (store, trained
 // models, registry, server) and answers the bench over IPC.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { prepareDemoPlatform } from '../../dist/serve/index.js';
 
 const options = JSON.parse(process.argv[2] ?? '{}');
@@ -15,6 +17,7 @@ const warmUsers = [
   ...new Set(platform.data.events.filter((event) => event.signals?.click === 1).map((event) => event.userId)),
 ];
 
+let session;
 process.on('message', async (message) => {
   try {
     if (message.type === 'split') {
@@ -27,6 +30,17 @@ process.on('message', async (message) => {
         stages: platform.feeds.stages.costs(),
         counters: platform.feeds.counters(),
       });
+    } else if (message.type === 'profile-start') {
+      session ??= new Session();
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+      process.send({ type: 'profiling' });
+    } else if (message.type === 'profile-stop') {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      writeFileSync(message.file, JSON.stringify(profile));
+      process.send({ type: 'profiled', file: message.file });
     } else if (message.type === 'close') {
       await platform.close();
       process.send({ type: 'closed' });

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { openSqliteStore } from './sqlite-store.js';
 import { spawnTypeScript } from './test-support/run-typescript.js';
 
@@ -14,17 +14,23 @@ afterAll(async () => {
 });
 
 describe('SQLite crash safety', () => {
-  it('keeps every acknowledged batch when the writing process is killed with SIGKILL', async () => {
+  it('keeps every acknowledged batch and group-committed feed log when the writer is killed with SIGKILL', async () => {
     const path = join(directory, 'crash.sqlite');
     const batchSize = 500;
     const child = spawnTypeScript(new URL('./test-support/crash-writer.ts', import.meta.url), [
       path,
       String(batchSize),
+      'feeds', // four concurrent feed-logging loops besides the ingest batches
     ]);
+    // A failed or timed-out run must not leave the writer running.
+    onTestFinished(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    });
     let stderr = '';
     child.stderr?.on('data', (chunk) => {
       stderr += chunk;
     });
+    const feeds: string[] = [];
     // Kill it mid-stream, after some batches were acknowledged (the next one is likely half-written).
     const acknowledged = await new Promise<number>((resolve, reject) => {
       let last = -1;
@@ -32,8 +38,9 @@ describe('SQLite crash safety', () => {
       child.stdout?.on('data', (chunk) => {
         buffered += chunk;
         for (const match of buffered.matchAll(/ack (\d+)\n/g)) last = Number(match[1]);
+        for (const match of buffered.matchAll(/feed (\S+)\n/g)) feeds.push(match[1]!);
         buffered = buffered.slice(buffered.lastIndexOf('\n') + 1);
-        if (last >= 10 && child.exitCode === null && !child.killed) {
+        if (last >= 10 && feeds.length >= 40 && child.exitCode === null && !child.killed) {
           child.kill('SIGKILL');
         }
       });
@@ -54,6 +61,11 @@ describe('SQLite crash safety', () => {
       limit: 1,
     });
     expect(firstOfLast.records[0]?.id).toBe(`b${acknowledged}-e0`);
+    // Every acknowledged feed (answered only after its group commit), whole; none half-written.
+    const counts = await store.counts();
+    expect(counts.requests).toBeGreaterThanOrEqual(feeds.length);
+    expect(counts.impressions).toBe(2 * counts.requests);
+    for (const requestId of feeds) expect((await store.getFeed(requestId))?.items).toHaveLength(2);
     await store.close();
   }, 30_000);
 });

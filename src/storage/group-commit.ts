@@ -5,9 +5,11 @@
  * one (at most `maxBatch` records, whole calls). Every call resolves only
  * after the transaction holding its records committed, so a resolved call is
  * exactly as durable as a lone write; under load the commit (and its fsync)
- * is paid once per batch instead of once per call. There is no timer: an idle
- * queue commits on the next turn of the event loop (`setImmediate`, so the
- * calls of one turn share it), a busy one as soon as the previous commit ends.
+ * is paid once per batch instead of once per call. There is no timer and no
+ * added wait: an idle queue commits at once (after the current microtask,
+ * so calls made together share it; not on a later turn of the event loop,
+ * which a writer looping on promises could postpone forever), a busy one as
+ * soon as the previous commit ends.
  *
  * If a commit of several calls fails, each call is retried alone, so one bad
  * call fails only itself.
@@ -32,7 +34,7 @@ export class GroupCommit<T> {
     if (records.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.#queue.push({ records, resolve, reject });
-      this.#running ??= new Promise<void>((started) => setImmediate(started)).then(() => this.#drain());
+      this.#running ??= Promise.resolve().then(() => this.#drain());
     });
   }
 

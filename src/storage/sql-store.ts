@@ -1,4 +1,4 @@
-import { type RawBuilder, sql } from 'kysely';
+import { type RawBuilder, sql, type Transaction } from 'kysely';
 import { ConflictError, NotFoundError } from '../core/index.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 import { pipelineStats, pipelineUserStats } from './pipeline-stats.js';
@@ -29,7 +29,7 @@ import {
   userRow,
 } from './row-mapping.js';
 import { GroupCommit } from './group-commit.js';
-import type { EventsTable, ImpressionsTable, RequestsTable, StoreDatabase } from './schema.js';
+import type { Database, EventsTable, ImpressionsTable, RequestsTable, StoreDatabase } from './schema.js';
 import type { FeedRows } from './sqlite-feed-log.js';
 import type {
   ExportEventsOptions,
@@ -81,6 +81,7 @@ export class SqlStore implements Store {
   readonly #now: () => number;
   readonly #feedWriter: SqlStoreOptions['feedLog'];
   readonly #feedLog: GroupCommit<FeedInput>;
+  #turn: Promise<unknown> = Promise.resolve();
   #closed = false;
 
   constructor(options: SqlStoreOptions) {
@@ -91,8 +92,24 @@ export class SqlStore implements Store {
     this.#feedWriter = options.feedLog;
     const writer = options.feedLog;
     this.#feedLog = new GroupCommit<FeedInput>(
-      writer === undefined ? (feeds) => this.#writeFeeds(feeds) : (feeds) => writer.write(feedRows(feeds)),
+      writer === undefined ? (feeds) => this.#writeFeeds(feeds) : (feeds) => this.#exclusive(() => writer.write(feedRows(feeds))),
     );
+  }
+
+  /**
+   * Write transactions take turns (FIFO), with each other and with the feed
+   * log's: on SQLite the query builder's transactions span several awaits
+   * holding the file's write lock, and a worker polling for that lock
+   * (busy timeout) could be starved by back-to-back ingest batches.
+   */
+  #exclusive<T>(write: () => Promise<T>): Promise<T> {
+    const run = this.#turn.then(write, write);
+    this.#turn = run.catch(() => undefined);
+    return run;
+  }
+
+  #transaction<T>(body: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return this.#exclusive(() => this.#db.transaction().execute(body));
   }
 
   /** Group commits of `insertFeeds` so far: transactions, calls and feeds (how well logging batches). */
@@ -104,7 +121,7 @@ export class SqlStore implements Store {
     if (items.length === 0) return;
     const now = this.#now();
     const rows = lastById(items).map((item) => itemRow(item, now));
-    await this.#db.transaction().execute(async (trx) => {
+    await this.#transaction(async (trx) => {
       for (const batch of batches(rows)) {
         await trx
           .insertInto('items')
@@ -170,7 +187,7 @@ export class SqlStore implements Store {
 
   async setItemsHidden(ids: readonly string[], hidden: boolean): Promise<number> {
     const now = this.#now();
-    return this.#db.transaction().execute(async (trx) => {
+    return this.#transaction(async (trx) => {
       let updated = 0;
       for (const batch of batches([...new Set(ids)], 1)) {
         const result = await trx
@@ -186,7 +203,7 @@ export class SqlStore implements Store {
 
   async setSemanticIds(semanticIds: ReadonlyMap<string, readonly number[]>): Promise<number> {
     const now = this.#now();
-    return this.#db.transaction().execute(async (trx) => {
+    return this.#transaction(async (trx) => {
       let updated = 0;
       for (const [id, semanticId] of semanticIds) {
         const result = await trx
@@ -204,7 +221,7 @@ export class SqlStore implements Store {
     if (users.length === 0) return;
     const now = this.#now();
     const rows = lastById(users).map((user) => userRow(user, now));
-    await this.#db.transaction().execute(async (trx) => {
+    await this.#transaction(async (trx) => {
       for (const batch of batches(rows)) {
         await trx
           .insertInto('users')
@@ -245,7 +262,7 @@ export class SqlStore implements Store {
 
   async #writeFeeds(feeds: readonly FeedInput[]): Promise<void> {
     const { requests, impressions } = feedRows(feeds);
-    await this.#db.transaction().execute(async (trx) => {
+    await this.#transaction(async (trx) => {
       for (const batch of batches(requests)) {
         await trx
           .insertInto('requests')
@@ -296,7 +313,7 @@ export class SqlStore implements Store {
     if (events.length === 0) return;
     const rows = lastById(events).map(eventRow);
     const now = this.#now();
-    await this.#db.transaction().execute(async (trx) => {
+    await this.#transaction(async (trx) => {
       for (const batch of batches(rows)) {
         await trx
           .insertInto('events')
@@ -427,7 +444,7 @@ export class SqlStore implements Store {
 
   async addModelVersion(input: ModelVersionInput): Promise<ModelVersion> {
     try {
-      return await this.#db.transaction().execute(async (trx) => {
+      return await this.#transaction(async (trx) => {
         let version = input.version;
         if (version === undefined) {
           const newest = await trx
@@ -486,7 +503,7 @@ export class SqlStore implements Store {
   }
 
   async activateModelVersion(name: string, version: number): Promise<ModelVersion> {
-    await this.#db.transaction().execute(async (trx) => {
+    await this.#transaction(async (trx) => {
       const exists = await trx
         .selectFrom('model_versions')
         .select('version')
@@ -511,7 +528,7 @@ export class SqlStore implements Store {
   }
 
   async deleteModelVersion(name: string, version: number): Promise<void> {
-    await this.#db.transaction().execute(async (trx) => {
+    await this.#transaction(async (trx) => {
       const row = await trx
         .selectFrom('model_versions')
         .select('active')

@@ -66,6 +66,8 @@ export class SqliteFeedLog {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
+      // Not the parent's flags: an `--import` of module hooks (the crash tests' TypeScript loader) stalls an eval worker.
+      execArgv: [],
       workerData: { driver, ...this.#options },
     });
     worker.unref();

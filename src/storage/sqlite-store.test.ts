@@ -50,6 +50,35 @@ describe('openSqliteStore', () => {
     raw.close();
   });
 
+  it('logs concurrent feeds in shared commits from its worker, each readable once its call resolved', async () => {
+    const path = join(directory, 'feeds.sqlite');
+    const store = await openSqliteStore({ path });
+    await store.upsertEvents([{ id: 'e0', userId: 'u0', itemId: 'v0', time: 1 }], { createMissing: true });
+    const feed = (index: number) => ({
+      requestId: `r${index}`,
+      userId: `u${index % 7}`,
+      pipeline: index % 2 ? 'generative' : 'cascade',
+      time: 1_767_600_000_000 + index,
+      items: [{ itemId: `v${index}`, score: index / 10 }, { itemId: `w${index}` }],
+      latencyMs: 2,
+      cpuMs: 1,
+      stages: { rank: { latencyMs: 1, cpuMs: 0.5 } },
+    });
+    // Each call checks its own feed is in the file the moment it resolves (logged before the answer).
+    const seenAtResolve = await Promise.all(
+      Array.from({ length: 40 }, (_, index) =>
+        store.insertFeeds([feed(index)]).then(() => store.getFeed(`r${index}`)),
+      ),
+    );
+    seenAtResolve.forEach((found, index) => expect(found).toEqual(feed(index)));
+    const stats = (store as unknown as { feedLogStats(): { commits: number; calls: number } }).feedLogStats();
+    expect(stats.calls).toBe(40);
+    expect(stats.commits).toBeLessThan(40); // shared transactions
+    expect(await store.counts()).toMatchObject({ requests: 40, impressions: 80, events: 1 });
+    await store.close();
+    await expect(store.insertFeeds([feed(99)])).rejects.toThrow(/closed/);
+  });
+
   it('works in memory for tests', async () => {
     const store = await openSqliteStore({ path: ':memory:' });
     await store.upsertUsers([{ id: 'u1' }]);
