@@ -108,6 +108,7 @@ describe.skipIf(!enabled)('ECPO alignment on a dense Amazon Beauty subset', () =
       skipped: alignment.skipped,
       sampledReward: { first: alignment.firstReward, last: alignment.lastReward },
       malformed: alignment.malformed,
+      invalidPaths: alignment.invalidPaths,
       steps: alignment.history.length,
       firstSteps: alignment.history.slice(0, 3),
       lastSteps: alignment.history.slice(-3),

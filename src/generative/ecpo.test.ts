@@ -240,6 +240,7 @@ describe('ECPO alignment (sampled groups on a tiny model)', () => {
     });
     const after = share();
     expect(result.groups + result.skipped).toBe(users.length);
+    expect(result.invalidPaths).toBeLessThanOrEqual(result.malformed);
     expect(result.history.length).toBeGreaterThan(0);
     expect(result.history.some((step) => step.clipped > 0)).toBe(true); // the second epoch moves ratios off 1
     expect(after).toBeGreaterThan(before);

@@ -70,6 +70,8 @@ export interface EcpoResult {
   lastReward: number;
   /** Share of all unconstrained samples that broke the format. */
   malformed: number;
+  /** Share of all unconstrained samples whose path named no item (the rest of the malformed repeated one). */
+  invalidPaths: number;
   history: EcpoStepRecord[];
   reference: LazyDecoder;
   seconds: number;
@@ -119,6 +121,7 @@ export async function alignEcpo(
   let skipped = 0;
   let malformedCount = 0;
   let unconstrainedCount = 0;
+  let invalidCount = 0;
   progress.start('ecpo', users.length);
   for (let from = 0; from < order.length; from += usersPerStep) {
     const batchUsers = order.slice(from, from + usersPerStep).map((i) => users[i]!);
@@ -135,6 +138,7 @@ export async function alignEcpo(
         if (sample.unconstrained) {
           stepUnconstrained++;
           if (sample.malformed) stepMalformed++;
+          if (sample.extraTokens.length > 0) invalidCount++;
         } else {
           rewardSum += sample.reward;
           rewardCount++;
@@ -181,6 +185,7 @@ export async function alignEcpo(
     firstReward: history[0]?.reward ?? 0,
     lastReward: history.at(-1)?.reward ?? 0,
     malformed: malformedCount / Math.max(1, unconstrainedCount),
+    invalidPaths: invalidCount / Math.max(1, unconstrainedCount),
     history,
     reference,
     seconds: (performance.now() - started) / 1000,
