@@ -45,6 +45,10 @@ describe('trainReward', () => {
     expect(levelPairLoss(inSample.model, test)).toBeLessThan(Math.LN2);
     expect(() => trainReward(train, side, { fusionReadsHidden: true })).toThrow(/hidden features/);
     expect(() => trainReward(train, side, { folds: 1 })).toThrow(/folds must be an integer >= 2, got 1/);
+    const logits = tensor(new Float32Array(2 * 9), [2, 9]);
+    expect(() => trained.model.fusion.forward(logits, undefined, Int32Array.of(0, 2))).toThrow(
+      /reads 2 durations, got 0/,
+    );
     const evenUsers = { ...train, user: train.user.map((user) => user * 2) };
     expect(() => trainReward(evenUsers, side, { folds: 2 })).toThrow(/each of 2 folds/);
   });
