@@ -90,7 +90,7 @@ describe.skipIf(!enabled)('ECPO alignment on a dense Amazon Beauty subset', () =
       unconstrained: env('UNCONSTRAINED', 2),
       temperature: env('TEMPERATURE', 1),
       sessionLength: env('SESSION', 3),
-      lr: env('LR', 3e-5),
+      lr: env('LR', 1e-5),
       epochs: env('STEP_EPOCHS', 2),
       usersPerStep: env('USERS_PER_STEP', 4),
       klWeight: env('KL', 0.05),
