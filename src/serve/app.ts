@@ -5,6 +5,8 @@ import type { Store } from '../storage/index.js';
 import type { FeedSource } from './feed-source.js';
 import type { ApiKeys } from './http/api-keys.js';
 import { requireScope, scopeOfMethod } from './http/auth.js';
+import { registerContentRoutes } from './http/content-routes.js';
+import { READ_ONLY_POST, registerCreatorRoutes } from './http/creator-routes.js';
 import { ApiError, errorResponse, toApiError, validationError } from './http/errors.js';
 import { registerHealthRoutes } from './http/health-routes.js';
 import { registerIngestRoutes } from './http/ingest-routes.js';
@@ -18,6 +20,7 @@ import {
   type ServeEnv,
   type ServeLimits,
 } from './http/serve-context.js';
+import { type InsightsOptions, InsightsService } from './insights/index.js';
 
 export interface AppOptions {
   store: Store;
@@ -32,6 +35,8 @@ export interface AppOptions {
   metricsAccess?: 'admin' | 'open';
   /** The `info` of the OpenAPI document. */
   version?: string;
+  /** Item tags and the creator assistant (tagger, window bounds, cache TTL); default: the embedded tagger, 28 days. */
+  insights?: InsightsOptions | InsightsService;
 }
 
 /** Route label of requests that matched no route (so unknown paths cannot grow the label set). */
@@ -68,7 +73,11 @@ export function createApp(options: AppOptions): ServeApp {
     const route = matchedRoutes(c).findLast((matched) => matched.method !== 'ALL')?.path ?? UNMATCHED;
     metrics.request(c.req.method, route, c.res.status, (performance.now() - started) / 1000);
   });
-  app.use('/v1/*', requireScope(options.keys, scopeOfMethod));
+  const byMethod = requireScope(options.keys, scopeOfMethod);
+  const readOnly = requireScope(options.keys, 'read');
+  app.use('/v1/*', (c, next) =>
+    c.req.method === 'POST' && READ_ONLY_POST.test(c.req.path) ? readOnly(c, next) : byMethod(c, next),
+  );
   if ((options.metricsAccess ?? 'admin') === 'admin')
     app.use('/metrics', requireScope(options.keys, 'admin'));
 
@@ -80,6 +89,12 @@ export function createApp(options: AppOptions): ServeApp {
   registerIngestRoutes(app, context);
   registerReadRoutes(app, context);
   registerHealthRoutes(app, context);
+  const insights =
+    options.insights instanceof InsightsService
+      ? options.insights
+      : new InsightsService(options.store, options.insights);
+  registerContentRoutes(app, insights);
+  registerCreatorRoutes(app, context, insights);
 
   app.get('/metrics', async (c) => {
     metrics.pipelines(context.feeds.pipelines());
