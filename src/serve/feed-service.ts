@@ -206,13 +206,14 @@ export class FeedService implements FeedSource {
     await this.#firstRefresh;
     const started = performance.now();
     const now = this.#clock();
-    const [events, shown, assignment] = await Promise.all([
-      this.#store.userEvents(userId, { limit: this.#historyLength }),
-      this.#store.shownItems(userId, now - this.#windowMs),
+    // One store call for both reads (prepared statements on SQLite).
+    const [context, assignment] = await Promise.all([
+      this.#store.feedContext(userId, { historyLength: this.#historyLength, since: now - this.#windowMs }),
       this.assignedPipeline(userId),
     ]);
-    const history = events.map((event) => event.itemId).reverse(); // oldest first
-    const exclude = new Set([...shown, ...this.#hidden]);
+    const history = context.history.reverse(); // oldest first
+    const exclude = new Set(context.shown);
+    for (const hidden of this.#hidden) exclude.add(hidden);
     const request: FeedRequest = { userId, n, history, exclude, now };
 
     let served = this.#coldStart.name;

@@ -30,6 +30,8 @@ export { openSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 export type {
   BinarySignal,
   ExportEventsOptions,
+  FeedContext,
+  FeedContextOptions,
   HistoryOptions,
   ListItemsOptions,
   Page,

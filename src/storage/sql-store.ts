@@ -1,5 +1,6 @@
 import { type RawBuilder, sql, type Transaction } from 'kysely';
 import { ConflictError, NotFoundError } from '../core/index.js';
+import { GroupCommit } from './group-commit.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 import { pipelineStats, pipelineUserStats } from './pipeline-stats.js';
 import type {
@@ -28,11 +29,12 @@ import {
   userRecord,
   userRow,
 } from './row-mapping.js';
-import { GroupCommit } from './group-commit.js';
 import type { Database, EventsTable, ImpressionsTable, RequestsTable, StoreDatabase } from './schema.js';
 import type { FeedRows } from './sqlite-feed-log.js';
 import type {
   ExportEventsOptions,
+  FeedContext,
+  FeedContextOptions,
   HistoryOptions,
   ListItemsOptions,
   Page,
@@ -65,6 +67,12 @@ export interface SqlStoreOptions {
    * the fsync does not hold the event loop); resolves after it committed.
    */
   feedLog?: { write(rows: FeedRows): Promise<void>; close(): Promise<void> };
+  /**
+   * `feedContext` through prepared statements (SQLite: no query building per
+   * request); answers undefined when it cannot read outside a transaction,
+   * and the query builder's path runs instead.
+   */
+  fastFeedContext?: (userId: string, historyLength: number, since: number) => FeedContext | undefined;
 }
 
 /**
@@ -80,6 +88,7 @@ export class SqlStore implements Store {
   readonly #db: StoreDatabase;
   readonly #now: () => number;
   readonly #feedWriter: SqlStoreOptions['feedLog'];
+  readonly #fastFeedContext: SqlStoreOptions['fastFeedContext'];
   readonly #feedLog: GroupCommit<FeedInput>;
   #turn: Promise<unknown> = Promise.resolve();
   #closed = false;
@@ -90,9 +99,12 @@ export class SqlStore implements Store {
     this.location = options.location;
     this.#now = options.now ?? Date.now;
     this.#feedWriter = options.feedLog;
+    this.#fastFeedContext = options.fastFeedContext;
     const writer = options.feedLog;
     this.#feedLog = new GroupCommit<FeedInput>(
-      writer === undefined ? (feeds) => this.#writeFeeds(feeds) : (feeds) => this.#exclusive(() => writer.write(feedRows(feeds))),
+      writer === undefined
+        ? (feeds) => this.#writeFeeds(feeds)
+        : (feeds) => this.#exclusive(() => writer.write(feedRows(feeds))),
     );
   }
 
@@ -383,6 +395,28 @@ export class SqlStore implements Store {
       )
       .execute();
     return rows.map((row) => row.item_id).sort();
+  }
+
+  async feedContext(userId: string, options: FeedContextOptions): Promise<FeedContext> {
+    const historyLength = options.historyLength;
+    if (!Number.isInteger(historyLength) || historyLength < 1 || historyLength > 100_000)
+      throw new RangeError(`historyLength must be an integer from 1 to 100000, got ${historyLength}`);
+    if (!Number.isFinite(options.since))
+      throw new RangeError(`since must be a finite time in unix ms, got ${options.since}`);
+    const fast = this.#fastFeedContext?.(userId, historyLength, options.since);
+    if (fast !== undefined) return fast;
+    const [history, shown] = await Promise.all([
+      this.#db
+        .selectFrom('events')
+        .select('item_id')
+        .where('user_id', '=', userId)
+        .orderBy('time', 'desc')
+        .orderBy('id', 'desc')
+        .limit(historyLength)
+        .execute(),
+      this.shownItems(userId, options.since),
+    ]);
+    return { history: history.map((row) => row.item_id), shown };
   }
 
   async popularItems(options: PopularItemsOptions): Promise<PopularItem[]> {

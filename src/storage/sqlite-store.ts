@@ -4,9 +4,9 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
-import { SqliteFeedLog } from './sqlite-feed-log.js';
 import { SqlStore } from './sql-store.js';
-import type { Store } from './store.js';
+import { SqliteFeedLog } from './sqlite-feed-log.js';
+import type { FeedContext, Store } from './store.js';
 import { StoreUnavailableError } from './store-unavailable-error.js';
 
 export interface SqliteStoreOptions {
@@ -55,6 +55,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       db,
       backend: 'sqlite',
       location: inMemory ? ':memory:' : options.path,
+      fastFeedContext: feedContextStatements(database),
       // `:memory:` is private to its connection: feeds go through the query builder there.
       ...(!inMemory && {
         feedLog: new SqliteFeedLog({
@@ -69,6 +70,32 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     database.close();
     throw unavailable(options.path, error);
   }
+}
+
+/**
+ * `feedContext` as two prepared statements on the store's connection. While
+ * the query builder holds a transaction open on it (across awaits) a read
+ * here would see that transaction's uncommitted rows, so it declines and the
+ * caller queues behind the transaction instead.
+ */
+function feedContextStatements(
+  database: BetterSqlite3.Database,
+): (userId: string, historyLength: number, since: number) => FeedContext | undefined {
+  const history = database
+    .prepare('SELECT item_id FROM events WHERE user_id = ? ORDER BY time DESC, id DESC LIMIT ?')
+    .pluck();
+  const shown = database
+    .prepare(
+      'SELECT item_id FROM impressions WHERE user_id = ? AND time >= ? UNION SELECT item_id FROM events WHERE user_id = ? AND time >= ?',
+    )
+    .pluck();
+  return (userId, historyLength, since) => {
+    if (database.inTransaction) return undefined;
+    return {
+      history: history.all(userId, historyLength) as string[],
+      shown: (shown.all(userId, since, userId, since) as string[]).sort(),
+    };
+  };
 }
 
 function unavailable(path: string, error: unknown): StoreUnavailableError {

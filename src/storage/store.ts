@@ -58,6 +58,12 @@ export interface Store {
   userImpressions(userId: string, options?: HistoryOptions): Promise<ImpressionRecord[]>;
   /** Distinct items a user was shown or acted on at or after `since` (what a feed must not repeat). */
   shownItems(userId: string, since: number): Promise<string[]>;
+  /**
+   * What a feed request reads, in one call: the item ids of the user's
+   * `historyLength` newest events (newest first, as `userEvents`) and the
+   * items shown or acted on at or after `since` (as `shownItems`).
+   */
+  feedContext(userId: string, options: FeedContextOptions): Promise<FeedContext>;
   /** Visible items with the most events in a time window, most first. */
   popularItems(options: PopularItemsOptions): Promise<PopularItem[]>;
   /** One page of events in (time, id) order, for training export. */
@@ -123,6 +129,20 @@ export interface HistoryOptions {
   limit?: number;
   /** Only before this time (unix ms), for paging back. */
   before?: number;
+}
+
+export interface FeedContextOptions {
+  /** How many recent events (1 to 100,000). */
+  historyLength: number;
+  /** The no-repeat window's start (unix ms). */
+  since: number;
+}
+
+export interface FeedContext {
+  /** Item ids of the newest events, newest first (an item acted on twice appears twice). */
+  history: string[];
+  /** Distinct items shown or acted on since `since`, sorted. */
+  shown: string[];
 }
 
 export interface PopularItemsOptions {

@@ -375,6 +375,42 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await store.shownItems('u1', T0)).toEqual(['old', 'v1', 'v2', 'v9']);
         expect(await store.shownItems('u3', T0)).toEqual([]);
       });
+
+      it("reads a feed request's context: newest events' items and the no-repeat set, in one call", async () => {
+        const store = await fresh();
+        await store.insertFeeds([
+          { requestId: 'r1', userId: 'u1', pipeline: 'cascade', time: T0, items: [{ itemId: 'old' }] },
+          { requestId: 'r2', userId: 'u1', pipeline: 'cascade', time: T0 + DAY, items: [{ itemId: 'v1' }] },
+        ]);
+        await store.upsertEvents([
+          { id: 'e1', userId: 'u1', itemId: 'v2', time: T0 + DAY },
+          { id: 'e2', userId: 'u1', itemId: 'v9', time: T0 + DAY + 1 },
+          { id: 'e3', userId: 'u1', itemId: 'v2', time: T0 + DAY + 2 },
+          { id: 'e0', userId: 'u1', itemId: 'v0', time: T0 - DAY },
+          { id: 'x1', userId: 'u2', itemId: 'other', time: T0 + DAY },
+        ]);
+        expect(await store.feedContext('u1', { historyLength: 3, since: T0 + DAY })).toEqual({
+          history: ['v2', 'v9', 'v2'],
+          shown: ['v1', 'v2', 'v9'],
+        });
+        expect(await store.feedContext('u1', { historyLength: 10, since: T0 })).toEqual({
+          history: ['v2', 'v9', 'v2', 'v0'],
+          shown: ['old', 'v1', 'v2', 'v9'],
+        });
+        // The same answers as the separate reads it replaces.
+        const context = await store.feedContext('u1', { historyLength: 2, since: T0 });
+        expect(context.history).toEqual(
+          (await store.userEvents('u1', { limit: 2 })).map((event) => event.itemId),
+        );
+        expect(context.shown).toEqual(await store.shownItems('u1', T0));
+        expect(await store.feedContext('nobody', { historyLength: 5, since: T0 })).toEqual({
+          history: [],
+          shown: [],
+        });
+        await expect(store.feedContext('u1', { historyLength: 0, since: T0 })).rejects.toThrow(
+          /historyLength must be/,
+        );
+      });
     });
 
     describe('popular items', () => {
