@@ -1,7 +1,7 @@
 // Where a feed request's CPU goes, without HTTP: opens the store and the
 // models `npm run bench:serve` left in .genfeed/bench-serve (run it once
 // first), then for each pipeline times the parts of FeedService.feed one
-// by one (history read, no-repeat read, the pipeline, the log write) and
+// by one (the store reads, the pipeline, the log write) and
 // the whole call, over the same warm users.
 //   node bench/serve/feed-profile.mjs [--requests 300] [--cpu-prof]
 import { join } from 'node:path';
@@ -40,26 +40,30 @@ for (const name of ['generative', 'cascade']) {
   const feeds = new FeedService({ store, pipelines: registry, defaultPipeline: name });
   await feeds.refresh();
   const pipeline = registry.current(name);
-  const sums = { history: 0, shown: 0, recommend: 0, log: 0, whole: 0, wholeWall: 0 };
+  if (pipeline === undefined) {
+    console.log(name, 'not loaded:', JSON.stringify(registry.statuses().find((s) => s.name === name)));
+    continue;
+  }
+  const sums = { storeReads: 0, recommend: 0, log: 0, whole: 0, wholeWall: 0 };
   for (let round = 0; round < 2; round++) {
     // round 0 warms the JIT; round 1 is measured
     for (const userId of users) {
       const now = Date.now();
-      const history = await time(() => store.userEvents(userId, { limit: 50 }));
-      const shown = await time(() => store.shownItems(userId, now - 7 * 86_400_000));
+      const context = await time(() =>
+        store.feedContext(userId, { historyLength: 50, since: now - 7 * 86_400_000 }),
+      );
       const recommend = await time(() =>
         pipeline.recommend({
           userId,
           n: 10,
-          history: history.result.map((event) => event.itemId).reverse(),
-          exclude: new Set(shown.result),
+          history: context.result.history.reverse(),
+          exclude: new Set(context.result.shown),
           now,
         }),
       );
       const whole = await time(() => feeds.feed(userId, 10));
       if (round === 0) continue;
-      sums.history += history.cpuMs;
-      sums.shown += shown.cpuMs;
+      sums.storeReads += context.cpuMs;
       sums.recommend += recommend.cpuMs;
       sums.whole += whole.cpuMs;
       sums.wholeWall += whole.wallMs;

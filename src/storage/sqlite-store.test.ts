@@ -70,7 +70,7 @@ describe('openSqliteStore', () => {
         store.insertFeeds([feed(index)]).then(() => store.getFeed(`r${index}`)),
       ),
     );
-    seenAtResolve.forEach((found, index) => expect(found).toEqual(feed(index)));
+    for (const [index, found] of seenAtResolve.entries()) expect(found).toEqual(feed(index));
     const stats = (store as unknown as { feedLogStats(): { commits: number; calls: number } }).feedLogStats();
     expect(stats.calls).toBe(40);
     expect(stats.commits).toBeLessThan(40); // shared transactions
