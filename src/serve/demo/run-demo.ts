@@ -54,7 +54,11 @@ export interface DemoOptions {
    * them (pipeline stages `beam` + `rerank`); `beam` serves the beam's order.
    */
   generativeServing?: 'rerank' | 'beam';
-  /** Cut long play histories into training windows (default true; `trainingWindows`). */
+  /**
+   * Cut long play histories into training windows (`trainingWindows`; default
+   * false: at equal fit time it measured below more epochs over each user's
+   * last plays, docs/demo.md).
+   */
   generativeWindows?: boolean;
   rewardEpochs?: number;
   /** Traffic split, e.g. `{ generative: 50, cascade: 50 }`. */
@@ -180,7 +184,7 @@ export async function prepareDemoPlatform(options: DemoOptions): Promise<DemoPla
     const heldOut = holdOutTail(log, { seed });
     const generativeParams = { ...demoGenerativeParams, ...options.generative };
     const windowed =
-      (options.generativeWindows ?? true)
+      (options.generativeWindows ?? false)
         ? trainingWindows(heldOut.fit, Number(generativeParams.maxItems) + 1)
         : heldOut.fit;
     const generative = await fitGenerative(windowed, log.items.length, generativeParams, {

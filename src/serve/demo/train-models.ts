@@ -14,23 +14,21 @@ import { catalogueItems, impressionLogOf, itemSideOfLog, type TrainingLog } from
 
 /**
  * The small generative preset of the demo: a d64 lazy decoder over 3 x 32
- * semantic IDs. Trained on `trainingWindows` of 21 plays with batches of 16,
- * so 3 epochs are about 700 optimiser steps over every logged play (the first
- * recipe, the last 31 plays of each user in batches of 64, made 60 steps over
- * 43% of the plays and generated lists near random by the hidden taste). Beam
- * 20: the candidates the reward model orders (docs/demo.md, "The generative
- * feed").
+ * semantic IDs, 12 epochs in batches of 16 (about 700 optimiser steps on the
+ * demo's log; the first recipe, 3-4 epochs in batches of 64, made 45-60 steps
+ * and generated lists little better than random by the hidden taste). Beam 20:
+ * the candidates the reward model orders (docs/demo.md, "The generative feed").
  */
 export const demoGenerativeParams: Params = {
   dim: 64,
   heads: 2,
   layers: 2,
-  epochs: 3,
-  decayEpochs: 3,
+  epochs: 12,
+  decayEpochs: 12,
   batchSize: 16,
   codebookSize: 32,
   levels: 3,
-  maxItems: 20,
+  maxItems: 30,
   dropout: 0.1,
   beamWidth: 20,
 };
@@ -122,7 +120,7 @@ export function trainingWindows(
       out.push(sequence);
       continue;
     }
-    for (let end = sequence.length; ; end -= stride) {
+    for (let end = sequence.length, count = 0; count < maxWindows; end -= stride, count++) {
       const start = Math.max(0, end - window);
       out.push(sequence.subarray(start, end));
       if (start === 0) break;

@@ -15,7 +15,6 @@ import {
   heldOutRecall,
   holdOutTail,
   saveGenerative,
-  trainingWindows,
 } from './train-models.js';
 import { readTrainingLog, type TrainingLog } from './training-log.js';
 
@@ -112,8 +111,7 @@ export async function retrainOnce(
   const log = await readTrainingLog(store);
   const heldOut = holdOutTail(log, { seed, maxUsers: options.maxUsers ?? 500 });
   const params = { ...demoGenerativeParams, ...options.params };
-  const windows = trainingWindows(heldOut.fit, Number(params.maxItems) + 1);
-  const trained = await fitGenerative(windows, log.items.length, params, {
+  const trained = await fitGenerative(heldOut.fit, log.items.length, params, {
     seed,
     logger,
     ...(options.progress === undefined ? {} : { progress: options.progress }),
