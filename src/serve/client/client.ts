@@ -1,3 +1,10 @@
+import type { ItemTagsResponse, StoredTagsResponse } from '../http/content-routes.js';
+import type {
+  CreatorTrendsResponse,
+  PostingTimesResponse,
+  TitlesRequest,
+  TitlesResponse,
+} from '../http/creator-routes.js';
 import type {
   EventBody,
   FeedResponse,
@@ -73,6 +80,39 @@ export class GenfeedClient {
     return this.#call('GET', `/v1/items/${encodeURIComponent(itemId)}/similar${count(options.n)}`);
   }
 
+  /** `GET /v1/items/{id}/tags`: the tagger's reading of a stored item. */
+  itemTags(itemId: string): Promise<ItemTagsResponse> {
+    return this.#call('GET', `/v1/items/${encodeURIComponent(itemId)}/tags`);
+  }
+
+  /** `POST /v1/items/{id}/tags` (write scope): tags the item and stores the result in its record. */
+  storeItemTags(itemId: string): Promise<StoredTagsResponse> {
+    return this.#call('POST', `/v1/items/${encodeURIComponent(itemId)}/tags`);
+  }
+
+  /** `GET /v1/creators/{id}/trends?bin=&n=`. */
+  creatorTrends(
+    creatorId: string,
+    options: { bin?: 'hour' | 'day'; n?: number } = {},
+  ): Promise<CreatorTrendsResponse> {
+    const query = queryString({ bin: options.bin, n: options.n });
+    return this.#call('GET', `/v1/creators/${encodeURIComponent(creatorId)}/trends${query}`);
+  }
+
+  /** `GET /v1/creators/{id}/posting-times?utcOffset=&windows=&windowHours=`. */
+  postingTimes(
+    creatorId: string,
+    options: { utcOffset?: number; windows?: number; windowHours?: number } = {},
+  ): Promise<PostingTimesResponse> {
+    const query = queryString(options);
+    return this.#call('GET', `/v1/creators/${encodeURIComponent(creatorId)}/posting-times${query}`);
+  }
+
+  /** `POST /v1/creators/{id}/titles` (read scope): title suggestions for a draft. */
+  titles(creatorId: string, draft: TitlesRequest): Promise<TitlesResponse> {
+    return this.#call('POST', `/v1/creators/${encodeURIComponent(creatorId)}/titles`, draft);
+  }
+
   /** `GET /health/live`. */
   live(): Promise<HealthResponse> {
     return this.#call('GET', '/health/live');
@@ -114,6 +154,12 @@ export class GenfeedClient {
       ...(body !== undefined && { body: JSON.stringify(body) }),
     });
   }
+}
+
+function queryString(params: Record<string, string | number | undefined>): string {
+  const entries = Object.entries(params).filter(([, value]) => value !== undefined);
+  if (entries.length === 0) return '';
+  return `?${new URLSearchParams(entries.map(([key, value]): [string, string] => [key, String(value)])).toString()}`;
 }
 
 function count(n: number | undefined): string {

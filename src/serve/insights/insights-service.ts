@@ -175,7 +175,10 @@ export class InsightsService {
       const { window } = snapshot;
       const trends = creatorTrends(creatorId, window.events, window.items, {
         binMs,
-        start: Math.floor(window.since / binMs) * binMs,
+        // Bins end at `until` (the last one is the last 24 hours, not a calendar day just begun) and
+        // start at the first event (empty bins before the log began would read as a burst).
+        start:
+          window.until - Math.ceil((window.until - (window.events[0]?.time ?? window.since)) / binMs) * binMs,
         end: window.until,
         period: options.bin === 'hour' ? 168 : 7,
         windowBins: Math.round(DAY_MS / binMs),
