@@ -30,3 +30,13 @@ describe('trainingWindows', () => {
     );
   });
 });
+
+describe('trainingWindows with maxWindows', () => {
+  it('keeps only the newest windows', () => {
+    const windows = trainingWindows([range(0, 20)], 6, 3, 2);
+    expect(windows.map((window) => Array.from(window))).toEqual([
+      [14, 15, 16, 17, 18, 19],
+      [11, 12, 13, 14, 15, 16],
+    ]);
+  });
+});

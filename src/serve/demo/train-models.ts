@@ -99,14 +99,16 @@ export function heldOutRecall(model: Recommender, heldOut: HeldOut, numItems: nu
  * Each long history cut into training windows of at most `window` plays, the
  * last one ending at the newest play, consecutive ones `stride` plays apart
  * (so a window's first `window - stride` plays are context the previous window
- * already predicted). The sequence models train on the last `maxItems + 1`
- * items of each sequence only, so without this a user's older plays (over half
- * of the demo's log) never reach the model.
+ * already predicted), at most `maxWindows` per history (the newest ones).
+ * The sequence models train on the last `maxItems + 1` items of each sequence
+ * only, so without this a user's older plays (over half of the demo's log)
+ * never reach the model.
  */
 export function trainingWindows(
   sequences: readonly Int32Array[],
   window: number,
   stride = window,
+  maxWindows = Number.POSITIVE_INFINITY,
 ): Int32Array[] {
   if (!Number.isInteger(window) || window < 2)
     throw new InvalidInputError(`trainingWindows: window must be an integer >= 2, got ${window}`);
