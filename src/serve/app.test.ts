@@ -280,7 +280,7 @@ describe('OpenAPI and metrics', () => {
         .map((route) => `${route.method} ${route.path.replace(/:(\w+)/g, '{$1}')}`),
     );
     expect(new Set(documented)).toEqual(served);
-    expect(served.size).toBe(9);
+    expect(served.size).toBe(14);
     expect(document.components.schemas.Event.required).toEqual(['userId', 'itemId', 'time']);
     expect(document.components.securitySchemes.bearer.scheme).toBe('bearer');
     // Every reference resolves, and every operation documents its success and error bodies.
