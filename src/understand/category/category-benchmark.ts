@@ -54,8 +54,8 @@ const LEVEL_KEYS = ['level1', 'level2', 'level3'] as const;
 /**
  * The category benchmark: a seeded held-out split of labelled videos; both
  * learned models tuned on a validation part of the training split (epochs and
- * one regularisation knob each, by macro F1), refit on the whole training split,
- * and scored per level on the test examples that have a label at that level.
+ * one regularisation knob each, by macro F1), refit on the whole training split
+ * with the same learning-rate schedule stopped at the chosen epoch, and scored per level on the test examples that have a label at that level.
  */
 export function categoryBenchmark(
   examples: readonly CategoryExample[],
@@ -81,7 +81,8 @@ export function categoryBenchmark(
   const classifier = CategoryClassifier.fit(train, {
     ...options.classifier,
     logitAdjustment: genfeedChoice.logitAdjustment,
-    epochs: genfeedChoice.epochs,
+    epochs: options.classifier?.epochs ?? 12,
+    stopAfterEpoch: genfeedChoice.epochs,
   });
   const genfeedPredictions = classifier.predictLevels(test.map((example) => example.content));
 
@@ -108,7 +109,13 @@ export function categoryBenchmark(
     const baseline = TfidfLogisticRegression.fit(
       trainAt.map((i) => trainWords[i]!),
       trainAt.map((i) => train[i]!.path[level]!),
-      { weightDecay: choice.weightDecay, lr: choice.lr, epochs: choice.epochs, seed },
+      {
+        weightDecay: choice.weightDecay,
+        lr: choice.lr,
+        epochs: options.baselineEpochs ?? 20,
+        stopAfterEpoch: choice.epochs,
+        seed,
+      },
     );
     const majority = majorityLabel(trainAt.map((i) => train[i]!.path[level]!));
     result[key] = {

@@ -112,3 +112,21 @@ describe('TfidfLogisticRegression', () => {
     expect(metrics.accuracy).toBeGreaterThanOrEqual(0.9);
   });
 });
+
+describe('stopAfterEpoch', () => {
+  it('reproduces the model a longer run had at that epoch', () => {
+    const words = (examples: CategoryExample[]) => examples.map((e) => [...e.content.caption!]);
+    const labels = train.map((e) => e.path[0]!);
+    let atEpoch3: Float32Array | undefined;
+    TfidfLogisticRegression.fit(words(train), labels, {
+      epochs: 8,
+      onEpoch: (epoch, model) => {
+        if (epoch === 3) atEpoch3 = model.logProbabilities(words(test));
+      },
+    });
+    const stopped = TfidfLogisticRegression.fit(words(train), labels, { epochs: 8, stopAfterEpoch: 3 });
+    expect(stopped.logProbabilities(words(test))).toEqual(atEpoch3);
+    const shortSchedule = TfidfLogisticRegression.fit(words(train), labels, { epochs: 3 });
+    expect(shortSchedule.logProbabilities(words(test))).not.toEqual(atEpoch3);
+  });
+});

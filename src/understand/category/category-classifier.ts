@@ -17,6 +17,8 @@ export interface CategoryClassifierOptions {
   dim?: number;
   /** Default 9 (the benchmark's choice on KuaiRec). */
   epochs?: number;
+  /** Stop after this many epochs, keeping the schedule of `epochs` (see `BagTrainOptions`). */
+  stopAfterEpoch?: number;
   /** Default 0.01. */
   lr?: number;
   /** Default 64. */
@@ -122,6 +124,7 @@ export class CategoryClassifier {
       weightDecay: options.weightDecay ?? 0,
       featureDropout: options.featureDropout ?? 0.2,
       seed: options.seed ?? 42,
+      ...(options.stopAfterEpoch !== undefined && { stopAfterEpoch: options.stopAfterEpoch }),
       ...(tau > 0 && {
         logitAdjustment: priors.map((prior) => Float32Array.from(prior, (p) => tau * Math.log(p))),
       }),

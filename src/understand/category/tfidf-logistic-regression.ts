@@ -7,6 +7,8 @@ export interface TfidfLogisticRegressionOptions {
   minDocumentFrequency?: number;
   /** Default 20. */
   epochs?: number;
+  /** Stop after this many epochs, keeping the schedule of `epochs` (see `BagTrainOptions`). */
+  stopAfterEpoch?: number;
   /** Default 0.02. */
   lr?: number;
   /** Decoupled weight decay, the regulariser to tune; default 1e-4. */
@@ -63,6 +65,7 @@ export class TfidfLogisticRegression {
         weightDecay: options.weightDecay ?? 1e-4,
         batchSize: options.batchSize ?? 64,
         seed: options.seed ?? 42,
+        ...(options.stopAfterEpoch !== undefined && { stopAfterEpoch: options.stopAfterEpoch }),
         ...(options.onEpoch && { onEpoch: (epoch: number) => options.onEpoch!(epoch, model) }),
       },
     );

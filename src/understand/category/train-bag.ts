@@ -36,6 +36,11 @@ export interface BagTrainOptions {
    */
   logitAdjustment?: readonly (Float32Array | undefined)[];
   seed?: number;
+  /**
+   * Stop after this many epochs while keeping the learning-rate schedule of
+   * `epochs`: reproduces exactly the model a validation run scored at that epoch.
+   */
+  stopAfterEpoch?: number;
   /** Called after every epoch (1-based), e.g. to score a validation set. */
   onEpoch?: (epoch: number) => void;
 }
@@ -63,7 +68,8 @@ export function trainBag(
   const order = Array.from({ length: rows.length }, (_, i) => i);
   const totalSteps = epochs * Math.ceil(rows.length / batchSize);
   let step = 0;
-  for (let epoch = 1; epoch <= epochs; epoch++) {
+  const lastEpoch = Math.min(epochs, options.stopAfterEpoch ?? epochs);
+  for (let epoch = 1; epoch <= lastEpoch; epoch++) {
     random.shuffle(order);
     for (let start = 0; start < order.length; start += batchSize) {
       const picked = order.slice(start, start + batchSize);
