@@ -33,8 +33,9 @@ export interface TrainRewardOptions {
   consistencyMargin?: number;
   /**
    * What breaks ties within a feedback level: the watch percentile within the
-   * duration bucket (default), or the play time's percentile over the whole log
-   * (longer plays first, whatever the duration).
+   * duration bucket (default), the play time's percentile over the whole log
+   * (longer plays first, whatever the duration), or nothing (`none`: integer
+   * levels, ties make no pairs).
    */
   tieBreak?: TieBreak;
   /** Total weight of the consistency losses beside the relative-satisfaction loss (weight 1). Default 0.5. */
@@ -47,8 +48,8 @@ export interface TrainRewardOptions {
   fusionReadsHidden?: boolean;
   /**
    * What the fusion trains on: out-of-fold head values (`cross-fit`, default;
-   * costs two extra half-size tower fits) or the heads' in-sample values while
-   * they train (`in-sample`, the first version).
+   * costs `folds` extra tower fits on (folds - 1) / folds of the users) or the
+   * heads' in-sample values while they train (`in-sample`, the first version).
    */
   fusionTraining?: 'cross-fit' | 'in-sample';
   /**
