@@ -1,10 +1,13 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../storage/index.js';
+import { GENERATIVE_REWARD_FILE, saveGenerativeReward } from './generative-loader.js';
 import { importPlaygroundData, simulatePlaygroundData } from './playground-data.js';
+import { fitReward } from './train-models.js';
 import { gateDecision, type Publisher, retrainOnce } from './train-watch.js';
+import { readTrainingLog } from './training-log.js';
 
 describe('the training gate', () => {
   it('publishes the first model once enough users were held out', () => {
@@ -68,6 +71,37 @@ describe('retrainOnce', () => {
       expect(second.published).toBeUndefined();
       expect(published).toHaveLength(1);
       expect((await store.activeModelVersion('generative'))?.version).toBe(perfect.version);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+
+  it("carries the active version's reward model into the new version (the demo's rerank stage)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'genfeed-watch-reward-'));
+    const store = await openSqliteStore({ path: join(dir, 'store.sqlite') });
+    try {
+      const data = await simulatePlaygroundData({ users: 120, items: 150, days: 1, seed: 4 });
+      await importPlaygroundData(store, data);
+      const activeDir = join(dir, 'active');
+      mkdirSync(activeDir);
+      await saveGenerativeReward(activeDir, fitReward(await readTrainingLog(store), { seed: 1, epochs: 1 }));
+      const active = await store.addModelVersion({
+        name: 'generative',
+        path: activeDir,
+        checksum: 'x',
+        metrics: { recallAt10: 0 },
+      });
+      await store.activateModelVersion('generative', active.version);
+      const carried: boolean[] = [];
+      const publish: Publisher = async (name, path, metrics) => {
+        carried.push(existsSync(join(path, GENERATIVE_REWARD_FILE)));
+        const version = await store.addModelVersion({ name, path, checksum: 'test', metrics });
+        return store.activateModelVersion(name, version.version);
+      };
+      const params = { epochs: 1, dim: 16, heads: 1, codebookSize: 8, batchSize: 32 };
+      const report = await retrainOnce(store, publish, { params, minUsers: 10, seed: 1, tolerance: 1 });
+      expect(report.published).toBe(2);
+      expect(carried).toEqual([true]);
     } finally {
       await store.close();
     }

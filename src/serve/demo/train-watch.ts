@@ -1,13 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Logger, type Progress, silentLogger } from '../../core/index.js';
 import type { Params } from '../../eval/index.js';
 import { loadModelDirectory } from '../../generative/index.js';
+import { loadRewardModel } from '../../reward/index.js';
 import type { ModelVersion, Store } from '../../storage/index.js';
 import { readCatalogue } from '../pipelines/coldstart-pipeline.js';
 import { modelDirectoryLoader } from '../pipelines/model-pipeline.js';
 import { ModelRegistry } from '../registry/model-registry.js';
+import { GENERATIVE_REWARD_FILE } from './generative-loader.js';
 import {
   demoGenerativeParams,
   fitGenerative,
@@ -144,6 +147,7 @@ export async function retrainOnce(
         seed,
         ...(options.genfeedVersion === undefined ? {} : { genfeedVersion: options.genfeedVersion }),
       });
+      if (activeVersion !== undefined) await carryReward(activeVersion, dir, log.items.length, logger);
       const version = await publish(name, dir, {
         recallAt10: candidate,
         heldOutUsers: heldOut.users.length,
@@ -156,6 +160,31 @@ export async function retrainOnce(
     }
   }
   return report;
+}
+
+/**
+ * Keeps the demo's `rerank` stage across retrains: the active version's reward
+ * model (if its directory has one and it knows every item of today's log) is
+ * copied into the new version's directory; otherwise the new version serves
+ * the beam's order.
+ */
+async function carryReward(active: ModelVersion, dir: string, items: number, logger: Logger): Promise<void> {
+  const source = join(active.path, GENERATIVE_REWARD_FILE);
+  if (!existsSync(source)) return;
+  try {
+    const reward = await loadRewardModel(source);
+    if (reward.config.numItems < items) {
+      logger.warn(
+        `the reward model of ${active.name}@${active.version} knows ${reward.config.numItems} items, the log ${items}: the new version serves the beam order`,
+      );
+      return;
+    }
+    await copyFile(source, join(dir, GENERATIVE_REWARD_FILE));
+  } catch (error) {
+    logger.warn(
+      `cannot carry the reward model of ${active.name}@${active.version} over: ${(error as Error).message}`,
+    );
+  }
 }
 
 /**
