@@ -1,17 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore, type Store } from '../../storage/index.js';
 import { chefItems, FAN_HOURS, fryerItems, NOW, seedCreatorFixture } from '../insights/creator-fixture.js';
+import { InsightsService } from '../insights/index.js';
 import { json, type TestApp, testApp, testKeys } from '../test-support/test-app.js';
 
 let current: TestApp | undefined;
 let clock = NOW;
-async function setup(options: { seed?: boolean; ttlMs?: number } = {}): Promise<TestApp> {
+async function setup(options: { seed?: boolean } = {}): Promise<TestApp> {
   clock = NOW;
   const store: Store = await openSqliteStore({ path: ':memory:' });
   if (options.seed ?? true) await seedCreatorFixture(store);
   current = await testApp({
     store,
-    insights: { now: () => clock, ...(options.ttlMs !== undefined && { ttlMs: options.ttlMs }) },
+    insights: { now: () => clock },
   });
   return current;
 }
@@ -102,10 +103,15 @@ describe('GET /v1/creators/{id}/posting-times', () => {
     expect((await call('GET', '/v1/creators/ghost/posting-times', read)).status).toBe(404);
   });
 
-  it('reuses a snapshot for its TTL and reads the new log after it', async () => {
-    const { call, store } = await setup({ ttlMs: 60_000 });
-    const before = await json(await call('GET', '/v1/creators/chef/posting-times', read));
-    expect(before.fans).toBe(12);
+  it('reuses a snapshot for its TTL, then answers from it while the new log is read', async () => {
+    clock = NOW;
+    const store = await openSqliteStore({ path: ':memory:' });
+    await seedCreatorFixture(store);
+    const insights = new InsightsService(store, { now: () => clock, ttlMs: 60_000 });
+    current = await testApp({ store, insights });
+    const { call } = current;
+    const fans = async () => (await json(await call('GET', '/v1/creators/chef/posting-times', read))).fans;
+    expect(await fans()).toBe(12);
     await store.upsertEvents(
       ['newfan-a', 'newfan-b'].flatMap((userId) =>
         chefItems.slice(0, 2).map((itemId, index) => ({
@@ -117,9 +123,12 @@ describe('GET /v1/creators/{id}/posting-times', () => {
       ),
       { createMissing: true },
     );
-    expect((await json(await call('GET', '/v1/creators/chef/posting-times', read))).fans).toBe(12);
+    expect(await fans()).toBe(12);
     clock = NOW + 61_000;
-    expect((await json(await call('GET', '/v1/creators/chef/posting-times', read))).fans).toBe(14);
+    // Stale: answered from the old snapshot while the new one is read.
+    expect(await fans()).toBe(12);
+    await insights.settled();
+    expect(await fans()).toBe(14);
   });
 });
 

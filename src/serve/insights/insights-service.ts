@@ -88,6 +88,9 @@ export class InsufficientDataError extends Error {
 }
 
 interface Snapshot {
+  /** Counts up with every read, so cached answers of an older snapshot are not served with a newer one. */
+  generation: number;
+  loadedAt: number;
   window: StoreWindow;
   summary: WindowSummary;
   authors: Set<string>;
@@ -99,8 +102,11 @@ interface Snapshot {
  * Content understanding and the creator assistant over the store's recent
  * past: one snapshot of the log (bounded by `WindowBounds`) is read at most
  * once per `ttlMs` and shared by every creator route; each answer and each
- * item's tags are cached for `ttlMs` too. A creator with no item in the
- * snapshot is unknown (the methods answer undefined).
+ * item's tags are cached for `ttlMs` too. Once a snapshot is older than
+ * `ttlMs`, the next request starts reading a new one in the background and is
+ * answered from the old one (stale-while-revalidate: only the very first
+ * request waits for a read). A creator with no item in the snapshot is unknown
+ * (the methods answer undefined).
  */
 export class InsightsService {
   readonly #store: Store;
@@ -108,7 +114,10 @@ export class InsightsService {
   readonly #bounds: WindowBounds;
   readonly #now: () => number;
   readonly #seed: number;
-  readonly #snapshot: TtlCache<Promise<Snapshot>>;
+  readonly #ttlMs: number;
+  #current: Snapshot | undefined;
+  #reading: Promise<Snapshot> | undefined;
+  #generation = 0;
   readonly #tags: TtlCache<Promise<ItemTags>>;
   readonly #answers: TtlCache<Promise<unknown>>;
 
@@ -127,7 +136,7 @@ export class InsightsService {
     this.#now = options.now ?? Date.now;
     this.#seed = options.seed ?? 42;
     const ttl = options.ttlMs ?? 5 * 60_000;
-    this.#snapshot = new TtlCache(ttl, 1, this.#now);
+    this.#ttlMs = ttl;
     this.#tags = new TtlCache(ttl, options.maxCachedTags ?? 10_000, this.#now);
     this.#answers = new TtlCache(ttl, options.maxCachedAnswers ?? 2_000, this.#now);
   }
@@ -169,7 +178,7 @@ export class InsightsService {
   ): Promise<CreatorTrendsAnswer | undefined> {
     const snapshot = await this.#snapshotNow();
     if (!snapshot.authors.has(creatorId)) return undefined;
-    const key = `trends\u0000${creatorId}\u0000${options.bin}\u0000${options.limit}`;
+    const key = `trends\u0000${snapshot.generation}\u0000${creatorId}\u0000${options.bin}\u0000${options.limit}`;
     return this.#answers.getOrSet(key, async () => {
       const binMs = options.bin === 'hour' ? HOUR_MS : DAY_MS;
       const { window } = snapshot;
@@ -195,7 +204,7 @@ export class InsightsService {
   ): Promise<PostingTimesAnswer | undefined> {
     const snapshot = await this.#snapshotNow();
     if (!snapshot.authors.has(creatorId)) return undefined;
-    const key = `posting\u0000${creatorId}\u0000${options.utcOffsetHours}\u0000${options.count}\u0000${options.windowHours}`;
+    const key = `posting\u0000${snapshot.generation}\u0000${creatorId}\u0000${options.utcOffsetHours}\u0000${options.count}\u0000${options.windowHours}`;
     return this.#answers.getOrSet(key, async () => {
       const { window } = snapshot;
       const answer = creatorPostingTimes(creatorId, window.events, window.items, {
@@ -234,12 +243,27 @@ export class InsightsService {
     };
   }
 
-  #snapshotNow(): Promise<Snapshot> {
-    return this.#snapshot.getOrSet('snapshot', async () => {
-      const window = await readStoreWindow(this.#store, this.#now(), this.#bounds);
+  /** Resolves once no snapshot read is in flight (tests, and callers that want fresh answers). */
+  async settled(): Promise<void> {
+    while (this.#reading !== undefined) await this.#reading.catch(() => undefined);
+  }
+
+  async #snapshotNow(): Promise<Snapshot> {
+    const current = this.#current;
+    if (current !== undefined && this.#now() - current.loadedAt < this.#ttlMs) return current;
+    const reading = this.#reading ?? this.#read();
+    // A stale snapshot answers while the new one is read; only the first read is waited for.
+    return current ?? reading;
+  }
+
+  #read(): Promise<Snapshot> {
+    const loadedAt = this.#now();
+    const reading = readStoreWindow(this.#store, loadedAt, this.#bounds).then((window): Snapshot => {
       const authors = new Set<string>();
       for (const item of window.items) if (item.author !== undefined) authors.add(item.author);
-      return {
+      const snapshot: Snapshot = {
+        generation: ++this.#generation,
+        loadedAt,
         window,
         authors,
         summary: {
@@ -250,7 +274,15 @@ export class InsightsService {
           shortened: window.shortened,
         },
       };
+      this.#current = snapshot;
+      return snapshot;
     });
+    this.#reading = reading;
+    const done = () => {
+      if (this.#reading === reading) this.#reading = undefined;
+    };
+    reading.then(done, done);
+    return reading;
   }
 
   #tagsOf(item: ItemRecord): Promise<ItemTags> {
