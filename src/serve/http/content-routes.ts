@@ -54,7 +54,7 @@ export function registerContentRoutes(app: ServeApp, insights: InsightsService):
       request: { params: idParam },
       responses: {
         200: { description: "The tagger's reading (cached)", content: jsonContent(itemTagsResponse) },
-        ...errorResponses(400, 401, 403, 404),
+        ...errorResponses(400, 401, 403, 404, 503),
       },
     }),
     async (c) => {
@@ -76,7 +76,7 @@ export function registerContentRoutes(app: ServeApp, insights: InsightsService):
       request: { params: idParam },
       responses: {
         200: { description: 'The tags and the item as stored', content: jsonContent(storedTagsResponse) },
-        ...errorResponses(400, 401, 403, 404),
+        ...errorResponses(400, 401, 403, 404, 503),
       },
     }),
     async (c) => {

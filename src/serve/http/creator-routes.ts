@@ -157,7 +157,7 @@ export function registerCreatorRoutes(app: ServeApp, context: ServeContext, insi
       request: { params: idParam, query: trendsQuery },
       responses: {
         200: { description: 'Trends, best first', content: jsonContent(creatorTrendsResponse) },
-        ...errorResponses(400, 401, 403, 404),
+        ...errorResponses(400, 401, 403, 404, 503),
       },
     }),
     async (c) => {
@@ -185,7 +185,7 @@ export function registerCreatorRoutes(app: ServeApp, context: ServeContext, insi
       request: { params: idParam, query: postingQuery },
       responses: {
         200: { description: 'Suggested windows, best first', content: jsonContent(postingTimesResponse) },
-        ...errorResponses(400, 401, 403, 404),
+        ...errorResponses(400, 401, 403, 404, 503),
       },
     }),
     async (c) => {
@@ -213,7 +213,7 @@ export function registerCreatorRoutes(app: ServeApp, context: ServeContext, insi
       request: { params: idParam, body: { required: true, content: jsonContent(titlesRequest) } },
       responses: {
         200: { description: 'Titles, best first', content: jsonContent(titlesResponse) },
-        ...errorResponses(400, 401, 403, 404, 413, 415, 422),
+        ...errorResponses(400, 401, 403, 404, 413, 415, 422, 503),
       },
     }),
     async (c) => {
