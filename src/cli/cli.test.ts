@@ -218,7 +218,9 @@ describe('genfeed CLI', () => {
       expect(result.out).toContain(`Usage: genfeed ${command}`);
     }
     const evalHelp = await run('eval', '--help');
-    expect(evalHelp.out.replace(/\s+/g, ' ')).toContain('"pop", "itemknn", "markov", "sasrec", "generative"');
+    expect(evalHelp.out.replace(/\s+/g, ' ')).toContain(
+      '"pop", "itemknn", "markov", "cascade", "sasrec", "generative"',
+    );
   });
 });
 

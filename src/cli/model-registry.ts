@@ -1,11 +1,17 @@
 import { baselineSpecs } from '../baselines/index.js';
+import { cascadeSpec } from '../cascade/index.js';
 import { InvalidInputError } from '../core/index.js';
 import type { Dataset } from '../data/index.js';
 import type { RecommenderSpec } from '../eval/index.js';
 import { generativeSpec, generativeSpecOf, sasrecSpec } from '../generative/index.js';
 
 /** Every model `genfeed eval --model <name>` can run. */
-export const modelSpecs: readonly RecommenderSpec[] = [...baselineSpecs, sasrecSpec, generativeSpec];
+export const modelSpecs: readonly RecommenderSpec[] = [
+  ...baselineSpecs,
+  cascadeSpec,
+  sasrecSpec,
+  generativeSpec,
+];
 
 export function findModel(name: string): RecommenderSpec {
   const spec = modelSpecs.find((candidate) => candidate.name === name);

@@ -34,7 +34,11 @@ export function demoCommand(io: CliIo): Command {
     .option('--users <n>', 'simulated users', parseInteger, 1000)
     .option('--items <n>', 'videos in the catalogue', parseInteger, 2000)
     .option('--days <n>', 'days of logs simulated under the baseline policy before training', parseInteger, 2)
-    .option('--epochs <n>', "epochs of the generative model's training", parseInteger, 3)
+    .option(
+      '--epochs <n>',
+      "epochs of the generative model's training (default: the demo preset's 12)",
+      parseInteger,
+    )
     .option(
       '--generative-share <percent>',
       'share of users in the generative bucket (the rest: cascade)',
@@ -70,7 +74,9 @@ export function demoCommand(io: CliIo): Command {
           items: flags.items,
           days: flags.days,
           seed: flags.seed,
-          generative: { epochs: flags.epochs, decayEpochs: flags.epochs },
+          ...(flags.epochs !== undefined && {
+            generative: { epochs: flags.epochs, decayEpochs: flags.epochs },
+          }),
           reward: flags.reward,
           split: { generative: share, cascade: 100 - share },
           secondsPerDay: flags.secondsPerDay,
