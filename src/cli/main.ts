@@ -14,6 +14,7 @@ import { recommendCommand } from './commands/recommend-command.js';
 import { rewardCommand } from './commands/reward-command.js';
 import { serveCommand } from './commands/serve-command.js';
 import { simulateCommand } from './commands/simulate-command.js';
+import { tagCommand } from './commands/tag-command.js';
 import { tokenizeCommand } from './commands/tokenize-command.js';
 import { trainCommand } from './commands/train-command.js';
 import { packageVersion } from './package-paths.js';
@@ -36,6 +37,7 @@ export function buildProgram(io: CliIo): Command {
     .addCommand(recommendCommand(io))
     .addCommand(alignCommand(io))
     .addCommand(simulateCommand(io))
+    .addCommand(tagCommand(io))
     .addCommand(assistantCommand(io))
     .addCommand(rewardCommand(io));
   // Commander exits the process on --help and bad flags; route both through `main` and `io` instead.
