@@ -116,6 +116,7 @@ export const idParam = z.object({
     .string()
     .min(1)
     .max(512)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is the one character ids must not hold (PostgreSQL text cannot store it)
     .regex(/^[^\u0000]*$/, { error: 'must not contain a NUL character' })
     .openapi({ param: { name: 'id', in: 'path' }, example: 'v1' }),
 });
