@@ -26,7 +26,7 @@ export interface EcpoOptions extends EcpoClip {
   klWeight?: number;
   /** Weight of the model's own next-token loss over the step's users' histories. Default 0. */
   nextTokenWeight?: number;
-  /** AdamW learning rate (constant). Default 3e-5. */
+  /** AdamW learning rate (constant). Default 1e-5: 3e-5 lost 6.4% Recall@10 on the Beauty subset (docs/generative.md, "ECPO measured"). */
   lr?: number;
   /** Optimizer steps on each batch of groups (the clip matters from the second). Default 2. */
   epochs?: number;
@@ -114,7 +114,7 @@ export async function alignEcpo(
   const itemTokens = itemTokensOf(recommender);
   const reference = frozenCopy(model);
   const parameters = model.parameters();
-  const optimizer = new AdamW(parameters, { lr: options.lr ?? 3e-5 });
+  const optimizer = new AdamW(parameters, { lr: options.lr ?? 1e-5 });
   const order = options.random.shuffle(Array.from(users.keys()));
   const history: EcpoStepRecord[] = [];
   let groups = 0;
