@@ -65,6 +65,10 @@ for (const name of ['generative', 'cascade']) {
       if (round === 0) continue;
       sums.storeReads += context.cpuMs;
       sums.recommend += recommend.cpuMs;
+      for (const [stage, cost] of Object.entries(recommend.result.stages ?? {})) {
+        sums[`stage.${stage}`] = (sums[`stage.${stage}`] ?? 0) + cost.cpuMs;
+        sums[`wall.${stage}`] = (sums[`wall.${stage}`] ?? 0) + cost.latencyMs;
+      }
       sums.whole += whole.cpuMs;
       sums.wholeWall += whole.wallMs;
     }

@@ -5,12 +5,12 @@ import { beamSearch, type StepDecoder } from './beam-search.js';
 import { ExcludeItemsProcessor, PrefixConstraintProcessor } from './prefix-constraint.js';
 
 /** 2 levels of 3 codes + a disambiguation level of 2: 14 items on a 3 x 3 x 2 grid, 2 special tokens. */
-function tinyTokenizer(): SemanticTokenizer {
+function tinyTokenizer(codebooks = [new Float32Array(6), new Float32Array(6)]): SemanticTokenizer {
   const ids: number[] = [];
   for (let a = 0; a < 3; a++)
     for (let b = 0; b < 3; b++) for (let c = 0; c < 2; c++) if ((a + b + c) % 4 !== 3) ids.push(a, b, c);
   return new SemanticTokenizer({
-    codebooks: [new Float32Array(6), new Float32Array(6)],
+    codebooks,
     dim: 2,
     semanticIds: Int32Array.from(ids),
     disambiguationCapacity: 2,
@@ -126,5 +126,27 @@ describe('beamSearch with the prefix constraint', () => {
     expect(
       ids.some((tokens) => [...tokens].some((token, level) => vocabulary.levelOf(token) !== level)),
     ).toBe(true);
+  });
+
+  it('counts a path again once cold start adds an item to it', () => {
+    // Level 0 codes sit on the x axis, level 1 codes on the y axis: (0, 2) encodes as codes (0, 2).
+    const tokenizer = tinyTokenizer([
+      Float32Array.from([0, 0, 10, 0, 20, 0]),
+      Float32Array.from([0, 0, 0, 1, 0, 2]),
+    ]);
+    const voc = tokenizer.vocabulary;
+    const lonely = tokenizer.itemOf([0, 2, 0])!; // the only item on path (0, 2)
+    const pathMasked = () => {
+      const row = new Float32Array(voc.size);
+      new ExcludeItemsProcessor(tokenizer, [lonely]).process(
+        { beams: 1, step: 1, tokens: Int32Array.from([voc.token(0, 0)]) },
+        row,
+        voc.size,
+      );
+      return row[voc.token(1, 2)] === Number.NEGATIVE_INFINITY;
+    };
+    expect(pathMasked()).toBe(true);
+    expect(Array.from(tokenizer.assign([0, 2]).semanticId)).toEqual([0, 2, 1]);
+    expect(pathMasked()).toBe(false);
   });
 });

@@ -70,13 +70,14 @@ describe('LazyDecoder', () => {
         const hidden = noGrad(() => model.hidden(full)); // [1, T, 16]
         const time = hidden.shape[1]!;
         const decoder = model.decoder(history, itemTokens);
-        // Two beams from the same parent: the second must not disturb the first.
+        // Two beams from the same parent; the second (the target's path) goes on alone.
+        const other = itemTokens[target * depth] === 3 ? 2 : 3;
         const steps = [
           decoder.begin().slice(),
           decoder
-            .step(Int32Array.from([0, 0]), Int32Array.from([itemTokens[target * depth]!, 3]))
-            .slice(0, 14),
-          decoder.step(Int32Array.from([0]), Int32Array.from([itemTokens[target * depth + 1]!])).slice(0, 14),
+            .step(Int32Array.from([0, 0]), Int32Array.from([other, itemTokens[target * depth]!]))
+            .slice(14, 28),
+          decoder.step(Int32Array.from([1]), Int32Array.from([itemTokens[target * depth + 1]!])).slice(0, 14),
         ];
         for (let level = 0; level < depth; level++) {
           const slot = time - 1 - depth + level;

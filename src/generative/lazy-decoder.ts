@@ -1,6 +1,7 @@
 import type { Random } from '../core/index.js';
 import {
   add,
+  BeamKVCache,
   crossEntropy,
   dropout,
   Embedding,
@@ -183,7 +184,7 @@ export class LazyDecoder extends Module {
     const stream = tokenStreamBatch([history], itemTokens, depth, maxItems); // [1, T0]
     const prefix = stream.inputs.shape[1]!;
     const nextItem = Math.min(history.length, maxItems); // item position of the generated item
-    let caches: KVCache[] = [];
+    let caches: KVCache[] | BeamKVCache[] = [];
     let level = 0; // level of the next token to generate
     const model = this;
     const logitsOf = (hidden: Tensor, rows: number): Float32Array => {
@@ -224,24 +225,18 @@ export class LazyDecoder extends Module {
       vocabularySize,
       begin(): Float32Array {
         model.eval();
-        caches = model.blocks.map(() => new KVCache(1, prefix + depth, dim));
+        const context = model.blocks.map(() => new KVCache(1, prefix, dim));
+        caches = context;
         level = 0;
-        return run(stream.inputs, stream.itemPositions, stream.levels, stream.items, 1, prefix);
+        const logits = run(stream.inputs, stream.itemPositions, stream.levels, stream.items, 1, prefix);
+        // From here on the beams share the history's keys and values and keep only their own tokens'.
+        caches = context.map((cache) => new BeamKVCache(cache, depth));
+        return logits;
       },
       step(parents: Int32Array, tokens: Int32Array): Float32Array {
         const beams = parents.length;
-        // Reorder the caches: beam i continues the cache row of parents[i].
-        caches = caches.map((cache) => {
-          const next = new KVCache(beams, cache.maxLength, cache.width);
-          const rowSize = cache.maxLength * cache.width;
-          const used = cache.length * cache.width;
-          parents.forEach((parent, beam) => {
-            next.keys.set(cache.keys.subarray(parent * rowSize, parent * rowSize + used), beam * rowSize);
-            next.values.set(cache.values.subarray(parent * rowSize, parent * rowSize + used), beam * rowSize);
-          });
-          next.length = cache.length;
-          return next;
-        });
+        // Beam i continues the cached tokens of parents[i].
+        for (const cache of caches) if (cache instanceof BeamKVCache) cache.reorder(parents);
         const shape = [beams, 1];
         const fedLevel = level;
         level++;

@@ -72,11 +72,12 @@ export class ExcludeItemsProcessor implements LogitsProcessor {
   readonly vocabulary: TokenVocabulary;
   /** Excluded items below each trie node that has any. */
   readonly #excludedBelow = new Map<number, number>();
-  readonly #leavesBelow = new Map<number, number>();
+  readonly #leavesBelow: Map<number, number>;
 
   constructor(tokenizer: SemanticIdLookup, exclude: Iterable<number>) {
     this.trie = tokenizer.trie;
     this.vocabulary = tokenizer.vocabulary;
+    this.#leavesBelow = leafCountsOf(this.trie);
     for (const item of new Set(exclude)) {
       const id = tokenizer.semanticId(item);
       let node = this.trie.root;
@@ -104,7 +105,7 @@ export class ExcludeItemsProcessor implements LogitsProcessor {
     }
   }
 
-  /** Items below `node` (at trie depth `depth`), memoised. */
+  /** Items below `node` (at trie depth `depth`), memoised for the trie (every request's processor shares them). */
   #leaves(node: number, depth: number): number {
     if (depth === this.trie.depth) return 1;
     let count = this.#leavesBelow.get(node);
@@ -116,4 +117,16 @@ export class ExcludeItemsProcessor implements LogitsProcessor {
     }
     return count;
   }
+}
+
+/** Items below trie nodes, memoised per trie; dropped when the trie grows (a cold-start insert). */
+const leafCounts = new WeakMap<PrefixLookup, { size: number; counts: Map<number, number> }>();
+
+function leafCountsOf(trie: PrefixLookup): Map<number, number> {
+  let entry = leafCounts.get(trie);
+  if (entry === undefined || entry.size !== trie.size) {
+    entry = { size: trie.size, counts: new Map() };
+    leafCounts.set(trie, entry);
+  }
+  return entry.counts;
 }

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { setThreads } from '../tensor/index.js';
 import { type AppOptions, createApp } from './app.js';
 import type { ServeApp } from './http/serve-context.js';
 
@@ -13,6 +14,12 @@ export interface ServerOptions extends AppOptions {
   drainMs?: number;
   /** Close the store when the server closes. Default true. */
   closeStore?: boolean;
+  /**
+   * Threads of the numeric engine (process-wide) while serving. Default 1:
+   * concurrent requests already keep the cores busy, and splitting one feed's
+   * small matrices over two threads costs more CPU than it saves (docs/serve.md).
+   */
+  computeThreads?: number;
 }
 
 export interface RunningServer {
@@ -30,6 +37,7 @@ export interface RunningServer {
 /** Starts the API on a node HTTP server. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   let closing = false;
+  setThreads(options.computeThreads ?? 1);
   const app = createApp(options);
   const shuttingDown = {
     error: { code: 'shutting_down', message: 'The server is shutting down; retry shortly' },

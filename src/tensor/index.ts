@@ -26,7 +26,7 @@ export {
 export { IntTensor, intTensor } from './int-tensor.js';
 export { type AttentionCallOptions, CausalSelfAttention } from './nn/causal-self-attention.js';
 export { Embedding } from './nn/embedding.js';
-export { KVCache } from './nn/kv-cache.js';
+export { BeamKVCache, KVCache } from './nn/kv-cache.js';
 export { LayerNorm } from './nn/layer-norm.js';
 export { Linear, type LinearOptions } from './nn/linear.js';
 export { Module } from './nn/module.js';

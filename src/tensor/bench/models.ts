@@ -2,7 +2,7 @@ import type { Random } from '../../core/index.js';
 import { IntTensor } from '../int-tensor.js';
 import type { AttentionCallOptions } from '../nn/causal-self-attention.js';
 import { Embedding } from '../nn/embedding.js';
-import type { KVCache } from '../nn/kv-cache.js';
+import { BeamKVCache, type KVCache } from '../nn/kv-cache.js';
 import { LayerNorm } from '../nn/layer-norm.js';
 import { Linear } from '../nn/linear.js';
 import { Module } from '../nn/module.js';
@@ -94,9 +94,13 @@ export class TinyTransformer extends Module {
    * Hidden states [B, T, d] after the final norm. With caches (one per block),
    * positions continue from the cached length.
    */
-  hidden(ids: IntTensor, options: { keyMask?: Uint8Array; caches?: readonly KVCache[] } = {}): Tensor {
+  hidden(
+    ids: IntTensor,
+    options: { keyMask?: Uint8Array; caches?: readonly KVCache[] | readonly BeamKVCache[] } = {},
+  ): Tensor {
     const [, time] = ids.shape as [number, number];
-    const start = options.caches?.[0]?.length ?? 0;
+    const first = options.caches?.[0];
+    const start = first instanceof BeamKVCache ? first.context.length + first.length : (first?.length ?? 0);
     const pos = this.positions.forward(this.#positionsFrom(start, time)); // [T, d]
     let x = add(this.tokens.forward(ids), pos); // [B, T, d]
     this.blocks.forEach((block, i) => {

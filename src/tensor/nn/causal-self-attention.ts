@@ -1,18 +1,21 @@
 import type { Random } from '../../core/index.js';
 import { recycle } from '../buffer-pool.js';
-import { attentionForward, selfAttention } from '../ops/attention.js';
+import { attentionForward, beamAttention, selfAttention } from '../ops/attention.js';
 import { formatShape } from '../shape.js';
 import { isGradEnabled } from '../tape.js';
 import { output, type Tensor } from '../tensor.js';
-import type { KVCache } from './kv-cache.js';
+import { BeamKVCache, type KVCache } from './kv-cache.js';
 import { Linear } from './linear.js';
 import { Module } from './module.js';
 
 export interface AttentionCallOptions {
   /** [B, T] (no cache) or [B, cache.length + T] (with cache): 1 attend, 0 padding. */
   keyMask?: Uint8Array;
-  /** Decode incrementally: attend over the cached prefix plus x, then append x's keys and values. */
-  cache?: KVCache;
+  /**
+   * Decode incrementally: attend over the cached prefix plus x, then append x's
+   * keys and values. A BeamKVCache takes one position per beam (x [beams, 1, C]).
+   */
+  cache?: KVCache | BeamKVCache;
 }
 
 /** Multi-head causal self-attention with a packed q/k/v projection (GPT-2 layout). */
@@ -39,7 +42,9 @@ export class CausalSelfAttention extends Module {
             causal: true,
             ...(options.keyMask && { keyMask: options.keyMask }),
           })
-        : this.cached(qkv, options.cache, options.keyMask); // [B, T, C]
+        : options.cache instanceof BeamKVCache
+          ? this.beamCached(qkv, options.cache, options.keyMask) // [beams, 1, C]
+          : this.cached(qkv, options.cache, options.keyMask); // [B, T, C]
     return this.proj.forward(y); // [B, T, C]
   }
 
@@ -80,6 +85,38 @@ export class CausalSelfAttention extends Module {
       },
     );
     recycle(probs);
+    return out;
+  }
+
+  /** Inference only: one new position per beam over the shared context plus the beam's own positions. */
+  private beamCached(qkv: Tensor, cache: BeamKVCache, keyMask: Uint8Array | undefined): Tensor {
+    if (isGradEnabled() && qkv.requiresGrad)
+      throw new RangeError('CausalSelfAttention: use the KV cache under noGrad');
+    const [beams, steps, packed] = qkv.shape as [number, number, number];
+    const width = packed / 3;
+    if (beams !== cache.beams || steps !== 1 || width !== cache.width || keyMask !== undefined) {
+      throw new RangeError(
+        `CausalSelfAttention: a beam cache takes [${cache.beams}, 1, ${cache.width * 3}] without a key mask, got ${formatShape(qkv.shape)}${keyMask === undefined ? '' : ' and a key mask'}`,
+      );
+    }
+    cache.appendPacked(qkv.data);
+    const out = output([beams, 1, width]);
+    const context = cache.context;
+    beamAttention(
+      {
+        qkv: qkv.data,
+        contextKeys: context.keys,
+        contextValues: context.values,
+        contextLength: context.length,
+        ownKeys: cache.keys,
+        ownValues: cache.values,
+        ownLength: cache.length,
+        maxOwn: cache.maxOwn,
+      },
+      beams,
+      this.heads,
+      out.data,
+    );
     return out;
   }
 }

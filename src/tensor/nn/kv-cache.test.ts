@@ -6,6 +6,7 @@ import { decodeWithCache } from '../bench/workloads.js';
 import { IntTensor, intTensor } from '../int-tensor.js';
 import { noGrad } from '../tape.js';
 import { testBackends } from '../test-support/backends.js';
+import { BeamKVCache, KVCache } from './kv-cache.js';
 
 describe.each(testBackends())('KV-cache decoding on the %s backend', (backend) => {
   beforeAll(() => {
@@ -40,5 +41,42 @@ describe.each(testBackends())('KV-cache decoding on the %s backend', (backend) =
     const la = noGrad(() => model.lastLogits(model.hidden(a, { keyMask })));
     const lb = noGrad(() => model.lastLogits(model.hidden(b, { keyMask })));
     for (const [i, v] of la.data.entries()) expect(v).toBeCloseTo(lb.data[i]!, 5);
+  });
+
+  it('decodes beams over a shared context as a full forward of each beam does, across reorders', () => {
+    const config = { vocab: 30, classes: 11, dim: 24, heads: 3, layers: 2, ffnDim: 48, maxLength: 12 };
+    const model = new TinyTransformer(config, new Random(4));
+    const context = [5, 9, 2, 14, 7];
+    const caches = model.blocks.map(() => new KVCache(1, context.length, config.dim));
+    noGrad(() => model.hidden(new IntTensor(Int32Array.from(context), [1, context.length]), { caches }));
+    const beams = caches.map((cache) => new BeamKVCache(cache, 3));
+    // Step 1: one beam becomes three; step 2 keeps beams 2, 0, 2 (a repeat) of those.
+    const paths: number[][] = [[]];
+    for (const [parents, tokens] of [
+      [
+        [0, 0, 0],
+        [3, 8, 21],
+      ],
+      [
+        [2, 0, 2],
+        [1, 6, 29],
+      ],
+    ] as const) {
+      for (const cache of beams) cache.reorder(Int32Array.from(parents));
+      const next = parents.map((parent, i) => [...paths[parent]!, tokens[i]!]);
+      paths.splice(0, paths.length, ...next);
+      const stepwise = noGrad(() =>
+        model.lastLogits(
+          model.hidden(new IntTensor(Int32Array.from(tokens), [tokens.length, 1]), { caches: beams }),
+        ),
+      );
+      paths.forEach((path, beam) => {
+        const ids = Int32Array.from([...context, ...path]);
+        const full = noGrad(() => model.lastLogits(model.hidden(new IntTensor(ids, [1, ids.length]))));
+        for (const [i, v] of full.data.entries())
+          expect(Math.abs(v - stepwise.data[beam * config.classes + i]!)).toBeLessThan(1e-4);
+      });
+    }
+    expect(() => beams[0]!.reorder(Int32Array.from([3]))).toThrow(/parent 3 of beam 0/);
   });
 });

@@ -43,3 +43,64 @@ export class KVCache {
     this.length = 0;
   }
 }
+
+/**
+ * The cache of beam search over one context: the context's keys and values
+ * once (`context`, a prefilled batch-1 KVCache) and each beam's own positions
+ * since ([beams, maxOwn, C]). Every beam attends to the same context rows, so
+ * they are stored and read once for all beams (one GEMM with a row per beam),
+ * and reordering beams after a step copies only their few own positions.
+ */
+export class BeamKVCache {
+  readonly context: KVCache;
+  readonly maxOwn: number;
+  readonly width: number;
+  beams = 1;
+  /** Positions each beam has appended since the context. */
+  length = 0;
+  keys: Float32Array; // [beams, maxOwn, C]
+  values: Float32Array; // [beams, maxOwn, C]
+
+  constructor(context: KVCache, maxOwn: number) {
+    if (context.batch !== 1)
+      throw new RangeError(`BeamKVCache: the context cache must have batch 1, got ${context.batch}`);
+    this.context = context;
+    this.maxOwn = maxOwn;
+    this.width = context.width;
+    this.keys = new Float32Array(maxOwn * this.width);
+    this.values = new Float32Array(maxOwn * this.width);
+  }
+
+  /** Beam i continues beam parents[i] (repeats allowed): its own positions are copied, the context is not. */
+  reorder(parents: Int32Array): void {
+    const row = this.maxOwn * this.width;
+    const used = this.length * this.width;
+    const keys = new Float32Array(parents.length * row);
+    const values = new Float32Array(parents.length * row);
+    parents.forEach((parent, beam) => {
+      if (!(parent >= 0 && parent < this.beams))
+        throw new RangeError(
+          `BeamKVCache.reorder: parent ${parent} of beam ${beam} is not one of ${this.beams} beams`,
+        );
+      keys.set(this.keys.subarray(parent * row, parent * row + used), beam * row);
+      values.set(this.values.subarray(parent * row, parent * row + used), beam * row);
+    });
+    this.keys = keys;
+    this.values = values;
+    this.beams = parents.length;
+  }
+
+  /** Appends one position per beam read from a packed qkv buffer [beams, 1, 3C]. */
+  appendPacked(qkv: Float32Array): void {
+    if (this.length + 1 > this.maxOwn)
+      throw new RangeError(`BeamKVCache: ${this.length} + 1 own positions exceed maxOwn ${this.maxOwn}`);
+    const c = this.width;
+    for (let beam = 0; beam < this.beams; beam++) {
+      const src = beam * 3 * c;
+      const dst = (beam * this.maxOwn + this.length) * c;
+      this.keys.set(qkv.subarray(src + c, src + 2 * c), dst);
+      this.values.set(qkv.subarray(src + 2 * c, src + 3 * c), dst);
+    }
+    this.length++;
+  }
+}

@@ -95,6 +95,117 @@ export function attentionForward(
   return probs;
 }
 
+/** Where beam search's attention reads: one shared context and each beam's own positions. */
+export interface BeamAttentionInputs {
+  /** Packed q/k/v of one new position per beam, [beams, 3C]. */
+  qkv: Float32Array;
+  /** The context's keys and values, [contextLength, C] rows starting at 0. */
+  contextKeys: Float32Array;
+  contextValues: Float32Array;
+  contextLength: number;
+  /** Each beam's own keys and values (the new position included), [beams, maxOwn, C]. */
+  ownKeys: Float32Array;
+  ownValues: Float32Array;
+  ownLength: number;
+  maxOwn: number;
+}
+
+/**
+ * Attention of one new position per beam over a context every beam shares
+ * plus the beam's own positions since (inference only): the scores against
+ * the context are one GEMM with a row per beam and head, the context's keys
+ * and values are never copied per beam. Writes out [beams, C].
+ */
+export function beamAttention(
+  inputs: BeamAttentionInputs,
+  beams: number,
+  heads: number,
+  out: Float32Array,
+): void {
+  const { qkv, contextLength: p, ownLength: own, maxOwn } = inputs;
+  const width = qkv.length / (3 * beams);
+  const headDim = width / heads;
+  const tk = p + own;
+  const scores = allocate(beams * heads * tk); // [beams, H, 1, Tk]: context columns, then own ones
+  if (p > 0)
+    gemm({
+      transB: true,
+      m: beams,
+      n: p,
+      k: headDim,
+      a: qkv,
+      lda: 3 * width,
+      aStride0: headDim,
+      b: inputs.contextKeys,
+      ldb: width,
+      bStride0: headDim,
+      c: scores,
+      ldc: heads * tk,
+      cStride0: tk,
+      batch0: heads,
+    });
+  if (own > 0)
+    gemm({
+      transB: true,
+      m: 1,
+      n: own,
+      k: headDim,
+      a: qkv,
+      aStride0: 3 * width,
+      aStride1: headDim,
+      b: inputs.ownKeys,
+      ldb: width,
+      bStride0: maxOwn * width,
+      bStride1: headDim,
+      c: scores,
+      cOffset: p,
+      ldc: tk,
+      cStride0: heads * tk,
+      cStride1: tk,
+      batch0: beams,
+      batch1: heads,
+    });
+  kernels().attentionSoftmax(scores, beams, heads, 1, tk, 1 / Math.sqrt(headDim), -1, null);
+  if (p > 0)
+    gemm({
+      m: beams,
+      n: headDim,
+      k: p,
+      a: scores,
+      lda: heads * tk,
+      aStride0: tk,
+      b: inputs.contextValues,
+      ldb: width,
+      bStride0: headDim,
+      c: out,
+      ldc: width,
+      cStride0: headDim,
+      batch0: heads,
+    });
+  if (own > 0)
+    gemm({
+      m: 1,
+      n: headDim,
+      k: own,
+      a: scores,
+      aOffset: p,
+      aStride0: heads * tk,
+      aStride1: tk,
+      b: inputs.ownValues,
+      ldb: width,
+      bStride0: maxOwn * width,
+      bStride1: headDim,
+      c: out,
+      ldc: width,
+      cStride0: width,
+      cStride1: headDim,
+      batch0: beams,
+      batch1: heads,
+      beta: p > 0 ? 1 : 0,
+    });
+  recycle(scores);
+}
+
 /** Accumulates dq, dk, dv (each may be null) from dOut and the saved probabilities. */
 export function attentionBackward(
   dOut: HeadLayout,
