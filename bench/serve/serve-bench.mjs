@@ -3,13 +3,17 @@
 // SQLite, the generative model and the cascade trained and published) and
 // serves it; this process drives autocannon against GET /v1/users/{id}/feed
 // with all traffic forced to one pipeline at a time (an experiment at 100%),
-// first as fast as it goes, then at a fixed 200 requests/s. CPU per request
+// first as fast as it goes, then at 200 requests/s twice: autocannon's
+// `overallRate` (each second's quota leaves as a burst at its start) and an
+// open-loop steady pace (paced-load.mjs: one request every 5 ms, latency from
+// when it was due); p50/p99 in the headline are the steady pace's. CPU per request
 // is the server process's CPU time over the run divided by its requests.
 import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { pacedLoad } from './paced-load.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -75,9 +79,19 @@ const run = (options) =>
     ],
   });
 
-const measure = async (pipeline, options) => {
+const pace = (options) =>
+  pacedLoad({
+    url: ready.url,
+    path: () => `/v1/users/${encodeURIComponent(ready.users[cursor++ % ready.users.length])}/feed?n=10`,
+    headers: { authorization: `Bearer ${ready.apiKey}` },
+    rate: options.rate,
+    seconds: options.duration,
+  });
+
+/** CPU of the server (whole process and the pipeline's stages) over `work`. */
+const costOf = async (pipeline, work) => {
   const before = await ask({ type: 'cost' });
-  const result = await run(options);
+  const result = await work();
   const after = await ask({ type: 'cost' });
   const cpuMs = (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000;
   const stage = (costs) =>
@@ -86,6 +100,11 @@ const measure = async (pipeline, options) => {
   const served = a.requests - b.requests;
   const pipelineCpu =
     served > 0 ? (a.cpuMsPerRequest * a.requests - b.cpuMsPerRequest * b.requests) / served : 0;
+  return { result, cpuMs, pipelineCpu, served };
+};
+
+const measure = async (pipeline, options) => {
+  const { result, cpuMs, pipelineCpu, served } = await costOf(pipeline, () => run(options));
   const requests = result.requests.total;
   return {
     rps: result.requests.average,
@@ -99,6 +118,16 @@ const measure = async (pipeline, options) => {
   };
 };
 
+const measurePaced = async (pipeline, options) => {
+  const { result, cpuMs, pipelineCpu, served } = await costOf(pipeline, () => pace(options));
+  return {
+    ...result,
+    cpuMsPerRequest: result.requests > 0 ? cpuMs / result.requests : 0,
+    pipelineCpuMsPerRequest: pipelineCpu,
+    servedBy: served,
+  };
+};
+
 const pipelines = [];
 for (const pipeline of ['generative', 'cascade']) {
   await ask({ type: 'split', pipeline });
@@ -106,6 +135,7 @@ for (const pipeline of ['generative', 'cascade']) {
   if (profile) await ask({ type: 'profile-start' });
   const max = await measure(pipeline, { duration: seconds });
   const fixed = await measure(pipeline, { duration: seconds, rate });
+  const paced = await measurePaced(pipeline, { duration: seconds, rate });
   if (profile) {
     mkdirSync(profileDir, { recursive: true });
     await ask({ type: 'profile-stop', file: join(profileDir, `${pipeline}.cpuprofile`) });
@@ -113,13 +143,14 @@ for (const pipeline of ['generative', 'cascade']) {
   pipelines.push({
     name: pipeline,
     rps: max.rps,
-    p50Ms: fixed.p50Ms,
-    p99Ms: fixed.p99Ms,
-    cpuMsPerRequest: fixed.cpuMsPerRequest,
-    errors: max.errors + fixed.errors,
-    pipelineCpuMsPerRequest: fixed.pipelineCpuMsPerRequest,
+    p50Ms: paced.p50Ms,
+    p99Ms: paced.p99Ms,
+    cpuMsPerRequest: paced.cpuMsPerRequest,
+    errors: max.errors + fixed.errors + paced.errors,
+    pipelineCpuMsPerRequest: paced.pipelineCpuMsPerRequest,
     maxThroughput: max,
     fixedRate: { rate, ...fixed },
+    steadyRate: { rate, ...paced },
   });
 }
 await ask({ type: 'close' }).catch(() => {});
@@ -144,17 +175,18 @@ const out = join(
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
 
-const row = (cells) => cells.map((cell, i) => String(cell).padStart(i === 0 ? 10 : 12)).join(' ');
+const row = (cells) => cells.map((cell, i) => String(cell).padStart(i === 0 ? 10 : 13)).join(' ');
 console.log(
-  row(['pipeline', 'max rps', `p50 @${rate}`, `p99 @${rate}`, 'CPU ms/req', 'pipe CPU ms', 'errors']),
+  row(['pipeline', 'max rps', `p50/p99 @${rate}`, `burst p50/p99`, 'CPU ms/req', 'pipe CPU ms', 'errors']),
 );
+const pair = (a, b) => `${a.toFixed(1)} / ${b.toFixed(1)}`;
 for (const p of pipelines)
   console.log(
     row([
       p.name,
       p.rps.toFixed(0),
-      p.p50Ms.toFixed(1),
-      p.p99Ms.toFixed(1),
+      pair(p.p50Ms, p.p99Ms),
+      pair(p.fixedRate.p50Ms, p.fixedRate.p99Ms),
       p.cpuMsPerRequest.toFixed(2),
       p.pipelineCpuMsPerRequest.toFixed(2),
       p.errors,

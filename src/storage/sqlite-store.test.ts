@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrationNames } from './migrations.js';
 import { openSqliteStore } from './sqlite-store.js';
 import type { Store } from './store.js';
 import { StoreUnavailableError } from './store-unavailable-error.js';
@@ -46,7 +47,10 @@ describe('openSqliteStore', () => {
     const { default: BetterSqlite3 } = await import('better-sqlite3');
     const raw = new BetterSqlite3(path, { readonly: true });
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(raw.prepare('select name from kysely_migration').all()).toEqual([{ name: '0001-initial' }]);
+    expect(raw.prepare('select name from kysely_migration order by name').all()).toEqual(
+      migrationNames.map((name) => ({ name })),
+    );
+    expect(migrationNames[0]).toBe('0001-initial');
     raw.close();
   });
 
