@@ -8,6 +8,7 @@ import { GenerativeRecommender } from './generative-spec.js';
 import { loadModelDirectory, type ModelDirectoryInfo, saveModelDirectory } from './model-directory.js';
 import { SasRecRecommender } from './sasrec-spec.js';
 import { SavedModel } from './saved-model.js';
+import type { TrainingResult } from './trainer.js';
 
 const numItems = 24;
 const sequences = Array.from({ length: 48 }, (_, user) =>
@@ -64,6 +65,12 @@ describe('model directories', () => {
         for (const { itemId } of got.items) expect(history).not.toContain(itemId);
       }
       expect(loaded.recommend(['video-100', 'nope'], 3).unknownIds).toEqual(['nope']);
+      // The training curve travels with the model: one entry per epoch the trainer ran.
+      const history = (models[name]!.recommender as { training?: TrainingResult }).training!.history;
+      expect(history.length).toBeGreaterThan(0);
+      expect(loaded.manifest.trainingCurve?.map((point) => [point.epoch, point.loss])).toEqual(
+        history.map((record) => [record.epoch, record.loss]),
+      );
     },
   );
 

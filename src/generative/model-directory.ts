@@ -11,8 +11,10 @@ import {
   MODEL_DIRECTORY_VERSION,
   type ModelManifest,
   modelManifestSchema,
+  type TrainingCurve,
 } from './model-manifest.js';
 import { SavedModel } from './saved-model.js';
+import type { TrainingResult } from './trainer.js';
 
 /** What a model directory records besides the model's own files. */
 export interface ModelDirectoryInfo {
@@ -26,6 +28,20 @@ export interface ModelDirectoryInfo {
   genfeedVersion: string;
   /** Default: now. */
   created?: Date;
+  /** Default: the epochs of the recommender's own last `fit` (SASRec, generative), if any. */
+  trainingCurve?: TrainingCurve;
+}
+
+/** The per-epoch records of a recommender fitted by the trainer, as the manifest keeps them. */
+export function trainingCurveOf(recommender: Recommender): TrainingCurve | undefined {
+  const training = (recommender as { training?: TrainingResult }).training;
+  if (training === undefined || training.history.length === 0) return undefined;
+  return training.history.map(({ epoch, loss, metric, seconds }) => ({
+    epoch,
+    loss,
+    ...(metric !== undefined && { validationRecallAt10: metric }),
+    seconds,
+  }));
 }
 
 function formatOf(model: string, dir: string): ModelFormat {
@@ -59,6 +75,7 @@ export async function saveModelDirectory(
   await writeFile(join(dir, ITEMS_FILE), `${JSON.stringify(info.itemIds)}\n`);
   const files: Record<string, string> = {};
   for (const file of [...written, ITEMS_FILE]) files[file] = sha256(await readFile(join(dir, file)));
+  const curve = info.trainingCurve ?? trainingCurveOf(recommender);
   const manifest: ModelManifest = {
     format: MODEL_DIRECTORY_FORMAT,
     formatVersion: MODEL_DIRECTORY_VERSION,
@@ -72,6 +89,7 @@ export async function saveModelDirectory(
     peakRssMB: peakRssMegabytes(),
     created: (info.created ?? new Date()).toISOString(),
     genfeedVersion: info.genfeedVersion,
+    ...(curve !== undefined && { trainingCurve: curve }),
     files,
   };
   const temp = join(dir, `${MANIFEST_FILE}.tmp`);

@@ -30,9 +30,27 @@ export const modelManifestSchema = z
     peakRssMB: z.number().min(0),
     created: z.string(),
     genfeedVersion: z.string(),
+    /**
+     * One entry per trained epoch, for the dashboard's Models page: mean training
+     * loss, the validation Recall@10 when that epoch was evaluated, wall seconds.
+     */
+    trainingCurve: z
+      .array(
+        z
+          .object({
+            epoch: z.number().int().min(1),
+            loss: z.number(),
+            validationRecallAt10: z.number().optional(),
+            seconds: z.number().min(0),
+          })
+          .strict(),
+      )
+      .optional(),
     /** File name -> sha256 (hex) of every file of the directory but this manifest. */
     files: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)),
   })
   .strict();
 
 export type ModelManifest = z.infer<typeof modelManifestSchema>;
+
+export type TrainingCurve = NonNullable<ModelManifest['trainingCurve']>;

@@ -179,6 +179,7 @@ export function alignCommand(io: CliIo): Command {
         seed: flags.seed,
         trainSeconds: manifest.trainSeconds + seconds,
         genfeedVersion: packageVersion(),
+        ...(manifest.trainingCurve !== undefined && { trainingCurve: manifest.trainingCurve }),
       });
       io.out(`wrote ${flags.out}: ${summary}`);
     });
