@@ -90,16 +90,16 @@ describe.skipIf(skip)(title, () => {
     mkdirSync(screenshots, { recursive: true });
     store = await openSqliteStore({ path: join(folder, 'store.sqlite'), synchronous: 'normal' });
     seed = await seedStore(store, { users: 200, items: 300, days: 4 });
-    // A registered model whose directory carries a training curve.
+    // A registered model whose directory carries a training curve (the manifest's `trainingCurve` shape).
     const modelDir = join(folder, 'models', 'generative-1');
     mkdirSync(modelDir, { recursive: true });
     writeFileSync(
       join(modelDir, 'manifest.json'),
       JSON.stringify({
         trainingCurve: [
-          { epoch: 1, loss: 3.1, 'recall@10': 0.02 },
-          { epoch: 2, loss: 2.7, 'recall@10': 0.031 },
-          { epoch: 3, loss: 2.6, 'recall@10': 0.034 },
+          { epoch: 1, loss: 3.1, validationRecallAt10: 0.02, seconds: 4.2 },
+          { epoch: 2, loss: 2.7, validationRecallAt10: 0.031, seconds: 4.1 },
+          { epoch: 3, loss: 2.6, validationRecallAt10: 0.034, seconds: 4.3 },
         ],
       }),
     );
