@@ -65,7 +65,10 @@ export interface EcpoResult {
   groups: number;
   /** Users whose group had equal rewards (nothing to learn). */
   skipped: number;
-  /** Mean reward of the constrained samples of the first and of the last step. */
+  /**
+   * Mean reward of the constrained samples over the first and over the last
+   * quarter of the steps (each step samples other users, so single steps are noise).
+   */
   firstReward: number;
   lastReward: number;
   /** Share of all unconstrained samples that broke the format. */
@@ -182,8 +185,8 @@ export async function alignEcpo(
   return {
     groups,
     skipped,
-    firstReward: history[0]?.reward ?? 0,
-    lastReward: history.at(-1)?.reward ?? 0,
+    firstReward: meanReward(history.slice(0, quarter(history.length))),
+    lastReward: meanReward(history.slice(history.length - quarter(history.length))),
     malformed: malformedCount / Math.max(1, unconstrainedCount),
     invalidPaths: invalidCount / Math.max(1, unconstrainedCount),
     history,
@@ -429,4 +432,10 @@ function noGradLogProbs(
     }),
   );
   return values;
+}
+
+const quarter = (steps: number): number => Math.max(1, Math.floor(steps / 4));
+
+function meanReward(records: readonly EcpoStepRecord[]): number {
+  return records.length === 0 ? 0 : records.reduce((sum, record) => sum + record.reward, 0) / records.length;
 }

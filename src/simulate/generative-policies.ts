@@ -245,7 +245,7 @@ export function generativeEcpoPolicy(
         { ...settings, random, progress: context.progress },
       );
       context.logger.info(
-        `${name}: ${result.groups} groups (${result.skipped} skipped); sampled reward ${result.firstReward.toFixed(3)} -> ${result.lastReward.toFixed(3)}; unconstrained samples malformed ${(100 * result.malformed).toFixed(1)}%; ${result.seconds.toFixed(0)} s`,
+        `${name}: ${result.groups} groups (${result.skipped} skipped); sampled reward ${result.firstReward.toFixed(3)} -> ${result.lastReward.toFixed(3)} (first -> last quarter of steps); unconstrained samples malformed ${(100 * result.malformed).toFixed(1)}%; ${result.seconds.toFixed(0)} s`,
       );
       return servingPolicy(name, model, context);
     },

@@ -137,7 +137,7 @@ export function alignCommand(io: CliIo): Command {
         });
         alignCount = result.groups;
         seconds = result.seconds;
-        summary = `${result.groups} groups (${result.skipped} users skipped); sampled reward ${result.firstReward.toFixed(4)} (first step) -> ${result.lastReward.toFixed(4)} (last); unconstrained samples malformed ${(100 * result.malformed).toFixed(1)}%; ${result.seconds.toFixed(1)} s`;
+        summary = `${result.groups} groups (${result.skipped} users skipped); sampled reward ${result.firstReward.toFixed(4)} (first quarter of steps) -> ${result.lastReward.toFixed(4)} (last quarter); unconstrained samples malformed ${(100 * result.malformed).toFixed(1)}%; ${result.seconds.toFixed(1)} s`;
       } else {
         const result = await alignGenerative(recommender, users, reward, {
           random,
