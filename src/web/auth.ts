@@ -18,26 +18,40 @@ export function requestKey(c: Context): string | undefined {
 }
 
 /**
- * Admin keys open everything; the creator view also opens to `creator` keys and
- * to the server's `read` keys (what a creator tool holds: serve has no creator
- * scope of its own).
+ * Admin keys open everything; the creator view also opens to `creator` keys, to
+ * the server's `read` keys, and to a creator's key (scope `creator:<author>`,
+ * bound to that author's view: `boundCreator`).
  */
 export function grants(scopes: readonly string[], need: Need): boolean {
   return (
     scopes.includes('admin') ||
-    (need === 'creator' && (scopes.includes('creator') || scopes.includes('read')))
+    (need === 'creator' &&
+      (scopes.includes('creator') || scopes.includes('read') || boundCreator(scopes) !== undefined))
   );
 }
 
-/** `ok` with the key's scopes, `missing` (no key), `unknown` (key not recognised) or `forbidden` (scope too low). */
+/** The author a creator's key is bound to (its `creator:<author>` scope), if any. */
+export function boundCreator(scopes: readonly string[]): string | undefined {
+  return scopes.find((scope) => scope.startsWith('creator:'))?.slice('creator:'.length);
+}
+
+export interface Access {
+  /** `ok`, `missing` (no key), `unknown` (key not recognised) or `forbidden` (scope too low). */
+  status: 'ok' | 'missing' | 'unknown' | 'forbidden';
+  /** With `ok` for a creator's key: the only author whose view it opens. */
+  creator?: string;
+}
+
 export async function checkAccess(
   c: Context,
   authorize: DashboardOptions['authorize'],
   need: Need,
-): Promise<'ok' | 'missing' | 'unknown' | 'forbidden'> {
+): Promise<Access> {
   const key = requestKey(c);
-  if (key === undefined) return 'missing';
+  if (key === undefined) return { status: 'missing' };
   const scopes = await authorize(key);
-  if (scopes === undefined) return 'unknown';
-  return grants(scopes, need) ? 'ok' : 'forbidden';
+  if (scopes === undefined) return { status: 'unknown' };
+  if (!grants(scopes, need)) return { status: 'forbidden' };
+  const creator = scopes.includes('admin') ? undefined : boundCreator(scopes);
+  return creator === undefined ? { status: 'ok' } : { status: 'ok', creator };
 }

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeedPipeline } from '../cascade/index.js';
+import { ApiKeys } from '../serve/index.js';
 import { openSqliteStore, type Store } from '../storage/index.js';
 import { mountDashboard } from './mount-dashboard.js';
+import { authorizeWithApiKeys } from './serve-wiring.js';
 import { type SeedSummary, seedStore } from './test-support/seed-store.js';
 
 const keys: Record<string, string[]> = {
@@ -233,6 +235,42 @@ describe('mountDashboard', () => {
     expect(((await unknown.json()) as { authorError: string }).authorError).toBe(
       'Creator nobody has no items in the catalogue',
     );
+  });
+
+  it("shows a creator's key its own creator only, whatever author it asks for", async () => {
+    keys['bound-key-0123456789'] = [`creator:${seed.sampleAuthor}`];
+    const bound = { authorization: 'Bearer bound-key-0123456789' };
+    const other = (await json<{ authors: Array<{ author: string }> }>('/v1/creator/insights')).authors.find(
+      (entry) => entry.author !== seed.sampleAuthor,
+    )!.author;
+    const data = await json<{
+      author: string;
+      authors: Array<{ author: string }>;
+      figures: { events: number };
+    }>(`/v1/creator/insights?author=${encodeURIComponent(other)}`, bound);
+    expect(data.author).toBe(seed.sampleAuthor);
+    expect(data.authors.map((entry) => entry.author)).toEqual([seed.sampleAuthor]);
+    expect(data.figures.events).toBeGreaterThan(0);
+    expect((await app.request('/v1/admin/overview', { headers: bound })).status).toBe(403);
+    const page = await app.request(`/dashboard/creator?author=${encodeURIComponent(other)}`, {
+      headers: bound,
+    });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain(seed.sampleAuthor);
+    expect(html).not.toContain(`value="${other}"`);
+  });
+
+  it("turns the server's creator keys into a creator-bound scope, other keys into their scopes", async () => {
+    const authorize = authorizeWithApiKeys(
+      ApiKeys.from([
+        { key: 'studio-key-0123456789', scopes: ['read'], creator: 'chef' },
+        { key: 'reader-key-0123456789', scopes: ['read'] },
+      ]),
+    );
+    expect(await authorize('studio-key-0123456789')).toEqual(['creator:chef']);
+    expect(await authorize('reader-key-0123456789')).toEqual(['read']);
+    expect(await authorize('nobody-key-0123456789')).toBeUndefined();
   });
 
   it('names a bad query parameter', async () => {

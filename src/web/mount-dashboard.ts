@@ -37,8 +37,15 @@ interface Page {
   title: string;
   active: string;
   need: Need;
-  /** The page's figures, and its HTML drawn from them only when a page (not JSON) was asked for. */
-  render: (context: DashboardContext, c: Context) => Promise<{ json: unknown; html: () => SafeHtml }>;
+  /**
+   * The page's figures, and its HTML drawn from them only when a page (not
+   * JSON) was asked for. `creator`: the author a creator's key is bound to.
+   */
+  render: (
+    context: DashboardContext,
+    c: Context,
+    creator: string | undefined,
+  ) => Promise<{ json: unknown; html: () => SafeHtml }>;
 }
 
 const pages: Page[] = [
@@ -101,13 +108,15 @@ const pages: Page[] = [
     title: 'Creator',
     active: 'creator',
     need: 'creator',
-    render: async (context, c) => {
+    render: async (context, c, creator) => {
       const days = daysOf(c);
       const data = await creatorData(context, {
-        ...optional(c, 'author'),
+        ...(creator === undefined ? optional(c, 'author') : { author: creator }),
         ...optional(c, 'draft'),
         ...(days === undefined ? {} : { days }),
       });
+      // A creator's key sees its own author only, not the list of others.
+      if (creator !== undefined) data.authors = data.authors.filter((entry) => entry.author === creator);
       return { json: data, html: () => creatorPage(data) };
     },
   },
@@ -189,18 +198,18 @@ export function mountDashboard<E extends Env>(app: Hono<E>, options: DashboardOp
     const htmlPath = page.path === '' ? '/dashboard' : `/dashboard/${page.path}`;
     app.get(htmlPath, async (c) => {
       const access = await checkAccess(c, options.authorize, page.need);
-      if (access === 'missing' || access === 'unknown') {
+      if (access.status === 'missing' || access.status === 'unknown') {
         const url = new URL(c.req.url);
         return c.redirect(`/dashboard/login?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
       }
-      if (access === 'forbidden') {
+      if (access.status === 'forbidden') {
         return c.html(
           layout('Not allowed', h`<p class="error">This API key may not open the ${page.title} page.</p>`),
           403,
         );
       }
       try {
-        const { html } = await page.render(context, c);
+        const { html } = await page.render(context, c, access.creator);
         return c.html(layout(page.title, html(), { active: page.active }));
       } catch (error) {
         if (!(error instanceof InvalidInputError)) throw error;
@@ -216,10 +225,10 @@ export function mountDashboard<E extends Env>(app: Hono<E>, options: DashboardOp
         : `/v1/admin/${page.path === '' ? 'overview' : page.path}`;
     app.get(jsonPath, async (c) => {
       const access = await checkAccess(c, options.authorize, page.need);
-      if (access === 'missing')
+      if (access.status === 'missing')
         return jsonError(c, 401, 'unauthorized', 'Missing API key: send "Authorization: Bearer <key>"');
-      if (access === 'unknown') return jsonError(c, 401, 'unauthorized', 'Unknown API key');
-      if (access === 'forbidden') {
+      if (access.status === 'unknown') return jsonError(c, 401, 'unauthorized', 'Unknown API key');
+      if (access.status === 'forbidden') {
         return jsonError(
           c,
           403,
@@ -228,7 +237,7 @@ export function mountDashboard<E extends Env>(app: Hono<E>, options: DashboardOp
         );
       }
       try {
-        return c.json((await page.render(context, c)).json as object);
+        return c.json((await page.render(context, c, access.creator)).json as object);
       } catch (error) {
         if (!(error instanceof InvalidInputError)) throw error;
         return jsonError(c, 400, error.code, error.message);

@@ -2,11 +2,16 @@ import type { FeedPipeline } from '../cascade/index.js';
 import type { ApiKeys, PipelineProvider } from '../serve/index.js';
 import type { DashboardOptions } from './dashboard-options.js';
 
-/** The dashboard's `authorize` over the server's API keys (their scopes; `admin` opens every page, `read` the creator view). */
+/**
+ * The dashboard's `authorize` over the server's API keys (their scopes; `admin`
+ * opens every page, `read` the creator view). A creator's key becomes the one
+ * scope `creator:<author>`: the creator view of that author only.
+ */
 export function authorizeWithApiKeys(keys: ApiKeys): DashboardOptions['authorize'] {
   return (key) => {
     const principal = keys.authenticate(key);
-    return principal === undefined ? undefined : [...principal.scopes];
+    if (principal === undefined) return undefined;
+    return principal.creator === undefined ? [...principal.scopes] : [`creator:${principal.creator}`];
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../core/index.js';
-import { ApiKeys, allows } from './api-keys.js';
+import { ApiKeys, allows, creatorOwns } from './api-keys.js';
 
 describe('ApiKeys', () => {
   it('parses the JSON file forms and the short environment form', () => {
@@ -45,5 +45,21 @@ describe('ApiKeys', () => {
     expect(allows(reader, 'write')).toBe(false);
     const operator = keys.authenticate('operator-0123456789')!;
     expect(['read', 'write', 'admin'].every((scope) => allows(operator, scope as 'read'))).toBe(true);
+  });
+
+  it("binds a creator's key to its creator's routes and refuses one with more than read", () => {
+    const keys = ApiKeys.parse(
+      '[{"key":"creator-7-0123456789","scopes":["read"],"creator":"author 7","name":"studio"}]',
+      'keys.json',
+    );
+    expect(keys.authenticate('creator-7-0123456789')).toMatchObject({ name: 'studio', creator: 'author 7' });
+    expect(creatorOwns('author 7', '/v1/creators/author%207/trends')).toBe(true);
+    expect(creatorOwns('author 7', '/v1/creators/author 7')).toBe(true);
+    expect(creatorOwns('author 7', '/v1/creators/author%208/trends')).toBe(false);
+    expect(creatorOwns('author 7', '/v1/creators/%E0%A4%A/trends')).toBe(false);
+    expect(creatorOwns('author 7', '/v1/users/author%207/feed')).toBe(false);
+    expect(() =>
+      ApiKeys.parse('[{"key":"creator-7-0123456789","scopes":["read","write"],"creator":"a"}]', 'keys.json'),
+    ).toThrow(/keys\.json: "\[0\]\.scopes": a creator key \(one with "creator"\) holds the read scope only/);
   });
 });

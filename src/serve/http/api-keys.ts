@@ -9,11 +9,18 @@ export type Scope = (typeof scopes)[number];
 /** Keys shorter than this are refused: an API key must not be guessable. */
 export const MIN_KEY_LENGTH = 16;
 
-const keyEntry = z.strictObject({
-  key: z.string().min(MIN_KEY_LENGTH, { error: `a key needs at least ${MIN_KEY_LENGTH} characters` }),
-  scopes: z.array(z.enum(scopes)).min(1),
-  name: z.string().min(1).optional(),
-});
+const keyEntry = z
+  .strictObject({
+    key: z.string().min(MIN_KEY_LENGTH, { error: `a key needs at least ${MIN_KEY_LENGTH} characters` }),
+    scopes: z.array(z.enum(scopes)).min(1),
+    name: z.string().min(1).optional(),
+    /** A creator's key: reads `/v1/creators/{creator}/...` and the dashboard's creator view of that creator only. */
+    creator: z.string().min(1).optional(),
+  })
+  .refine((entry) => entry.creator === undefined || entry.scopes.every((scope) => scope === 'read'), {
+    error: 'a creator key (one with "creator") holds the read scope only',
+    path: ['scopes'],
+  });
 const keyFile = z.union([z.array(keyEntry), z.strictObject({ keys: z.array(keyEntry) })]);
 
 export type ApiKeyEntry = z.infer<typeof keyEntry>;
@@ -21,6 +28,8 @@ export type ApiKeyEntry = z.infer<typeof keyEntry>;
 export interface Principal {
   name: string;
   scopes: ReadonlySet<Scope>;
+  /** Set for a creator's key: the author whose data alone it may read. */
+  creator?: string;
 }
 
 interface StoredKey extends Principal {
@@ -48,13 +57,14 @@ export class ApiKeys {
       parsed.data.map((entry, index) => ({
         name: entry.name ?? `key ${index + 1}`,
         scopes: new Set(entry.scopes),
+        ...(entry.creator !== undefined && { creator: entry.creator }),
         hash: digest(entry.key),
       })),
     );
   }
 
   /**
-   * Parses a key file or `GENFEED_API_KEYS`: JSON (`[{ "key", "scopes", "name"? }]`
+   * Parses a key file or `GENFEED_API_KEYS`: JSON (`[{ "key", "scopes", "name"?, "creator"? }]`
    * or `{ "keys": [...] }`), or for the environment also the short form
    * `key=read,write;other-key=admin`. `source` names it in error messages.
    */
@@ -98,12 +108,30 @@ export class ApiKeys {
     for (const key of this.#keys) {
       if (timingSafeEqual(key.hash, hash) && found === undefined) found = key;
     }
-    return found === undefined ? undefined : { name: found.name, scopes: found.scopes };
+    if (found === undefined) return undefined;
+    return {
+      name: found.name,
+      scopes: found.scopes,
+      ...(found.creator !== undefined && { creator: found.creator }),
+    };
   }
 }
 
 export function allows(principal: Principal, scope: Scope): boolean {
   return principal.scopes.has('admin') || principal.scopes.has(scope);
+}
+
+/** Whether a creator's key may read `path`: only under `/v1/creators/{its creator}`. */
+export function creatorOwns(creator: string, path: string): boolean {
+  const prefix = '/v1/creators/';
+  if (!path.startsWith(prefix)) return false;
+  const segment = path.slice(prefix.length).split('/')[0]!;
+  if (segment === creator) return true;
+  try {
+    return decodeURIComponent(segment) === creator;
+  } catch {
+    return false;
+  }
 }
 
 function describe(error: z.ZodError): string {

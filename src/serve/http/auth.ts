@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { type ApiKeys, allows, type Scope } from './api-keys.js';
+import { type ApiKeys, allows, creatorOwns, type Scope } from './api-keys.js';
 import { ApiError } from './errors.js';
 import type { ServeEnv } from './serve-context.js';
 
@@ -38,6 +38,13 @@ export function requireScope(
         403,
         'forbidden',
         `API key "${principal.name}" lacks the "${needed}" scope this route needs`,
+      );
+    }
+    if (principal.creator !== undefined && !creatorOwns(principal.creator, c.req.path)) {
+      throw new ApiError(
+        403,
+        'forbidden',
+        `API key "${principal.name}" belongs to creator "${principal.creator}": it may only read /v1/creators/${encodeURIComponent(principal.creator)}/...`,
       );
     }
     c.set('principal', principal);

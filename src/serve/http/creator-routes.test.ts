@@ -66,6 +66,28 @@ describe('GET /v1/creators/{id}/trends', () => {
   });
 });
 
+describe("a creator's key", () => {
+  it("reads its own creator's routes and nothing else", async () => {
+    const { call } = await setup();
+    const chef = { key: testKeys.chef };
+    expect((await call('GET', '/v1/creators/chef/trends', chef)).status).toBe(200);
+    expect((await call('GET', '/v1/creators/chef/posting-times', chef)).status).toBe(200);
+    for (const path of [
+      '/v1/creators/fryer/trends',
+      '/v1/creators/chef%2F..%2Ffryer/trends',
+      '/v1/users/u1/feed',
+      '/v1/items/chef-1',
+    ]) {
+      const response = await call('GET', path, chef);
+      expect(response.status, path).toBe(403);
+      expect((await json(response)).error.message).toBe(
+        'API key "chef studio" belongs to creator "chef": it may only read /v1/creators/chef/...',
+      );
+    }
+    expect((await call('POST', '/v1/events', { ...chef, body: [] })).status).toBe(403);
+  });
+});
+
 describe('GET /v1/creators/{id}/posting-times', () => {
   it("suggests windows covering the hours the creator's fans are active, in the creator's time zone", async () => {
     const { call } = await setup();

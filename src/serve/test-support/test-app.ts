@@ -11,12 +11,15 @@ export const testKeys = {
   read: 'read-key-0123456789abcdef',
   write: 'write-key-0123456789abcdef',
   admin: 'admin-key-0123456789abcdef',
+  /** A creator's key, bound to the creator "chef". */
+  chef: 'chef-key-0123456789abcdef',
 } as const;
 
 export const apiKeys = ApiKeys.from([
   { key: testKeys.read, scopes: ['read'], name: 'reader' },
   { key: testKeys.write, scopes: ['write'], name: 'writer' },
   { key: testKeys.admin, scopes: ['admin'], name: 'operator' },
+  { key: testKeys.chef, scopes: ['read'], name: 'chef studio', creator: 'chef' },
 ]);
 
 export interface TestApp {
