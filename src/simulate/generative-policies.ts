@@ -176,11 +176,7 @@ export function generativeAlignedPolicy(
     async create(context) {
       const model = await copyOf(await baseModel(context, params));
       const random = new Random(31415);
-      const users = random
-        .shuffle(Array.from(context.training.sequences.keys()))
-        .filter((user) => context.training.sequences[user]!.length > 0)
-        .slice(0, alignment.users)
-        .map((user) => ({ user, history: context.training.sequences[user]! }));
+      const users = alignmentUsers(context, alignment.users, random);
       const result = await alignGenerative(model, users, await reward(context), {
         ...alignment,
         random,
@@ -232,11 +228,7 @@ export function generativeEcpoPolicy(
     async create(context) {
       const model = await copyOf(await baseModel(context, params));
       const random = new Random(31415);
-      const users = random
-        .shuffle(Array.from(context.training.sequences.keys()))
-        .filter((user) => context.training.sequences[user]!.length > 0)
-        .slice(0, settings.users)
-        .map((user) => ({ user, history: context.training.sequences[user]! }));
+      const users = alignmentUsers(context, settings.users, random);
       const logit = await reward(context);
       const result = await alignEcpo(
         model,
@@ -250,4 +242,18 @@ export function generativeEcpoPolicy(
       return servingPolicy(name, model, context);
     },
   };
+}
+
+/** `count` training users with a history, in a seeded random order: who an alignment trains on. */
+function alignmentUsers(
+  context: Parameters<PolicyFactory['create']>[0],
+  count: number,
+  random: Random,
+): Array<{ user: number; history: Int32Array }> {
+  const { sequences } = context.training;
+  return random
+    .shuffle(Array.from(sequences.keys()))
+    .filter((user) => sequences[user]!.length > 0)
+    .slice(0, count)
+    .map((user) => ({ user, history: sequences[user]! }));
 }
