@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../core/index.js';
+import type { Page } from './store.js';
 
 /**
  * Keyset paging: a cursor is the sort key of the last record of a page,
@@ -27,4 +28,12 @@ export function decodeCursor<const T extends readonly ('string' | 'number')[]>(
     );
   if (!fits) throw new InvalidInputError(`Invalid page cursor ${JSON.stringify(cursor.slice(0, 80))}`);
   return key as { [K in keyof T]: T[K] extends 'number' ? number : string };
+}
+
+/** A page of `limit` asked records: with the cursor after its last one when full, else the last page. */
+export function page<T>(records: T[], limit: number, key: (record: T) => (string | number)[]): Page<T> {
+  const last = records.at(-1);
+  return records.length < limit || last === undefined
+    ? { records }
+    : { records, cursor: encodeCursor(key(last)) };
 }

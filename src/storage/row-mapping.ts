@@ -3,6 +3,7 @@ import type {
   EventInput,
   EventRecord,
   Experiment,
+  FeedInput,
   ImpressionRecord,
   ItemInput,
   ItemRecord,
@@ -16,9 +17,11 @@ import type {
   ImpressionsTable,
   ItemsTable,
   ModelVersionsTable,
+  RequestsTable,
   UsersTable,
 } from './schema.js';
 import { signalColumns } from './signal-columns.js';
+import type { FeedRows } from './sqlite-feed-log.js';
 
 /** Records <-> rows. Absent optional fields are NULL; times are rounded to whole milliseconds. */
 
@@ -63,6 +66,40 @@ export function userRow(user: UserInput, now: number): UsersTable {
 
 export function userRecord(row: UsersTable): UserRecord {
   return { id: row.id, features: JSON.parse(row.features), updatedAt: row.updated_at };
+}
+
+/** A batch of feeds as table rows: one request row each, one impression row per item (position = index). */
+export function feedRows(feeds: readonly FeedInput[]): FeedRows {
+  const requests: RequestsTable[] = [];
+  const impressions: ImpressionsTable[] = [];
+  for (const feed of feeds) {
+    const time = Math.round(feed.time);
+    const experiment = feed.experiment ?? null;
+    requests.push({
+      id: feed.requestId,
+      user_id: feed.userId,
+      pipeline: feed.pipeline,
+      experiment,
+      time,
+      item_count: feed.items.length,
+      latency_ms: feed.latencyMs ?? null,
+      cpu_ms: feed.cpuMs ?? null,
+      stages: feed.stages === undefined ? null : JSON.stringify(feed.stages),
+    });
+    feed.items.forEach((item, position) => {
+      impressions.push({
+        request_id: feed.requestId,
+        position,
+        user_id: feed.userId,
+        item_id: item.itemId,
+        pipeline: feed.pipeline,
+        experiment,
+        time,
+        score: item.score ?? null,
+      });
+    });
+  }
+  return { requests, impressions };
 }
 
 export function impressionRecord(row: ImpressionsTable): ImpressionRecord {

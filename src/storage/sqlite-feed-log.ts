@@ -108,7 +108,7 @@ export class SqliteFeedLog {
 
 /**
  * The worker: CommonJS evaluated in a worker thread (no file to resolve in
- * both the sources and the build). Same statements as `SqlStore.insertFeeds`
+ * both the sources and the build). Same statements as `SqlFeeds.insertFeeds`
  * (an id already stored is left as it is).
  */
 const WORKER_SOURCE = `

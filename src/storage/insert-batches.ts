@@ -1,0 +1,20 @@
+import type { InsertObject, InsertQueryBuilder, InsertResult, Transaction } from 'kysely';
+import type { Database } from './schema.js';
+import { batches } from './statement-batches.js';
+
+export interface InsertBatchesOptions<T extends keyof Database> {
+  rows: readonly InsertObject<Database, T>[];
+  /** What a row whose key is already stored does: update it, or nothing. */
+  onConflict: Parameters<InsertQueryBuilder<Database, T, InsertResult>['onConflict']>[0];
+}
+
+/** Inserts rows into `table` in statements of bounded size (`batches`), all in `trx`. */
+export async function insertBatches<T extends keyof Database>(
+  trx: Transaction<Database>,
+  table: T,
+  options: InsertBatchesOptions<T>,
+): Promise<void> {
+  for (const batch of batches(options.rows)) {
+    await trx.insertInto(table).values(batch).onConflict(options.onConflict).execute();
+  }
+}
