@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError, Random } from '../core/index.js';
+import type { FeedRequest } from '../feed/index.js';
 import { defaultShape, RewardModel } from '../reward/index.js';
 import { buildCascade } from './build-cascade.js';
 import type { Cascade } from './cascade.js';
 import { loadCascade, saveCascade } from './cascade-directory.js';
-import type { FeedRequest } from './feed-pipeline.js';
 import { NOW, tinyCatalogue } from './test-support/tiny-catalogue.js';
 
 const settings = {

@@ -7,11 +7,11 @@ import type {
   ReportContext,
   TrainingData,
 } from '../eval/index.js';
+import type { StageCost } from '../feed/index.js';
 import { fitCascadeParts } from './build-cascade.js';
 import { Cascade } from './cascade.js';
 import type { CascadeSettings } from './cascade-config.js';
 import { Catalogue } from './catalogue.js';
-import type { StageCost } from './feed-pipeline.js';
 import { numPrerankFeatures, PRERANK_FEATURES } from './prerank-model.js';
 
 /**

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError, Random } from '../core/index.js';
+import type { FeedRequest } from '../feed/index.js';
 import { defaultShape, RewardModel } from '../reward/index.js';
 import { buildCascade } from './build-cascade.js';
 import { coldStartFeed, coldStartPipeline } from './cold-start-feed.js';
-import type { FeedRequest } from './feed-pipeline.js';
 import { NOW, tinyCatalogue } from './test-support/tiny-catalogue.js';
 
 const small = { quotas: { itemknn: 10, ann: 10, popular: 5, fresh: 5 }, prerankSize: 20, dim: 8 };

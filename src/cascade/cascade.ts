@@ -1,5 +1,13 @@
 import type { Neighbours } from '../baselines/index.js';
 import { topK } from '../eval/index.js';
+import {
+  type FeedItem,
+  type FeedPipeline,
+  type FeedRequest,
+  type FeedResult,
+  type StageCost,
+  timeStage,
+} from '../feed/index.js';
 import type { RewardModel } from '../reward/index.js';
 import type { AnnIndex } from './ann-index.js';
 import { AnnRecall } from './ann-recall.js';
@@ -7,8 +15,6 @@ import { capPerAuthor } from './author-cap.js';
 import { CandidatePool } from './candidate-pool.js';
 import type { CascadeConfig } from './cascade-config.js';
 import type { Catalogue } from './catalogue.js';
-import type { FeedItem, FeedPipeline, FeedRequest, FeedResult, StageCost } from './feed-pipeline.js';
-import { timeStage } from './feed-pipeline.js';
 import { FreshRecall } from './fresh-recall.js';
 import { dot, type ItemEmbeddings, userVector } from './item-vectors.js';
 import { ItemKnnRecall } from './itemknn-recall.js';

@@ -1,8 +1,13 @@
+import {
+  type FeedItem,
+  type FeedPipeline,
+  type FeedRequest,
+  type FeedResult,
+  type StageCost,
+  timeStage,
+} from '../feed/index.js';
 import { capPerAuthor } from './author-cap.js';
-import type { Cascade } from './cascade.js';
-import { indicesOf } from './cascade.js';
-import type { FeedItem, FeedPipeline, FeedRequest, FeedResult, StageCost } from './feed-pipeline.js';
-import { timeStage } from './feed-pipeline.js';
+import { type Cascade, indicesOf } from './cascade.js';
 
 export interface ColdStartOptions {
   /** Share of the feed's slots given to fresh uploads (default 0.3); the rest are popular. */

@@ -39,12 +39,4 @@ export {
 export { CascadeRecommender, cascadeSpec } from './cascade-recommender.js';
 export { Catalogue, type CatalogueItem } from './catalogue.js';
 export { type ColdStartOptions, coldStartFeed, coldStartPipeline } from './cold-start-feed.js';
-export {
-  type FeedItem,
-  type FeedPipeline,
-  type FeedRequest,
-  type FeedResult,
-  type StageCost,
-  timeStage,
-} from './feed-pipeline.js';
 export type { RewardFusion } from './reward-ranker.js';

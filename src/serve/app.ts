@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { matchedRoutes } from 'hono/route';
 import { type Logger, silentLogger } from '../core/index.js';
+import { type InsightsOptions, InsightsService } from '../insights/index.js';
 import type { Store } from '../storage/index.js';
 import type { FeedSource } from './feed-source.js';
 import type { ApiKeys } from './http/api-keys.js';
@@ -20,7 +21,6 @@ import {
   type ServeEnv,
   type ServeLimits,
 } from './http/serve-context.js';
-import { type InsightsOptions, InsightsService } from './insights/index.js';
 
 export interface AppOptions {
   store: Store;

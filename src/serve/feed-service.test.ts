@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { FeedPipeline, FeedRequest } from '../cascade/index.js';
 import { InvalidInputError, type Logger, NotFoundError } from '../core/index.js';
+import type { FeedPipeline, FeedRequest } from '../feed/index.js';
 import { loadModelDirectory } from '../generative/index.js';
 import type { Store } from '../storage/index.js';
 import { TrafficSplit } from './experiments/traffic-split.js';

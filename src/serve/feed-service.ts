@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { FeedItem, FeedPipeline, FeedRequest, FeedResult, StageCost } from '../cascade/index.js';
 import { InvalidInputError, type Logger, NotFoundError, silentLogger } from '../core/index.js';
+import type { FeedItem, FeedPipeline, FeedRequest, FeedResult, StageCost } from '../feed/index.js';
 import type { Experiment, ItemRecord, Store } from '../storage/index.js';
 import { StageLedger } from './experiments/stage-ledger.js';
 import { TrafficSplit } from './experiments/traffic-split.js';

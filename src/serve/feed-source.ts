@@ -1,4 +1,4 @@
-import type { FeedItem, StageCost } from '../cascade/index.js';
+import type { FeedItem, StageCost } from '../feed/index.js';
 
 /**
  * What the HTTP layer asks of the feed side of the server. `FeedService`

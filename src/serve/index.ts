@@ -2,7 +2,6 @@
 export { type AppOptions, createApp } from './app.js';
 export { GenfeedApiError } from './client/api-error.js';
 export { type ClientOptions, GenfeedClient } from './client/client.js';
-export * from './demo/index.js';
 export {
   type ExperimentReport,
   type ExperimentReportOptions,
@@ -49,6 +48,11 @@ export {
   interestsOf,
   readCatalogue,
 } from './pipelines/coldstart-pipeline.js';
+export {
+  GENERATIVE_REWARD_FILE,
+  generativeLoader,
+  saveGenerativeReward,
+} from './pipelines/generative-loader.js';
 export {
   type ColdStartSummary,
   GenerativePipeline,

@@ -1,5 +1,5 @@
 import type { TitleProvider } from '../assistant/index.js';
-import type { FeedPipeline } from '../cascade/index.js';
+import type { FeedPipeline } from '../feed/index.js';
 import type { Store } from '../storage/index.js';
 
 /**

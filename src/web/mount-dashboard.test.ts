@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FeedPipeline } from '../cascade/index.js';
+import type { FeedPipeline } from '../feed/index.js';
 import { ApiKeys } from '../serve/index.js';
 import { openSqliteStore, type Store } from '../storage/index.js';
 import { mountDashboard } from './mount-dashboard.js';

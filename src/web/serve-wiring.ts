@@ -1,4 +1,4 @@
-import type { FeedPipeline } from '../cascade/index.js';
+import type { FeedPipeline } from '../feed/index.js';
 import type { ApiKeys, PipelineProvider } from '../serve/index.js';
 import type { DashboardOptions } from './dashboard-options.js';
 

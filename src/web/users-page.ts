@@ -1,4 +1,4 @@
-import type { FeedItem } from '../cascade/index.js';
+import type { FeedItem } from '../feed/index.js';
 import type { EventRecord, ItemRecord, UserRecord } from '../storage/index.js';
 import { formatNumber, notice, section, table } from './components.js';
 import type { DashboardContext } from './dashboard-context.js';

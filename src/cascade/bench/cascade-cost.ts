@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Random } from '../../core/index.js';
 import { readSequences } from '../../data/index.js';
+import type { StageCost } from '../../feed/index.js';
 import { defaultShape, RewardModel } from '../../reward/index.js';
 import { buildCascade } from '../build-cascade.js';
 import type { Cascade } from '../cascade.js';
-import type { StageCost } from '../feed-pipeline.js';
 
 const dataRoot = process.argv[2] ?? fileURLToPath(new URL('../../../../shared/data', import.meta.url));
 const requests = Number(process.argv[3] ?? 2000);

@@ -4,8 +4,7 @@ import { Command } from 'commander';
 import { baselineSpecs } from '../../baselines/index.js';
 import { InvalidInputError } from '../../core/index.js';
 import { formatReportTable } from '../../eval/index.js';
-import { formatAbSummary, runDemo } from '../../serve/index.js';
-import { mountDashboard } from '../../web/index.js';
+import { formatAbSummary, runDemo } from '../../platform/index.js';
 import type { CliIo } from '../cli-io.js';
 import { evaluateModel, loadSplit } from '../evaluate.js';
 import { demoDataPath } from '../package-paths.js';
@@ -85,19 +84,6 @@ export function demoCommand(io: CliIo): Command {
           signal: controller.signal,
           logger: io.logger,
           progress: terminalProgress(io.interactive),
-          extendApp: ({ app, store, feeds, registry, apiKey }) => {
-            mountDashboard(app, {
-              store,
-              authorize: (key) => (key === apiKey ? ['admin'] : undefined),
-              pipelines: () =>
-                registry.names.flatMap((name) => {
-                  const pipeline = registry.current(name);
-                  return pipeline === undefined ? [] : [pipeline];
-                }),
-              similar: (itemId, n) => feeds.similar(itemId, n),
-            });
-            return '/dashboard';
-          },
           onListening: (urls) => {
             io.out(
               [

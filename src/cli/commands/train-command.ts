@@ -3,7 +3,7 @@ import { InvalidInputError, Random } from '../../core/index.js';
 import { loadDataset, type ReadReport } from '../../data/index.js';
 import { splitProtocols } from '../../eval/index.js';
 import { modelFormats, saveModelDirectory } from '../../generative/index.js';
-import { registryPublisher, watchAndRetrain } from '../../serve/index.js';
+import { registryPublisher, watchAndRetrain } from '../../platform/index.js';
 import { DEFAULT_SQLITE_PATH, openStore } from '../../storage/index.js';
 import type { CliIo } from '../cli-io.js';
 import { withDataOptions } from '../data-options.js';

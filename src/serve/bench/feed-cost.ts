@@ -13,9 +13,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { StageCost } from '../../cascade/index.js';
 import { Random, silentLogger, silentProgress } from '../../core/index.js';
 import { readSequences } from '../../data/index.js';
+import type { StageCost } from '../../feed/index.js';
 import {
   GenerativeRecommender,
   generativeSpec,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fryerItems, NOW, seedCreatorFixture } from '../../insights/test-support/creator-fixture.js';
 import { openSqliteStore } from '../../storage/index.js';
 import { PopularFeedSource } from '../http/popular-feed-source.js';
-import { fryerItems, NOW, seedCreatorFixture } from '../insights/creator-fixture.js';
 import { type RunningServer, startServer } from '../server.js';
 import { apiKeys, testKeys } from '../test-support/test-app.js';
 import { GenfeedApiError } from './api-error.js';

@@ -1,4 +1,4 @@
-import type { StageCost } from '../../cascade/index.js';
+import type { StageCost } from '../../feed/index.js';
 import { type Estimate, estimate } from '../../simulate/index.js';
 import type { BinarySignal, PipelineUserStats, StatsOptions, Store } from '../../storage/index.js';
 import type { PipelineCost } from './stage-ledger.js';

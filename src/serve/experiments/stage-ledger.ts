@@ -1,4 +1,4 @@
-import type { StageCost } from '../../cascade/index.js';
+import type { StageCost } from '../../feed/index.js';
 
 /** Per pipeline: requests, and mean CPU and wall time per request of each stage and in total. */
 export interface PipelineCost {

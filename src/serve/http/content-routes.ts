@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { InsightsService } from '../insights/index.js';
+import type { InsightsService } from '../../insights/index.js';
 import { ApiError } from './errors.js';
 import { errorResponses, jsonContent } from './openapi-helpers.js';
 import { idParam, itemRecord } from './schemas.js';

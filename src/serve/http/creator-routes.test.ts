@@ -1,7 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { InsightsService } from '../../insights/index.js';
+import {
+  chefItems,
+  FAN_HOURS,
+  fryerItems,
+  NOW,
+  seedCreatorFixture,
+} from '../../insights/test-support/creator-fixture.js';
 import { openSqliteStore, type Store } from '../../storage/index.js';
-import { chefItems, FAN_HOURS, fryerItems, NOW, seedCreatorFixture } from '../insights/creator-fixture.js';
-import { InsightsService } from '../insights/index.js';
 import { json, type TestApp, testApp, testKeys } from '../test-support/test-app.js';
 
 let current: TestApp | undefined;

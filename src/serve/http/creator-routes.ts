@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { type InsightsService, InsufficientDataError } from '../insights/index.js';
+import { type InsightsService, InsufficientDataError } from '../../insights/index.js';
 import { ApiError, payloadTooLarge } from './errors.js';
 import { jsonBody } from './json-body.js';
 import { errorResponses, jsonContent } from './openapi-helpers.js';

@@ -5,7 +5,7 @@ import {
   type FeedResult,
   type StageCost,
   timeStage,
-} from '../../cascade/index.js';
+} from '../../feed/index.js';
 import type { ItemRecord, PopularItem, Store } from '../../storage/index.js';
 import type { SimilarItem } from '../feed-source.js';
 import { ContentIndex } from './content-index.js';

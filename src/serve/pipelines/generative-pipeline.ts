@@ -1,3 +1,4 @@
+import { ConflictError, InvalidInputError, type Logger, silentLogger } from '../../core/index.js';
 import {
   type FeedItem,
   type FeedPipeline,
@@ -5,8 +6,7 @@ import {
   type FeedResult,
   type StageCost,
   timeStage,
-} from '../../cascade/index.js';
-import { ConflictError, InvalidInputError, type Logger, silentLogger } from '../../core/index.js';
+} from '../../feed/index.js';
 import {
   beamSearch,
   ExcludeItemsProcessor,

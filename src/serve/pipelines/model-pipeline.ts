@@ -1,5 +1,6 @@
-import { type FeedPipeline, loadCascade } from '../../cascade/index.js';
+import { loadCascade } from '../../cascade/index.js';
 import { InvalidInputError, type Logger, silentLogger } from '../../core/index.js';
+import type { FeedPipeline } from '../../feed/index.js';
 import { loadModelDirectory } from '../../generative/index.js';
 import type { ItemRecord } from '../../storage/index.js';
 import { GenerativePipeline } from './generative-pipeline.js';

@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../../core/index.js';
 import {
   type FeedItem,
   type FeedPipeline,
@@ -5,8 +6,7 @@ import {
   type FeedResult,
   type StageCost,
   timeStage,
-} from '../../cascade/index.js';
-import { InvalidInputError } from '../../core/index.js';
+} from '../../feed/index.js';
 import { SasRecRecommender, type SavedModel } from '../../generative/index.js';
 import type { ItemRecord } from '../../storage/index.js';
 import type { SimilarItem } from '../feed-source.js';

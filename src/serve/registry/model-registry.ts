@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { cp, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { FeedPipeline } from '../../cascade/index.js';
 import {
   ConflictError,
   InvalidInputError,
@@ -9,6 +8,7 @@ import {
   NotFoundError,
   silentLogger,
 } from '../../core/index.js';
+import type { FeedPipeline } from '../../feed/index.js';
 import type { ItemRecord, ModelVersion, Store } from '../../storage/index.js';
 import type { PipelineStatus } from '../feed-source.js';
 import { defaultLoaders, type PipelineLoader } from '../pipelines/model-pipeline.js';

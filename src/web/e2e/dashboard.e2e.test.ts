@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FeedPipeline } from '../../cascade/index.js';
+import type { FeedPipeline } from '../../feed/index.js';
 import {
   ApiKeys,
   fixedPipelines,

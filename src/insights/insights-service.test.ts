@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openSqliteStore, type Store } from '../../storage/index.js';
-import type { Tagger, TagResult } from '../../understand/index.js';
-import { fixtureEvents, NOW, seedCreatorFixture } from './creator-fixture.js';
+import { openSqliteStore, type Store } from '../storage/index.js';
+import type { Tagger, TagResult } from '../understand/index.js';
 import { InsightsService } from './insights-service.js';
 import { readStoreWindow } from './store-window.js';
+import { fixtureEvents, NOW, seedCreatorFixture } from './test-support/creator-fixture.js';
 import { TtlCache } from './ttl-cache.js';
 
 let store: Store | undefined;

@@ -1,7 +1,7 @@
-import type { CatalogueItem } from '../../cascade/index.js';
-import { InvalidInputError } from '../../core/index.js';
-import { type ImpressionLog, ImpressionLogBuilder, type ItemSide } from '../../reward/index.js';
-import type { EventRecord, ItemRecord, Store } from '../../storage/index.js';
+import type { CatalogueItem } from '../cascade/index.js';
+import { InvalidInputError } from '../core/index.js';
+import { type ImpressionLog, ImpressionLogBuilder, type ItemSide } from '../reward/index.js';
+import type { EventRecord, ItemRecord, Store } from '../storage/index.js';
 
 /**
  * What the models train on, read from a store: the catalogue in a fixed order

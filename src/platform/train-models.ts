@@ -1,4 +1,4 @@
-import { buildCascade, saveCascade } from '../../cascade/index.js';
+import { buildCascade, saveCascade } from '../cascade/index.js';
 import {
   InvalidInputError,
   type Logger,
@@ -6,10 +6,10 @@ import {
   Random,
   silentLogger,
   silentProgress,
-} from '../../core/index.js';
-import { type Params, type Recommender, recallAtK } from '../../eval/index.js';
-import { GenerativeRecommender, generativeSpec, saveModelDirectory } from '../../generative/index.js';
-import { type RewardModel, trainReward } from '../../reward/index.js';
+} from '../core/index.js';
+import { type Params, type Recommender, recallAtK } from '../eval/index.js';
+import { GenerativeRecommender, generativeSpec, saveModelDirectory } from '../generative/index.js';
+import { type RewardModel, trainReward } from '../reward/index.js';
 import { catalogueItems, impressionLogOf, itemSideOfLog, type TrainingLog } from './training-log.js';
 
 /**

@@ -9,9 +9,9 @@ import {
   type TitleSuggester,
   type TitleSuggestion,
   trainTitleSuggester,
-} from '../../assistant/index.js';
-import type { ItemRecord, Store } from '../../storage/index.js';
-import { type ContentTags, EmbeddedTagger, type Language, type Tagger } from '../../understand/index.js';
+} from '../assistant/index.js';
+import type { ItemRecord, Store } from '../storage/index.js';
+import { type ContentTags, EmbeddedTagger, type Language, type Tagger } from '../understand/index.js';
 import { defaultWindowBounds, readStoreWindow, type StoreWindow, type WindowBounds } from './store-window.js';
 import { TtlCache } from './ttl-cache.js';
 

@@ -1,4 +1,4 @@
-import { type Progress, Random, silentLogger, silentProgress } from '../../core/index.js';
+import { type Progress, Random, silentLogger, silentProgress } from '../core/index.js';
 import {
   calibratedEnvironment,
   type Environment,
@@ -9,8 +9,8 @@ import {
   shippedSummary,
   simulateDays,
   type World,
-} from '../../simulate/index.js';
-import type { EventInput, ItemInput, Store, UserInput } from '../../storage/index.js';
+} from '../simulate/index.js';
+import type { EventInput, ItemInput, Store, UserInput } from '../storage/index.js';
 
 export interface PlaygroundDataOptions {
   users: number;

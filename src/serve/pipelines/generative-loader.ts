@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { InvalidInputError, silentLogger } from '../../core/index.js';
 import { loadModelDirectory } from '../../generative/index.js';
 import { loadRewardModel, type RewardModel, saveRewardModel } from '../../reward/index.js';
-import { GenerativePipeline } from '../pipelines/generative-pipeline.js';
-import type { PipelineLoader } from '../pipelines/model-pipeline.js';
+import { GenerativePipeline } from './generative-pipeline.js';
+import type { PipelineLoader } from './model-pipeline.js';
 
 /** The reward model's file inside a generative model directory (the demo's `beam` + `rerank` option). */
 export const GENERATIVE_REWARD_FILE = 'reward.safetensors';

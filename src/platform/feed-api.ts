@@ -1,4 +1,4 @@
-import type { Signals } from '../../data/index.js';
+import type { Signals } from '../data/index.js';
 
 /** A served feed as the driver reads it from `GET /v1/users/{id}/feed`. */
 export interface DriverFeed {

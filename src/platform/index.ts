@@ -1,5 +1,6 @@
-// The demo's public pieces (re-exported by serve's index): `genfeed demo`, the
-// HTTP traffic driver of simulated users, and training from a store's event log.
+// The platform assembled from its parts (docs/architecture.md): `genfeed demo`, the
+// HTTP traffic driver of simulated users, training from a store's event log and
+// `genfeed train --watch`. It sits above serve and web, so it mounts both.
 export {
   type AbSummary,
   AbTally,
@@ -25,7 +26,6 @@ export {
   simulatePlaygroundData,
 } from './playground-data.js';
 export {
-  type DemoAppParts,
   type DemoOptions,
   type DemoPlatform,
   type DemoResult,

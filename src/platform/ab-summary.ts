@@ -1,4 +1,4 @@
-import type { Outcome } from '../../simulate/index.js';
+import type { Outcome } from '../simulate/index.js';
 
 /** The binary signals a summary reports, as rates per impression. */
 export const summarySignals = [

@@ -2,15 +2,17 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Logger, type Progress, silentLogger } from '../../core/index.js';
-import type { Params } from '../../eval/index.js';
-import { loadModelDirectory } from '../../generative/index.js';
-import { loadRewardModel } from '../../reward/index.js';
-import type { ModelVersion, Store } from '../../storage/index.js';
-import { readCatalogue } from '../pipelines/coldstart-pipeline.js';
-import { modelDirectoryLoader } from '../pipelines/model-pipeline.js';
-import { ModelRegistry } from '../registry/model-registry.js';
-import { GENERATIVE_REWARD_FILE } from './generative-loader.js';
+import { type Logger, type Progress, silentLogger } from '../core/index.js';
+import type { Params } from '../eval/index.js';
+import { loadModelDirectory } from '../generative/index.js';
+import { loadRewardModel } from '../reward/index.js';
+import {
+  GENERATIVE_REWARD_FILE,
+  ModelRegistry,
+  modelDirectoryLoader,
+  readCatalogue,
+} from '../serve/index.js';
+import type { ModelVersion, Store } from '../storage/index.js';
 import {
   demoGenerativeParams,
   fitGenerative,

@@ -1,20 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Logger, type Progress, silentLogger, silentProgress } from '../../core/index.js';
-import type { Params } from '../../eval/index.js';
-import { openSqliteStore, type Store } from '../../storage/index.js';
-import { type ExperimentReport, experimentReport } from '../experiments/experiment-report.js';
-import { FeedService } from '../feed-service.js';
-import { ApiKeys } from '../http/api-keys.js';
-import type { ServeApp } from '../http/serve-context.js';
-import { readCatalogue } from '../pipelines/coldstart-pipeline.js';
-import { defaultLoaders } from '../pipelines/model-pipeline.js';
-import { ModelRegistry } from '../registry/model-registry.js';
-import { type RunningServer, startServer } from '../server.js';
+import { type Logger, type Progress, silentLogger, silentProgress } from '../core/index.js';
+import type { Params } from '../eval/index.js';
+import {
+  ApiKeys,
+  defaultLoaders,
+  type ExperimentReport,
+  experimentReport,
+  FeedService,
+  generativeLoader,
+  ModelRegistry,
+  type RunningServer,
+  readCatalogue,
+  saveGenerativeReward,
+  startServer,
+} from '../serve/index.js';
+import { openSqliteStore, type Store } from '../storage/index.js';
+import { mountDashboard, pipelinesOf } from '../web/index.js';
 import type { AbSummary } from './ab-summary.js';
 import { httpFeedApi } from './feed-api.js';
-import { generativeLoader, saveGenerativeReward } from './generative-loader.js';
 import { importPlaygroundData, type PlaygroundData, simulatePlaygroundData } from './playground-data.js';
 import { TrafficDriver } from './traffic-driver.js';
 import {
@@ -75,30 +80,17 @@ export interface DemoOptions {
   logger?: Logger;
   /** A progress bar per phase (the CLI draws them on a terminal). */
   progress?: Progress;
-  /**
-   * Called once the server listens, before any traffic: adds routes to the app
-   * (the CLI mounts the web dashboard here, which `serve` cannot import) and
-   * returns the path to print (e.g. `/dashboard`).
-   */
-  extendApp?: (parts: DemoAppParts) => string | undefined;
+  /** Mount the dashboard at `/dashboard` (default true). */
+  dashboard?: boolean;
   /** The server's URLs once it listens. */
   onListening?: (where: DemoUrls) => void;
   /** Each live summary while traffic runs. */
   onSummary?: (summary: AbSummary) => void;
 }
 
-/** What `extendApp` gets. */
-export interface DemoAppParts {
-  app: ServeApp;
-  store: Store;
-  feeds: FeedService;
-  registry: ModelRegistry;
-  apiKey: string;
-}
-
 export interface DemoUrls {
   api: string;
-  /** The dashboard, when `extendApp` mounted one. */
+  /** The dashboard, when it is mounted. */
   dashboard?: string;
   openapi: string;
   metrics: string;
@@ -257,9 +249,16 @@ export async function prepareDemoPlatform(options: DemoOptions): Promise<DemoPla
       metrics: `${server.url}/metrics`,
       apiKey,
     };
-    const dashboard = options.extendApp?.({ app: server.app, store, feeds, registry, apiKey });
-    if (dashboard !== undefined) urls.dashboard = `${server.url}${dashboard}`;
     const openedFeeds = feeds;
+    if (options.dashboard !== false) {
+      mountDashboard(server.app, {
+        store,
+        authorize: (key) => (key === apiKey ? ['admin'] : undefined),
+        pipelines: pipelinesOf(registry),
+        similar: (itemId, n) => openedFeeds.similar(itemId, n),
+      });
+      urls.dashboard = `${server.url}/dashboard`;
+    }
     const openedRegistry = registry;
     return {
       store,

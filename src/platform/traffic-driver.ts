@@ -1,4 +1,4 @@
-import { Random } from '../../core/index.js';
+import { Random } from '../core/index.js';
 import {
   dynamicsDesign,
   type Environment,
@@ -10,7 +10,7 @@ import {
   sessionHour,
   sigmoid,
   taste,
-} from '../../simulate/index.js';
+} from '../simulate/index.js';
 import { AbTally } from './ab-summary.js';
 import type { DriverEvent, FeedApi } from './feed-api.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calibratedEnvironment, playgroundWorld, shippedSummary } from '../../simulate/index.js';
+import { calibratedEnvironment, playgroundWorld, shippedSummary } from '../simulate/index.js';
 import { meanCi, quantile } from './ab-summary.js';
 import type { DriverEvent, FeedApi } from './feed-api.js';
 import { TrafficDriver } from './traffic-driver.js';

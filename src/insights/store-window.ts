@@ -1,4 +1,4 @@
-import type { EventRecord, ItemRecord, Store } from '../../storage/index.js';
+import type { EventRecord, ItemRecord, Store } from '../storage/index.js';
 
 /** How much of the store one snapshot may read. */
 export interface WindowBounds {
