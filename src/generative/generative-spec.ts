@@ -21,6 +21,7 @@ import {
   SemanticTokenizer,
   saveTokenizer,
 } from '../tokenizer/index.js';
+import { type TrainingResult, train } from '../training/index.js';
 import { beamSearch, type StepDecoder } from './beam-search.js';
 import { EncoderDecoder, type EncoderDecoderConfig } from './encoder-decoder.js';
 import { LazyDecoder, type LazyDecoderConfig } from './lazy-decoder.js';
@@ -30,7 +31,6 @@ import { type NeuralFitOptions, neuralFitResult, neuralTrainerOptions } from './
 import { ExcludeItemsProcessor, PrefixConstraintProcessor } from './prefix-constraint.js';
 import { SasRecRecommender } from './sasrec-spec.js';
 import { FIRST_ITEM_TOKEN } from './semantic-sequences.js';
-import { type TrainingResult, train } from './trainer.js';
 
 /** A model the recommender can train and decode: the lazy decoder or the encoder-decoder. */
 export type GenerativeModel = Module & {

@@ -1,4 +1,4 @@
-// The generative module's public door: sequence models on the tensor engine and their trainer.
+// The generative module's public door: sequence models on the tensor engine (trained by the training module).
 export {
   type AlignmentEpoch,
   type AlignmentOptions,
@@ -78,11 +78,3 @@ export {
 export { type NextItemBatch, nextItemBatch, type PaddedBatch, paddedBatch } from './sequence-batch.js';
 export { type CandidateSessionOptions, candidateSessions } from './session-candidates.js';
 export { type SessionRow, sessionContext, sessionLogProbs } from './session-log-prob.js';
-export {
-  type EpochRecord,
-  type TrainerOptions,
-  type TrainingResult,
-  type TrainingTask,
-  train,
-  type Validation,
-} from './trainer.js';

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError, Random, silentLogger, silentProgress } from '../core/index.js';
 import type { Recommender } from '../eval/index.js';
+import type { TrainingResult } from '../training/index.js';
 import { GenerativeRecommender } from './generative-spec.js';
 import { loadModelDirectory, type ModelDirectoryInfo, saveModelDirectory } from './model-directory.js';
 import { SasRecRecommender } from './sasrec-spec.js';
 import { SavedModel } from './saved-model.js';
-import type { TrainingResult } from './trainer.js';
 
 const numItems = 24;
 const sequences = Array.from({ length: 48 }, (_, user) =>

@@ -3,6 +3,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidInputError } from '../core/index.js';
 import { type Params, peakRssMegabytes, type Recommender } from '../eval/index.js';
+import type { TrainingResult } from '../training/index.js';
 import { type ModelFormat, modelFormats } from './model-formats.js';
 import {
   ITEMS_FILE,
@@ -14,7 +15,6 @@ import {
   type TrainingCurve,
 } from './model-manifest.js';
 import { SavedModel } from './saved-model.js';
-import type { TrainingResult } from './trainer.js';
 
 /** What a model directory records besides the model's own files. */
 export interface ModelDirectoryInfo {

@@ -1,7 +1,7 @@
 import type { Random } from '../core/index.js';
 import type { FitContext, FitResult, Recommender } from '../eval/index.js';
+import type { TrainerOptions, TrainingResult } from '../training/index.js';
 import { phaseValidation } from './phase-validation.js';
-import type { TrainerOptions, TrainingResult } from './trainer.js';
 
 /** The hyperparameters every neural recommender spec shares with the trainer. */
 export interface NeuralFitParams {

@@ -1,6 +1,6 @@
 import type { Random } from '../core/index.js';
 import { type EvalPhase, evaluatePhase, type Recommender } from '../eval/index.js';
-import type { Validation } from './trainer.js';
+import type { Validation } from '../training/index.js';
 
 export interface PhaseValidationOptions {
   /** A metric `evaluatePhase` reports, `recall@K` or `ndcg@K`. Default 'recall@10'. */

@@ -11,12 +11,12 @@ import type {
   TrainingData,
 } from '../eval/index.js';
 import { loadCheckpoint, loadParameters, saveCheckpoint } from '../tensor/index.js';
+import { type TrainingResult, train } from '../training/index.js';
 import { phaseScorer } from './batched-scoring.js';
 import { scoringReport } from './model-report.js';
 import { type NeuralFitOptions, neuralFitResult, neuralTrainerOptions } from './neural-fit.js';
 import { SasRec, type SasRecConfig } from './sasrec.js';
 import { nextItemBatch } from './sequence-batch.js';
-import { type TrainingResult, train } from './trainer.js';
 
 export type SasRecRecommenderOptions = NeuralFitOptions;
 

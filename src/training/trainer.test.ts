@@ -3,37 +3,59 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Random } from '../core/index.js';
-import { crossEntropy, IntTensor, Linear, Module, type Tensor, tensor } from '../tensor/index.js';
-import { SasRec } from './sasrec.js';
-import { nextItemBatch } from './sequence-batch.js';
-import { type EpochRecord, type TrainingTask, train } from './trainer.js';
+import {
+  crossEntropy,
+  dropout,
+  IntTensor,
+  Linear,
+  Module,
+  relu,
+  type Tensor,
+  tensor,
+} from '../tensor/index.js';
+import { train, trainSync } from './trainer.js';
+import type { EpochRecord, TrainingTask } from './trainer-options.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'genfeed-trainer-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-/** A small SASRec task over random sequences, with dropout so the random streams matter. */
-function sasrecTask(seed = 1): TrainingTask & { module: SasRec } {
+/** A two-layer classifier with dropout over 24 examples of varied sizes, so the random streams matter. */
+class Mlp extends Module {
+  readonly hidden: Linear;
+  readonly output: Linear;
+  constructor(random: Random) {
+    super();
+    this.hidden = this.addModule('hidden', new Linear(8, 16, random));
+    this.output = this.addModule('output', new Linear(16, 4, random));
+  }
+
+  forward(inputs: Tensor, random: Random): Tensor {
+    const hidden = relu(this.hidden.forward(inputs)); // [B, 16]
+    return this.output.forward(this.training ? dropout(hidden, 0.3, random) : hidden); // [B, 4]
+  }
+}
+
+function mlpTask(seed = 1): TrainingTask & { module: Mlp } {
   const random = new Random(100);
-  const sequences = Array.from({ length: 24 }, () =>
-    Int32Array.from({ length: 2 + random.int(7) }, () => random.int(20)),
-  );
-  const model = new SasRec(
-    { numItems: 20, dim: 16, layers: 1, heads: 2, maxLength: 8, dropout: 0.3 },
-    new Random(seed),
-  );
+  const examples = Array.from({ length: 24 }, () => ({
+    inputs: Float32Array.from({ length: 8 }, () => random.normal()),
+    target: random.int(4),
+    size: 2 + random.int(7),
+  }));
+  const module = new Mlp(new Random(seed));
   return {
-    module: model,
-    examples: sequences.length,
-    exampleSize: (i) => sequences[i]!.length,
-    loss: (batch, batchRandom) =>
-      model.loss(
-        nextItemBatch(
-          Array.from(batch, (i) => sequences[i]!),
-          model.padId,
-          8,
-        ),
-        batchRandom,
-      ),
+    module,
+    examples: examples.length,
+    exampleSize: (i) => examples[i]!.size,
+    loss: (batch, batchRandom) => {
+      const inputs = new Float32Array(batch.length * 8);
+      for (const [row, example] of batch.entries()) inputs.set(examples[example]!.inputs, row * 8);
+      const targets = new IntTensor(
+        batch.map((example) => examples[example]!.target),
+        [batch.length],
+      );
+      return crossEntropy(module.forward(tensor(inputs, [batch.length, 8]), batchRandom), targets);
+    },
   };
 }
 
@@ -73,7 +95,7 @@ const snapshot = (module: Module): Float32Array[] => module.parameters().map((p)
 
 describe('train', () => {
   it('stops early on the validation signal and keeps the best epoch', async () => {
-    const task = sasrecTask();
+    const task = mlpTask();
     const signal = [0.1, 0.3, 0.2, 0.25, 0.2, 0.9];
     const byEpoch = new Map<number, Float32Array[]>();
     let calls = 0;
@@ -94,7 +116,7 @@ describe('train', () => {
   });
 
   it('evaluates every N epochs and counts patience in evaluations', async () => {
-    const task = sasrecTask();
+    const task = mlpTask();
     const values = [0.5, 0.4, 0.3];
     let calls = 0;
     const result = await train(task, {
@@ -112,12 +134,12 @@ describe('train', () => {
   it('resumes after an interruption and reproduces the uninterrupted run bit for bit', async () => {
     const options = { epochs: 6, batchSize: 8, lr: 3e-3, seed: 11, warmupSteps: 4 };
     const validation = () => ({ evaluate: () => 0.5, patience: 100 });
-    const reference = sasrecTask(5);
+    const reference = mlpTask(5);
     const full = await train(reference, { ...options, validation: validation() });
 
     const path = join(folder, 'resume.safetensors');
     const stop = new AbortController();
-    const first = await train(sasrecTask(5), {
+    const first = await train(mlpTask(5), {
       ...options,
       validation: validation(),
       checkpoint: { path, resume: true },
@@ -129,7 +151,7 @@ describe('train', () => {
     expect(first.interrupted).toBe(true);
     expect(first.epochs).toBe(2);
     // A fresh process: a differently initialised model, state read from the checkpoint.
-    const resumedTask = sasrecTask(99);
+    const resumedTask = mlpTask(99);
     const resumed = await train(resumedTask, {
       ...options,
       validation: validation(),
@@ -143,9 +165,9 @@ describe('train', () => {
 
   it('refuses a checkpoint written with other settings', async () => {
     const path = join(folder, 'other.safetensors');
-    await train(sasrecTask(), { epochs: 1, batchSize: 8, lr: 1e-3, checkpoint: { path } });
+    await train(mlpTask(), { epochs: 1, batchSize: 8, lr: 1e-3, checkpoint: { path } });
     await expect(
-      train(sasrecTask(), { epochs: 2, batchSize: 4, lr: 1e-3, checkpoint: { path, resume: true } }),
+      train(mlpTask(), { epochs: 2, batchSize: 4, lr: 1e-3, checkpoint: { path, resume: true } }),
     ).rejects.toThrow(/batchSize = 8, this run has 4/);
   });
 
@@ -162,8 +184,75 @@ describe('train', () => {
   });
 
   it('lowers the loss of a real model', async () => {
-    const task = sasrecTask();
+    const task = mlpTask();
     const result = await train(task, { epochs: 30, batchSize: 8, lr: 1e-2 });
     expect(result.history.at(-1)!.loss).toBeLessThan(result.history[0]!.loss - 0.5);
+  });
+
+  it('runs synchronously to the same parameters, with the same early stopping', async () => {
+    const values = [0.2, 0.4, 0.3, 0.1];
+    const options = (calls = { n: 0 }) => ({
+      epochs: 8,
+      batchSize: 8,
+      lr: 3e-3,
+      seed: 7,
+      validation: { evaluate: () => values[calls.n++] ?? 0, patience: 2 },
+    });
+    const asynchronous = mlpTask(2);
+    const a = await train(asynchronous, options());
+    const synchronous = mlpTask(2);
+    const b = trainSync(synchronous, options());
+    expect(b.epochs).toBe(4);
+    expect(b.bestEpoch).toBe(2);
+    expect(b.history.map((record) => record.loss)).toEqual(a.history.map((record) => record.loss));
+    expect(snapshot(synchronous.module)).toEqual(snapshot(asynchronous.module));
+  });
+
+  it('follows a given schedule, and takes no step for a batch with nothing to learn', () => {
+    const task = classifierTask();
+    const rates: number[] = [];
+    const before = snapshot(task.module);
+    const result = trainSync(
+      { ...task, loss: (batch, random) => (batch.includes(0) ? undefined : task.loss(batch, random)) },
+      {
+        epochs: 2,
+        batchSize: 16,
+        lr: 0.5,
+        schedule: (step, totalSteps) => {
+          rates.push(step / totalSteps);
+          return 1;
+        },
+      },
+    );
+    // Every batch of 16 holds example 0: no step, and no loss to average.
+    expect(rates).toEqual([]);
+    expect(result.history.map((record) => record.loss)).toEqual([0, 0]);
+    expect(snapshot(task.module)).toEqual(before);
+    trainSync(task, {
+      epochs: 2,
+      batchSize: 8,
+      lr: 0.5,
+      schedule: (step, totalSteps) => {
+        rates.push(step / totalSteps);
+        return 1;
+      },
+    });
+    expect(rates).toEqual([0, 0.25, 0.5, 0.75]);
+  });
+
+  it('leaves dropout off when asked (trainMode false)', () => {
+    const task = mlpTask();
+    const modes: boolean[] = [];
+    trainSync(
+      {
+        ...task,
+        loss: (batch, random) => {
+          modes.push(task.module.training);
+          return task.loss(batch, random);
+        },
+      },
+      { epochs: 1, batchSize: 8, lr: 1e-3, trainMode: false },
+    );
+    expect(new Set(modes)).toEqual(new Set([false]));
   });
 });
