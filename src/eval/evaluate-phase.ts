@@ -1,4 +1,5 @@
 import { type Progress, silentProgress } from '../core/index.js';
+import { RunningMoments } from '../statistics/index.js';
 import { ndcgAtK, recallAtK, reciprocalRank } from './metrics.js';
 import type { Recommender } from './recommender.js';
 import type { EvalPhase } from './split.js';
@@ -41,11 +42,12 @@ export function evaluatePhase(
   const progress = options.progress ?? silentProgress;
   const scores = new Float32Array(numItems);
   const ranked = new Int32Array(maxK);
-  const sums = new Map<string, number>();
-  const squares = new Map<string, number>();
+  // Per-user figures are streamed, not kept: a phase can have millions of users.
+  const moments = new Map<string, RunningMoments>();
   const add = (key: string, value: number) => {
-    sums.set(key, (sums.get(key) ?? 0) + value);
-    squares.set(key, (squares.get(key) ?? 0) + value * value);
+    const running = moments.get(key) ?? new RunningMoments();
+    running.add(value);
+    moments.set(key, running);
   };
   const recommended = new Map(ks.map((k) => [k, new Uint8Array(numItems)]));
   let users = 0;
@@ -90,11 +92,10 @@ export function evaluatePhase(
 
   const metrics: Record<string, number> = {};
   const ci95: Record<string, number> = {};
-  for (const [key, sum] of sums) {
-    const mean = sum / users;
-    metrics[key] = mean;
-    const variance = users > 1 ? Math.max(0, (squares.get(key)! - users * mean * mean) / (users - 1)) : 0;
-    ci95[key] = 1.96 * Math.sqrt(variance / users);
+  for (const [key, running] of moments) {
+    metrics[key] = running.mean;
+    // The rounded z evaluation reports have always used (not Z975), so published figures stay comparable.
+    ci95[key] = 1.96 * running.standardError;
   }
   for (const [k, flags] of recommended) {
     let covered = 0;

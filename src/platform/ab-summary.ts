@@ -1,4 +1,5 @@
 import type { Outcome } from '../simulate/index.js';
+import { meanAndHalfWidth, quantile } from '../statistics/index.js';
 
 /** The binary signals a summary reports, as rates per impression. */
 export const summarySignals = [
@@ -49,7 +50,7 @@ export interface AbSummary {
   /** Simulated days started. */
   simulatedDays: number;
   pipelines: PipelineSummary[];
-  /** Stay time per user-day of each pipeline relative to the first-named reference (`cascade` when present): (x - ref) / ref. */
+  /** Stay time per user-day of each pipeline relative to the reference (`AbTally.control`, else the first by name that served): (x - ref) / ref. */
   stayTimeLift?: Record<string, number>;
   /** CPU per request of each pipeline divided by the reference's. */
   cpuRatio?: Record<string, number>;
@@ -82,6 +83,8 @@ export class AbTally {
   simulatedDays = 0;
   eventsPosted = 0;
   eventErrors = 0;
+  /** The arm the others are compared with (the caller's control, e.g. the cascade); unset: the first by name that served. */
+  control: string | undefined;
 
   #of(pipeline: string): PipelineTally {
     let tally = this.#pipelines.get(pipeline);
@@ -144,7 +147,7 @@ export class AbTally {
       .map(([name, tally]) => summarise(name, tally))
       .sort((a, b) => a.name.localeCompare(b.name));
     const reference =
-      pipelines.find((pipeline) => pipeline.name === 'cascade') ??
+      pipelines.find((pipeline) => pipeline.name === this.control) ??
       pipelines.find((pipeline) => pipeline.requests > 0);
     const result: AbSummary = {
       seconds: (performance.now() - this.#started) / 1000,
@@ -171,7 +174,8 @@ export class AbTally {
 
 function summarise(name: string, tally: PipelineTally): PipelineSummary {
   const stays = [...tally.stayByUserDay.values()].map((ms) => ms / 1000);
-  const { mean, ci95 } = meanCi(stays);
+  // The rounded z = 1.96 the demo has always printed; no user-days yet read 0 ± 0, so the JSON stays finite.
+  const stay = stays.length === 0 ? { mean: 0, halfWidth: 0 } : meanAndHalfWidth(stays, { critical: 1.96 });
   const impressions = tally.impressions;
   return {
     name,
@@ -179,8 +183,8 @@ function summarise(name: string, tally: PipelineTally): PipelineSummary {
     impressions,
     users: tally.users.size,
     userDays: stays.length,
-    stayTimePerUserDay: mean,
-    stayTimeCi95: ci95,
+    stayTimePerUserDay: stay.mean,
+    stayTimeCi95: stay.halfWidth,
     impressionsPerUserDay: ratio(impressions, stays.length),
     satisfaction: ratio(tally.satisfaction, impressions),
     signalRates: Object.fromEntries(
@@ -200,24 +204,6 @@ function summarise(name: string, tally: PipelineTally): PipelineSummary {
 /** a / b, 0 when b is 0 (so every figure of the JSON stays finite). */
 function ratio(a: number, b: number): number {
   return b === 0 ? 0 : a / b;
-}
-
-/** Mean and the half-width of its normal 95% interval (0 below two values). */
-export function meanCi(values: readonly number[]): { mean: number; ci95: number } {
-  const n = values.length;
-  if (n === 0) return { mean: 0, ci95: 0 };
-  const mean = values.reduce((sum, value) => sum + value, 0) / n;
-  if (n < 2) return { mean, ci95: 0 };
-  const variance = values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (n - 1);
-  return { mean, ci95: 1.96 * Math.sqrt(variance / n) };
-}
-
-/** The q-quantile by the nearest-rank rule (0 for no values). */
-export function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) return 0;
-  const sorted = Float64Array.from(values).sort();
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[rank]!;
 }
 
 const percent = (value: number) => `${(100 * value).toFixed(2)}%`;

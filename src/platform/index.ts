@@ -5,9 +5,7 @@ export {
   type AbSummary,
   AbTally,
   formatAbSummary,
-  meanCi,
   type PipelineSummary,
-  quantile,
   type SummarySignal,
   summarySignals,
 } from './ab-summary.js';

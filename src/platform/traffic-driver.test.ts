@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { calibratedEnvironment, playgroundWorld, shippedSummary } from '../simulate/index.js';
-import { meanCi, quantile } from './ab-summary.js';
 import type { DriverEvent, FeedApi } from './feed-api.js';
 import { TrafficDriver } from './traffic-driver.js';
 
@@ -88,16 +87,4 @@ describe('TrafficDriver', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(api.feeds).toBe(asked);
   }, 30_000);
-});
-
-describe('summary statistics', () => {
-  it('computes the mean with a normal 95% interval and nearest-rank quantiles', () => {
-    expect(meanCi([])).toEqual({ mean: 0, ci95: 0 });
-    const { mean, ci95 } = meanCi([1, 2, 3, 4]);
-    expect(mean).toBe(2.5);
-    expect(ci95).toBeCloseTo(1.96 * Math.sqrt(5 / 3 / 4), 10);
-    expect(quantile([5, 1, 3, 2, 4], 0.5)).toBe(3);
-    expect(quantile([5, 1, 3, 2, 4], 0.99)).toBe(5);
-    expect(quantile([], 0.99)).toBe(0);
-  });
 });

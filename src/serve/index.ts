@@ -9,7 +9,6 @@ export {
   formatExperimentReport,
   type PipelineComparison,
   type PipelineReport,
-  welch,
 } from './experiments/experiment-report.js';
 export { type PipelineCost, StageLedger } from './experiments/stage-ledger.js';
 export { TrafficSplit, userPosition } from './experiments/traffic-split.js';

@@ -1,5 +1,5 @@
+import type { Estimate } from '../statistics/index.js';
 import type { AbTestReport } from './ab-test.js';
-import type { Estimate } from './statistics.js';
 import type { ValidityReport } from './validity.js';
 
 const interval = (value: Estimate, digits: number) =>

@@ -1,5 +1,6 @@
 import { type Logger, type Progress, Random, silentLogger, silentProgress } from '../core/index.js';
 import type { TrainingData } from '../eval/index.js';
+import { type Estimate, estimate } from '../statistics/index.js';
 import { type BucketFigures, BucketMetrics } from './bucket-metrics.js';
 import type { Environment } from './environment.js';
 import { ImpressionLogSink } from './impression-log-sink.js';
@@ -7,7 +8,6 @@ import { policyRandom, randomPolicy } from './policies.js';
 import type { Policy, PolicyFactory } from './policy.js';
 import { type BinarySignal, binarySignals } from './signals.js';
 import { type Impression, type SimulationSink, SimulationState, simulateDays } from './simulator.js';
-import { type Estimate, estimate } from './statistics.js';
 
 export interface AbTestOptions {
   policies: readonly PolicyFactory[];

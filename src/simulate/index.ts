@@ -78,7 +78,6 @@ export {
   SimulationState,
   simulateDays,
 } from './simulator.js';
-export { type Estimate, estimate, ranks, spearman } from './statistics.js';
 export {
   type PlaygroundSummary,
   parseSummary,

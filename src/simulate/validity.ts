@@ -7,10 +7,10 @@ import {
   type RecommenderSpec,
   runEvaluation,
 } from '../eval/index.js';
+import { spearman } from '../statistics/index.js';
 import { runAbTest } from './ab-test.js';
 import type { Environment } from './environment.js';
 import { recommenderPolicy } from './policies.js';
-import { spearman } from './statistics.js';
 
 /** Random scores: the floor of the offline ranking, as an eval model. */
 export const randomScoresSpec: RecommenderSpec = {

@@ -1,16 +1,16 @@
-import type { Experiment, PipelineStats, PipelineUserStats, StageCost } from '../storage/index.js';
-import { cards, chart, formatNumber, notice, section, table, withInterval } from './components.js';
-import type { DashboardContext } from './dashboard-context.js';
-import { DAY_MS, dayLabel } from './data-window.js';
-import { binarySignals } from './event-scan.js';
-import { h, type SafeHtml } from './safe-html.js';
 import {
   type Interval,
   liftInterval,
   meanInterval,
   proportionInterval,
   ratioInterval,
-} from './statistics.js';
+} from '../statistics/index.js';
+import type { Experiment, PipelineStats, PipelineUserStats, StageCost } from '../storage/index.js';
+import { cards, chart, formatNumber, notice, section, table, withInterval } from './components.js';
+import type { DashboardContext } from './dashboard-context.js';
+import { DAY_MS, dayLabel } from './data-window.js';
+import { binarySignals } from './event-scan.js';
+import { h, type SafeHtml } from './safe-html.js';
 
 export interface BucketReport {
   pipeline: string;

@@ -3,10 +3,3 @@ export { type DataWindow, dataWindow, newestEventTime } from './data-window.js';
 export { type EventScan, scanEvents } from './event-scan.js';
 export { mountDashboard } from './mount-dashboard.js';
 export { authorizeWithApiKeys, pipelinesOf } from './serve-wiring.js';
-export {
-  type Interval,
-  liftInterval,
-  meanInterval,
-  proportionInterval,
-  ratioInterval,
-} from './statistics.js';

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { estimate } from '../../simulate/index.js';
+import { asEstimate, differenceInterval, estimate } from '../../statistics/index.js';
 import type { EventInput, FeedInput, Store } from '../../storage/index.js';
 import { tinyStore } from '../pipelines/test-support/tiny-world.js';
-import { experimentReport, formatExperimentReport, welch } from './experiment-report.js';
+import { experimentReport, formatExperimentReport } from './experiment-report.js';
 import { StageLedger } from './stage-ledger.js';
 
 const DAY = 86_400_000;
@@ -159,7 +159,9 @@ describe('experimentReport', () => {
     expect(report.comparisons).toHaveLength(1);
     const comparison = report.comparisons[0]!;
     expect(comparison).toMatchObject({ pipeline: 'generative', baseline: 'cascade' });
-    expect(comparison.stayTimeDifference).toEqual(welch([10, 20, 30, 40], [5, 5, 10, 20]));
+    expect(comparison.stayTimeDifference).toEqual(
+      asEstimate(differenceInterval([10, 20, 30, 40], [5, 5, 10, 20], { critical: 1.96 })),
+    );
     expect(comparison.stayTimeDifference.mean).toBeCloseTo(15, 9);
     expect(comparison.stayTimeLift).toBeCloseTo(15 / 10, 9);
     expect(comparison.cpuRatio).toBeCloseTo(0.1, 9);

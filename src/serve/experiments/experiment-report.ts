@@ -1,5 +1,5 @@
 import type { StageCost } from '../../feed/index.js';
-import { type Estimate, estimate } from '../../simulate/index.js';
+import { asEstimate, differenceInterval, type Estimate, estimate } from '../../statistics/index.js';
 import type { BinarySignal, PipelineUserStats, StatsOptions, Store } from '../../storage/index.js';
 import type { PipelineCost } from './stage-ledger.js';
 
@@ -114,9 +114,13 @@ export async function experimentReport(
   if (base !== undefined)
     for (const report of pipelines) {
       if (report === base) continue;
-      const difference = welch(
-        (usersOf.get(report.pipeline) ?? []).map(stayTimePerDay),
-        (usersOf.get(base.pipeline) ?? []).map(stayTimePerDay),
+      // Welch's interval with the rounded z = 1.96 this report has always printed.
+      const difference = asEstimate(
+        differenceInterval(
+          (usersOf.get(report.pipeline) ?? []).map(stayTimePerDay),
+          (usersOf.get(base.pipeline) ?? []).map(stayTimePerDay),
+          { critical: 1.96 },
+        ),
       );
       comparisons.push({
         pipeline: report.pipeline,
@@ -135,21 +139,6 @@ export async function experimentReport(
 
 function stayTimePerDay(user: PipelineUserStats): number {
   return user.playTimeMs / 1000 / Math.max(1, user.activeDays);
-}
-
-/** Difference of two means with Welch's normal-approximation 95% interval (NaN with fewer than 2 per side). */
-export function welch(a: readonly number[], b: readonly number[]): Estimate {
-  const mean = (values: readonly number[]): number => values.reduce((s, v) => s + v, 0) / values.length;
-  const variance = (values: readonly number[], m: number): number =>
-    values.reduce((s, v) => s + (v - m) ** 2, 0) / (values.length - 1);
-  if (a.length < 2 || b.length < 2) {
-    const difference = a.length > 0 && b.length > 0 ? mean(a) - mean(b) : Number.NaN;
-    return { mean: difference, ci95: [Number.NaN, Number.NaN] };
-  }
-  const ma = mean(a);
-  const mb = mean(b);
-  const half = 1.96 * Math.sqrt(variance(a, ma) / a.length + variance(b, mb) / b.length);
-  return { mean: ma - mb, ci95: [ma - mb - half, ma - mb + half] };
 }
 
 /** The report as a plain-text table (the CLI and the demo print it). */
