@@ -1,16 +1,16 @@
-import { Random } from '../../core/index.js';
+import type { Random } from '../../core/index.js';
 import {
-  AdamW,
   add,
-  backward,
   crossEntropy,
   intTensor,
   logSoftmax,
+  type Module,
   noGrad,
   type Tensor,
   tensor,
   tidy,
 } from '../../tensor/index.js';
+import { trainSync } from '../../training/index.js';
 import type { BagModel } from './bag-models.js';
 import { type SparseRow, sparseBatch } from './sparse-rows.js';
 
@@ -47,7 +47,7 @@ export interface BagTrainOptions {
 
 /** Trains a bag model with softmax cross-entropy summed over its heads. targets[head][example]. */
 export function trainBag(
-  model: BagModel,
+  model: BagModel & Module,
   rows: readonly SparseRow[],
   targets: readonly Int32Array[],
   options: BagTrainOptions = {},
@@ -57,44 +57,41 @@ export function trainBag(
       throw new RangeError(`trainBag: head ${head} has ${column.length} targets for ${rows.length} rows`);
   }
   const epochs = options.epochs ?? 10;
-  const batchSize = options.batchSize ?? 64;
-  const peak = options.lr ?? 0.01;
   const dropout = options.featureDropout ?? 0;
-  const random = new Random(options.seed ?? 42);
-  const optimizer = new AdamW(model.parameters(), { lr: peak, weightDecay: options.weightDecay ?? 0 });
   const adjustments = (options.logitAdjustment ?? []).map((bias) =>
     bias === undefined ? undefined : tensor(bias),
   );
-  const order = Array.from({ length: rows.length }, (_, i) => i);
-  const totalSteps = epochs * Math.ceil(rows.length / batchSize);
-  let step = 0;
-  const lastEpoch = Math.min(epochs, options.stopAfterEpoch ?? epochs);
-  for (let epoch = 1; epoch <= lastEpoch; epoch++) {
-    random.shuffle(order);
-    for (let start = 0; start < order.length; start += batchSize) {
-      const picked = order.slice(start, start + batchSize);
+  const loss = (picked: Int32Array, random: Random): Tensor =>
+    tidy(() => {
       const batch = sparseBatch(
-        picked.map((i) => (dropout > 0 ? dropFeatures(rows[i]!, dropout, random) : rows[i]!)),
+        Array.from(picked, (i) => (dropout > 0 ? dropFeatures(rows[i]!, dropout, random) : rows[i]!)),
       );
-      optimizer.zeroGrad();
-      const loss = tidy(() => {
-        const heads = model.logits(batch.ids, batch.weights);
-        let total: Tensor | undefined;
-        heads.forEach((logits, head) => {
-          const adjustment = adjustments[head];
-          const shifted = adjustment === undefined ? logits : add(logits, adjustment);
-          const headTargets = intTensor(picked.map((i) => targets[head]![i]!));
-          const headLoss = crossEntropy(shifted, headTargets, { ignoreIndex: NO_TARGET });
-          total = total === undefined ? headLoss : add(total, headLoss);
-        });
-        return total!;
+      const heads = model.logits(batch.ids, batch.weights);
+      let total: Tensor | undefined;
+      heads.forEach((logits, head) => {
+        const adjustment = adjustments[head];
+        const shifted = adjustment === undefined ? logits : add(logits, adjustment);
+        const headTargets = intTensor(Array.from(picked, (i) => targets[head]![i]!));
+        const headLoss = crossEntropy(shifted, headTargets, { ignoreIndex: NO_TARGET });
+        total = total === undefined ? headLoss : add(total, headLoss);
       });
-      backward(loss);
-      optimizer.step(peak * Math.max(0.02, 1 - step / totalSteps));
-      step++;
-    }
-    options.onEpoch?.(epoch);
-  }
+      return total!;
+    });
+  trainSync(
+    { module: model, examples: rows.length, loss },
+    {
+      epochs: Math.min(epochs, options.stopAfterEpoch ?? epochs),
+      scheduleEpochs: epochs,
+      batchSize: options.batchSize ?? 64,
+      lr: options.lr ?? 0.01,
+      // fastText's linear decay to 0, floored so the last steps still move.
+      schedule: (step, totalSteps) => Math.max(0.02, 1 - step / totalSteps),
+      weightDecay: options.weightDecay ?? 0,
+      clipNorm: 0,
+      seed: options.seed ?? 42,
+      onEpoch: (record) => options.onEpoch?.(record.epoch),
+    },
+  );
 }
 
 function dropFeatures(row: SparseRow, probability: number, random: Random): SparseRow {
