@@ -1,18 +1,17 @@
-import { Random } from '../core/index.js';
 import { auc } from '../reward/index.js';
 import {
-  AdamW,
-  backward,
   binaryCrossEntropyWithLogits,
   embedding,
   IntTensor,
+  Module,
   mul,
-  parameter,
   reshape,
   sum,
+  type Tensor,
   tensor,
   zeros,
 } from '../tensor/index.js';
+import { trainSync } from '../training/index.js';
 import { type FeatureSet, type HashedFeatures, hashFeatures, type TitleDraft } from './title-features.js';
 
 export interface LabelledDraft {
@@ -86,46 +85,71 @@ export class EngagementPredictor {
       throw new RangeError(`EngagementPredictor.train: buckets ${buckets} must be an integer >= 2`);
     const features = examples.map((example) => hashFeatures(example.draft, buckets, featureSet));
     const labels = examples.map((example) => example.label);
-    const weight = parameter(zeros([buckets, 1]), 'weight'); // [V, 1]
-    const optimizer = new AdamW([weight], { lr: settings.learningRate, weightDecay: settings.weightDecay });
-    const random = new Random(settings.seed);
-    const order = Array.from({ length: examples.length }, (_, i) => i);
+    const model = new HashedLogistic(buckets);
     const validation = options.validation?.map((example) => ({
       features: hashFeatures(example.draft, buckets, featureSet),
       label: example.label,
     }));
-    let best = { epoch: epochs, auc: Number.NaN, weights: weight.data };
-    for (let epoch = 1; epoch <= epochs; epoch++) {
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = random.int(i + 1);
-        [order[i], order[j]] = [order[j]!, order[i]!];
-      }
-      for (let from = 0; from < order.length; from += batchSize) {
-        const rows = order.slice(from, from + batchSize);
-        const { ids, values } = padBatch(rows.map((row) => features[row]!));
-        optimizer.zeroGrad();
-        const picked = reshape(embedding(weight, ids), values.shape); // [B, L]
-        const logits = sum(mul(picked, values), 1); // [B]
-        const loss = binaryCrossEntropyWithLogits(logits, tensor(rows.map((row) => labels[row]!)));
-        backward(loss);
-        optimizer.step();
-      }
-      if (validation) {
-        const scores = validation.map((example) => logitOf(weight.data, example.features));
-        const value = auc(
-          scores,
-          validation.map((example) => example.label),
-        );
-        if (!(value <= best.auc)) best = { epoch, auc: value, weights: weight.data.slice() };
-      }
-    }
-    const weights = validation ? best.weights : weight.data.slice();
-    return new EngagementPredictor(buckets, featureSet, weights, best.epoch, best.auc);
+    const result = trainSync(
+      {
+        module: model,
+        examples: examples.length,
+        loss: (rows) => {
+          const { ids, values } = padBatch(Array.from(rows, (row) => features[row]!));
+          const logits = model.forward(ids, values); // [B]
+          return binaryCrossEntropyWithLogits(logits, tensor(Array.from(rows, (row) => labels[row]!)));
+        },
+      },
+      {
+        epochs,
+        batchSize,
+        lr: settings.learningRate,
+        schedule: () => 1,
+        weightDecay: settings.weightDecay,
+        clipNorm: 0,
+        seed: settings.seed,
+        ...(validation && {
+          // Every epoch runs; the trainer keeps the weights of the best one.
+          validation: {
+            metric: 'auc',
+            patience: Number.POSITIVE_INFINITY,
+            evaluate: () =>
+              auc(
+                validation.map((example) => logitOf(model.weight.data, example.features)),
+                validation.map((example) => example.label),
+              ),
+          },
+        }),
+      },
+    );
+    return new EngagementPredictor(
+      buckets,
+      featureSet,
+      model.weight.data.slice(),
+      result.bestEpoch,
+      result.bestMetric ?? Number.NaN,
+    );
   }
 
   /** P(high engagement) of a draft. */
   predict(draft: TitleDraft): number {
     return 1 / (1 + Math.exp(-logitOf(this.weights, hashFeatures(draft, this.buckets, this.featureSet))));
+  }
+}
+
+/** The predictor's logistic regression as a module, so the shared trainer can fit it. */
+class HashedLogistic extends Module {
+  readonly weight: Tensor; // [V, 1]
+
+  constructor(buckets: number) {
+    super();
+    this.weight = this.addParameter('weight', zeros([buckets, 1]));
+  }
+
+  /** ids and values [B, L] -> logits [B]. */
+  forward(ids: IntTensor, values: Tensor): Tensor {
+    const picked = reshape(embedding(this.weight, ids), values.shape); // [B, L]
+    return sum(mul(picked, values), 1); // [B]
   }
 }
 
