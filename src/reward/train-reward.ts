@@ -1,16 +1,15 @@
 import { type Logger, type Progress, Random, silentLogger, silentProgress } from '../core/index.js';
 import {
-  AdamW,
   add,
-  backward,
   binaryCrossEntropyWithLogits,
-  clipGradNorm,
+  type Module,
   mul,
   noGrad,
   type Tensor,
   tensor,
   tidy,
 } from '../tensor/index.js';
+import { type SyncTrainerOptions, type TrainingTask, trainSync } from '../training/index.js';
 import { batchOfLog, type CandidateBatch, requestSlice } from './candidate-batch.js';
 import { engagementLevel, feedbackLevel } from './feedback-level.js';
 import { type ImpressionLog, sliceLog } from './impression-log.js';
@@ -135,8 +134,17 @@ export function trainReward(
     consistencyWeight: options.consistencyWeight ?? 0.5,
     batchRequests: options.batchRequests ?? 128,
   };
-  const lr = options.lr ?? 3e-3;
-  const weightDecay = options.weightDecay ?? 0;
+  // Every fit below: the shared trainer at a constant rate (clipping at its default norm 1), one step per block of requests.
+  const trainer = (label: string, epochs: number): SyncTrainerOptions => ({
+    epochs,
+    batchSize: 1,
+    lr: options.lr ?? 3e-3,
+    schedule: () => 1,
+    weightDecay: options.weightDecay ?? 0,
+    seed: random.nextUint32(),
+    progress,
+    label,
+  });
   const objectives = headNames.map((name) => `consistency ${name}`);
   const weights = new UncertaintyWeights(objectives.length);
   const batch = batchOfLog(log, config.historyLength);
@@ -149,23 +157,18 @@ export function trainReward(
     );
   };
 
+  const means = new StepMeans();
   if (fusionTraining === 'in-sample') {
-    const optimizer = new AdamW(model.parameters(), { lr, weightDecay });
-    for (let epoch = 1; epoch <= epochs; epoch++) {
-      const record = runEpoch(
-        `reward epoch ${epoch}/${epochs}`,
-        batch,
-        random,
-        settings,
-        progress,
-        (part, rows) =>
-          jointStep(model, optimizer, weights, part, side, settings, {
-            targets: targets.subarray(rows * numHeads, (rows + part.size) * numHeads),
-            levels: levels.subarray(rows, rows + part.size),
-          }),
-      );
-      report({ epoch, ...record, weights: weights.shares() }, 'joint');
-    }
+    const task = requestBlocks(model, batch, settings, (part, rows) =>
+      jointLoss(model, weights, part, side, settings, means, {
+        targets: targets.subarray(rows * numHeads, (rows + part.size) * numHeads),
+        levels: levels.subarray(rows, rows + part.size),
+      }),
+    );
+    trainSync(task, {
+      ...trainer('reward', epochs),
+      onEpoch: ({ epoch }) => report({ epoch, ...means.take(), weights: weights.shares() }, 'joint'),
+    });
     return { model, epochs: history, objectives };
   }
 
@@ -183,16 +186,15 @@ export function trainReward(
       );
     }
     const tower = new SignalTower(config, random.fork());
-    fitTower(tower, sliceLog(log, fit), side, config, {
-      epochs,
-      lr,
-      weightDecay,
+    fitTower(
+      tower,
+      sliceLog(log, fit),
+      side,
+      config,
       settings,
-      random,
-      progress,
-      label: `reward fold ${fold + 1}/${folds}`,
+      trainer(`reward fold ${fold + 1}/${folds}`, epochs),
       logger,
-    });
+    );
     const heldBatch = batchOfLog(sliceLog(log, held), config.historyLength);
     const logits = towerLogits(tower, heldBatch, side);
     held.forEach((row, k) => {
@@ -200,34 +202,26 @@ export function trainReward(
     });
   }
   // 2. The fusion on the out-of-fold values.
-  const fusionEpochs = options.fusionEpochs ?? epochs;
-  const fusionOptimizer = new AdamW(model.fusion.parameters(), { lr, weightDecay });
-  for (let epoch = 1; epoch <= fusionEpochs; epoch++) {
-    const record = runEpoch(
-      `fusion epoch ${epoch}/${fusionEpochs}`,
-      batch,
-      random,
-      settings,
-      progress,
-      (part, rows) =>
-        fusionStep(model.fusion, fusionOptimizer, weights, part, side, settings, {
-          logits: outOfFold.subarray(rows * numHeads, (rows + part.size) * numHeads),
-          levels: levels.subarray(rows, rows + part.size),
-        }),
-    );
-    report({ epoch, ...record, weights: weights.shares() }, 'fusion');
-  }
-  // 3. The serving tower on every row.
-  const finalEpochs = fitTower(model.tower, log, side, config, {
-    epochs,
-    lr,
-    weightDecay,
-    settings,
-    random,
-    progress,
-    label: 'reward heads',
-    logger,
+  const fusionTask = requestBlocks(model.fusion, batch, settings, (part, rows) =>
+    fusionLoss(model.fusion, weights, part, side, settings, means, {
+      logits: outOfFold.subarray(rows * numHeads, (rows + part.size) * numHeads),
+      levels: levels.subarray(rows, rows + part.size),
+    }),
+  );
+  trainSync(fusionTask, {
+    ...trainer('fusion', options.fusionEpochs ?? epochs),
+    onEpoch: ({ epoch }) => report({ epoch, ...means.take(), weights: weights.shares() }, 'fusion'),
   });
+  // 3. The serving tower on every row.
+  const finalEpochs = fitTower(
+    model.tower,
+    log,
+    side,
+    config,
+    settings,
+    trainer('reward heads', epochs),
+    logger,
+  );
   finalEpochs.forEach((headLoss, k) => {
     if (history[k]) history[k]!.headLoss = headLoss;
   });
@@ -247,24 +241,12 @@ interface StepLosses {
   consistency: number;
 }
 
-/** One pass over the batch in shuffled blocks of whole requests; mean losses (NaN-free). */
-function runEpoch(
-  label: string,
-  batch: CandidateBatch,
-  random: Random,
-  settings: StepSettings,
-  progress: Progress,
-  step: (part: CandidateBatch, firstRow: number) => StepLosses,
-): { headLoss: number; pairwiseLoss: number; consistencyLoss: number } {
-  const requests = batch.requestOffsets.length - 1;
-  const blocks = Math.ceil(requests / settings.batchRequests);
-  const order = random.shuffle([...Array(blocks).keys()]);
-  const sums = { head: 0, pairwise: 0, pairSteps: 0, consistency: 0, steps: 0 };
-  progress.start(label, blocks);
-  for (const [k, block] of order.entries()) {
-    const from = block * settings.batchRequests;
-    const part = requestSlice(batch, from, Math.min(requests, from + settings.batchRequests));
-    const losses = step(part, batch.requestOffsets[from]!);
+/** Mean losses of the steps since the last `take` (the pairwise mean over steps that had pairs). */
+class StepMeans {
+  #sums = { head: 0, pairwise: 0, pairSteps: 0, consistency: 0, steps: 0 };
+
+  add(losses: StepLosses): void {
+    const sums = this.#sums;
     sums.head += losses.head;
     if (Number.isFinite(losses.pairwise)) {
       sums.pairwise += losses.pairwise;
@@ -272,13 +254,39 @@ function runEpoch(
     }
     sums.consistency += losses.consistency;
     sums.steps++;
-    if (k % 20 === 0) progress.update(k + 1);
   }
-  progress.stop();
+
+  take(): { headLoss: number; pairwiseLoss: number; consistencyLoss: number } {
+    const sums = this.#sums;
+    this.#sums = { head: 0, pairwise: 0, pairSteps: 0, consistency: 0, steps: 0 };
+    return {
+      headLoss: sums.head / sums.steps,
+      pairwiseLoss: sums.pairSteps > 0 ? sums.pairwise / sums.pairSteps : Number.NaN,
+      consistencyLoss: sums.consistency / sums.steps,
+    };
+  }
+}
+
+/**
+ * A trainer task over a batch in blocks of whole requests (the pair losses
+ * compare candidates of one request): each trainer example is one block of
+ * `batchRequests` requests, so the trainer shuffles blocks and steps once per block.
+ */
+function requestBlocks(
+  module: Module,
+  batch: CandidateBatch,
+  settings: StepSettings,
+  loss: (part: CandidateBatch, firstRow: number) => Tensor | undefined,
+): TrainingTask {
+  const requests = batch.requestOffsets.length - 1;
   return {
-    headLoss: sums.head / sums.steps,
-    pairwiseLoss: sums.pairSteps > 0 ? sums.pairwise / sums.pairSteps : Number.NaN,
-    consistencyLoss: sums.consistency / sums.steps,
+    module,
+    examples: Math.ceil(requests / settings.batchRequests),
+    loss: ([block]) => {
+      const from = block! * settings.batchRequests;
+      const part = requestSlice(batch, from, Math.min(requests, from + settings.batchRequests));
+      return loss(part, batch.requestOffsets[from]!);
+    },
   };
 }
 
@@ -288,45 +296,24 @@ function fitTower(
   log: ImpressionLog,
   side: ItemSide,
   config: RewardConfig,
-  options: {
-    epochs: number;
-    lr: number;
-    weightDecay: number;
-    settings: StepSettings;
-    random: Random;
-    progress: Progress;
-    logger: Logger;
-    label: string;
-  },
+  settings: StepSettings,
+  trainer: SyncTrainerOptions,
+  logger: Logger,
 ): number[] {
   const batch = batchOfLog(log, config.historyLength);
   const targets = headTargets(log, config);
-  const optimizer = new AdamW(tower.parameters(), { lr: options.lr, weightDecay: options.weightDecay });
-  const losses: number[] = [];
-  for (let epoch = 1; epoch <= options.epochs; epoch++) {
-    const record = runEpoch(
-      `${options.label} epoch ${epoch}/${options.epochs}`,
-      batch,
-      options.random,
-      options.settings,
-      options.progress,
-      (part, rows) => {
-        const { logits } = tower.forward(part, side);
-        const loss = binaryCrossEntropyWithLogits(
-          logits,
-          tensor(targets.subarray(rows * numHeads, (rows + part.size) * numHeads), [part.size, numHeads]),
-        );
-        optimizer.zeroGrad();
-        backward(loss);
-        clipGradNorm(tower.parameters(), 1);
-        optimizer.step();
-        return { head: loss.data[0]!, pairwise: Number.NaN, consistency: 0 };
-      },
+  const task = requestBlocks(tower, batch, settings, (part, rows) => {
+    const { logits } = tower.forward(part, side);
+    return binaryCrossEntropyWithLogits(
+      logits,
+      tensor(targets.subarray(rows * numHeads, (rows + part.size) * numHeads), [part.size, numHeads]),
     );
-    losses.push(record.headLoss);
-    options.logger.info(`${options.label} epoch ${epoch}: head BCE ${record.headLoss.toFixed(4)}`);
-  }
-  return losses;
+  });
+  const result = trainSync(task, {
+    ...trainer,
+    onEpoch: ({ epoch, loss }) => logger.info(`${trainer.label} epoch ${epoch}: head BCE ${loss.toFixed(4)}`),
+  });
+  return result.history.map((record) => record.loss);
 }
 
 /** [N, 9] logits of a tower over a batch, without gradient. */
@@ -461,16 +448,16 @@ function meanFinite(values: Float64Array): number {
   return counted > 0 ? sum / counted : 0;
 }
 
-/** A fusion step on fixed (out-of-fold) head logits. */
-function fusionStep(
+/** The fusion's loss on fixed (out-of-fold) head logits; undefined when the block has no pairs. */
+function fusionLoss(
   fusion: Fusion,
-  optimizer: AdamW,
   weights: UncertaintyWeights,
   batch: CandidateBatch,
   side: ItemSide,
   settings: StepSettings,
+  means: StepMeans,
   data: { logits: Float32Array; levels: Float32Array },
-): StepLosses {
+): Tensor | undefined {
   const N = batch.size;
   const fused = fusion.forward(
     tensor(data.logits.slice(), [N, numHeads]),
@@ -486,26 +473,22 @@ function fusionStep(
     weights,
     settings,
   );
-  if (total) {
-    optimizer.zeroGrad();
-    backward(total);
-    clipGradNorm(fusion.parameters(), 1);
-    optimizer.step();
-  }
+  // The shares are constants of this loss, so they may move before its step.
   weights.update(values);
-  return { head: Number.NaN, pairwise, consistency: meanFinite(values) };
+  means.add({ head: Number.NaN, pairwise, consistency: meanFinite(values) });
+  return total;
 }
 
-/** A step of the in-sample variant: heads by BCE, the fusion on their detached values. */
-function jointStep(
+/** The loss of the in-sample variant: heads by BCE, the fusion on their detached values. */
+function jointLoss(
   model: RewardModel,
-  optimizer: AdamW,
   weights: UncertaintyWeights,
   batch: CandidateBatch,
   side: ItemSide,
   settings: StepSettings,
+  means: StepMeans,
   data: { targets: Float32Array; levels: Float32Array },
-): StepLosses {
+): Tensor {
   const N = batch.size;
   const { hidden, logits } = model.tower.forward(batch, side);
   const headLoss = binaryCrossEntropyWithLogits(logits, tensor(data.targets, [N, numHeads]));
@@ -525,12 +508,9 @@ function jointStep(
     weights,
     settings,
   );
-  optimizer.zeroGrad();
-  backward(total ? add(headLoss, total) : headLoss);
-  clipGradNorm(model.parameters(), 1);
-  optimizer.step();
   weights.update(values);
-  return { head: headLoss.data[0]!, pairwise, consistency: meanFinite(values) };
+  means.add({ head: headLoss.data[0]!, pairwise, consistency: meanFinite(values) });
+  return total ? add(headLoss, total) : headLoss;
 }
 
 function durationsOf(batch: CandidateBatch, side: ItemSide): Float32Array {
