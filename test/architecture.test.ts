@@ -91,6 +91,18 @@ describe('module architecture', () => {
     expect(violations).toEqual([]);
   });
 
+  it('keeps understand free of simulate, tests included (simulated users are wired in by the caller)', () => {
+    // The layer order alone would allow it: audience finding must work on any interest log.
+    const violations = [...graph]
+      .filter(([file]) => moduleOf(file) === 'understand')
+      .flatMap(([file, imports]) =>
+        imports
+          .filter((target) => moduleOf(target) === 'simulate')
+          .map((target) => `${relative(root, file)} -> ${relative(root, target)}`),
+      );
+    expect(violations).toEqual([]);
+  });
+
   it('resolves every relative import to a file that exists', () => {
     const missing = [...graph].flatMap(([file, imports]) =>
       imports

@@ -31,6 +31,7 @@ export {
   prepareDemoPlatform,
   runDemo,
 } from './run-demo.js';
+export { type SimulatorAudienceOptions, simulatorAudience } from './simulator-audience.js';
 export { type DriveOptions, TrafficDriver, type TrafficDriverOptions } from './traffic-driver.js';
 export {
   demoGenerativeParams,

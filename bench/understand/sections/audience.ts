@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { simulatorAudience } from '../../../src/platform/index.js';
 import { readSummary } from '../../../src/simulate/index.js';
 import {
   type AudienceBenchmark,
@@ -8,7 +9,6 @@ import {
   evaluateAudience,
   movieLensAudience,
   signalOnly,
-  simulatorAudience,
   tuneAudienceWeights,
 } from '../../../src/understand/index.js';
 import { type BenchSection, formatTable } from '../section.js';

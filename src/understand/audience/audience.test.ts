@@ -2,14 +2,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { Random } from '../../core/index.js';
 import { AudienceFinder, blend, defaultAudienceWeights, signalOnly } from './audience-finder.js';
 import { audienceFigures } from './audience-metrics.js';
 import { collaborativeScores } from './collaborative-audience.js';
 import { ContentProfiles } from './content-profiles.js';
 import { evaluateAudience, tuneAudienceWeights } from './evaluate-audience.js';
+import { exposureAudience } from './exposure-audience.js';
 import { interestLog } from './interest-log.js';
 import { movieLensAudience } from './movielens-audience.js';
-import { simulatorAudience } from './simulator-audience.js';
 
 /** The shared public data sets (see ../shared/data/README.md); GENFEED_DATA points elsewhere. */
 const DATA = process.env.GENFEED_DATA ?? fileURLToPath(new URL('../../../../shared/data', import.meta.url));
@@ -146,12 +147,29 @@ describe.skipIf(!existsSync(MOVIELENS))(`audience finding on MovieLens latest-sm
   }, 60_000);
 });
 
-describe('audience finding on a small simulated world', () => {
-  it('content profiles find the users of high hidden affinity better than activity does', async () => {
-    const benchmark = await simulatorAudience({ users: 300, items: 600, days: 4, heldOutItems: 40, seed: 3 });
-    const finder = new AudienceFinder(benchmark.log, benchmark.itemTokens);
-    const report = evaluateAudience(finder, benchmark.cases, signalOnly, { k: 30 });
-    expect(report.contentOnly!.auc).toBeGreaterThan(0.6);
-    expect(report.contentOnly!.auc).toBeGreaterThan(report.popularity!.auc + 0.05);
-  }, 60_000);
+describe('the exposure audience protocol', () => {
+  it('keeps the first views of held-out items and takes the highest hidden affinity as positives', () => {
+    // Items 0-9; users 0-9 each viewed every item, in user order; affinity favours low user ids.
+    const views = [...Array(10).keys()].flatMap((user) =>
+      [...Array(10).keys()].map((item) => ({ user, item })),
+    );
+    const tokens = Array.from({ length: 10 }, (_, item) => [`item:${item}`]);
+    const benchmark = exposureAudience(
+      { numUsers: 10, numItems: 10, views, itemTokens: tokens, affinity: (user) => -user },
+      { random: new Random(1), heldOutItems: 2, seedViews: 3, positiveShare: 0.3 },
+    );
+    expect(benchmark.cases).toHaveLength(2);
+    expect(benchmark.validation.cases).toHaveLength(2);
+    for (const { item, excluded, positives } of [...benchmark.cases, ...benchmark.validation.cases]) {
+      expect(excluded).toEqual([0, 1, 2]);
+      expect(positives).toEqual([3, 4]);
+      expect(benchmark.log.itemUsers[item]).toHaveLength(3);
+    }
+    expect(() =>
+      exposureAudience(
+        { numUsers: 10, numItems: 10, views, itemTokens: tokens, affinity: () => 0 },
+        { random: new Random(1), heldOutItems: 6 },
+      ),
+    ).toThrow(/cannot hold out 2 x 6 items of a 10-item catalogue/);
+  });
 });

@@ -16,10 +16,14 @@ export {
   evaluateAudience,
   tuneAudienceWeights,
 } from './evaluate-audience.js';
+export {
+  type ExposureAudienceOptions,
+  exposureAudience,
+  type InterestExposure,
+} from './exposure-audience.js';
 export { type InterestLog, interestLog } from './interest-log.js';
 export {
   type AudienceBenchmark,
   type MovieLensAudienceOptions,
   movieLensAudience,
 } from './movielens-audience.js';
-export { type SimulatorAudienceOptions, simulatorAudience } from './simulator-audience.js';
