@@ -8,6 +8,7 @@ export * as fieldParsers from './field-parsers.js';
 export { foldTagsIntoItems } from './fold-tags.js';
 export { IdIndex } from './id-index.js';
 export { InteractionTable, InteractionTableBuilder } from './interaction-table.js';
+export { excessNestingOffset, MAX_JSON_DEPTH } from './json-nesting.js';
 export type { DataFormat, Dataset, KuaiRecMatrix, LoadDatasetOptions } from './load-dataset.js';
 export { dataFormats, loadDataset } from './load-dataset.js';
 export { readAmazonItemAttributes } from './read-amazon-item-attributes.js';

@@ -6,11 +6,12 @@ import type { Store } from '../storage/index.js';
 import type { FeedSource } from './feed-source.js';
 import type { ApiKeys } from './http/api-keys.js';
 import { requireScope, scopeOfMethod } from './http/auth.js';
+import { bodyLimits } from './http/body-limits.js';
 import { registerContentRoutes } from './http/content-routes.js';
 import { READ_ONLY_POST, registerCreatorRoutes } from './http/creator-routes.js';
 import { ApiError, errorResponse, toApiError, validationError } from './http/errors.js';
 import { registerHealthRoutes } from './http/health-routes.js';
-import { registerIngestRoutes } from './http/ingest-routes.js';
+import { INGEST_PATHS, registerIngestRoutes } from './http/ingest-routes.js';
 import { ServeMetrics } from './http/metrics.js';
 import { registerReadRoutes } from './http/read-routes.js';
 import { RequestAttribution } from './http/request-attribution.js';
@@ -73,6 +74,12 @@ export function createApp(options: AppOptions): ServeApp {
     const route = matchedRoutes(c).findLast((matched) => matched.method !== 'ALL')?.path ?? UNMATCHED;
     metrics.request(c.req.method, route, c.res.status, (performance.now() - started) / 1000);
   });
+  // Before authentication too: an unauthenticated body (the dashboard's login form) is limited as well.
+  const otherBodyBytes = Math.min(limits.maxOtherBodyBytes, limits.maxBodyBytes);
+  app.use(
+    '*',
+    bodyLimits((route) => (INGEST_PATHS.includes(route) ? limits.maxBodyBytes : otherBodyBytes)),
+  );
   const byMethod = requireScope(options.keys, scopeOfMethod);
   const readOnly = requireScope(options.keys, 'read');
   app.use('/v1/*', (c, next) =>
@@ -94,7 +101,7 @@ export function createApp(options: AppOptions): ServeApp {
       ? options.insights
       : new InsightsService(options.store, options.insights);
   registerContentRoutes(app, insights);
-  registerCreatorRoutes(app, context, insights);
+  registerCreatorRoutes(app, insights);
 
   app.get('/metrics', async (c) => {
     metrics.pipelines(context.feeds.pipelines());

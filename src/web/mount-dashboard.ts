@@ -1,4 +1,5 @@
 import type { Context, Env, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { InvalidInputError } from '../core/index.js';
 import { dashboardScript, dashboardStyles, echartsScript } from './assets.js';
@@ -122,6 +123,9 @@ const pages: Page[] = [
   },
 ];
 
+/** Largest login form in bytes: an API key and the page to go back to. */
+export const LOGIN_BODY_BYTES = 16 * 1024;
+
 function loginPage(options: { next?: string; error?: string }): string {
   return layout(
     'Sign in',
@@ -137,7 +141,7 @@ function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/dashboard(?:[/?#]|$)/.test(next) ? next : '/dashboard';
 }
 
-function jsonError(c: Context, status: 400 | 401 | 403, code: string, message: string) {
+function jsonError(c: Context, status: 400 | 401 | 403 | 413, code: string, message: string) {
   return c.json({ error: { code, message } }, status);
 }
 
@@ -167,7 +171,13 @@ export function mountDashboard<E extends Env>(app: Hono<E>, options: DashboardOp
   );
 
   app.get('/dashboard/login', (c) => c.html(loginPage({ next: safeNext(c.req.query('next')) })));
-  app.post('/dashboard/login', async (c) => {
+  // Unauthenticated: limited here too, whichever app the dashboard is mounted on.
+  const loginLimit = bodyLimit({
+    maxSize: LOGIN_BODY_BYTES,
+    onError: (c) =>
+      jsonError(c, 413, 'payload_too_large', `Request body is too large (limit ${LOGIN_BODY_BYTES} bytes)`),
+  });
+  app.post('/dashboard/login', loginLimit, async (c) => {
     const form = await c.req.parseBody();
     const key = typeof form.key === 'string' ? form.key.trim() : '';
     const next = safeNext(form.next);

@@ -1,12 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { type InsightsService, InsufficientDataError } from '../../insights/index.js';
-import { ApiError, payloadTooLarge } from './errors.js';
+import { ApiError } from './errors.js';
 import { jsonBody } from './json-body.js';
 import { errorResponses, jsonContent } from './openapi-helpers.js';
 import { idParam } from './schemas.js';
-import type { ServeApp, ServeContext } from './serve-context.js';
+import type { ServeApp } from './serve-context.js';
 
 /** POST routes that only read (they need the read scope, not write): the title suggestions. */
 export const READ_ONLY_POST = /^\/v1\/creators\/[^/]+\/titles$/;
@@ -136,15 +134,9 @@ const creatorNotFound = (id: string) =>
  * `POST /v1/creators/{id}/titles` (read scope: it writes nothing), answered
  * from the insights service's snapshot of the recent log.
  */
-export function registerCreatorRoutes(app: ServeApp, context: ServeContext, insights: InsightsService): void {
+export function registerCreatorRoutes(app: ServeApp, insights: InsightsService): void {
   const security = [{ bearer: [] }];
-  const body: MiddlewareHandler[] = [
-    bodyLimit({
-      maxSize: context.limits.maxBodyBytes,
-      onError: () => Promise.reject(payloadTooLarge(context.limits.maxBodyBytes)),
-    }),
-    jsonBody(),
-  ];
+  const body = [jsonBody()];
 
   app.openapi(
     createRoute({

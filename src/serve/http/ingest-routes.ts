@@ -1,12 +1,13 @@
 import { createRoute } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { type EventInput, eventId, type ItemInput, type UserInput } from '../../storage/index.js';
-import { ApiError, payloadTooLarge } from './errors.js';
+import { ApiError } from './errors.js';
 import { jsonBody } from './json-body.js';
 import { errorResponses, jsonContent } from './openapi-helpers.js';
 import { eventBody, ingestResult, itemBody, oneOrBatch, userBody } from './schemas.js';
 import type { ServeApp, ServeContext } from './serve-context.js';
+
+/** The routes that take batches: their body limit is `maxBodyBytes`, every other route's smaller (app.ts). */
+export const INGEST_PATHS: readonly string[] = ['/v1/items', '/v1/users', '/v1/events'];
 
 /** Unknown item ids listed in a 404 message, at most. */
 const LISTED_IDS = 10;
@@ -20,13 +21,7 @@ const LISTED_IDS = 10;
  */
 export function registerIngestRoutes(app: ServeApp, context: ServeContext): void {
   const { store, limits, metrics, attribution } = context;
-  const body: MiddlewareHandler[] = [
-    bodyLimit({
-      maxSize: limits.maxBodyBytes,
-      onError: () => Promise.reject(payloadTooLarge(limits.maxBodyBytes)),
-    }),
-    jsonBody(),
-  ];
+  const body = [jsonBody()];
   const route = (path: string, schema: typeof itemBody | typeof userBody | typeof eventBody, what: string) =>
     createRoute({
       method: 'post',

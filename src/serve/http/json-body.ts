@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { excessNestingOffset, MAX_JSON_DEPTH } from '../../data/index.js';
 import { ApiError, formatPath, unsupportedMediaType } from './errors.js';
 
 const jsonMediaType = /^application\/(?:[\w.-]+\+)?json\s*(?:;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
@@ -8,8 +9,10 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
  * Checks a request body before any schema sees it: JSON content type, valid
  * UTF-8 (a lenient decoder would turn bad bytes into U+FFFD and store them),
  * parseable JSON, and no string holding a NUL or a lone surrogate (neither
- * survives a round trip through PostgreSQL's UTF-8 text). The decoded text
- * is left in hono's body cache, so the route's validator parses that.
+ * survives a round trip through PostgreSQL's UTF-8 text), nested at most
+ * `MAX_JSON_DEPTH` levels (checked in one pass before parsing: a body of
+ * `[[[[...` is refused in linear time). The decoded text is left in hono's
+ * body cache, so the route's validator parses that.
  */
 export function jsonBody(): MiddlewareHandler {
   return async (c, next) => {
@@ -27,6 +30,14 @@ export function jsonBody(): MiddlewareHandler {
         400,
         'invalid_utf8',
         `Request body is not valid UTF-8 (at byte ${invalidUtf8Offset(bytes)})`,
+      );
+    }
+    const tooDeep = excessNestingOffset(text);
+    if (tooDeep !== -1) {
+      throw new ApiError(
+        400,
+        'nesting_too_deep',
+        `Request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels (at character ${tooDeep})`,
       );
     }
     let value: unknown;
@@ -51,26 +62,44 @@ export function jsonBody(): MiddlewareHandler {
   };
 }
 
-/** The first string (value or key) that cannot be stored as text, walking iteratively (deep nesting cannot overflow the stack). */
+/** A value still to visit; its path is rebuilt from `parent` links only when it is bad. */
+interface Visit {
+  value: unknown;
+  key: PropertyKey | undefined;
+  parent: Visit | undefined;
+}
+
+/**
+ * The first string (value or key) that cannot be stored as text. Iterative and
+ * linear: each value is visited once and holds a link to its parent instead of
+ * a copy of its path.
+ */
 function findBadString(root: unknown): { path: PropertyKey[]; reason: string } | undefined {
-  const stack: Array<{ value: unknown; path: PropertyKey[] }> = [{ value: root, path: [] }];
+  const stack: Visit[] = [{ value: root, key: undefined, parent: undefined }];
   while (stack.length > 0) {
-    const { value, path } = stack.pop()!;
+    const visit = stack.pop()!;
+    const { value } = visit;
     if (typeof value === 'string') {
       const reason = badStringReason(value);
-      if (reason !== undefined) return { path, reason };
+      if (reason !== undefined) return { path: pathOf(visit), reason };
     } else if (Array.isArray(value)) {
       for (let index = value.length - 1; index >= 0; index--)
-        stack.push({ value: value[index], path: [...path, index] });
+        stack.push({ value: value[index], key: index, parent: visit });
     } else if (value !== null && typeof value === 'object') {
       for (const [key, child] of Object.entries(value)) {
         const reason = badStringReason(key);
-        if (reason !== undefined) return { path: [...path, key], reason: `field name ${reason}` };
-        stack.push({ value: child, path: [...path, key] });
+        if (reason !== undefined) return { path: [...pathOf(visit), key], reason: `field name ${reason}` };
+        stack.push({ value: child, key, parent: visit });
       }
     }
   }
   return undefined;
+}
+
+function pathOf(visit: Visit): PropertyKey[] {
+  const path: PropertyKey[] = [];
+  for (let at: Visit | undefined = visit; at?.key !== undefined; at = at.parent) path.push(at.key);
+  return path.reverse();
 }
 
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

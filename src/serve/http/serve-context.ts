@@ -7,8 +7,14 @@ import type { ServeMetrics } from './metrics.js';
 import type { RequestAttribution } from './request-attribution.js';
 
 export interface ServeLimits {
-  /** Largest request body in bytes (413 beyond). Default 2 MiB. */
+  /** Largest body of the ingest routes (`POST /v1/items`, `/v1/users`, `/v1/events`) in bytes, 413 beyond. Default 2 MiB. */
   maxBodyBytes: number;
+  /**
+   * Largest body of every other route (a title draft, the dashboard's login
+   * form, routes that take none), never above `maxBodyBytes`. Default 128 KiB:
+   * the largest title draft, every character escaped, is about 76 KB.
+   */
+  maxOtherBodyBytes: number;
   /** Most records in one ingest request. Default 1,000. */
   maxBatch: number;
   /** Default and largest `n` of the feed and similar-items routes. Default 10 and 200. */
@@ -18,6 +24,7 @@ export interface ServeLimits {
 
 export const defaultLimits: ServeLimits = {
   maxBodyBytes: 2 * 1024 * 1024,
+  maxOtherBodyBytes: 128 * 1024,
   maxBatch: 1000,
   defaultCount: 10,
   maxCount: 200,
