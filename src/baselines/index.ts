@@ -1,6 +1,12 @@
 export type { Neighbours } from './cosine-neighbours.js';
 export { cosineNeighbours } from './cosine-neighbours.js';
-export { ItemKnn, itemKnnSpec } from './item-knn.js';
-export { MarkovKnn, markovSpec, transitionProbabilities } from './markov.js';
+export { ItemKnn, type ItemKnnParams, itemKnnParamsSchema, itemKnnSpec } from './item-knn.js';
+export {
+  MarkovKnn,
+  type MarkovParams,
+  markovParamsSchema,
+  markovSpec,
+  transitionProbabilities,
+} from './markov.js';
 export { Popularity, popularitySpec } from './popularity.js';
 export { baselineSpecs } from './registry.js';

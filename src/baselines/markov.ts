@@ -1,7 +1,17 @@
-import type { Params, Recommender, RecommenderSpec, TrainingData } from '../eval/index.js';
+import { z } from 'zod';
+import { parseParams, type Recommender, type RecommenderSpec, type TrainingData } from '../eval/index.js';
 import { cosineNeighbours, type Neighbours } from './cosine-neighbours.js';
 import { itemUserCounts, scaledToMax } from './item-counts.js';
-import { addNeighbourScores, POPULARITY_TIE_BREAK } from './item-knn.js';
+import { addNeighbourScores, itemKnnParamsSchema, POPULARITY_TIE_BREAK } from './item-knn.js';
+
+export const markovParamsSchema = itemKnnParamsSchema.extend({
+  /** Share of the transition probability in the blend (the rest is item-kNN). */
+  weight: z.number().min(0).max(1).default(0.9),
+  neighbours: itemKnnParamsSchema.shape.neighbours.unwrap().default(200),
+  decay: itemKnnParamsSchema.shape.decay.unwrap().default(0.8),
+});
+
+export type MarkovParams = z.infer<typeof markovParamsSchema>;
 
 /**
  * First-order Markov chain over consecutive items, blended with item-kNN.
@@ -12,21 +22,21 @@ import { addNeighbourScores, POPULARITY_TIE_BREAK } from './item-knn.js';
  * with P(j | i) = count(i -> j) / count(i -> *).
  */
 export class MarkovKnn implements Recommender {
-  readonly #params: Params;
+  readonly #params: MarkovParams;
   #transitions: Neighbours | undefined;
   #neighbours: Neighbours | undefined;
   #prior: Float32Array = new Float32Array(0);
   #knn: Float32Array = new Float32Array(0);
 
-  constructor(params: Params) {
-    this.#params = params;
+  constructor(params: z.input<typeof markovParamsSchema> = {}) {
+    this.#params = parseParams(markovSpec, params, { ignoreUnknown: true });
   }
 
   fit(data: TrainingData): undefined {
     this.#transitions = transitionProbabilities(data.sequences, data.numItems);
     this.#neighbours = cosineNeighbours(data.sequences, data.numItems, {
-      neighbours: this.#params.neighbours!,
-      shrink: this.#params.shrink!,
+      neighbours: this.#params.neighbours,
+      shrink: this.#params.shrink,
     });
     this.#prior = scaledToMax(itemUserCounts(data.sequences, data.numItems)).map(
       (value) => value * POPULARITY_TIE_BREAK,
@@ -37,10 +47,10 @@ export class MarkovKnn implements Recommender {
 
   score(_user: number, history: Int32Array, scores: Float32Array): void {
     if (!this.#transitions || !this.#neighbours) throw new Error('MarkovKnn.score called before fit');
-    const weight = this.#params.weight!;
+    const weight = this.#params.weight;
     const knn = this.#knn;
     knn.fill(0);
-    addNeighbourScores(this.#neighbours, history, this.#params.decay!, 1, knn);
+    addNeighbourScores(this.#neighbours, history, this.#params.decay, 1, knn);
     let max = 0;
     for (const value of knn) if (value > max) max = value;
     const knnScale = max > 0 ? (1 - weight) / max : 0;
@@ -81,10 +91,11 @@ export function transitionProbabilities(sequences: readonly Int32Array[], numIte
   return { offsets, items, weights };
 }
 
-export const markovSpec: RecommenderSpec = {
+export const markovSpec: RecommenderSpec<MarkovParams> = {
   name: 'markov',
   description: 'first-order item transitions blended with item-kNN',
-  defaults: { weight: 0.9, neighbours: 200, shrink: 10, decay: 0.8 },
+  params: markovParamsSchema,
+  defaults: markovParamsSchema.parse({}),
   search: { weight: [0.5, 0.8, 0.95, 0.99], shrink: [10, 50], decay: [1, 0.8, 0.6] },
   create: (params) => new MarkovKnn(params),
 };

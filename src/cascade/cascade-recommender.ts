@@ -1,7 +1,6 @@
 import type {
   EvalPhase,
   ModelReport,
-  Params,
   Recommender,
   RecommenderSpec,
   ReportContext,
@@ -124,7 +123,7 @@ function funnelHitRates(cascade: Cascade, phase: EvalPhase, context: ReportConte
 }
 
 /** Hyperparameters the eval harness may set or search (all numbers). */
-function settingsOf(params: Params): CascadeSettings {
+function settingsOf(params: Record<string, number>): CascadeSettings {
   return {
     quotas: { itemknn: params.itemknnQuota!, ann: params.annQuota!, popular: params.popularQuota!, fresh: 0 },
     prerankSize: params.prerankSize!,

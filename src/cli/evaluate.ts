@@ -9,6 +9,7 @@ import {
 import {
   type EvalSplit,
   type EvaluationReport,
+  type Params,
   type RecommenderSpec,
   runEvaluation,
   type SplitProtocol,
@@ -66,7 +67,7 @@ export function reportSkipped(reports: readonly ReadReport[], io: CliIo): void {
 }
 
 export async function evaluateModel(
-  spec: RecommenderSpec,
+  spec: RecommenderSpec<Params>,
   split: EvalSplit,
   options: { dataset: string; seed: number; refit: boolean; config?: EvalConfig | undefined },
   io: CliIo,

@@ -4,12 +4,21 @@ export { givenSplit } from './given-split.js';
 export { type LatencySummary, latencySummary, sampleEvaluatedUsers, timePerUser } from './latency.js';
 export { leaveOneOut } from './leave-one-out.js';
 export { ndcgAtK, recallAtK, reciprocalRank } from './metrics.js';
+export {
+  type ParamsResult,
+  type ParseParamsOptions,
+  paramsSchemaOf,
+  parseParams,
+  safeParseParams,
+} from './model-params.js';
 export { paramGrid } from './param-grid.js';
 export type {
   FitContext,
   FitResult,
   ModelReport,
   Params,
+  ParamsSchema,
+  ParamValue,
   Recommender,
   RecommenderSpec,
   ReportContext,

@@ -1,8 +1,18 @@
+import type { z } from 'zod';
 import type { Logger, Progress, Random } from '../core/index.js';
 import type { EvalPhase } from './split.js';
 
-/** Hyperparameters are plain numbers so they can be searched on a grid and written to JSON. */
-export type Params = Record<string, number>;
+/** A hyperparameter's value: a number, or the name of a categorical choice (`architecture: 'lazy-decoder'`). */
+export type ParamValue = number | string;
+
+/**
+ * Hyperparameters in their untyped form, as config files, search grids and
+ * reports hold them. A model reads its own typed form, parsed by its schema.
+ */
+export type Params = Record<string, ParamValue>;
+
+/** A model's params schema: every field has a default, so parsing `{}` gives the defaults. */
+export type ParamsSchema<P extends Params> = z.ZodType<P>;
 
 /** What a model is fit on: each user's consumed items in time order, users and items as dense indices. */
 export interface TrainingData {
@@ -65,13 +75,21 @@ export interface Recommender {
   report?(phase: EvalPhase, context: ReportContext): ModelReport | Promise<ModelReport>;
 }
 
-/** A named family of models with its hyperparameters: what `--model <name>` picks. */
-export interface RecommenderSpec {
+/**
+ * A named family of models with its hyperparameters: what `--model <name>`
+ * picks. `P` is the model's typed params; a spec without a schema takes numbers.
+ */
+export interface RecommenderSpec<P extends Params = Record<string, number>> {
   name: string;
   description: string;
+  /**
+   * Ranges, enums and defaults of the hyperparameters (config presets and
+   * search trials are parsed with it). Without one, each of `defaults` is a number.
+   */
+  params?: ParamsSchema<P>;
   /** Every hyperparameter with its default value. */
-  defaults: Params;
+  defaults: P;
   /** Values tried on validation for the hyperparameters that are tuned. */
-  search: Record<string, readonly number[]>;
-  create(params: Params): Recommender;
+  search: Record<string, readonly ParamValue[]>;
+  create(params: P): Recommender;
 }

@@ -15,7 +15,8 @@ class FixedOrder implements Recommender {
     return { chosen: { epochs: 3 } };
   }
   score(_user: number, _history: Int32Array, scores: Float32Array) {
-    for (let item = 0; item < scores.length; item++) scores[item] = -((item - this.params.offset! + 10) % 10);
+    for (let item = 0; item < scores.length; item++)
+      scores[item] = -((item - Number(this.params.offset) + 10) % 10);
   }
 }
 
@@ -103,7 +104,7 @@ describe('runEvaluation', () => {
     expect(report.search).toHaveLength(1);
     expect(report.params.offset).toBe(5);
     await expect(runEvaluation(spec, split, { dataset: 'toy', params: { depth: 2 } })).rejects.toThrow(
-      'Unknown parameter(s) for model fixed: depth (known: offset, epochs)',
+      'Invalid params of model fixed: field "depth": not a parameter of model fixed (known: offset, epochs)',
     );
   });
 });

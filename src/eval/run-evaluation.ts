@@ -1,7 +1,8 @@
 import { type Logger, type Progress, Random, silentLogger, silentProgress } from '../core/index.js';
 import { evaluatePhase, type PhaseResult } from './evaluate-phase.js';
+import { parseParams } from './model-params.js';
 import { paramGrid } from './param-grid.js';
-import type { Params, Recommender, RecommenderSpec, TrainingData } from './recommender.js';
+import type { Params, ParamValue, Recommender, RecommenderSpec, TrainingData } from './recommender.js';
 import { type EvalPhase, type EvalSplit, withoutRefit } from './split.js';
 
 export interface EvaluationOptions {
@@ -16,7 +17,7 @@ export interface EvaluationOptions {
   /** Hyperparameters fixed by the caller: not searched. */
   params?: Params;
   /** Replaces the model's own search space. */
-  search?: Record<string, readonly number[]>;
+  search?: Record<string, readonly ParamValue[]>;
   /** Validation metric that picks the hyperparameters. Default `ndcg@10`. */
   selectBy?: string;
   ks?: readonly number[];
@@ -68,8 +69,8 @@ export interface EvaluationReport {
  * then refit with those choices on everything but the test targets and score
  * the test phase.
  */
-export async function runEvaluation(
-  spec: RecommenderSpec,
+export async function runEvaluation<P extends Params>(
+  spec: RecommenderSpec<P>,
   split: EvalSplit,
   options: EvaluationOptions & { dataset: string },
 ): Promise<EvaluationReport> {
@@ -79,22 +80,17 @@ export async function runEvaluation(
   const logger = options.logger ?? silentLogger;
   const progress = options.progress ?? silentProgress;
   const ks = options.ks ?? [5, 10, 20];
-  const unknown = Object.keys(options.params ?? {}).filter((key) => !(key in spec.defaults));
-  if (unknown.length > 0) {
-    throw new RangeError(
-      `Unknown parameter(s) for model ${spec.name}: ${unknown.join(', ')} (known: ${Object.keys(spec.defaults).join(', ')})`,
-    );
-  }
-  const fixed: Params = { ...spec.defaults, ...options.params };
+  const fixed: Params = parseParams(spec, options.params ?? {});
   const search = Object.fromEntries(
     Object.entries(options.search ?? spec.search).filter(([key]) => !(key in (options.params ?? {}))),
   );
-  const grid = paramGrid(fixed, search);
+  // Every trial is checked before the first fit, so a bad search value fails fast.
+  const grid = paramGrid(fixed, search).map((params) => parseParams(spec, params));
   const hasValidation = split.validation.targets.some((targets) => targets.length > 0);
 
   const tuneStart = performance.now();
   const trials: SearchTrial[] = [];
-  let best: { params: Params; model: Recommender; result: PhaseResult; fitSeconds: number } | undefined;
+  let best: { params: P; model: Recommender; result: PhaseResult; fitSeconds: number } | undefined;
   if (hasValidation) {
     // One bar over the trials of a search; a single trial (e.g. one neural fit) shows its own progress.
     const trialProgress = grid.length > 1 ? silentProgress : progress;
@@ -109,7 +105,7 @@ export async function runEvaluation(
         validation: split.validation,
       });
       const fitSeconds = seconds(fitStart);
-      const chosen = { ...params, ...fitResult?.chosen };
+      const chosen = parseParams(spec, { ...params, ...fitResult?.chosen });
       const result = evaluatePhase(model, split.validation, split.numItems, { ks, progress: trialProgress });
       trials.push({ params: chosen, validation: result.metrics, fitSeconds });
       logger.debug(

@@ -34,11 +34,8 @@ export interface EncoderDecoderConfig {
   heads: number;
   maxItems: number;
   dropout: number;
+  /** Feed-forward width; default 4 * dim. */
   ffnDim?: number;
-  /** The lazy decoder's item-id input embedding (LazyDecoderConfig); the encoder-decoder ignores it. */
-  itemInputs?: number;
-  /** The lazy decoder's auxiliary next-item loss weight; ignored here. */
-  itemLoss?: number;
 }
 
 /** Decoder block: causal self-attention, cross-attention over the encoder memory, FFN (pre-LN, Vaswani et al. 2017). */
@@ -106,7 +103,7 @@ export class EncoderDecoder extends Module {
 
   constructor(config: EncoderDecoderConfig, random: Random) {
     super();
-    this.config = { ffnDim: 4 * config.dim, itemInputs: 0, itemLoss: 0, ...config };
+    this.config = { ffnDim: 4 * config.dim, ...config };
     const { vocabularySize, dim, layers, decoderLayers, heads, maxItems, ffnDim } = this.config;
     this.tokens = this.addModule('tokens', new Embedding(vocabularySize, dim, random));
     this.itemPositions = this.addModule('itemPositions', new Embedding(maxItems, dim, random));

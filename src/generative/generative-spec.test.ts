@@ -7,7 +7,12 @@ import { Random, silentLogger, silentProgress } from '../core/index.js';
 import { loadDataset } from '../data/index.js';
 import { type EvalPhase, evaluatePhase } from '../eval/index.js';
 import { contentVectors } from '../tokenizer/index.js';
-import { GenerativeRecommender, generativeSpecOf, sequentialVectors } from './generative-spec.js';
+import {
+  GenerativeRecommender,
+  generativeSpec,
+  generativeSpecOf,
+  sequentialVectors,
+} from './generative-spec.js';
 
 /**
  * 40 items in 4 loops of 10; each user walks one loop from some start, so the
@@ -59,7 +64,7 @@ describe('GenerativeRecommender (lazy decoder + constrained beam search)', () =>
     let first = 0;
     // Histories are training prefixes: the item position being generated was trained.
     for (const sequence of sequences.slice(0, 40)) {
-      const { items } = recommender.generate(sequence.subarray(0, -1), 5);
+      const { items } = recommender.generate(sequence.subarray(0, -1), { k: 5 });
       if (items[0] === sequence.at(-1)) first++;
     }
     expect(first).toBeGreaterThanOrEqual(38);
@@ -102,8 +107,8 @@ describe('GenerativeRecommender (lazy decoder + constrained beam search)', () =>
     await recommender.save(path);
     const loaded = await GenerativeRecommender.load(path);
     for (const history of sequences.slice(0, 10)) {
-      const a = recommender.generate(history, 8);
-      const b = loaded.generate(history, 8);
+      const a = recommender.generate(history, { k: 8 });
+      const b = loaded.generate(history, { k: 8 });
       expect([...b.items]).toEqual([...a.items]);
       expect([...b.scores]).toEqual([...a.scores]);
     }
@@ -137,14 +142,18 @@ describe('GenerativeRecommender (lazy decoder + constrained beam search)', () =>
 describe('GenerativeRecommender with the encoder-decoder', () => {
   it('overfits the loops, keeps outputs valid, and reloads identically', async () => {
     const sequences = loopData(200, new Random(3));
-    const recommender = new GenerativeRecommender({ ...small, architecture: 1, decoderLayers: 1 });
+    const recommender = new GenerativeRecommender({
+      ...small,
+      architecture: 'encoder-decoder',
+      decoderLayers: 1,
+    });
     await recommender.fit(
       { numUsers: sequences.length, numItems: 40, sequences },
       { random: new Random(1), logger: silentLogger, progress: silentProgress },
     );
     let first = 0;
     for (const sequence of sequences.slice(0, 40)) {
-      const { items } = recommender.generate(sequence.subarray(0, -1), 5);
+      const { items } = recommender.generate(sequence.subarray(0, -1), { k: 5 });
       expect(new Set(items).size).toBe(5);
       for (const item of items) expect(item).toBeGreaterThanOrEqual(0);
       if (items[0] === sequence.at(-1)) first++;
@@ -156,7 +165,9 @@ describe('GenerativeRecommender with the encoder-decoder', () => {
       await recommender.save(path);
       const loaded = await GenerativeRecommender.load(path);
       const history = sequences[5]!;
-      expect([...loaded.generate(history, 8).items]).toEqual([...recommender.generate(history, 8).items]);
+      expect([...loaded.generate(history, { k: 8 }).items]).toEqual([
+        ...recommender.generate(history, { k: 8 }).items,
+      ]);
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
@@ -176,10 +187,18 @@ describe('generativeSpecOf (content vectors from the data set)', () => {
     };
     const context = { random: new Random(1), logger: silentLogger, progress: silentProgress };
     const tiny = { ...small, epochs: 1, codebookSize: 2, levels: 1 };
-    const content = spec.create({ ...tiny, vectorKind: 2 }) as GenerativeRecommender;
+    const content = spec.create({
+      ...generativeSpec.defaults,
+      ...tiny,
+      vectorKind: 'content',
+    }) as GenerativeRecommender;
     await content.fit(data, context);
     expect(content.tokenizer.itemCount).toBe(data.numItems);
-    const combined = spec.create({ ...tiny, vectorKind: 1 }) as GenerativeRecommender;
+    const combined = spec.create({
+      ...generativeSpec.defaults,
+      ...tiny,
+      vectorKind: 'combined',
+    }) as GenerativeRecommender;
     await combined.fit(data, context);
     expect(combined.tokenizer.itemCount).toBe(data.numItems);
     // Content vectors are built only for the kinds that need them.
@@ -191,18 +210,18 @@ describe('generativeSpecOf (content vectors from the data set)', () => {
         return vectors;
       },
     };
-    await new GenerativeRecommender({ ...tiny, vectorKind: 0 }, counted).fit(data, context);
+    await new GenerativeRecommender({ ...tiny, vectorKind: 'collaborative' }, counted).fit(data, context);
     expect(calls).toBe(0);
-    await new GenerativeRecommender({ ...tiny, vectorKind: 1 }, counted).fit(data, context);
+    await new GenerativeRecommender({ ...tiny, vectorKind: 'combined' }, counted).fit(data, context);
     expect(calls).toBe(1);
     // Without metadata, a content kind is refused with a clear message.
-    await expect(new GenerativeRecommender({ ...tiny, vectorKind: 2 }).fit(data, context)).rejects.toThrow(
-      /needs content vectors/,
-    );
+    await expect(
+      new GenerativeRecommender({ ...tiny, vectorKind: 'content' }).fit(data, context),
+    ).rejects.toThrow(/needs content vectors/);
   });
 });
 
-describe('sequentialVectors (vectorKind 3)', () => {
+describe('sequentialVectors (vectorKind sequential)', () => {
   it('returns one unit-norm SASRec item embedding per item, the same for the same seed', async () => {
     const sequences = loopData(120, new Random(5));
     const data = { numUsers: sequences.length, numItems: 40, sequences };

@@ -1,15 +1,15 @@
 import { InvalidInputError, Random } from '../core/index.js';
 import type { Dataset } from '../data/index.js';
-import type {
-  EvalPhase,
-  FitContext,
-  FitResult,
-  ModelReport,
-  Params,
-  Recommender,
-  RecommenderSpec,
-  ReportContext,
-  TrainingData,
+import {
+  type EvalPhase,
+  type FitContext,
+  type FitResult,
+  type ModelReport,
+  parseParams,
+  type Recommender,
+  type RecommenderSpec,
+  type ReportContext,
+  type TrainingData,
 } from '../eval/index.js';
 import { loadCheckpoint, loadParameters, type Module, saveCheckpoint, type Tensor } from '../tensor/index.js';
 import {
@@ -24,37 +24,93 @@ import {
 import { type TrainingResult, train } from '../training/index.js';
 import { beamSearch, type StepDecoder } from './beam-search.js';
 import { EncoderDecoder, type EncoderDecoderConfig } from './encoder-decoder.js';
+import {
+  type GenerativeParams,
+  type GenerativeParamsInput,
+  generativeParamsSchema,
+  withCategoricalNames,
+} from './generative-params.js';
 import { LazyDecoder, type LazyDecoderConfig } from './lazy-decoder.js';
 import type { LogitsProcessor } from './logits-processor.js';
 import { generativeReport } from './model-report.js';
+import { nearestRows } from './nearest-rows.js';
 import { type NeuralFitOptions, neuralFitResult, neuralTrainerOptions } from './neural-fit.js';
 import { ExcludeItemsProcessor, PrefixConstraintProcessor } from './prefix-constraint.js';
 import { SasRecRecommender } from './sasrec-spec.js';
 import { FIRST_ITEM_TOKEN } from './semantic-sequences.js';
+import { sampleSequence } from './token-sampler.js';
 
 /** A model the recommender can train and decode: the lazy decoder or the encoder-decoder. */
 export type GenerativeModel = Module & {
+  /** The lazy decoder's; the encoder-decoder's config lacks only its optional item-id fields. */
   readonly config: LazyDecoderConfig;
   sequenceLoss(sequences: readonly Int32Array[], itemTokens: Int32Array, random: Random): Tensor;
   decoder(history: Int32Array, itemTokens: Int32Array): StepDecoder;
 };
 
-/** The architectures (`architecture` param), each built from the shared config. */
-export const ARCHITECTURES = {
-  'lazy-decoder': (config: EncoderDecoderConfig, random: Random): GenerativeModel =>
-    new LazyDecoder(config, random),
-  'encoder-decoder': (config: EncoderDecoderConfig, random: Random): GenerativeModel =>
-    new EncoderDecoder(config, random),
-} as const;
-const ARCHITECTURE_NAMES = Object.keys(ARCHITECTURES) as (keyof typeof ARCHITECTURES)[];
+/** One value of the `architecture` param: its own config from the params, or a saved config rebuilt. */
+export interface GenerativeArchitecture {
+  create(p: GenerativeParams, tokenizer: SemanticTokenizer, random: Random): GenerativeModel;
+  restore(config: object, random: Random): GenerativeModel;
+  /** The shortest sequence that trains it. */
+  shortestSequence: number;
+}
 
-/** Item vectors the tokenizer is fitted on (`vectorKind` param). */
-export const VECTOR_KINDS = ['collaborative', 'combined', 'content', 'sequential'] as const;
+export const ARCHITECTURES: Record<GenerativeParams['architecture'], GenerativeArchitecture> = {
+  'lazy-decoder': {
+    create: (p, tokenizer, random) =>
+      new LazyDecoder(
+        {
+          ...vocabularyOf(tokenizer),
+          dim: p.dim,
+          layers: p.layers,
+          heads: p.heads,
+          maxItems: p.maxItems,
+          dropout: p.dropout,
+          ...(p.ffnDim > 0 && { ffnDim: p.ffnDim }),
+          ...(p.itemEmbedding > 0 && { itemInputs: tokenizer.itemCount }),
+          ...(p.itemLoss > 0 && { itemLoss: p.itemLoss }),
+        },
+        random,
+      ),
+    restore: (config, random) => new LazyDecoder(config as LazyDecoderConfig, random),
+    // It also learns each first item, from BOS.
+    shortestSequence: 1,
+  },
+  'encoder-decoder': {
+    create: (p, tokenizer, random) =>
+      new EncoderDecoder(
+        {
+          ...vocabularyOf(tokenizer),
+          dim: p.dim,
+          layers: p.layers,
+          decoderLayers: p.decoderLayers,
+          heads: p.heads,
+          maxItems: p.maxItems,
+          dropout: p.dropout,
+          ...(p.ffnDim > 0 && { ffnDim: p.ffnDim }),
+        },
+        random,
+      ),
+    restore: (config, random) => new EncoderDecoder(config as EncoderDecoderConfig, random),
+    // The encoder needs a history item.
+    shortestSequence: 2,
+  },
+};
+
+/** The token vocabulary a model's config takes from the tokenizer. */
+function vocabularyOf(tokenizer: SemanticTokenizer): { vocabularySize: number; levelOffsets: number[] } {
+  const { vocabulary, depth } = tokenizer;
+  return {
+    vocabularySize: vocabulary.size,
+    levelOffsets: [...Array.from({ length: depth }, (_, level) => vocabulary.offset(level)), vocabulary.size],
+  };
+}
 
 export interface GenerativeRecommenderOptions extends NeuralFitOptions {
   /**
    * Content vectors of the items (row i = item i, e.g. `contentVectors` of the
-   * dataset's metadata): needed for vectorKind 1 (combined) and 2 (content).
+   * dataset's metadata): needed for vectorKind `combined` and `content`.
    * A function is called only when one of those kinds is fitted.
    */
   content?: ItemVectors | (() => ItemVectors);
@@ -69,8 +125,36 @@ export interface GenerativeSaveOptions {
 
 /** A generated list: items best first, scores = sum of token log-probabilities. */
 export interface Generated {
+  /** -1 for a path that names no item (possible only unconstrained). */
   items: Int32Array;
   scores: Float32Array;
+  /** [items, depth] the semantic-ID tokens generated for each item. */
+  tokens: Int32Array;
+}
+
+export interface GenerateOptions {
+  /** Items wanted, best first. */
+  k: number;
+  /** Items never generated (default: the history). */
+  exclude?: ArrayLike<number>;
+  /** Beams kept at every step, at least `k` (default: the `beamWidth` param). */
+  beamWidth?: number;
+  /** Draw the item token by token at this temperature instead of beam search (ECPO's sampler; k = 1). */
+  sample?: { temperature: number; random: Random };
+  /**
+   * false: neither the trie nor any exclusion masks the logits, so a sampled
+   * path may name no item or a seen one (ECPO's format reward). Default true.
+   */
+  constrained?: boolean;
+}
+
+/** Where `addItem` put a cold-start item. */
+export interface PlacedItem {
+  item: number;
+  /** levels + 1 codes. */
+  semanticId: Int32Array;
+  /** Its codes land on a path trained items already use (its disambiguation index is above 0). */
+  collided: boolean;
 }
 
 /**
@@ -83,17 +167,22 @@ export interface Generated {
  * consumed.
  */
 export class GenerativeRecommender implements Recommender {
-  readonly params: Params;
+  readonly params: GenerativeParams;
   readonly options: GenerativeRecommenderOptions;
   training: TrainingResult | undefined;
   #model: GenerativeModel | undefined;
   #tokenizer: SemanticTokenizer | undefined;
+  /** [items, depth] the decoder's tokens of every item, grown by `addItem`. */
   #itemTokens: Int32Array = new Int32Array(0);
+  /** Items never generated (`withhold`), and the processor masking them, rebuilt when the trie grows. */
+  #withheld: ReadonlySet<number> = new Set();
+  #withheldMask: ExcludeItemsProcessor | undefined;
+  #reconstructions: Float32Array | undefined;
   /** The item vectors the tokenizer was fitted on (for its report; not saved). */
   #vectors: ItemVectors | undefined;
 
-  constructor(params: Params = {}, options: GenerativeRecommenderOptions = {}) {
-    this.params = { ...generativeSpec.defaults, ...params };
+  constructor(params: GenerativeParamsInput = {}, options: GenerativeRecommenderOptions = {}) {
+    this.params = parseParams(generativeSpec, params, { ignoreUnknown: true });
     this.options = options;
   }
 
@@ -108,7 +197,7 @@ export class GenerativeRecommender implements Recommender {
   }
 
   async fit(data: TrainingData, context: FitContext): Promise<FitResult | undefined> {
-    const p = this.params as Record<keyof typeof generativeSpec.defaults, number>;
+    const p = this.params;
     const random = context.random.fork();
     const started = performance.now();
     const vectors = await this.#itemVectors(data, p, context);
@@ -122,13 +211,12 @@ export class GenerativeRecommender implements Recommender {
       }),
     );
     context.logger.info(
-      `generative: tokenizer (${VECTOR_KINDS[p.vectorKind]}, ${p.levels} x ${p.codebookSize}) fitted in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      `generative: tokenizer (${p.vectorKind}, ${p.levels} x ${p.codebookSize}) fitted in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
-    const model = buildModel(configFrom(p, this.tokenizer), p.architecture, random.fork());
+    const architecture = ARCHITECTURES[p.architecture];
+    const model = architecture.create(p, this.tokenizer, random.fork());
     this.#model = model;
-    // The decoder-only model also learns each first item (from BOS); the encoder-decoder needs a history item.
-    const shortest = p.architecture === 0 ? 1 : 2;
-    const sequences = data.sequences.filter((sequence) => sequence.length >= shortest);
+    const sequences = data.sequences.filter((sequence) => sequence.length >= architecture.shortestSequence);
     const result = await train(
       {
         module: model,
@@ -153,33 +241,40 @@ export class GenerativeRecommender implements Recommender {
    * max(k, beamWidth)), none of them in `exclude`.
    */
   recommend(_user: number, history: Int32Array, k: number, exclude: Int32Array): Generated {
-    return this.generate(history, k, exclude);
+    return this.generate(history, { k, exclude });
   }
 
-  /** `recommend` without a user index: the top `k` next items after `history`. */
-  generate(
-    history: Int32Array,
-    k: number,
-    exclude: ArrayLike<number> = history,
-    beamWidth?: number,
-  ): Generated {
+  /**
+   * The next items after `history`: the one generation path of evaluation,
+   * serving and alignment. Beam search by default, best first; with `sample`
+   * one item drawn token by token. Constrained (the default), the trie admits
+   * only real items and every excluded or withheld item's subtree is masked.
+   */
+  generate(history: Int32Array, options: GenerateOptions): Generated {
+    const { k, sample, constrained = true } = options;
+    if (!(Number.isInteger(k) && k >= 1))
+      throw new RangeError(`generate: k must be a positive integer, got ${k}`);
+    if (sample !== undefined && k !== 1)
+      throw new RangeError(`generate: sampling draws one item, so k must be 1, got ${k}`);
     const tokenizer = this.tokenizer;
-    const { trie, vocabulary, depth } = tokenizer;
-    const processors: LogitsProcessor[] = [new PrefixConstraintProcessor(trie, vocabulary)];
-    if (exclude.length > 0) processors.push(new ExcludeItemsProcessor(tokenizer, Array.from(exclude)));
-    const width = Math.max(k, beamWidth ?? this.params.beamWidth!);
-    const result = beamSearch(this.model.decoder(history, this.#itemTokens), {
-      beamWidth: width,
-      steps: depth,
-      processors,
-    });
-    const count = Math.min(k, result.scores.length);
+    const { vocabulary, depth } = tokenizer;
+    const processors = constrained ? this.#constraints(options.exclude ?? history) : [];
+    const decoder = this.model.decoder(this.#modelInput(history), this.#itemTokens);
+    const found =
+      sample === undefined
+        ? beamSearch(decoder, {
+            beamWidth: Math.max(k, options.beamWidth ?? this.params.beamWidth!),
+            steps: depth,
+            processors,
+          })
+        : sampleSequence(decoder, { steps: depth, processors, ...sample });
+    const count = Math.min(k, found.scores.length);
     const items = new Int32Array(count);
     for (let i = 0; i < count; i++) {
-      const id = vocabulary.semanticId(result.tokens.subarray(i * depth, (i + 1) * depth));
+      const id = vocabulary.semanticId(found.tokens.subarray(i * depth, (i + 1) * depth));
       items[i] = tokenizer.itemOf(id) ?? -1;
     }
-    return { items, scores: result.scores.slice(0, count) };
+    return { items, scores: found.scores.slice(0, count), tokens: found.tokens.slice(0, count * depth) };
   }
 
   /**
@@ -188,29 +283,102 @@ export class GenerativeRecommender implements Recommender {
    * items generated before it and excluded from what follows.
    */
   generateSession(history: Int32Array, n: number, exclude: ArrayLike<number> = history): Generated {
+    const depth = this.tokenizer.depth;
     const items = new Int32Array(n);
     const scores = new Float32Array(n);
+    const tokens = new Int32Array(n * depth);
     const excluded = Array.from(exclude);
     let context = history;
     let produced = 0;
     for (; produced < n; produced++) {
-      const next = this.generate(context, 1, excluded);
+      const next = this.generate(context, { k: 1, exclude: excluded });
       if (next.items.length === 0) break;
       items[produced] = next.items[0]!;
       scores[produced] = next.scores[0]!;
+      tokens.set(next.tokens, produced * depth);
       excluded.push(next.items[0]!);
       const extended = new Int32Array(context.length + 1);
       extended.set(context);
       extended[context.length] = next.items[0]!;
       context = extended;
     }
-    return { items: items.slice(0, produced), scores: scores.slice(0, produced) };
+    return {
+      items: items.slice(0, produced),
+      scores: scores.slice(0, produced),
+      tokens: tokens.slice(0, produced * depth),
+    };
+  }
+
+  /**
+   * Items never generated whatever the request (a server's catalogue lacks
+   * them); replaces the previous set. The model is then one catalogue's: give
+   * each serving pipeline its own loaded copy.
+   */
+  withhold(items: Iterable<number>): void {
+    this.#withheld = new Set(items);
+    this.#withheldMask = undefined;
+  }
+
+  /**
+   * Cold start (serving): places a new item, index `itemCount`, through the
+   * model's own codebooks without retraining. Its vector in the codebook space
+   * is the similarity-weighted mean of the reconstructions (sum of the chosen
+   * centroids) of `neighbours`, trained items like it (by content, say); the
+   * tokenizer takes the nearest centroid per level and the next free
+   * disambiguation index of that path, extending the trie, and the decoder's
+   * item tokens grow with it. This works whatever vectors the codebooks were
+   * fitted on, since the mapping goes through trained items. An item whose
+   * codes land on a used path (`collided`) is told apart by its disambiguation
+   * index alone, which the decoder may rarely have been trained to emit there.
+   * Throws ConflictError when the path is full.
+   */
+  addItem(neighbours: ReadonlyArray<{ item: number; similarity: number }>): PlacedItem {
+    if (neighbours.length === 0) throw new RangeError('addItem: needs at least one neighbour');
+    const tokenizer = this.tokenizer;
+    const { levels, dim, depth } = tokenizer;
+    const vector = new Float32Array(dim);
+    let total = 0;
+    for (const { item, similarity } of neighbours) {
+      const reconstruction = tokenizer.decode(tokenizer.semanticId(item).subarray(0, levels));
+      for (let j = 0; j < dim; j++) vector[j]! += similarity * reconstruction[j]!;
+      total += similarity;
+    }
+    for (let j = 0; j < dim; j++) vector[j]! /= total;
+    const { item, semanticId } = tokenizer.assign(vector);
+    if ((item + 1) * depth > this.#itemTokens.length) {
+      const grown = new Int32Array(Math.max(this.#itemTokens.length * 2, (item + 1) * depth));
+      grown.set(this.#itemTokens);
+      this.#itemTokens = grown;
+    }
+    this.#itemTokens.set(tokenizer.tokens(item), item * depth);
+    // The mask's subtree counts and the similarity vectors are stale once the trie grows.
+    this.#withheldMask = undefined;
+    this.#reconstructions = undefined;
+    return { item, semanticId, collided: semanticId[levels]! > 0 };
+  }
+
+  /**
+   * The `n` items nearest to `item` by the cosine of their codebook-space
+   * reconstructions (items sharing code prefixes first), withheld ones left out.
+   */
+  similarItems(item: number, n: number): { items: Int32Array; scores: Float32Array } {
+    const { dim } = this.tokenizer;
+    const found = nearestRows(this.#reconstructionVectors(), dim, item, n + this.#withheld.size)
+      .filter(({ row }) => !this.#withheld.has(row))
+      .slice(0, n);
+    return {
+      items: Int32Array.from(found, ({ row }) => row),
+      scores: Float32Array.from(found, ({ score }) => score),
+    };
   }
 
   /** Full-catalogue interface: generated items get their beam score, the rest -Infinity. */
   score(_user: number, history: Int32Array, scores: Float32Array): void {
     scores.fill(Number.NEGATIVE_INFINITY);
-    const { items, scores: values } = this.generate(history, this.params.beamWidth!, new Int32Array(0));
+    const { items, scores: values } = this.generate(history, {
+      k: this.params.beamWidth!,
+      exclude: new Int32Array(0),
+    });
     items.forEach((item, i) => {
       scores[item] = values[i]!;
     });
@@ -219,7 +387,7 @@ export class GenerativeRecommender implements Recommender {
   /** Tokenizer statistics and beam-search latency for the evaluation report (model-report.ts). */
   report(phase: EvalPhase, context: ReportContext): ModelReport {
     return generativeReport(
-      (history, k, exclude, beamWidth) => this.generate(history, k, exclude, beamWidth),
+      (history, k, exclude, beamWidth) => this.generate(history, { k, exclude, beamWidth }),
       { tokenizer: this.tokenizer, vectors: this.#vectors },
       phase,
       context,
@@ -247,14 +415,13 @@ export class GenerativeRecommender implements Recommender {
     tokenizerPath = `${path}.tokenizer`,
   ): Promise<GenerativeRecommender> {
     const checkpoint = await loadCheckpoint(path);
-    const config = checkpoint.config as
-      | (Required<EncoderDecoderConfig> & { model?: string; params?: Params })
-      | null;
-    if (config?.model !== 'generative')
+    const saved = checkpoint.config as { model?: string; params?: Record<string, unknown> } | null;
+    if (saved?.model !== 'generative')
       throw new InvalidInputError(`Cannot load ${path}: not a generative checkpoint`);
-    const recommender = new GenerativeRecommender(config.params ?? {}, options);
+    const { model: _, params = {}, ...config } = saved;
+    const recommender = new GenerativeRecommender(withCategoricalNames(params), options);
     recommender.#setTokenizer(await loadTokenizer(tokenizerPath));
-    const model = buildModel(config, recommender.params.architecture!, new Random(0));
+    const model = ARCHITECTURES[recommender.params.architecture].restore(config, new Random(0));
     loadParameters(model, checkpoint, { source: path });
     model.eval();
     recommender.#model = model;
@@ -267,20 +434,52 @@ export class GenerativeRecommender implements Recommender {
     this.#itemTokens = new Int32Array(tokenizer.itemCount * depth); // [numItems, depth]
     for (let item = 0; item < tokenizer.itemCount; item++)
       this.#itemTokens.set(tokenizer.tokens(item), item * depth);
+    this.#withheldMask = undefined;
+    this.#reconstructions = undefined;
   }
 
-  async #itemVectors(
-    data: TrainingData,
-    p: Record<string, number>,
-    context: FitContext,
-  ): Promise<ItemVectors> {
-    const kind = VECTOR_KINDS[p.vectorKind!];
-    if (kind === undefined)
-      throw new RangeError(
-        `generative: vectorKind must be 0..${VECTOR_KINDS.length - 1}, got ${p.vectorKind}`,
-      );
+  /** The logits processors of a constrained generation: the trie, the withheld items, `exclude`. */
+  #constraints(exclude: ArrayLike<number>): LogitsProcessor[] {
+    const tokenizer = this.tokenizer;
+    const processors: LogitsProcessor[] = [
+      new PrefixConstraintProcessor(tokenizer.trie, tokenizer.vocabulary),
+    ];
+    if (this.#withheld.size > 0) {
+      this.#withheldMask ??= new ExcludeItemsProcessor(tokenizer, this.#withheld);
+      processors.push(this.#withheldMask);
+    }
+    if (exclude.length > 0) processors.push(new ExcludeItemsProcessor(tokenizer, Array.from(exclude)));
+    return processors;
+  }
+
+  /** The history as the decoder reads it: an item-id embedding covers trained items only, so cold ones are left out. */
+  #modelInput(history: Int32Array): Int32Array {
+    const covered = this.model.config.itemInputs ?? 0;
+    return covered > 0 ? history.filter((item) => item < covered) : history;
+  }
+
+  /** [items, dim] the L2-normalised reconstruction of every item's codes; built on the first `similarItems`. */
+  #reconstructionVectors(): Float32Array {
+    if (this.#reconstructions === undefined) {
+      const tokenizer = this.tokenizer;
+      const { dim, levels } = tokenizer;
+      const vectors = new Float32Array(tokenizer.itemCount * dim);
+      for (let item = 0; item < tokenizer.itemCount; item++) {
+        const row = tokenizer.decode(tokenizer.semanticId(item).subarray(0, levels));
+        let norm = 0;
+        for (let j = 0; j < dim; j++) norm += row[j]! * row[j]!;
+        const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+        for (let j = 0; j < dim; j++) vectors[item * dim + j] = row[j]! * scale;
+      }
+      this.#reconstructions = vectors;
+    }
+    return this.#reconstructions;
+  }
+
+  async #itemVectors(data: TrainingData, p: GenerativeParams, context: FitContext): Promise<ItemVectors> {
+    const kind = p.vectorKind;
     const collaborative = (): ItemVectors =>
-      collaborativeVectors(data.sequences, data.numItems, { dim: p.vectorDim!, seed: p.tokenizerSeed! });
+      collaborativeVectors(data.sequences, data.numItems, { dim: p.vectorDim, seed: p.tokenizerSeed });
     if (kind === 'collaborative') return collaborative();
     if (kind === 'sequential') return sequentialVectors(data, p, context);
     const option = this.options.content;
@@ -300,14 +499,14 @@ export class GenerativeRecommender implements Recommender {
  */
 export async function sequentialVectors(
   data: TrainingData,
-  p: Record<string, number>,
+  p: Pick<GenerativeParams, 'vectorDim' | 'sequentialEpochs'>,
   context: FitContext,
 ): Promise<ItemVectors> {
-  const epochs = p.sequentialEpochs!;
-  const sasrec = new SasRecRecommender({ dim: p.vectorDim!, epochs, decayEpochs: epochs });
+  const epochs = p.sequentialEpochs;
+  const sasrec = new SasRecRecommender({ dim: p.vectorDim, epochs, decayEpochs: epochs });
   const { validation: _, ...withoutValidation } = context;
   await sasrec.fit(data, { ...withoutValidation, random: context.random.fork() });
-  const dim = p.vectorDim!;
+  const dim = p.vectorDim;
   const vectors = sasrec.model.items.weight.data.slice(0, data.numItems * dim); // drop the padding row
   for (let item = 0; item < data.numItems; item++) {
     const row = vectors.subarray(item * dim, (item + 1) * dim);
@@ -317,90 +516,22 @@ export async function sequentialVectors(
   return { vectors, count: data.numItems, dim };
 }
 
-function buildModel(config: EncoderDecoderConfig, architecture: number, random: Random): GenerativeModel {
-  const name = ARCHITECTURE_NAMES[architecture];
-  if (name === undefined)
-    throw new RangeError(
-      `generative: architecture must be 0..${ARCHITECTURE_NAMES.length - 1}, got ${architecture}`,
-    );
-  return ARCHITECTURES[name](config, random);
-}
-
-function configFrom(p: Record<string, number>, tokenizer: SemanticTokenizer): EncoderDecoderConfig {
-  const { vocabulary, depth } = tokenizer;
-  const config: EncoderDecoderConfig = {
-    vocabularySize: vocabulary.size,
-    levelOffsets: [...Array.from({ length: depth }, (_, level) => vocabulary.offset(level)), vocabulary.size],
-    dim: p.dim!,
-    layers: p.layers!,
-    decoderLayers: p.decoderLayers!,
-    heads: p.heads!,
-    maxItems: p.maxItems!,
-    dropout: p.dropout!,
-  };
-  if (p.ffnDim! > 0) config.ffnDim = p.ffnDim!;
-  if (p.itemEmbedding! > 0) config.itemInputs = tokenizer.itemCount;
-  if (p.itemLoss! > 0) config.itemLoss = p.itemLoss!;
-  return config;
-}
-
 export const generativeSpec = {
   name: 'generative',
   description:
     'Generative retrieval (TIGER / OneRec-V2 lazy decoder): RQ-Kmeans semantic IDs of the items, a causal transformer over the history token stream, trie-constrained beam search; epochs chosen by early stopping on validation Recall@10',
-  defaults: {
-    /** 0: lazy decoder-only (OneRec-V2), 1: encoder-decoder (TIGER / OneRec v1). */
-    architecture: 0,
-    /** 128 / 4 heads measured better than 64 / 2 on Beauty (docs/generative.md). */
-    dim: 128,
-    /** Transformer blocks (the encoder's, for the encoder-decoder). */
-    layers: 2,
-    /** Decoder blocks of the encoder-decoder. */
-    decoderLayers: 2,
-    heads: 4,
-    /** 0: 4 * dim. */
-    ffnDim: 0,
-    /** 1: the lazy decoder also reads each history item's id embedding at the item's last token slot. */
-    itemEmbedding: 0,
-    /** Weight of the auxiliary next-item softmax at item boundaries (needs itemEmbedding; 0: off). */
-    itemLoss: 0,
-    dropout: 0.2,
-    lr: 3e-3,
-    weightDecay: 0,
-    batchSize: 128,
-    /** Items of history read (the token stream is (levels + 1) times longer). */
-    maxItems: 50,
-    /** The most epochs a validation fit may run; a refit runs exactly this many. */
-    epochs: 12,
-    patience: 3,
-    evaluateEvery: 1,
-    /** Epochs the cosine decay spans; 0: `epochs`. 12 measured best on Beauty (docs/generative.md). */
-    decayEpochs: 12,
-    /** Validation users ranked per evaluation during training (a fixed random sample); 0: all. */
-    validationUsers: 2000,
-    /** Beams kept at every step of generation (at least the list length asked for). */
-    beamWidth: 20,
-    /** Semantic-ID code levels L and codes per level K. */
-    levels: 3,
-    codebookSize: 256,
-    /** Index into VECTOR_KINDS: 0 collaborative, 1 combined (needs content), 2 content, 3 sequential (SASRec item embeddings). */
-    vectorKind: 0,
-    /** Dimension of the collaborative item vectors. */
-    vectorDim: 64,
-    /** Epochs of the SASRec whose item embeddings are the vectors of vectorKind 3. */
-    sequentialEpochs: 10,
-    tokenizerSeed: 0,
-  },
+  params: generativeParamsSchema,
+  defaults: generativeParamsSchema.parse({}),
   search: {},
-  create: (params: Params) => new GenerativeRecommender(params),
-} satisfies RecommenderSpec;
+  create: (params: GenerativeParams) => new GenerativeRecommender(params),
+} satisfies RecommenderSpec<GenerativeParams>;
 
 /**
- * The generative spec bound to a data set's item metadata, for vectorKind 1
- * and 2: the content vectors (`contentVectors` over the interaction table's
+ * The generative spec bound to a data set's item metadata, for vectorKind
+ * `combined` and `content`: the content vectors (`contentVectors` over the interaction table's
  * items) are built on the first fit that needs them and shared by every fit.
  */
-export function generativeSpecOf(dataset: Dataset): RecommenderSpec {
+export function generativeSpecOf(dataset: Dataset): RecommenderSpec<GenerativeParams> {
   let content: ItemVectors | undefined;
   const lazyContent = (): ItemVectors => {
     content ??= contentVectors(dataset.interactions.items.ids(), dataset.items);
@@ -408,6 +539,6 @@ export function generativeSpecOf(dataset: Dataset): RecommenderSpec {
   };
   return {
     ...generativeSpec,
-    create: (params: Params) => new GenerativeRecommender(params, { content: lazyContent }),
+    create: (params: GenerativeParams) => new GenerativeRecommender(params, { content: lazyContent }),
   };
 }

@@ -37,15 +37,25 @@ export {
 export { EncoderDecoder, type EncoderDecoderConfig } from './encoder-decoder.js';
 export { frozenCopy } from './frozen-copy.js';
 export {
+  GENERATIVE_ARCHITECTURES,
+  type GenerativeParams,
+  type GenerativeParamsInput,
+  generativeParamsSchema,
+  VECTOR_KINDS,
+  withCategoricalNames,
+} from './generative-params.js';
+export {
   ARCHITECTURES,
   type Generated,
+  type GenerateOptions,
+  type GenerativeArchitecture,
   type GenerativeModel,
   GenerativeRecommender,
   type GenerativeRecommenderOptions,
   type GenerativeSaveOptions,
   generativeSpec,
   generativeSpecOf,
-  VECTOR_KINDS,
+  type PlacedItem,
 } from './generative-spec.js';
 export { LazyDecoder, type LazyDecoderConfig } from './lazy-decoder.js';
 export {
@@ -57,6 +67,7 @@ export {
 export { loadModelDirectory, type ModelDirectoryInfo, saveModelDirectory } from './model-directory.js';
 export { type ModelFormat, modelFormats } from './model-formats.js';
 export { MODEL_DIRECTORY_VERSION, type ModelManifest } from './model-manifest.js';
+export { nearestRows } from './nearest-rows.js';
 export { type PhaseValidationOptions, phaseValidation, samplePhase } from './phase-validation.js';
 export {
   ExcludeItemsProcessor,
@@ -64,7 +75,13 @@ export {
   type SemanticIdLookup,
 } from './prefix-constraint.js';
 export { SasRec, type SasRecConfig } from './sasrec.js';
-export { SasRecRecommender, type SasRecRecommenderOptions, sasrecSpec } from './sasrec-spec.js';
+export {
+  type SasRecParams,
+  SasRecRecommender,
+  type SasRecRecommenderOptions,
+  sasrecParamsSchema,
+  sasrecSpec,
+} from './sasrec-spec.js';
 export { type Recommendation, type RecommendByIdResult, SavedModel } from './saved-model.js';
 export {
   BOS_TOKEN,
@@ -78,3 +95,4 @@ export {
 export { type NextItemBatch, nextItemBatch, type PaddedBatch, paddedBatch } from './sequence-batch.js';
 export { type CandidateSessionOptions, candidateSessions } from './session-candidates.js';
 export { type SessionRow, sessionContext, sessionLogProbs } from './session-log-prob.js';
+export { type SampleSequenceOptions, sampleSequence } from './token-sampler.js';

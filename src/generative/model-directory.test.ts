@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError, Random, silentLogger, silentProgress } from '../core/index.js';
 import type { Recommender } from '../eval/index.js';
+import { saveCheckpoint } from '../tensor/index.js';
 import type { TrainingResult } from '../training/index.js';
 import { GenerativeRecommender } from './generative-spec.js';
 import { loadModelDirectory, type ModelDirectoryInfo, saveModelDirectory } from './model-directory.js';
@@ -16,7 +18,7 @@ const sequences = Array.from({ length: 48 }, (_, user) =>
 );
 const itemIds = Array.from({ length: numItems }, (_, item) => `video-${100 + item}`);
 const tiny = { dim: 16, layers: 1, heads: 1, epochs: 2, batchSize: 16, maxItems: 8, maxLength: 8 };
-const info = (model: string, params: Record<string, number>): ModelDirectoryInfo => ({
+const info = (model: string, params: ModelDirectoryInfo['params']): ModelDirectoryInfo => ({
   model,
   params,
   dataset: { name: 'toy', fingerprint: 'f'.repeat(64), users: sequences.length, interactions: 288 },
@@ -38,7 +40,7 @@ async function fitted(model: Recommender): Promise<Recommender> {
 describe('model directories', () => {
   const root = mkdtempSync(join(tmpdir(), 'genfeed-model-dir-'));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
-  const models: Record<string, { recommender: Recommender; params: Record<string, number> }> = {};
+  const models: Record<string, { recommender: Recommender; params: ModelDirectoryInfo['params'] }> = {};
 
   beforeAll(async () => {
     const generative = new GenerativeRecommender({ ...tiny, levels: 2, codebookSize: 4, vectorDim: 8 });
@@ -73,6 +75,32 @@ describe('model directories', () => {
       );
     },
   );
+
+  it('reads a genfeed 0.1 directory, whose categorical params were indices, with their names', async () => {
+    const dir = join(root, 'legacy');
+    const generative = models.generative!.recommender as GenerativeRecommender;
+    await saveModelDirectory(dir, generative, info('generative', models.generative!.params));
+    const legacy = { ...generative.params, architecture: 0, vectorKind: 0 };
+    const modelFile = join(dir, 'model.safetensors');
+    await saveCheckpoint(modelFile, generative.model.namedParameters(), {
+      config: { model: 'generative', ...generative.model.config, params: legacy },
+    });
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    manifest.params = legacy;
+    manifest.files['model.safetensors'] = createHash('sha256').update(readFileSync(modelFile)).digest('hex');
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+
+    const loaded = await loadModelDirectory(dir);
+    expect(loaded.manifest.params).toMatchObject({
+      architecture: 'lazy-decoder',
+      vectorKind: 'collaborative',
+    });
+    expect((loaded.recommender as GenerativeRecommender).params).toEqual(generative.params);
+    const history = Array.from(sequences[0]!.subarray(0, -1), (item) => itemIds[item]!);
+    expect(loaded.recommend(history, 5)).toEqual(
+      new SavedModel(loaded.manifest, generative, itemIds).recommend(history, 5),
+    );
+  });
 
   it('rejects a corrupt, incomplete or newer directory, naming the file', async () => {
     const copy = async (name: string): Promise<string> => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withCategoricalNames } from './generative-params.js';
 
 export const MODEL_DIRECTORY_FORMAT = 'genfeed.model-directory';
 /** Bumped when a reader of the previous version could misread a directory. */
@@ -13,7 +14,13 @@ export const modelManifestSchema = z
     formatVersion: z.number().int().min(1),
     /** The spec name: `sasrec` or `generative`. */
     model: z.string(),
-    params: z.record(z.string(), z.number()),
+    /**
+     * The model's params (categorical ones by name; genfeed 0.1 wrote their
+     * index, read as the name), plus facts of later steps such as `alignUsers`.
+     */
+    params: z
+      .record(z.string(), z.union([z.number(), z.string()]))
+      .transform((params) => withCategoricalNames(params)),
     dataset: z.object({
       name: z.string(),
       /** sha256 over the item ids and the fit sequences (see the CLI's `datasetFingerprint`). */

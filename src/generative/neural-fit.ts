@@ -1,21 +1,38 @@
+import { z } from 'zod';
 import type { Random } from '../core/index.js';
 import type { FitContext, FitResult, Recommender } from '../eval/index.js';
 import type { TrainerOptions, TrainingResult } from '../training/index.js';
 import { phaseValidation } from './phase-validation.js';
 
-/** The hyperparameters every neural recommender spec shares with the trainer. */
-export interface NeuralFitParams {
+/**
+ * The hyperparameters every neural recommender spec shares with the trainer,
+ * with the model's own defaults.
+ */
+export function neuralFitShape(defaults: {
   epochs: number;
-  /** Epochs the cosine spans; 0: `epochs`. Fixed so a refit replays the validation fit's learning rates. */
   decayEpochs: number;
+  patience: number;
   batchSize: number;
   lr: number;
-  weightDecay: number;
-  patience: number;
-  evaluateEvery: number;
-  /** Validation users sampled for early stopping; 0: all. */
   validationUsers: number;
+}) {
+  return {
+    /** The most epochs a validation fit may run; a refit runs exactly this many. */
+    epochs: z.number().int().min(1).default(defaults.epochs),
+    /** Epochs the cosine spans; 0: `epochs`. Fixed so a refit replays the validation fit's learning rates. */
+    decayEpochs: z.number().int().min(0).default(defaults.decayEpochs),
+    batchSize: z.number().int().min(1).default(defaults.batchSize),
+    lr: z.number().positive().default(defaults.lr),
+    weightDecay: z.number().min(0).default(0),
+    /** Validation evaluations without improvement before stopping. */
+    patience: z.number().int().min(1).default(defaults.patience),
+    evaluateEvery: z.number().int().min(1).default(1),
+    /** Validation users ranked per evaluation during training (a fixed random sample); 0: all. */
+    validationUsers: z.number().int().min(0).default(defaults.validationUsers),
+  };
 }
+
+export type NeuralFitParams = z.infer<z.ZodObject<ReturnType<typeof neuralFitShape>>>;
 
 export interface NeuralFitOptions {
   /** Trainer checkpoint written after every epoch; an existing one is resumed. */

@@ -1,24 +1,52 @@
+import { z } from 'zod';
 import { InvalidInputError, Random } from '../core/index.js';
-import type {
-  EvalPhase,
-  FitContext,
-  FitResult,
-  ModelReport,
-  Params,
-  Recommender,
-  RecommenderSpec,
-  ReportContext,
-  TrainingData,
+import {
+  type EvalPhase,
+  type FitContext,
+  type FitResult,
+  type ModelReport,
+  type Params,
+  parseParams,
+  type Recommender,
+  type RecommenderSpec,
+  type ReportContext,
+  type TrainingData,
 } from '../eval/index.js';
 import { loadCheckpoint, loadParameters, saveCheckpoint } from '../tensor/index.js';
 import { type TrainingResult, train } from '../training/index.js';
 import { phaseScorer } from './batched-scoring.js';
 import { scoringReport } from './model-report.js';
-import { type NeuralFitOptions, neuralFitResult, neuralTrainerOptions } from './neural-fit.js';
+import {
+  type NeuralFitOptions,
+  neuralFitResult,
+  neuralFitShape,
+  neuralTrainerOptions,
+} from './neural-fit.js';
 import { SasRec, type SasRecConfig } from './sasrec.js';
 import { nextItemBatch } from './sequence-batch.js';
 
 export type SasRecRecommenderOptions = NeuralFitOptions;
+
+export const sasrecParamsSchema = z.object({
+  dim: z.number().int().min(1).default(64),
+  layers: z.number().int().min(1).default(2),
+  heads: z.number().int().min(1).default(1),
+  /** 0: 4 * dim. */
+  ffnDim: z.number().int().min(0).default(0),
+  dropout: z.number().min(0).lt(1).default(0.2),
+  /** Items of history read. */
+  maxLength: z.number().int().min(1).default(50),
+  ...neuralFitShape({
+    epochs: 200,
+    decayEpochs: 0,
+    patience: 4,
+    batchSize: 128,
+    lr: 1e-3,
+    validationUsers: 5000,
+  }),
+});
+
+export type SasRecParams = z.infer<typeof sasrecParamsSchema>;
 
 /**
  * SASRec on the eval interface. With a validation phase in the fit context it
@@ -27,15 +55,15 @@ export type SasRecRecommenderOptions = NeuralFitOptions;
  * same learning rates); without one it trains exactly `epochs` epochs.
  */
 export class SasRecRecommender implements Recommender {
-  readonly params: Params;
+  readonly params: SasRecParams;
   readonly options: SasRecRecommenderOptions;
   /** The last fit's epochs, losses and validation values. */
   training: TrainingResult | undefined;
   #model: SasRec | undefined;
   #validationScorer: Recommender | undefined;
 
-  constructor(params: Params, options: SasRecRecommenderOptions = {}) {
-    this.params = { ...sasrecSpec.defaults, ...params };
+  constructor(params: z.input<typeof sasrecParamsSchema> = {}, options: SasRecRecommenderOptions = {}) {
+    this.params = parseParams(sasrecSpec, params, { ignoreUnknown: true });
     this.options = options;
   }
 
@@ -45,7 +73,7 @@ export class SasRecRecommender implements Recommender {
   }
 
   async fit(data: TrainingData, context: FitContext): Promise<FitResult | undefined> {
-    const p = this.params as Record<keyof typeof sasrecSpec.defaults, number>;
+    const p = this.params;
     const random = context.random.fork();
     const model = new SasRec(configFrom(p, data.numItems), random.fork());
     this.#model = model;
@@ -118,16 +146,16 @@ export class SasRecRecommender implements Recommender {
   }
 }
 
-function configFrom(p: Record<string, number>, numItems: number): SasRecConfig {
+function configFrom(p: SasRecParams, numItems: number): SasRecConfig {
   const config: SasRecConfig = {
     numItems,
-    dim: p.dim!,
-    layers: p.layers!,
-    heads: p.heads!,
-    maxLength: p.maxLength!,
-    dropout: p.dropout!,
+    dim: p.dim,
+    layers: p.layers,
+    heads: p.heads,
+    maxLength: p.maxLength,
+    dropout: p.dropout,
   };
-  if (p.ffnDim! > 0) config.ffnDim = p.ffnDim!;
+  if (p.ffnDim > 0) config.ffnDim = p.ffnDim;
   return config;
 }
 
@@ -135,27 +163,8 @@ export const sasrecSpec = {
   name: 'sasrec',
   description:
     'SASRec (Kang & McAuley 2018): causal transformer over the item history, tied item embeddings, full-softmax cross-entropy; epochs chosen by early stopping on validation Recall@10',
-  defaults: {
-    dim: 64,
-    layers: 2,
-    heads: 1,
-    /** 0: 4 * dim. */
-    ffnDim: 0,
-    dropout: 0.2,
-    lr: 1e-3,
-    weightDecay: 0,
-    batchSize: 128,
-    maxLength: 50,
-    /** The most epochs a validation fit may run; a refit runs exactly this many. */
-    epochs: 200,
-    /** Validation evaluations without improvement before stopping. */
-    patience: 4,
-    evaluateEvery: 1,
-    /** Epochs the cosine decay spans; 0: `epochs`. */
-    decayEpochs: 0,
-    /** Validation users ranked per evaluation during training (a fixed random sample); 0: all. */
-    validationUsers: 5000,
-  },
+  params: sasrecParamsSchema,
+  defaults: sasrecParamsSchema.parse({}),
   search: {},
-  create: (params: Params) => new SasRecRecommender(params),
-} satisfies RecommenderSpec;
+  create: (params: SasRecParams) => new SasRecRecommender(params),
+} satisfies RecommenderSpec<SasRecParams>;

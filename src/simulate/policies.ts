@@ -57,7 +57,7 @@ export const loggingPolicy: PolicyFactory = {
  * context's training data, score the whole catalogue, mask seen items, take the
  * top; or, for models with their own `recommend` (beam search), ask it directly.
  */
-export function recommenderPolicy(spec: RecommenderSpec, params: Params = {}): PolicyFactory {
+export function recommenderPolicy(spec: RecommenderSpec<Params>, params: Params = {}): PolicyFactory {
   return {
     name: spec.name,
     description: spec.description,

@@ -34,7 +34,7 @@ export const randomScoresSpec: RecommenderSpec = {
 };
 
 export interface ValidityModel {
-  spec: RecommenderSpec;
+  spec: RecommenderSpec<Params>;
   params?: Params;
 }
 

@@ -8,7 +8,7 @@ import {
   SasRecRecommender,
   saveModelDirectory,
 } from '../../../generative/index.js';
-import type { ItemInput, Store } from '../../../storage/index.js';
+import type { ItemInput, ItemRecord, Store } from '../../../storage/index.js';
 import { openSqliteStore } from '../../../storage/index.js';
 
 /** 4 topics x 6 items; users keep to one topic, so collaborative codes follow topics. */
@@ -39,7 +39,11 @@ export function sequences(users = 64): Int32Array[] {
 
 const tiny = { dim: 16, layers: 1, heads: 1, epochs: 30, batchSize: 16, maxItems: 8, maxLength: 8, lr: 0.01 };
 
-const info = (model: string, params: Record<string, number>, ids: readonly string[]): ModelDirectoryInfo => ({
+const info = (
+  model: string,
+  params: ModelDirectoryInfo['params'],
+  ids: readonly string[],
+): ModelDirectoryInfo => ({
   model,
   params,
   dataset: { name: 'tiny-topics', fingerprint: 'a'.repeat(64), users: 64, interactions: 64 * 7 },
@@ -63,12 +67,12 @@ export async function writeGenerativeModel(dir: string, options: { seed?: number
 }
 
 /** The same for SASRec. */
-export async function writeSasRecModel(dir: string): Promise<string> {
+export async function writeSasRecModel(dir: string, options: { seed?: number } = {}): Promise<string> {
   const data = sequences();
   const model = new SasRecRecommender(tiny);
   await model.fit(
     { numUsers: data.length, numItems: itemIds.length, sequences: data },
-    { random: new Random(3), logger: silentLogger, progress: silentProgress },
+    { random: new Random(options.seed ?? 3), logger: silentLogger, progress: silentProgress },
   );
   await saveModelDirectory(dir, model, info('sasrec', model.params, itemIds));
   return dir;
@@ -95,4 +99,20 @@ export async function tinyStore(options: { now?: () => number } = {}): Promise<{
       await rm(folder, { recursive: true, force: true });
     },
   };
+}
+
+/** The tiny catalogue as the store returns it (every field a pipeline reads). */
+export function catalogueRecords(): ItemRecord[] {
+  return catalogueInputs().map((input) => ({
+    id: input.id,
+    author: input.author!,
+    caption: input.caption!,
+    hashtags: [],
+    categories: [...input.categories!],
+    tags: [...input.tags!],
+    uploadTime: input.uploadTime!,
+    aiGenerated: false,
+    hidden: false,
+    updatedAt: 0,
+  }));
 }
