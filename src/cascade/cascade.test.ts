@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError, Random } from '../core/index.js';
 import type { FeedRequest } from '../feed/index.js';
+import { describePipelineContract } from '../feed/test-support/pipeline-contract.js';
 import { defaultShape, RewardModel } from '../reward/index.js';
 import { buildCascade } from './build-cascade.js';
 import { coldStartFeed, coldStartPipeline } from './cold-start-feed.js';
@@ -98,10 +99,10 @@ describe('Cascade', () => {
   });
 
   it('finds similar items by neighbourhood', () => {
-    const similar = cascade.similar('v0', 5);
+    const similar = cascade.similar('v0', 5)!;
     expect(similar).toHaveLength(5);
     expect(similar.every((entry) => Number(entry.itemId.slice(1)) < 20)).toBe(true);
-    expect(cascade.similar('nope', 5)).toEqual([]);
+    expect(cascade.similar('nope', 5)).toBeUndefined();
   });
 
   it('ranks by the reward model fused score when one is given, the formula when asked', () => {
@@ -166,3 +167,9 @@ describe('coldStartFeed', () => {
     expect(pipeline.recommend(request({ history: [] })).items).toHaveLength(10);
   });
 });
+
+describePipelineContract('cascade', async () => ({
+  pipeline: buildCascade({ items, interactions }, { settings: small }),
+  itemIds: items.filter((item) => !item.hidden).map((item) => item.id),
+  history: interactions.get('u0')!,
+}));

@@ -1,6 +1,7 @@
 import type { Neighbours } from '../baselines/index.js';
 import { topK } from '../eval/index.js';
 import {
+  checkFeedRequest,
   type FeedItem,
   type FeedPipeline,
   type FeedRequest,
@@ -73,6 +74,8 @@ export interface RankedList {
 export class Cascade implements FeedPipeline {
   readonly name = 'cascade';
   readonly modelVersion?: string;
+  /** The classic funnel is what the generative feed is measured against. */
+  readonly baseline = true;
   readonly parts: CascadeParts;
   readonly sources: readonly RecallSource[];
   readonly itemKnn: ItemKnnRecall;
@@ -120,6 +123,7 @@ export class Cascade implements FeedPipeline {
   }
 
   recommend(request: FeedRequest): FeedResult {
+    checkFeedRequest(request);
     const { catalogue } = this;
     // Id lookups count towards recall, building the response towards filter.
     const stages: Record<string, StageCost> = {};
@@ -274,11 +278,11 @@ export class Cascade implements FeedPipeline {
     return scores;
   }
 
-  /** Items similar to one item (item-kNN neighbours, then ANN neighbours), best first. */
-  similar(itemId: string, n: number): Array<{ itemId: string; score: number; source: string }> {
+  /** Items similar to one item (item-kNN neighbours, then ANN neighbours), best first; undefined for an unknown item. */
+  similar(itemId: string, n: number): Array<{ itemId: string; score: number; source: string }> | undefined {
     const { catalogue, embeddings, ann } = this.parts;
     const item = catalogue.indexOf(itemId);
-    if (item < 0) return [];
+    if (item < 0) return undefined;
     const out: Array<{ itemId: string; score: number; source: string }> = [];
     const seen = new Set<number>([item]);
     const push = (other: number, score: number, source: string) => {

@@ -1,4 +1,5 @@
 import {
+  checkFeedRequest,
   type FeedItem,
   type FeedPipeline,
   type FeedRequest,
@@ -26,6 +27,7 @@ export function coldStartFeed(
   request: FeedRequest,
   options: ColdStartOptions = {},
 ): FeedResult {
+  checkFeedRequest(request);
   const freshShare = options.freshShare ?? 0.3;
   if (!(freshShare >= 0 && freshShare <= 1))
     throw new RangeError(`freshShare must be in [0, 1], got ${freshShare}`);

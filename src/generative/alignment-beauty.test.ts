@@ -64,7 +64,7 @@ describe.skipIf(!existsSync(beautyPath))('DPO alignment on a dense Amazon Beauty
       let total = 0;
       for (const user of testUsers.slice(0, 500)) {
         const history = split.test.history[user]!;
-        const { items } = recommender.generate(history, 10, split.test.exclude[user]!);
+        const { items } = recommender.generate(history, { k: 10, exclude: split.test.exclude[user]! });
         const distinct = new Set(items).size === items.length;
         for (const item of items) if (!(item >= 0 && item < split.numItems && distinct)) invalid++;
         if (items.length < 10) invalid += 10 - items.length;

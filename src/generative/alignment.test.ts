@@ -145,7 +145,7 @@ describe('preference alignment (DPO on beam-searched sessions)', () => {
       let hits = 0;
       let total = 0;
       for (const { history } of users) {
-        const { items } = recommender.generate(history, 5, history);
+        const { items } = recommender.generate(history, { k: 5 });
         expect(items.length).toBe(5);
         expect(new Set(items).size).toBe(5);
         for (const item of items) {

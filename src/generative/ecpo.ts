@@ -5,8 +5,6 @@ import { type EcpoClip, ecpoLoss, groupAdvantages } from './ecpo-loss.js';
 import { frozenCopy } from './frozen-copy.js';
 import type { GenerativeRecommender } from './generative-spec.js';
 import { LazyDecoder } from './lazy-decoder.js';
-import { applyProcessors, type LogitsProcessor, logSoftmaxRows } from './logits-processor.js';
-import { ExcludeItemsProcessor, PrefixConstraintProcessor } from './prefix-constraint.js';
 import { type SessionRow, sessionContext, sessionLogProbs } from './session-log-prob.js';
 
 export interface EcpoOptions extends EcpoClip {
@@ -278,7 +276,6 @@ export function sampleGroup(
   const length = options.sessionLength ?? 5;
   const maxItems = (recommender.model as LazyDecoder).config.maxItems;
   const context = sessionContext(history, length, maxItems);
-  const itemTokens = itemTokensOf(recommender);
   const out: SampledSession[] = [];
   for (let i = 0; i < groupSize + unconstrained; i++) {
     const free = i >= groupSize;
@@ -287,7 +284,6 @@ export function sampleGroup(
       constrained: !free,
       temperature: options.temperature ?? 1,
       random: options.random,
-      itemTokens,
     });
     if (sample.session.length === 0) continue;
     out.push({
@@ -305,8 +301,6 @@ export interface SampleSessionOptions {
   constrained: boolean;
   temperature: number;
   random: Random;
-  /** itemTokensOf(recommender), when the caller has it. */
-  itemTokens?: Int32Array;
 }
 
 /**
@@ -325,25 +319,23 @@ export function sampleSession(
   exclude: ArrayLike<number>,
   options: SampleSessionOptions,
 ): { session: Int32Array; extraTokens: Int32Array; malformed: boolean } {
-  const tokenizer = recommender.tokenizer;
-  const model = recommender.model as LazyDecoder;
-  const depth = tokenizer.depth;
-  const itemTokens = options.itemTokens ?? itemTokensOf(recommender);
+  const itemCount = recommender.tokenizer.itemCount;
   const seen = new Set<number>(Array.from(exclude));
+  const sample = { temperature: options.temperature, random: options.random };
   const session: number[] = [];
   let current = context;
   for (let position = 0; position < options.length; position++) {
-    const processors: LogitsProcessor[] = [];
-    if (options.constrained) {
-      processors.push(new PrefixConstraintProcessor(tokenizer.trie, tokenizer.vocabulary));
-      if (seen.size > 0) processors.push(new ExcludeItemsProcessor(tokenizer, seen));
-    }
-    const tokens = sampleTokens(model.decoder(current, itemTokens), depth, processors, options);
-    if (tokens === undefined) break;
-    const item = tokenizer.itemOf(tokenizer.vocabulary.semanticId(tokens));
-    if (item === undefined) {
-      session.push(tokenizer.itemCount);
-      return { session: Int32Array.from(session), extraTokens: tokens, malformed: true };
+    const drawn = recommender.generate(current, {
+      k: 1,
+      exclude: [...seen],
+      constrained: options.constrained,
+      sample,
+    });
+    const item = drawn.items[0];
+    if (item === undefined) break;
+    if (item < 0) {
+      session.push(itemCount);
+      return { session: Int32Array.from(session), extraTokens: drawn.tokens, malformed: true };
     }
     session.push(item);
     if (seen.has(item))
@@ -355,44 +347,6 @@ export function sampleSession(
     current = next;
   }
   return { session: Int32Array.from(session), extraTokens: new Int32Array(0), malformed: false };
-}
-
-/** One item's `depth` tokens drawn from a step decoder; undefined when the processors leave nothing. */
-function sampleTokens(
-  decoder: ReturnType<LazyDecoder['decoder']>,
-  depth: number,
-  processors: readonly LogitsProcessor[],
-  options: SampleSessionOptions,
-): Int32Array | undefined {
-  const size = decoder.vocabularySize;
-  const tokens = new Int32Array(depth);
-  const parents = Int32Array.of(0);
-  let logits = decoder.begin();
-  for (let step = 0; step < depth; step++) {
-    const logProbs = logits.slice(0, size);
-    logSoftmaxRows(logProbs, 1, size);
-    applyProcessors(processors, { beams: 1, step, tokens: tokens.subarray(0, step) }, logProbs, size);
-    let max = Number.NEGATIVE_INFINITY;
-    for (const value of logProbs) if (value > max) max = value;
-    if (max === Number.NEGATIVE_INFINITY) return undefined;
-    let total = 0;
-    for (let token = 0; token < size; token++) {
-      const weight = Math.exp((logProbs[token]! - max) / options.temperature);
-      logProbs[token] = weight;
-      total += weight;
-    }
-    let pick = options.random.next() * total;
-    let chosen = -1;
-    for (let token = 0; token < size; token++) {
-      if (logProbs[token]! === 0) continue;
-      chosen = token;
-      pick -= logProbs[token]!;
-      if (pick < 0) break;
-    }
-    tokens[step] = chosen;
-    if (step + 1 < depth) logits = decoder.step(parents, Int32Array.of(chosen));
-  }
-  return tokens;
 }
 
 /** The item tokens extended with the groups' pseudo-items (invalid IDs), and the rows renumbered onto them. */

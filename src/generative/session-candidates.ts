@@ -26,13 +26,13 @@ export function candidateSessions(
   const { count, length } = options;
   const exclude = Array.from(options.exclude ?? history);
   const width = options.completionBeamWidth ?? 1;
-  const first = recommender.generate(history, count, exclude, count);
+  const first = recommender.generate(history, { k: count, exclude, beamWidth: count });
   return Array.from(first.items, (item) => {
     const session = [item];
     const excluded = [...exclude, item];
     let context = appended(history, item);
     while (session.length < length) {
-      const next = recommender.generate(context, 1, excluded, width);
+      const next = recommender.generate(context, { k: 1, exclude: excluded, beamWidth: width });
       const chosen = next.items[0];
       if (chosen === undefined) break;
       session.push(chosen);

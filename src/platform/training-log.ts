@@ -1,6 +1,11 @@
 import type { CatalogueItem } from '../cascade/index.js';
 import { InvalidInputError } from '../core/index.js';
-import { type ImpressionLog, ImpressionLogBuilder, type ItemSide } from '../reward/index.js';
+import {
+  type ImpressionLog,
+  ImpressionLogBuilder,
+  type ItemSide,
+  itemSideOfRecords,
+} from '../reward/index.js';
 import type { EventRecord, ItemRecord, Store } from '../storage/index.js';
 
 /**
@@ -80,34 +85,7 @@ export function catalogueItems(log: TrainingLog): CatalogueItem[] {
 
 /** The reward model's item side (author, first category, duration) in the log's item order. */
 export function itemSideOfLog(log: TrainingLog): ItemSide {
-  const authors = new Map<string, number>();
-  const categories = new Map<string, number>();
-  const index = (map: Map<string, number>, key: string | undefined) => {
-    if (key === undefined) return -1;
-    let value = map.get(key);
-    if (value === undefined) {
-      value = map.size;
-      map.set(key, value);
-    }
-    return value;
-  };
-  const n = log.items.length;
-  const author = new Int32Array(n);
-  const category = new Int32Array(n);
-  const durationMs = new Float32Array(n);
-  log.items.forEach((item, i) => {
-    author[i] = index(authors, item.author);
-    category[i] = index(categories, item.categories[0]);
-    durationMs[i] = item.durationMs ?? 0;
-  });
-  return {
-    numItems: n,
-    numAuthors: authors.size,
-    numCategories: categories.size,
-    author,
-    category,
-    durationMs,
-  };
+  return itemSideOfRecords(log.items);
 }
 
 const binaryOrder = [

@@ -17,6 +17,7 @@ export {
   splitLastDay,
 } from './impression-log.js';
 export { type ItemSide, itemSideOfDurations } from './item-side.js';
+export { type ItemSideLimits, itemSideOfRecords } from './item-side-of-records.js';
 export { type RankingQuality, rankingQuality, type SignalQuality, signalQuality } from './offline-report.js';
 export { levelPairs, type Pairs, pairLoss, predictionPairs } from './pair-loss.js';
 export { auc, gauc, groupNdcg, meanNdcg } from './ranking-metrics.js';

@@ -19,16 +19,6 @@ export interface PipelineProvider {
   onSwap?(listener: (name: string, pipeline: FeedPipeline) => void): void;
 }
 
-/** Pipelines that can answer item-to-item similarity (duck-typed: the generative, SASRec and cold-start ones do). */
-interface SimilarCapable {
-  similar(itemId: string, n: number): SimilarItem[] | undefined;
-}
-
-/** Pipelines that take catalogue items added after they were built (the generative one, by cold start). */
-interface CatalogueAware {
-  addItems(records: readonly ItemRecord[]): unknown;
-}
-
 export interface FeedServiceOptions {
   store: Store;
   /** Where the model pipelines come from (a `ModelRegistry`, or `fixedPipelines({...})`). */
@@ -250,9 +240,11 @@ export class FeedService implements FeedSource {
       // Cold users, failures and short feeds: the cold-start feed fills what is left.
       // The user record (declared interests) is read only here: most requests never need it.
       const interests = interestsOf((await this.#store.getUser(userId))?.features);
+      // The top-up keeps only the no-repeat window: items consumed before it may come back, so feeds stay full.
       const topUp = this.#coldStart.recommendWith(
         {
           ...request,
+          history: [],
           n: n - items.length,
           exclude: new Set([...exclude, ...items.map((item) => item.itemId)]),
         },
@@ -305,8 +297,7 @@ export class FeedService implements FeedSource {
     }
     sources.push(this.#coldStart);
     for (const source of sources) {
-      if (typeof (source as Partial<SimilarCapable>).similar !== 'function') continue;
-      const found = (source as unknown as SimilarCapable).similar(itemId, n + this.#hidden.size);
+      const found = source.similar?.(itemId, n + this.#hidden.size);
       if (found === undefined || found.length === 0) continue; // this source does not know the item
       return found.filter((other) => !this.#hidden.has(other.itemId)).slice(0, n);
     }
@@ -326,8 +317,8 @@ export class FeedService implements FeedSource {
   }
 
   async #currentSplit(): Promise<TrafficSplit | undefined> {
+    if (this.#experimentName === undefined) return undefined;
     const name = this.#experimentName;
-    if (name === undefined) return undefined;
     if (this.#clock() - this.#split.readAt < this.#experimentTtlMs) return this.#split.value;
     this.#split.reading ??= this.#store
       .getExperiment(name)
@@ -354,15 +345,12 @@ export class FeedService implements FeedSource {
       (name) => [name, this.#pipelines.current(name)] as const,
     ),
   ): Promise<void> {
+    // One semantic ID per item in the store: the first pipeline's (the default first) that gave one.
     const semanticIds = new Map<string, number[]>();
-    for (const [name, pipeline] of pipelines) {
-      if (pipeline === undefined || typeof (pipeline as Partial<CatalogueAware>).addItems !== 'function')
-        continue;
-      const summary = (pipeline as unknown as CatalogueAware).addItems(catalogue) as
-        | { placed?: Array<{ itemId: string; semanticId: number[] }> }
-        | undefined;
-      if (name === 'generative')
-        for (const placed of summary?.placed ?? []) semanticIds.set(placed.itemId, placed.semanticId);
+    for (const [, pipeline] of pipelines) {
+      const summary = pipeline?.addItems?.(catalogue);
+      for (const { itemId, semanticId } of summary?.placed ?? [])
+        if (semanticId !== undefined && !semanticIds.has(itemId)) semanticIds.set(itemId, semanticId);
     }
     if (semanticIds.size > 0) await this.#store.setSemanticIds(semanticIds);
   }

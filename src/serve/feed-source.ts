@@ -1,4 +1,6 @@
-import type { FeedItem, StageCost } from '../feed/index.js';
+import type { FeedItem, SimilarItem, StageCost } from '../feed/index.js';
+
+export type { SimilarItem };
 
 /**
  * What the HTTP layer asks of the feed side of the server. `FeedService`
@@ -29,11 +31,6 @@ export interface ServedFeed {
   latencyMs: number;
   cpuMs: number;
   stages: Record<string, StageCost>;
-}
-
-export interface SimilarItem {
-  itemId: string;
-  score: number;
 }
 
 export interface PipelineStatus {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { describePipelineContract } from '../../feed/test-support/pipeline-contract.js';
 import type { ItemRecord } from '../../storage/index.js';
 import { ColdStartPipeline, interestsOf } from './coldstart-pipeline.js';
+import { catalogueRecords } from './test-support/tiny-world.js';
 
 const record = (id: string, fields: Partial<ItemRecord> = {}): ItemRecord => ({
   id,
@@ -69,4 +71,14 @@ describe('ColdStartPipeline', () => {
     expect(pipeline.similar('a', 2)!.map((s) => s.itemId)).toEqual(['b']); // same author
     expect(pipeline.similar('d', 2)).toBeUndefined(); // hidden: not in the visible catalogue
   });
+});
+
+describePipelineContract('coldstart', async () => {
+  const records = catalogueRecords();
+  const pipeline = new ColdStartPipeline({
+    popular: records.slice(0, 6).map((item, rank) => ({ itemId: item.id, events: 10 - rank, playTimeMs: 0 })),
+    fresh: [...records].reverse().slice(0, 4),
+    catalogue: records,
+  });
+  return { pipeline, itemIds: records.map((item) => item.id), history: ['video-0', 'video-7', 'video-23'] };
 });

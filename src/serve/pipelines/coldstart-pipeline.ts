@@ -1,13 +1,14 @@
 import {
+  checkFeedRequest,
   type FeedItem,
   type FeedPipeline,
   type FeedRequest,
   type FeedResult,
+  type SimilarItem,
   type StageCost,
   timeStage,
 } from '../../feed/index.js';
 import type { ItemRecord, PopularItem, Store } from '../../storage/index.js';
-import type { SimilarItem } from '../feed-source.js';
 import { ContentIndex } from './content-index.js';
 
 const DAY_MS = 86_400_000;
@@ -112,6 +113,7 @@ export class ColdStartPipeline implements FeedPipeline {
 
   /** The feed for a user who declared `interests` (free terms matched against tags, hashtags and categories). */
   recommendWith(request: FeedRequest, interests: readonly string[]): FeedResult {
+    checkFeedRequest(request);
     const stages: Record<string, StageCost> = {};
     const lists = timeStage(stages, 'candidates', () => {
       const interest: string[] = [];
@@ -134,7 +136,8 @@ export class ColdStartPipeline implements FeedPipeline {
       const cursors: Record<Source, number> = { interest: 0, popular: 0, fresh: 0 };
       const taken = new Set<string>();
       const out: FeedItem[] = [];
-      const usable = (id: string): boolean => !taken.has(id) && !request.exclude.has(id);
+      const consumed = new Set(request.history);
+      const usable = (id: string): boolean => !taken.has(id) && !request.exclude.has(id) && !consumed.has(id);
       const next = (source: Source): string | undefined => {
         const list = lists[source];
         while (cursors[source] < list.length) {

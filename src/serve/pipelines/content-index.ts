@@ -1,9 +1,9 @@
 import type { Item } from '../../data/index.js';
-import type { ItemRecord } from '../../storage/index.js';
+import type { CatalogueRecord } from '../../feed/index.js';
 import { metadataFeatures } from '../../tokenizer/index.js';
 
 /** The data module's item of a stored catalogue record (what the tokenizer's feature extractor reads). */
-export function itemOfRecord(record: ItemRecord): Item {
+export function itemOfRecord(record: CatalogueRecord): Item {
   const item: Item = {
     id: record.id,
     hashtags: record.hashtags,
@@ -16,7 +16,7 @@ export function itemOfRecord(record: ItemRecord): Item {
 }
 
 /** The sparse content features of a stored item: tags, hashtags, category path prefixes, author, caption words. */
-export function featuresOf(record: ItemRecord): string[] {
+export function featuresOf(record: CatalogueRecord): string[] {
   return [...new Set([...metadataFeatures(itemOfRecord(record)).values()].flat())];
 }
 
@@ -45,7 +45,7 @@ export class ContentIndex {
 
   /** The index of `items` (index i = item i); `features` are their `featuresOf`, when already computed. */
   constructor(
-    items: readonly ItemRecord[],
+    items: readonly CatalogueRecord[],
     options: { maxShare?: number } = {},
     features: readonly (readonly string[])[] = items.map(featuresOf),
   ) {
@@ -65,7 +65,7 @@ export class ContentIndex {
    * answering requests meanwhile.
    */
   static async build(
-    items: readonly ItemRecord[],
+    items: readonly CatalogueRecord[],
     options: { maxShare?: number; chunk?: number } = {},
   ): Promise<ContentIndex> {
     const chunk = options.chunk ?? 1000;
@@ -82,12 +82,12 @@ export class ContentIndex {
   }
 
   /** Adds an item at index `size` (a cold-start item); returns its index. */
-  add(record: ItemRecord): number {
+  add(record: CatalogueRecord): number {
     return this.#add(featuresOf(record));
   }
 
   /** The `k` most similar indexed items to `record`, most similar first (ties: lower index); `skip` is left out. */
-  neighbours(record: ItemRecord, k: number, skip?: number): ContentNeighbour[] {
+  neighbours(record: CatalogueRecord, k: number, skip?: number): ContentNeighbour[] {
     return this.neighboursOfFeatures(featuresOf(record), k, skip);
   }
 

@@ -3,31 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Random } from '../../core/index.js';
+import { describePipelineContract } from '../../feed/test-support/pipeline-contract.js';
 import { loadModelDirectory } from '../../generative/index.js';
 import { ImpressionLogBuilder, type RewardModel, trainReward } from '../../reward/index.js';
 import type { ItemRecord } from '../../storage/index.js';
 import { GenerativePipeline } from './generative-pipeline.js';
-import { SasRecPipeline } from './sasrec-pipeline.js';
 import {
-  catalogueInputs,
+  catalogueRecords,
   itemIds,
   PER_TOPIC,
   writeGenerativeModel,
   writeSasRecModel,
 } from './test-support/tiny-world.js';
 
-const catalogue: ItemRecord[] = catalogueInputs().map((input) => ({
-  id: input.id,
-  author: input.author!,
-  caption: input.caption!,
-  hashtags: [],
-  categories: [...input.categories!],
-  tags: [...input.tags!],
-  uploadTime: input.uploadTime!,
-  aiGenerated: false,
-  hidden: false,
-  updatedAt: 0,
-}));
+const catalogue = catalogueRecords();
 
 const request = (history: string[], exclude: string[] = [], n = 5) => ({
   userId: 'u',
@@ -39,13 +28,11 @@ const request = (history: string[], exclude: string[] = [], n = 5) => ({
 
 let root = '';
 let generativeDir = '';
-let sasrecDir = '';
 let sasrecSaved: Awaited<ReturnType<typeof loadModelDirectory>> | undefined;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'genfeed-generative-pipeline-'));
   generativeDir = await writeGenerativeModel(join(root, 'generative'));
-  sasrecDir = await writeSasRecModel(join(root, 'sasrec'));
-  sasrecSaved = await loadModelDirectory(sasrecDir);
+  sasrecSaved = await loadModelDirectory(await writeSasRecModel(join(root, 'sasrec')));
 }, 60_000);
 afterAll(() => rm(root, { recursive: true, force: true }));
 
@@ -81,7 +68,7 @@ describe('GenerativePipeline', () => {
     }
   });
 
-  it('decodes exactly as the trained model does (parity with SavedModel.recommend)', async () => {
+  it('serves what the recommender generates (one generation path: SavedModel.recommend agrees)', async () => {
     const saved = await loadModelDirectory(generativeDir);
     const { pipeline } = GenerativePipeline.build(await loadModelDirectory(generativeDir), catalogue);
     for (let topic = 0; topic < 4; topic++) {
@@ -265,18 +252,10 @@ describe('GenerativePipeline with a reward rerank', () => {
   }, 60_000);
 });
 
-describe('SasRecPipeline', () => {
-  it('returns n distinct real items, none excluded, hidden or consumed', () => {
-    const hidden = catalogue.map((item) => (item.id === 'video-2' ? { ...item, hidden: true } : item));
-    const pipeline = new SasRecPipeline(sasrecSaved!, hidden);
-    const history = ['video-0', 'video-1'];
-    const result = pipeline.recommend(request(history, ['video-3'], 10));
-    const ids = result.items.map((item) => item.itemId);
-    expect(ids).toHaveLength(10);
-    expect(new Set(ids).size).toBe(10);
-    for (const id of ['video-0', 'video-1', 'video-2', 'video-3']) expect(ids).not.toContain(id);
-    expect(Object.keys(result.stages)).toEqual(['encode', 'score', 'filter']);
-    expect(pipeline.similar('video-4', 3)).toHaveLength(3);
-    expect(pipeline.similar('nope', 3)).toBeUndefined();
-  });
+let built = 0;
+describePipelineContract('generative', async ({ seed }) => {
+  const dir = await writeGenerativeModel(join(root, `contract-${built++}`), { seed });
+  const { pipeline } = GenerativePipeline.build(await loadModelDirectory(dir), catalogue);
+  const newItem = { ...catalogue[PER_TOPIC]!, id: 'new-topic-1', caption: 'brand new', uploadTime: 1 };
+  return { pipeline, itemIds, history: itemIds.slice(0, 3), newItem };
 });

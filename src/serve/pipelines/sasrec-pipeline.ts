@@ -1,16 +1,16 @@
 import { InvalidInputError } from '../../core/index.js';
 import {
+  type CatalogueRecord,
+  checkFeedRequest,
   type FeedItem,
   type FeedPipeline,
   type FeedRequest,
   type FeedResult,
+  type SimilarItem,
   type StageCost,
   timeStage,
 } from '../../feed/index.js';
-import { SasRecRecommender, type SavedModel } from '../../generative/index.js';
-import type { ItemRecord } from '../../storage/index.js';
-import type { SimilarItem } from '../feed-source.js';
-import { nearestRows } from './nearest-rows.js';
+import { nearestRows, SasRecRecommender, type SavedModel } from '../../generative/index.js';
 
 /**
  * SASRec as a feed (the sequential baseline, same model directory format):
@@ -28,7 +28,11 @@ export class SasRecPipeline implements FeedPipeline {
   readonly #maxLength: number;
   #vectors: Float32Array | undefined;
 
-  constructor(saved: SavedModel, catalogue: readonly ItemRecord[], options: { modelVersion?: string } = {}) {
+  constructor(
+    saved: SavedModel,
+    catalogue: readonly CatalogueRecord[],
+    options: { modelVersion?: string } = {},
+  ) {
     if (!(saved.recommender instanceof SasRecRecommender))
       throw new InvalidInputError(
         `Cannot build the sasrec pipeline: the model directory holds a "${saved.manifest.model}" model`,
@@ -37,7 +41,7 @@ export class SasRecPipeline implements FeedPipeline {
     if (options.modelVersion !== undefined) this.modelVersion = options.modelVersion;
     this.#itemIds = saved.itemIds;
     this.#index = new Map(saved.itemIds.map((id, item) => [id, item]));
-    this.#maxLength = this.#model.params.maxLength ?? 50;
+    this.#maxLength = Number(this.#model.params.maxLength ?? 50);
     this.#absent = new Uint8Array(saved.itemIds.length);
     if (catalogue.length > 0) {
       const visible = new Set(catalogue.filter((record) => !record.hidden).map((record) => record.id));
@@ -52,19 +56,21 @@ export class SasRecPipeline implements FeedPipeline {
   }
 
   recommend(request: FeedRequest): FeedResult {
+    checkFeedRequest(request);
     const stages: Record<string, StageCost> = {};
-    const history = timeStage(stages, 'encode', () => {
+    const consumed = timeStage(stages, 'encode', () => {
       const indices: number[] = [];
       for (const id of request.history) {
         const item = this.#index.get(id);
         if (item !== undefined) indices.push(item);
       }
-      return Int32Array.from(indices.slice(-this.#maxLength));
+      return Int32Array.from(indices);
     });
     const scores = new Float32Array(this.#itemIds.length);
-    timeStage(stages, 'score', () => this.#model.score(0, history, scores));
+    timeStage(stages, 'score', () => this.#model.score(0, consumed.subarray(-this.#maxLength), scores));
     const items = timeStage(stages, 'filter', () => {
-      for (const item of history) scores[item] = Number.NEGATIVE_INFINITY;
+      // The whole history is masked, not only the window the model reads.
+      for (const item of consumed) scores[item] = Number.NEGATIVE_INFINITY;
       for (const id of request.exclude) {
         const item = this.#index.get(id);
         if (item !== undefined) scores[item] = Number.NEGATIVE_INFINITY;
