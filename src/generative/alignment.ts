@@ -1,5 +1,6 @@
 import { type Progress, type Random, silentProgress } from '../core/index.js';
-import { AdamW, add, backward, clipGradNorm, mul, noGrad, type Tensor, tidy } from '../tensor/index.js';
+import { add, mul, noGrad, tidy } from '../tensor/index.js';
+import { train } from '../training/index.js';
 import { dpoLoss } from './dpo-loss.js';
 import { frozenCopy } from './frozen-copy.js';
 import type { GenerativeRecommender } from './generative-spec.js';
@@ -114,8 +115,6 @@ export async function alignGenerative(
   const minRewardGap = options.minRewardGap ?? 1e-9;
   const itemTokens = itemTokensOf(recommender);
   const reference = frozenCopy(model);
-  const parameters = model.parameters();
-  const optimizer = new AdamW(parameters, { lr: options.lr ?? 3e-5 });
   const history: AlignmentEpoch[] = [];
   let pairCount = 0;
   let skipped = 0;
@@ -176,49 +175,51 @@ export async function alignGenerative(
     pairCount += pairs.length;
     scoreWithReference(reference, itemTokens, pairs, batchSize);
 
-    for (let epoch = 1; epoch <= epochs; epoch++) {
-      const order = options.random.shuffle(Array.from(pairs.keys()));
-      progress.start(`align round ${round}/${rounds}: DPO epoch ${epoch}/${epochs}`, pairs.length);
-      let lossSum = 0;
-      let right = 0;
-      let marginSum = 0;
-      let batches = 0;
-      for (let from = 0; from < pairs.length; from += batchSize) {
-        const batch = order.slice(from, from + batchSize).map((i) => pairs[i]!);
-        optimizer.zeroGrad();
-        const { loss, margins } = dpoLoss(
-          sessionLogProbs(model, itemTokens, pairRows(batch)),
-          referenceOf(batch),
-          beta,
-        );
-        for (const margin of margins.data) {
-          if (margin > 0) right++;
-          marginSum += margin / beta;
-        }
-        lossSum += loss.data[0]!;
-        batches++;
-        let objective: Tensor = loss;
-        if (nextTokenWeight > 0) {
-          const sequences = batch.map((pair) => pair.history);
-          objective = add(
-            loss,
-            mul(model.sequenceLoss(sequences, itemTokens, options.random), nextTokenWeight),
+    let epochSums = { loss: 0, batches: 0, right: 0, margin: 0 };
+    // Each round is its own DPO run (fresh AdamW moments) against the same reference.
+    await train(
+      {
+        module: model,
+        examples: pairs.length,
+        loss: (indices, random) => {
+          const batch = Array.from(indices, (i) => pairs[i]!);
+          const { loss, margins } = dpoLoss(
+            sessionLogProbs(model, itemTokens, pairRows(batch)),
+            referenceOf(batch),
+            beta,
           );
-        }
-        backward(objective);
-        clipGradNorm(parameters, 1);
-        optimizer.step();
-        progress.update(Math.min(from + batchSize, pairs.length), { loss: (lossSum / batches).toFixed(4) });
-      }
-      progress.stop();
-      history.push({
-        round,
-        epoch,
-        loss: lossSum / Math.max(1, batches),
-        accuracy: right / Math.max(1, pairs.length),
-        margin: marginSum / Math.max(1, pairs.length),
-      });
-    }
+          for (const margin of margins.data) {
+            if (margin > 0) epochSums.right++;
+            epochSums.margin += margin / beta;
+          }
+          epochSums.loss += loss.data[0]!;
+          epochSums.batches++;
+          if (nextTokenWeight === 0) return loss;
+          const sequences = batch.map((pair) => pair.history);
+          return add(loss, mul(model.sequenceLoss(sequences, itemTokens, random), nextTokenWeight));
+        },
+      },
+      {
+        epochs,
+        batchSize,
+        lr: options.lr ?? 3e-5,
+        schedule: () => 1,
+        trainMode: false,
+        seed: options.random.nextUint32(),
+        progress,
+        label: `align round ${round}/${rounds}: DPO`,
+        onEpoch: ({ epoch }) => {
+          history.push({
+            round,
+            epoch,
+            loss: epochSums.loss / Math.max(1, epochSums.batches),
+            accuracy: epochSums.right / Math.max(1, pairs.length),
+            margin: epochSums.margin / Math.max(1, pairs.length),
+          });
+          epochSums = { loss: 0, batches: 0, right: 0, margin: 0 };
+        },
+      },
+    );
   }
   model.eval();
   return {
