@@ -60,6 +60,16 @@ describe('readAmazonItemAttributes', () => {
     );
   });
 
+  it('refuses a value nested 100,000 deep, naming its line, without running out of stack', async () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const path = await temp.write('deep.json', `{"4": [1],\n "7": ${deep}}`);
+    const error = await rejection(collect(readAmazonItemAttributes(path)));
+    expect(error).toBeInstanceOf(DataRowError);
+    expect(error.message).toBe(
+      'Cannot parse line 2 of deep.json: nested deeper than 64 levels (arrays and objects, at column 70)',
+    );
+  });
+
   it('throws NotFoundError for a missing file', async () => {
     expect(await rejection(collect(readAmazonItemAttributes(temp.path('absent.json'))))).toBeInstanceOf(
       NotFoundError,

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { NotFoundError } from '../core/index.js';
 import { DataRowError } from './data-row-error.js';
+import { excessNestingOffset, MAX_JSON_DEPTH } from './json-nesting.js';
 import { recordSkipped } from './read-report.js';
 import { showValue } from './row-problem.js';
 import type { Item, ReadOptions } from './types.js';
@@ -59,6 +60,16 @@ async function readJsonObject(path: string): Promise<Record<string, unknown>> {
   if (invalid !== undefined) throw utf8Error(path, invalid.line, invalid.byteOffset);
   const content = bytes.toString('utf8').replace(/^\uFEFF/, '');
   if (content.trim() === '') throw new DataRowError({ file: path, problem: 'the file is empty' });
+  // Before parsing: a deep value would overflow the stack of the error message that shows it.
+  const tooDeep = excessNestingOffset(content);
+  if (tooDeep !== -1) {
+    const lineStart = content.lastIndexOf('\n', tooDeep) + 1;
+    throw new DataRowError({
+      file: path,
+      line: 1 + (content.slice(0, lineStart).match(/\n/g)?.length ?? 0),
+      problem: `nested deeper than ${MAX_JSON_DEPTH} levels (arrays and objects, at column ${tooDeep - lineStart + 1})`,
+    });
+  }
   let json: unknown;
   try {
     json = JSON.parse(content);

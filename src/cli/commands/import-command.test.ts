@@ -65,6 +65,23 @@ describe('genfeed import', () => {
     expect(skipped.err).toMatch(/line 2 of events\.jsonl/);
   });
 
+  it('names file and line of a line nested 100,000 deep, without running out of stack', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'genfeed-import-cli-'));
+    const deep = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+    const db = join(folder, 'store.sqlite');
+    for (const [name, line] of [
+      ['caption.jsonl', `{"type":"item","id":"v1","caption":${deep(100_000)}}`],
+      ['type.jsonl', `{"type":${deep(100_000)}}`],
+      ['objects.jsonl', `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`],
+    ] as const) {
+      writeFileSync(join(folder, name), `{"type":"item","id":"v0"}\n${line}\n`);
+      const failed = await run('import', join(folder, name), '--db', db);
+      expect(failed.err).not.toMatch(/call stack/);
+      expect(failed.err).toContain(`error: Cannot parse line 2 of ${name}: nested deeper than 64 levels`);
+      expect(failed.code).toBe(2);
+    }
+  });
+
   it('refuses --db and --postgres together', async () => {
     const result = await run('import', 'x', '--db', 'a.sqlite', '--postgres', 'postgresql://localhost/x');
     expect(result.code).toBe(2);

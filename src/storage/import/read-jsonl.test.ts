@@ -148,4 +148,18 @@ describe('readJsonl', () => {
       /Cannot read .*absent\.jsonl: no such file/,
     );
   });
+
+  it('refuses a line nested deeper than 64 levels, naming it, or skips it when asked', async () => {
+    const deep = `{"type":"item","id":"v1","hashtags":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    const path = await write('deep.jsonl', `{"type":"item","id":"v0"}\n${deep}\n{"type":"item","id":"v2"}\n`);
+    const error = await errorOf(collect(readJsonl(path)));
+    expect(error).toBeInstanceOf(DataRowError);
+    expect(error.message).toBe(
+      'Cannot parse line 2 of deep.jsonl: nested deeper than 64 levels (arrays and objects, at column 100)',
+    );
+    const report = createReadReport();
+    const kept = await collect(readJsonl(path, { report, skipBadRows: true }));
+    expect(kept.map((record) => record.type === 'item' && record.item.id)).toEqual(['v0', 'v2']);
+    expect(report.skipped).toBe(1);
+  });
 });

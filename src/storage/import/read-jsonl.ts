@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { TextDecoder } from 'node:util';
 import { NotFoundError } from '../../core/index.js';
-import { DataRowError, type ReadOptions } from '../../data/index.js';
+import { DataRowError, excessNestingOffset, MAX_JSON_DEPTH, type ReadOptions } from '../../data/index.js';
 import { type ImportRecord, type JsonlType, jsonlSchemas, toImportRecord } from './jsonl-format.js';
 
 /** A line this long is not a record but a broken file: stop instead of buffering it. */
@@ -13,6 +13,8 @@ const MAX_REPORTED_ERRORS = 20;
  * Streams a JSONL import file (`jsonl-format.ts`) in constant memory. A bad
  * line throws a `DataRowError` naming the line and the field, or with
  * `skipBadRows` is counted in the report and skipped. Blank lines are allowed.
+ * A line nested deeper than `MAX_JSON_DEPTH` is a bad line, found before
+ * parsing: the schema check and the error message walk values by recursion.
  */
 export async function* readJsonl(path: string, options: ReadOptions = {}): AsyncGenerator<ImportRecord> {
   const { report, skipBadRows = false } = options;
@@ -92,6 +94,14 @@ function parseRecord(
     throw new DataRowError({ file: path, line, action: 'read', problem: 'not valid UTF-8' });
   }
   if (text.trim() === '') return undefined;
+  const tooDeep = excessNestingOffset(text);
+  if (tooDeep !== -1) {
+    throw new DataRowError({
+      file: path,
+      line,
+      problem: `nested deeper than ${MAX_JSON_DEPTH} levels (arrays and objects, at column ${tooDeep + 1})`,
+    });
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
