@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { InvalidInputError } from '../core/index.js';
 import { loadRewardModel, saveRewardModel } from '../reward/index.js';
+import { type DirectoryFormat, ManifestDirectory } from '../tensor/index.js';
 import { AnnIndex } from './ann-index.js';
 import { Cascade, type CascadeParts } from './cascade.js';
 import { cascadeConfigSchema } from './cascade-config.js';
@@ -13,7 +12,6 @@ import { numPrerankFeatures } from './prerank-model.js';
 export const CASCADE_DIRECTORY_FORMAT = 'genfeed.cascade';
 /** Bumped when a reader of the previous version could misread a directory. */
 export const CASCADE_DIRECTORY_VERSION = 1;
-const MANIFEST = 'manifest.json';
 const ITEMS = 'items.json';
 const ANN = 'ann.hnsw';
 const REWARD = 'reward.safetensors';
@@ -49,8 +47,13 @@ const manifestSchema = z
     files: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)),
   })
   .strict();
+type CascadeManifest = z.infer<typeof manifestSchema>;
 
-const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+const cascadeFormat: DirectoryFormat<CascadeManifest> = {
+  name: CASCADE_DIRECTORY_FORMAT,
+  version: CASCADE_DIRECTORY_VERSION,
+  schema: manifestSchema,
+};
 
 const bytesOf = (array: Int32Array | Float32Array): Uint8Array =>
   new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
@@ -63,8 +66,8 @@ const bytesOf = (array: Int32Array | Float32Array): Uint8Array =>
  */
 export async function saveCascade(cascade: Cascade, dir: string): Promise<void> {
   const { parts } = cascade;
-  await mkdir(dir, { recursive: true });
-  await rm(join(dir, MANIFEST), { force: true });
+  const directory = new ManifestDirectory(dir, 'cascade directory');
+  await directory.startWriting();
   const arrays: Record<ArrayFile, Int32Array | Float32Array> = {
     'neighbour-offsets.i32': parts.neighbours.offsets,
     'neighbour-items.i32': parts.neighbours.items,
@@ -80,82 +83,37 @@ export async function saveCascade(cascade: Cascade, dir: string): Promise<void> 
     await saveRewardModel(parts.reward, join(dir, REWARD));
     written.push(REWARD);
   } else await rm(join(dir, REWARD), { force: true });
-  const files: Record<string, string> = {};
-  for (const file of written) files[file] = sha256(await readFile(join(dir, file)));
-  const manifest: z.infer<typeof manifestSchema> = {
-    format: CASCADE_DIRECTORY_FORMAT,
-    formatVersion: CASCADE_DIRECTORY_VERSION,
-    config: parts.config,
-    items: parts.catalogue.size,
-    dim: parts.embeddings.dim,
-    hasReward: parts.reward !== undefined,
-    prerankWeights: Array.from(parts.prerankWeights),
-    info: parts.info,
-    files,
-  };
-  const temp = join(dir, `${MANIFEST}.tmp`);
-  await writeFile(temp, `${JSON.stringify(manifest, null, 2)}\n`);
-  await rename(temp, join(dir, MANIFEST));
+  await directory.finishWriting<CascadeManifest>(
+    {
+      format: CASCADE_DIRECTORY_FORMAT,
+      formatVersion: CASCADE_DIRECTORY_VERSION,
+      config: parts.config,
+      items: parts.catalogue.size,
+      dim: parts.embeddings.dim,
+      hasReward: parts.reward !== undefined,
+      prerankWeights: Array.from(parts.prerankWeights),
+      info: parts.info,
+    },
+    written,
+  );
 }
 
 /**
- * Reads a directory written by `saveCascade`. The manifest's format, version and
- * fields, the sha256 of every file and the array sizes are checked before
+ * Reads a directory written by `saveCascade`. The manifest and the sha256 of
+ * every file (`ManifestDirectory`) and the array sizes are checked before
  * anything is built; any problem is an `InvalidInputError` naming the
- * directory and the file, so a registry can refuse the version and keep serving
- * the previous one.
+ * directory and the file.
  */
 export async function loadCascade(dir: string, options: { modelVersion?: string } = {}): Promise<Cascade> {
-  const fail = (file: string, problem: string, cause?: unknown): never => {
-    throw new InvalidInputError(
-      `Cannot load cascade directory ${dir}: ${file} ${problem}`,
-      cause === undefined ? undefined : { cause },
-    );
-  };
-  const read = async (file: string): Promise<Buffer> => {
-    try {
-      return await readFile(join(dir, file));
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      return fail(file, code === 'ENOENT' ? 'is missing' : `cannot be read (${code})`, error);
-    }
-  };
-  let json: unknown;
-  try {
-    json = JSON.parse((await read(MANIFEST)).toString('utf8'));
-  } catch (error) {
-    if (error instanceof InvalidInputError) throw error;
-    fail(MANIFEST, `is not valid JSON (${(error as Error).message})`, error);
-  }
-  const header = json as { format?: unknown; formatVersion?: unknown } | null;
-  if (header?.format !== CASCADE_DIRECTORY_FORMAT)
-    fail(MANIFEST, `is not a ${CASCADE_DIRECTORY_FORMAT} manifest (format: ${String(header?.format)})`);
-  if (typeof header?.formatVersion === 'number' && header.formatVersion > CASCADE_DIRECTORY_VERSION)
-    fail(
-      MANIFEST,
-      `has format version ${header.formatVersion}; this genfeed reads up to ${CASCADE_DIRECTORY_VERSION} (upgrade genfeed)`,
-    );
-  const parsed = manifestSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    fail(MANIFEST, `field "${issue.path.join('.') || '(top level)'}": ${issue.message}`);
-  }
-  const manifest = parsed.data!;
+  const directory = new ManifestDirectory(dir, 'cascade directory');
+  const manifest = await directory.readManifest(cascadeFormat);
   const required = [...Object.keys(arrayFiles), ITEMS, ANN, ...(manifest.hasReward ? [REWARD] : [])];
-  for (const file of required) if (!(file in manifest.files)) fail(MANIFEST, `lists no checksum for ${file}`);
-  const contents = new Map<string, Buffer>();
-  for (const [file, expected] of Object.entries(manifest.files)) {
-    const bytes = await read(file);
-    const actual = sha256(bytes);
-    if (actual !== expected)
-      fail(file, `has sha256 ${actual}, the manifest says ${expected} (corrupted or modified)`);
-    contents.set(file, bytes);
-  }
+  const contents = await directory.verify(manifest, required);
   const array = <F extends ArrayFile>(file: F, length: number): InstanceType<(typeof arrayFiles)[F]> => {
     const bytes = contents.get(file)!;
     const Type = arrayFiles[file];
     if (bytes.byteLength !== length * Type.BYTES_PER_ELEMENT)
-      fail(file, `has ${bytes.byteLength} bytes, expected ${length * Type.BYTES_PER_ELEMENT}`);
+      directory.fail(file, `has ${bytes.byteLength} bytes, expected ${length * Type.BYTES_PER_ELEMENT}`);
     const copy = new Uint8Array(bytes.byteLength);
     copy.set(bytes);
     return new Type(copy.buffer) as InstanceType<(typeof arrayFiles)[F]>;
@@ -164,15 +122,15 @@ export async function loadCascade(dir: string, options: { modelVersion?: string 
   try {
     items = JSON.parse(contents.get(ITEMS)!.toString('utf8')) as CatalogueItem[];
   } catch (error) {
-    fail(ITEMS, `is not valid JSON (${(error as Error).message})`, error);
+    directory.fail(ITEMS, `is not valid JSON (${(error as Error).message})`, error);
   }
   if (!Array.isArray(items) || items.length !== manifest.items)
-    fail(ITEMS, `does not hold the ${manifest.items} items the manifest says`);
+    directory.fail(ITEMS, `does not hold the ${manifest.items} items the manifest says`);
   let catalogue: Catalogue | undefined;
   try {
     catalogue = new Catalogue(items);
   } catch (error) {
-    fail(ITEMS, (error as Error).message, error);
+    directory.fail(ITEMS, (error as Error).message, error);
   }
   const numItems = manifest.items;
   const offsets = array('neighbour-offsets.i32', numItems + 1);
@@ -198,18 +156,22 @@ export async function loadCascade(dir: string, options: { modelVersion?: string 
   try {
     parts.ann = AnnIndex.read(join(dir, ANN), manifest.dim, manifest.config.ann.ef);
   } catch (error) {
-    fail(ANN, `is not an HNSW index of dimension ${manifest.dim} (${(error as Error).message})`, error);
+    directory.fail(
+      ANN,
+      `is not an HNSW index of dimension ${manifest.dim} (${(error as Error).message})`,
+      error,
+    );
   }
   if (manifest.hasReward) {
     try {
       parts.reward = await loadRewardModel(join(dir, REWARD));
     } catch (error) {
-      fail(REWARD, `cannot be loaded: ${(error as Error).message}`, error);
+      directory.fail(REWARD, `cannot be loaded: ${(error as Error).message}`, error);
     }
   }
   try {
     return new Cascade(parts, options);
   } catch (error) {
-    return fail('model files', `do not fit together: ${(error as Error).message}`, error);
+    return directory.fail('model files', `do not fit together: ${(error as Error).message}`, error);
   }
 }

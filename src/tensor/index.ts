@@ -15,6 +15,11 @@ export {
 } from './backend/select.js';
 export { loadParameters } from './checkpoint/load-parameters.js';
 export {
+  type DirectoryFormat,
+  type DirectoryManifest,
+  ManifestDirectory,
+} from './checkpoint/manifest-directory.js';
+export {
   type Checkpoint,
   type CheckpointMetadata,
   decodeSafetensors,
