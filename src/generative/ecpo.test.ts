@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Random, silentLogger, silentProgress } from '../core/index.js';
-import { AdamW, backward, noGrad, tensor, tidy } from '../tensor/index.js';
+import { backward, noGrad, tensor, tidy } from '../tensor/index.js';
+import { Optimization } from '../training/index.js';
 import { itemTokensOf, type SessionReward } from './alignment.js';
 import { alignEcpo, ecpoUpdate, sampleGroup, sampleSession } from './ecpo.js';
 import { ecpoLoss, ecpoTerms, groupAdvantages, klTerms } from './ecpo-loss.js';
@@ -193,10 +194,10 @@ describe('ECPO alignment (sampled groups on a tiny model)', () => {
     const rows = sessions.map((session) => ({ history: context, session }));
     const before = logProbs(model, itemTokens, rows);
     const snapshot = model.parameters().map((p) => Float32Array.from(p.data));
-    const optimizer = new AdamW(model.parameters(), { lr: 1e-3 });
+    const optimization = new Optimization(model.parameters(), { lr: 1e-3 });
     const update = ecpoUpdate(
       model,
-      optimizer,
+      optimization,
       itemTokens,
       { rows, extras: rows.map(() => new Int32Array(0)), advantages, histories: [history] },
       undefined,

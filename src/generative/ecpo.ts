@@ -1,5 +1,6 @@
 import { type Progress, type Random, silentProgress } from '../core/index.js';
-import { AdamW, add, backward, clipGradNorm, mul, noGrad, type Tensor, tidy } from '../tensor/index.js';
+import { add, mul, noGrad, type Tensor, tidy } from '../tensor/index.js';
+import { Optimization } from '../training/index.js';
 import { type AlignmentUser, itemTokensOf, type SessionReward } from './alignment.js';
 import { type EcpoClip, ecpoLoss, groupAdvantages } from './ecpo-loss.js';
 import { frozenCopy } from './frozen-copy.js';
@@ -114,8 +115,7 @@ export async function alignEcpo(
   const length = options.sessionLength ?? 5;
   const itemTokens = itemTokensOf(recommender);
   const reference = frozenCopy(model);
-  const parameters = model.parameters();
-  const optimizer = new AdamW(parameters, { lr: options.lr ?? 1e-5 });
+  const optimization = new Optimization(model.parameters(), { lr: options.lr ?? 1e-5 });
   const order = options.random.shuffle(Array.from(users.keys()));
   const history: EcpoStepRecord[] = [];
   let groups = 0;
@@ -124,6 +124,7 @@ export async function alignEcpo(
   let unconstrainedCount = 0;
   let invalidCount = 0;
   progress.start('ecpo', users.length);
+  // Not a trainer task: each batch is sampled from the policy being trained (online RL), so the loop is ECPO's own; its steps go through Optimization.
   for (let from = 0; from < order.length; from += usersPerStep) {
     const batchUsers = order.slice(from, from + usersPerStep).map((i) => users[i]!);
     const rows: SessionRow[] = [];
@@ -164,7 +165,7 @@ export async function alignEcpo(
     if (rows.length === 0) continue;
     const update = ecpoUpdate(
       model,
-      optimizer,
+      optimization,
       itemTokens,
       { rows, extras, advantages, histories: batchUsers.map((entry) => entry.history) },
       klWeight > 0 ? reference : undefined,
@@ -214,7 +215,7 @@ export interface EcpoBatch {
  */
 export function ecpoUpdate(
   model: LazyDecoder,
-  optimizer: AdamW,
+  optimization: Optimization,
   itemTokens: Int32Array,
   batch: EcpoBatch,
   reference: LazyDecoder | undefined,
@@ -223,7 +224,6 @@ export function ecpoUpdate(
   const epochs = options.epochs ?? 2;
   const klWeight = options.klWeight ?? 0;
   const nextTokenWeight = options.nextTokenWeight ?? 0;
-  const parameters = model.parameters();
   const { tokens, rows } = withPseudoItems(itemTokens, model.depth, batch.rows, batch.extras);
   const referenceValues =
     reference !== undefined && klWeight > 0 ? noGradLogProbs(reference, tokens, rows) : undefined;
@@ -233,7 +233,6 @@ export function ecpoUpdate(
   let earlyClipped = 0;
   let clipped = 0;
   for (let epoch = 0; epoch < epochs; epoch++) {
-    optimizer.zeroGrad();
     const policy = sessionLogProbs(model, tokens, rows);
     if (old === undefined) old = Float32Array.from(policy.data);
     const result = ecpoLoss(policy, old, batch.advantages, referenceValues, { ...options, klWeight });
@@ -247,9 +246,7 @@ export function ecpoUpdate(
         objective,
         mul(model.sequenceLoss([...batch.histories], itemTokens, options.random), nextTokenWeight),
       );
-    backward(objective);
-    clipGradNorm(parameters, 1);
-    optimizer.step();
+    optimization.update(objective);
   }
   model.eval();
   return { loss: lossSum / epochs, kl: klSum / epochs, earlyClipped, clipped };
