@@ -114,6 +114,37 @@ describe('GenerativeRecommender (lazy decoder + constrained beam search)', () =>
     }
   });
 
+  it('samples reproducibly, withholds items, places a cold-start item and finds similar ones', async () => {
+    await fitted;
+    const path = join(folder, 'serving-copy.safetensors');
+    await recommender.save(path);
+    const served = await GenerativeRecommender.load(path); // withhold and addItem change the model
+    const history = sequences[2]!.subarray(0, 3);
+    const draw = (seed: number) =>
+      served.generate(history, { k: 1, sample: { temperature: 1, random: new Random(seed) } });
+    expect(draw(5)).toEqual(draw(5));
+    expect(() =>
+      served.generate(history, { k: 2, sample: { temperature: 1, random: new Random(5) } }),
+    ).toThrow(/k must be 1/);
+    expect(() => served.generate(history, { k: 0 })).toThrow(/k must be a positive integer/);
+
+    const next = served.generate(history, { k: 1 }).items[0]!;
+    served.withhold([next]);
+    expect([...served.generate(history, { k: 8 }).items]).not.toContain(next);
+    expect([...served.similarItems(0, 39).items]).not.toContain(next);
+
+    // A new item placed among items 0 and 1 of the first loop gets their codes and can be generated.
+    const placed = served.addItem([
+      { item: 0, similarity: 1 },
+      { item: 1, similarity: 1 },
+    ]);
+    expect(placed.item).toBe(40);
+    expect(served.tokenizer.itemCount).toBe(41);
+    const others = Int32Array.from({ length: 40 }, (_, item) => item);
+    expect([...served.generate(history, { k: 3, exclude: others }).items]).toEqual([40]);
+    expect(served.similarItems(40, 3).items).toHaveLength(3);
+  });
+
   it('chooses its epochs on a validation phase and is ranked by evaluatePhase through recommend', async () => {
     const phase: EvalPhase = {
       name: 'validation',
