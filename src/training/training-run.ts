@@ -30,12 +30,14 @@ export class TrainingRun {
   readonly named: readonly [string, Tensor][];
   readonly optimization: Optimization;
   state: TrainerState;
-  /** Parameters of the best epoch on validation, when it is not the current one. */
+  /** Parameters of the best epoch on validation so far (put back at the end). */
   best: Float32Array[] | undefined;
   readonly #task: TrainingTask;
   readonly #options: Omit<TrainerOptions, 'checkpoint'>;
   readonly #logger: Logger;
   readonly #progress: Progress;
+  /** `<label> ` before 'epoch' in progress and logs. */
+  readonly #prefix: string;
   readonly #started = performance.now();
 
   constructor(task: TrainingTask, options: Omit<TrainerOptions, 'checkpoint'>) {
@@ -51,6 +53,7 @@ export class TrainingRun {
     this.#options = options;
     this.#logger = options.logger ?? silentLogger;
     this.#progress = options.progress ?? silentProgress;
+    this.#prefix = options.label === undefined ? '' : `${options.label} `;
     this.named = task.module.namedParameters();
 
     const stepsPerEpoch = Math.ceil(Math.ceil(task.examples / batchSize) / accumulate);
@@ -118,13 +121,12 @@ export class TrainingRun {
     const task = this.#task;
     const { batchSize, epochs } = this.#options;
     const accumulate = this.#options.accumulate ?? 1;
-    const label = this.#options.label === undefined ? '' : `${this.#options.label} `;
     const epoch = this.state.epoch + 1;
     const started = performance.now();
     const random = new Random(epochSeed(this.state.settings.seed!, epoch));
     const batches = epochBatches(task.examples, batchSize, random, task.exampleSize?.bind(task));
     task.module.train(this.#options.trainMode ?? true);
-    this.#progress.start(`${label}epoch ${epoch}/${epochs}`, batches.length);
+    this.#progress.start(`${this.#prefix}epoch ${epoch}/${epochs}`, batches.length);
     let lossSum = 0;
     let losses = 0;
     let seen = 0;
@@ -167,10 +169,9 @@ export class TrainingRun {
     state.epoch = record.epoch;
     state.optimizerStep = this.optimization.steps;
     state.history.push(record);
-    const label = this.#options.label === undefined ? '' : `${this.#options.label} `;
     const name = validation?.metric ?? 'validation';
     this.#logger.debug(
-      `${label}epoch ${record.epoch}: loss ${record.loss.toFixed(4)}${metric === undefined ? '' : `, ${name} ${metric.toFixed(4)}`} (${record.seconds.toFixed(1)} s)`,
+      `${this.#prefix}epoch ${record.epoch}: loss ${record.loss.toFixed(4)}${metric === undefined ? '' : `, ${name} ${metric.toFixed(4)}`} (${record.seconds.toFixed(1)} s)`,
     );
   }
 
