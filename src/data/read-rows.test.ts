@@ -39,6 +39,38 @@ describe('readRows', () => {
     ]);
   });
 
+  it('with refuseCutRows, refuses a last row without its final newline, keeping the rows before it', async () => {
+    const cut = 'user,rating\nu1,1\nu2,2\nu3,4';
+    const error = await rejection(read(cut, { refuseCutRows: true }));
+    expect(error).toBeInstanceOf(DataRowError);
+    expect(error.message).toBe(
+      'Cannot parse line 4 of ratings.csv: the file ends without a newline, so its last row may be cut short (end the file with a newline if the row is whole)',
+    );
+    const report = createReadReport();
+    expect(await read(cut, { refuseCutRows: true, skipBadRows: true, report })).toEqual([
+      { user: 'u1', rating: 1 },
+      { user: 'u2', rating: 2 },
+    ]);
+    expect(report).toMatchObject({ rows: 2, skipped: 1 });
+    expect(report.errors[0]).toContain('line 4 of ratings.csv: the file ends without a newline');
+    // Whole files pass: a final newline (LF or CRLF), blank lines after it, a header alone.
+    for (const whole of [
+      'user,rating\nu1,1\n',
+      'user,rating\r\nu1,1\r\n',
+      'user,rating\nu1,1\n\n',
+      'user,rating',
+    ]) {
+      await expect(read(whole, { refuseCutRows: true })).resolves.toBeDefined();
+    }
+    // Whatever the chunk boundaries.
+    for (const chunkSize of [1, 2, 3, 5, 7]) {
+      await expect(read(cut, { refuseCutRows: true, chunkSize })).rejects.toThrow('line 4 of ratings.csv');
+      await expect(read('user,rating\r\nu1,1\r\n', { refuseCutRows: true, chunkSize })).resolves.toHaveLength(
+        1,
+      );
+    }
+  });
+
   it('names the line, file, field and value of a bad value', async () => {
     const error = await failure('user,rating\nu1,1\n\nu2,abc\n');
     expect(error).toBeInstanceOf(DataRowError);

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { pipeline } from 'node:stream';
+import { pipeline, type TransformCallback } from 'node:stream';
 import { CsvError, Parser } from 'csv-parse';
 import { NotFoundError } from '../core/index.js';
 import { DataRowError } from './data-row-error.js';
@@ -27,7 +27,15 @@ interface NumberedRecord {
   record: string[];
   /** The line where the record starts. */
   line: number;
+  /** The last record of a file that does not end with a newline. */
+  unterminated?: true;
 }
+
+const NEWLINE = 0x0a;
+
+/** Why `refuseCutRows` refuses the last row of a file without a final newline. */
+const CUT_SHORT =
+  'the file ends without a newline, so its last row may be cut short (end the file with a newline if the row is whole)';
 
 /**
  * csv-parse's stream parser, handing over each record with the line it starts
@@ -40,6 +48,19 @@ interface NumberedRecord {
 class NumberedParser extends Parser {
   #previousEnd = 0;
   #previousBlank = 0;
+  #lastByte = NEWLINE;
+  #flushing = false;
+  #lastPushed: NumberedRecord | undefined;
+
+  override _transform(chunk: Buffer, encoding: BufferEncoding, callback: TransformCallback): void {
+    if (chunk.length > 0) this.#lastByte = chunk[chunk.length - 1]!;
+    super._transform(chunk, encoding, callback);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    this.#flushing = true;
+    super._flush(callback);
+  }
 
   /** The line where the next record starts, given the blank lines skipped so far. */
   startLine(blankLines: number): number {
@@ -47,11 +68,20 @@ class NumberedParser extends Parser {
   }
 
   override push(record: unknown, encoding?: BufferEncoding): boolean {
-    if (record === null) return super.push(null, encoding);
+    if (record === null) {
+      // csv-parse pushes the records it still holds at the end synchronously in
+      // `_flush`, before the end; readers take them on a later tick, so the
+      // last one can still be marked here.
+      if (this.#flushing && this.#lastPushed !== undefined && this.#lastByte !== NEWLINE)
+        this.#lastPushed.unterminated = true;
+      return super.push(null, encoding);
+    }
     const line = this.startLine(this.info.empty_lines);
     this.#previousEnd = this.info.lines;
     this.#previousBlank = this.info.empty_lines;
-    return super.push({ record, line }, encoding);
+    const numbered: NumberedRecord = { record: record as string[], line };
+    if (this.#flushing) this.#lastPushed = numbered;
+    return super.push(numbered, encoding);
   }
 }
 
@@ -64,7 +94,8 @@ const MAX_RECORD_CHARS = 1 << 20;
 /**
  * Streams the rows of a delimited file through `format.parse`, in constant
  * memory. Every bad row throws a `DataRowError` naming the line, or with
- * `skipBadRows` is counted in the report and skipped. Problems with the file
+ * `skipBadRows` is counted in the report and skipped (with `refuseCutRows`, a
+ * last row without its final newline is a bad row). Problems with the file
  * as a whole (empty, wrong header, not UTF-8, broken quoting) always throw.
  */
 export async function* readRows<T>(
@@ -102,7 +133,7 @@ export async function* readRows<T>(
   let records = 0;
 
   try {
-    for await (const { record, line } of parser as AsyncIterable<NumberedRecord>) {
+    for await (const { record, line, unterminated } of parser as AsyncIterable<NumberedRecord>) {
       records++;
       const fields =
         delimiter === ' ' && record.includes('') ? record.filter((field) => field !== '') : record;
@@ -113,6 +144,7 @@ export async function* readRows<T>(
         continue;
       }
       try {
+        if (unterminated && options.refuseCutRows) throw new RowProblem(CUT_SHORT);
         checkFieldCount(fields.length, expectedFields, format.minFields);
         const value = format.parse(new Row(fields, columns));
         if (report !== undefined) report.rows++;

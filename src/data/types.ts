@@ -71,6 +71,14 @@ export interface ReadOptions {
   report?: ReadReport;
   /** Bytes read from the file at a time (default 64 KiB); tests make it tiny to cut characters across chunks. */
   chunkSize?: number;
+  /**
+   * Refuse, as bad rows, rows that look cut short by a copy that stopped
+   * early: the last row of a delimited file that does not end with a newline,
+   * and a time before its format's data can exist (MovieLens ratings: before
+   * 1995). Default false: hand-written files often lack the final newline;
+   * `genfeed import` sets it, since an imported row stays in the store.
+   */
+  refuseCutRows?: boolean;
 }
 
 export interface ReadReport {

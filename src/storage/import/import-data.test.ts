@@ -141,6 +141,25 @@ describe('importData', () => {
     expect(summary).toMatchObject({ format: 'movielens', events: 1 });
   });
 
+  it('refuses the last row of a file cut mid-row, naming file and line, and keeps the others when skipping', async () => {
+    const folder = join(directory, 'cut-movielens');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(folder, { recursive: true });
+    // The copy stopped inside the last timestamp (964982703 -> 9649): no final newline.
+    await writeFile(
+      join(folder, 'ratings.csv'),
+      'userId,movieId,rating,timestamp\n1,10,4.0,964982703\n1,20,3.5,964981247\n1,1580,3.0,9649',
+    );
+    const target = await freshStore();
+    await expect(importData(target, folder)).rejects.toThrow(
+      'Cannot parse line 4 of ratings.csv: the file ends without a newline, so its last row may be cut short',
+    );
+    const summary = await importData(target, folder, { skipBadRows: true });
+    expect(summary).toMatchObject({ format: 'movielens', events: 2 });
+    expect(summary.reports[0]).toMatchObject({ rows: 2, skipped: 1 });
+    expect((await target.counts()).events).toBe(2);
+  });
+
   it('draws progress per part, with the line count as total', async () => {
     const calls: string[] = [];
     const progress: Progress = {

@@ -70,7 +70,8 @@ export async function importData(
       const report = createReadReport(file);
       reports.push(report);
       summary.reports.push(report);
-      return { skipBadRows: options.skipBadRows ?? false, report };
+      // An imported row stays in the store: a row that looks cut short is refused, not kept.
+      return { skipBadRows: options.skipBadRows ?? false, refuseCutRows: true, report };
     };
     const done = () => reports.reduce((sum, report) => sum + report.rows + report.skipped, 0);
     progress.start(`${part.label} ${part.files.map((file) => basename(file)).join(', ')}`, lines);
