@@ -40,7 +40,7 @@ export interface TrainerOptions {
   schedule?(step: number, totalSteps: number): number;
   /** AdamW decoupled weight decay (not on 1-D parameters). Default 0. */
   weightDecay?: number;
-  /** Linear warmup steps. Default min(200, 10% of the schedule). */
+  /** Linear warmup steps of the default schedule. Default min(200, 10% of the schedule). */
   warmupSteps?: number;
   /**
    * Epochs the schedule spans (default `epochs`). Keep it fixed when a run is
