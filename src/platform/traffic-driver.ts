@@ -2,17 +2,17 @@ import { Random } from '../core/index.js';
 import {
   dynamicsDesign,
   type Environment,
-  emptyOutcome,
-  type Outcome,
-  respond,
-  responseDesign,
+  endUserDay,
+  returnsToday,
+  runSessionAsync,
+  type SessionContext,
+  type SessionTotals,
   SimulationState,
   sessionHour,
-  sigmoid,
-  taste,
+  sessionsToday,
 } from '../simulate/index.js';
 import { AbTally } from './ab-summary.js';
-import type { DriverEvent, FeedApi } from './feed-api.js';
+import type { DriverEvent, DriverFeed, FeedApi } from './feed-api.js';
 
 export interface TrafficDriverOptions {
   /** Real seconds one simulated day takes (time of day compressed; default 60). */
@@ -57,9 +57,8 @@ const HOUR_MS = 3_600_000;
  */
 export class TrafficDriver {
   readonly tally = new AbTally();
-  readonly #environment: Environment;
+  readonly #context: SessionContext;
   readonly #api: FeedApi;
-  readonly #state: SimulationState;
   readonly #users: number;
   readonly #pageSize: number;
   readonly #maxConcurrent: number;
@@ -79,9 +78,11 @@ export class TrafficDriver {
     const { world } = environment;
     const secondsPerDay = options.secondsPerDay ?? 60;
     if (!(secondsPerDay > 0)) throw new RangeError(`secondsPerDay must be positive, got ${secondsPerDay}`);
-    this.#environment = environment;
     this.#api = api;
-    this.#state = options.state ?? new SimulationState(world, environment.reference);
+    this.#context = {
+      ...environment,
+      state: options.state ?? new SimulationState(world, environment.reference),
+    };
     this.#users = Math.min(options.users ?? world.population.size, world.population.size);
     this.#pageSize = options.pageSize ?? dynamicsDesign.pageSize;
     this.#maxConcurrent = options.maxConcurrentSessions ?? 64;
@@ -124,25 +125,22 @@ export class TrafficDriver {
   }
 
   async #driveDay(day: number): Promise<void> {
-    const { world, reference } = this.#environment;
-    const { population } = world;
+    const context = this.#context;
+    const { population } = context.world;
     const random = new Random(mix(this.#seed, day, -1, -1));
     const dayStart = this.#simStart + day * DAY_MS;
     this.tally.simulatedDays = day + 1;
     const sessions: Array<{ user: number; index: number; start: number }> = [];
     for (let user = 0; user < this.#users; user++) {
-      const drift = (this.#state.daySatisfaction[user]! - reference.mean) / reference.sd;
-      const active =
-        random.next() < sigmoid(population.returnLogit[user]! + dynamicsDesign.returnSatisfaction * drift);
-      if (!active) continue;
-      const count = 1 + poisson(population.extraSessions[user]!, random);
+      if (!returnsToday(context, user, random)) continue;
+      const count = sessionsToday(context.world, user, random);
       for (let index = 0; index < count; index++) {
         const hour = sessionHour(population.peakHour[user]!, random);
         sessions.push({ user, index, start: dayStart + hour * HOUR_MS + random.next() * HOUR_MS });
       }
     }
     sessions.sort((a, b) => a.start - b.start);
-    const sums = new Map<number, { satisfaction: number; count: number }>();
+    const sums = new Map<number, SessionTotals>();
     const running = new Set<Promise<void>>();
     const busy = new Map<number, Promise<void>>();
     for (const session of sessions) {
@@ -154,9 +152,9 @@ export class TrafficDriver {
       const task = previous
         .then(() => this.#session(session.user, day, session.index, session.start))
         .then((result) => {
-          const sum = sums.get(session.user) ?? { satisfaction: 0, count: 0 };
+          const sum = sums.get(session.user) ?? { satisfaction: 0, impressions: 0 };
           sum.satisfaction += result.satisfaction;
-          sum.count += result.count;
+          sum.impressions += result.impressions;
           sums.set(session.user, sum);
           running.delete(task);
         });
@@ -164,116 +162,97 @@ export class TrafficDriver {
       running.add(task);
     }
     await Promise.all(running);
-    // The day's mean satisfaction moves each active user's return probability (simulator.ts).
-    for (const [user, sum] of sums) {
-      if (sum.count === 0) continue;
-      this.#state.daySatisfaction[user]! +=
-        dynamicsDesign.dayMemory * (sum.satisfaction / sum.count - this.#state.daySatisfaction[user]!);
-    }
+    for (const [user, sum] of sums) endUserDay(context.state, user, sum);
     if (!this.#stopped) await this.#sleepUntil(dayStart + DAY_MS);
   }
 
-  async #session(
-    user: number,
-    day: number,
-    index: number,
-    start: number,
-  ): Promise<{ satisfaction: number; count: number }> {
-    const { world, params, reference } = this.#environment;
-    const { catalogue, population } = world;
-    const state = this.#state;
-    const design = dynamicsDesign;
-    const random = new Random(mix(this.#seed, day, user, index));
+  /**
+   * One session through the simulator's session loop: each page is asked over
+   * HTTP, its events are posted before the next page is asked, and the next page
+   * waits until the compressed clock has played the watched items.
+   */
+  async #session(user: number, day: number, index: number, start: number): Promise<SessionTotals> {
+    const { catalogue, population } = this.#context.world;
     const userId = population.ids[user]!;
-    const outcome: Outcome = emptyOutcome();
-    const dayStart = this.#simStart + day * DAY_MS;
-    let time = start;
-    let recent = reference.mean;
-    let shown = 0;
-    let satisfaction = 0;
-    let leaving = false;
-    while (!leaving && shown < design.maxSessionImpressions && !this.#stopped) {
-      const asked = performance.now();
-      let feed: Awaited<ReturnType<FeedApi['feed']>>;
-      try {
-        feed = await this.#api.feed(userId, this.#pageSize);
-      } catch {
-        this.tally.error(this.#lastPipeline.get(user) ?? 'unknown');
-        break;
-      }
-      this.#lastPipeline.set(user, feed.pipeline);
-      const clientMs = performance.now() - asked;
-      this.tally.feed(feed.pipeline, user, day, { cpuMs: feed.cpuMs, latencyMs: feed.latencyMs, clientMs });
-      const events: DriverEvent[] = [];
-      let position = -1;
-      for (const itemId of feed.itemIds) {
-        position++;
-        if (leaving) break;
-        const item = this.#itemIndex.get(itemId);
-        if (item === undefined) continue; // not a video of this world (another catalogue's item)
-        const author = catalogue.author[item]!;
-        const following = state.fans.isFollowing(user, author);
-        const affinity = taste(world, user, item) + (following ? responseDesign.followBonus : 0);
-        respond(
-          params,
-          affinity,
-          population.expressiveness[user]!,
-          catalogue.durationMs[item]!,
-          !following,
-          random,
-          outcome,
-        );
-        const hour = Math.floor((time - dayStart) / HOUR_MS) % 24;
-        events.push({
-          id: `${feed.requestId}:${position}`,
-          userId,
-          itemId,
-          time: Math.round(time),
-          requestId: feed.requestId,
-          pipeline: feed.pipeline,
-          position,
-          ...(feed.experiment === undefined ? {} : { experiment: feed.experiment }),
-          signals: {
-            click: outcome.click,
-            like: outcome.like,
-            follow: outcome.follow,
-            comment: outcome.comment,
-            forward: outcome.forward,
-            hate: outcome.hate,
-            longView: outcome.longView,
-            profileEnter: outcome.profileEnter,
-            playTimeMs: outcome.playTimeMs,
-            durationMs: catalogue.durationMs[item]!,
-            profileStayTimeMs: outcome.profileStayMs,
-            commentStayTimeMs: outcome.commentStayMs,
-          },
-        });
-        this.tally.impression(feed.pipeline, user, day, outcome);
-        state.seen[user]!.add(item);
-        if (outcome.click) state.histories[user]!.push(item);
-        if (outcome.follow) state.fans.follow(user, author);
-        state.fans.recordWatch(user, hour);
-        shown++;
-        satisfaction += outcome.satisfaction;
-        time += outcome.playTimeMs + design.swipeSeconds * 1000;
-        recent += design.sessionMemory * (outcome.satisfaction - recent);
-        const leave =
-          design.leaveBase +
-          (design.leaveSatisfaction * (reference.mean - recent)) / reference.sd +
-          design.leaveHate * outcome.hate;
-        if (random.next() < sigmoid(leave)) leaving = true;
-      }
-      if (events.length === 0) leaving = true; // an empty feed ends the session
+    let feed: DriverFeed | undefined;
+    // The events of the page being watched, not yet posted.
+    let pending: DriverEvent[] | undefined;
+    const post = async () => {
+      if (pending === undefined) return;
+      const events = pending;
+      pending = undefined;
       try {
         await this.#api.postEvents(events);
         this.tally.eventsPosted += events.length;
       } catch {
         this.tally.eventErrors += events.length;
       }
-      // Watching takes (compressed) time: the next page is asked when the clock gets there.
-      if (!leaving) await this.#sleepUntil(time);
-    }
-    return { satisfaction, count: shown };
+    };
+    const totals = await runSessionAsync(
+      this.#context,
+      {
+        user,
+        dayStart: this.#simStart + day * DAY_MS,
+        timeMs: start,
+        random: new Random(mix(this.#seed, day, user, index)),
+      },
+      {
+        page: async (timeMs) => {
+          if (pending !== undefined) {
+            await post();
+            await this.#sleepUntil(timeMs);
+          }
+          if (this.#stopped) return undefined;
+          const asked = performance.now();
+          try {
+            feed = await this.#api.feed(userId, this.#pageSize);
+          } catch {
+            this.tally.error(this.#lastPipeline.get(user) ?? 'unknown');
+            return undefined;
+          }
+          this.#lastPipeline.set(user, feed.pipeline);
+          const clientMs = performance.now() - asked;
+          this.tally.feed(feed.pipeline, user, day, {
+            cpuMs: feed.cpuMs,
+            latencyMs: feed.latencyMs,
+            clientMs,
+          });
+          pending = [];
+          // An item not of this world (another catalogue's) is skipped.
+          return feed.itemIds.map((itemId) => this.#itemIndex.get(itemId) ?? -1);
+        },
+        record: ({ item, position, timeMs, outcome }) => {
+          const served = feed!;
+          pending!.push({
+            id: `${served.requestId}:${position}`,
+            userId,
+            itemId: served.itemIds[position]!,
+            time: Math.round(timeMs),
+            requestId: served.requestId,
+            pipeline: served.pipeline,
+            position,
+            ...(served.experiment === undefined ? {} : { experiment: served.experiment }),
+            signals: {
+              click: outcome.click,
+              like: outcome.like,
+              follow: outcome.follow,
+              comment: outcome.comment,
+              forward: outcome.forward,
+              hate: outcome.hate,
+              longView: outcome.longView,
+              profileEnter: outcome.profileEnter,
+              playTimeMs: outcome.playTimeMs,
+              durationMs: catalogue.durationMs[item]!,
+              profileStayTimeMs: outcome.profileStayMs,
+              commentStayTimeMs: outcome.commentStayMs,
+            },
+          });
+          this.tally.impression(served.pipeline, user, day, outcome);
+        },
+      },
+    );
+    await post();
+    return totals;
   }
 
   /** Waits until the compressed clock reaches simulated time `target` (or `stop()`). */
@@ -306,16 +285,4 @@ function mix(seed: number, day: number, user: number, session: number): number {
     h = Math.imul(h ^ (part >>> 16), 16777619);
   }
   return h >>> 0;
-}
-
-/** Poisson draw by inversion (small means), as the simulator draws extra sessions. */
-function poisson(mean: number, random: Random): number {
-  const limit = Math.exp(-mean);
-  let k = 0;
-  let product = random.next();
-  while (product > limit) {
-    k++;
-    product *= random.next();
-  }
-  return k;
 }

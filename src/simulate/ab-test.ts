@@ -7,7 +7,8 @@ import { ImpressionLogSink } from './impression-log-sink.js';
 import { policyRandom, randomPolicy } from './policies.js';
 import type { Policy, PolicyFactory } from './policy.js';
 import { type BinarySignal, binarySignals } from './signals.js';
-import { type Impression, type SimulationSink, SimulationState, simulateDays } from './simulator.js';
+import { SimulationState } from './simulation-state.js';
+import { type Impression, type SimulationSink, simulateDays } from './simulator.js';
 
 export interface AbTestOptions {
   policies: readonly PolicyFactory[];

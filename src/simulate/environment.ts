@@ -2,15 +2,11 @@ import { type Logger, type Progress, Random, silentLogger, silentProgress } from
 import type { TrainingData } from '../eval/index.js';
 import { type CalibrationSample, calibrate } from './calibrate.js';
 import { loggingPolicy, policyRandom } from './policies.js';
+import { type Reference, referenceSatisfaction } from './reference.js';
 import { initialParams, type ResponseParams } from './response-model.js';
 import { SignalCounter, type SignalStats } from './signals.js';
-import {
-  type Impression,
-  type Reference,
-  referenceSatisfaction,
-  SimulationState,
-  simulateDays,
-} from './simulator.js';
+import { SimulationState } from './simulation-state.js';
+import { type Impression, simulateDays } from './simulator.js';
 import type { World } from './world.js';
 
 /** A world with its fitted response model: everything a simulation needs. */

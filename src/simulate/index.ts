@@ -44,6 +44,7 @@ export {
 } from './policy.js';
 export { type RealWorldOptions, type RealWorldSources, realWorld } from './real-world.js';
 export { RecallCandidates } from './recall-candidates.js';
+export { type Reference, referenceSatisfaction } from './reference.js';
 export {
   emptyOutcome,
   type Outcome,
@@ -61,6 +62,20 @@ export {
 } from './reward-policies.js';
 export { type RewardReport, type RewardReportOptions, rewardReport } from './reward-report.js';
 export { SeenItems, UserHistory } from './seen-items.js';
+export {
+  dynamicsDesign,
+  endUserDay,
+  returnsToday,
+  runSession,
+  runSessionAsync,
+  type SessionContext,
+  type SessionIo,
+  type SessionPage,
+  type SessionStart,
+  type SessionTotals,
+  sessionsToday,
+  type Watched,
+} from './session.js';
 export { parseSignalStats, readSignalStatsFile } from './signal-stats-file.js';
 export {
   binarySignals,
@@ -69,15 +84,8 @@ export {
   SignalCounter,
   type SignalStats,
 } from './signals.js';
-export {
-  dynamicsDesign,
-  type Impression,
-  type Reference,
-  referenceSatisfaction,
-  type SimulationSink,
-  SimulationState,
-  simulateDays,
-} from './simulator.js';
+export { SimulationState } from './simulation-state.js';
+export { type Impression, type SimulationSink, simulateDays } from './simulator.js';
 export {
   type PlaygroundSummary,
   parseSummary,

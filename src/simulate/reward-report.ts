@@ -20,7 +20,8 @@ import { randomPolicy } from './policies.js';
 import { RecallCandidates } from './recall-candidates.js';
 import { itemSideOfWorld, rewardPolicyDesign } from './reward-policies.js';
 import { SeenItems } from './seen-items.js';
-import { SimulationState, simulateDays } from './simulator.js';
+import { SimulationState } from './simulation-state.js';
+import { simulateDays } from './simulator.js';
 import { expectedSatisfaction, type World } from './world.js';
 
 export interface RewardReportOptions {

@@ -5,7 +5,8 @@ import { FanGraph } from './fan-graph.js';
 import { findPolicy } from './policies.js';
 import { fillRandom, type PolicyFactory } from './policy.js';
 import { SeenItems, UserHistory } from './seen-items.js';
-import { SimulationState, simulateDays } from './simulator.js';
+import { SimulationState } from './simulation-state.js';
+import { simulateDays } from './simulator.js';
 import { smallEnvironment } from './test-support/small-world.js';
 import { taste } from './world.js';
 

@@ -12,7 +12,8 @@ import { calibratedEnvironment } from '../environment.js';
 import { playgroundWorld } from '../playground-world.js';
 import { findPolicy } from '../policies.js';
 import { emptyOutcome, respond } from '../response-model.js';
-import { SimulationState, simulateDays } from '../simulator.js';
+import { SimulationState } from '../simulation-state.js';
+import { simulateDays } from '../simulator.js';
 import { shippedSummary } from '../summary.js';
 
 const USERS = 2000;
