@@ -2,6 +2,7 @@ import { type Progress, Random, silentLogger, silentProgress } from '../core/ind
 import {
   calibratedEnvironment,
   type Environment,
+  eventSignals,
   findPolicy,
   type Impression,
   playgroundWorld,
@@ -114,20 +115,7 @@ function eventOf(world: World, impression: Impression, pipeline: string): EventI
     requestId,
     pipeline,
     position: impression.position,
-    signals: {
-      click: outcome.click,
-      like: outcome.like,
-      follow: outcome.follow,
-      comment: outcome.comment,
-      forward: outcome.forward,
-      hate: outcome.hate,
-      longView: outcome.longView,
-      profileEnter: outcome.profileEnter,
-      playTimeMs: outcome.playTimeMs,
-      durationMs: world.catalogue.durationMs[impression.item]!,
-      profileStayTimeMs: outcome.profileStayMs,
-      commentStayTimeMs: outcome.commentStayMs,
-    },
+    signals: eventSignals(outcome, world.catalogue.durationMs[impression.item]!),
   };
 }
 

@@ -29,6 +29,7 @@ export {
   type Environment,
   measureCalibration,
 } from './environment.js';
+export { eventSignals } from './event-signals.js';
 export { factorize, kmeans, type TasteModel } from './factorize.js';
 export { FanGraph } from './fan-graph.js';
 export { ImpressionLogSink } from './impression-log-sink.js';
