@@ -4,10 +4,12 @@ import { cosineNeighbours, type Neighbours } from './cosine-neighbours.js';
 import { itemUserCounts, scaledToMax } from './item-counts.js';
 import { addNeighbourScores, itemKnnParamsSchema, POPULARITY_TIE_BREAK } from './item-knn.js';
 
-export const markovParamsSchema = itemKnnParamsSchema.extend({
+/** Item-kNN's params with their own defaults, after the blend weight. */
+export const markovParamsSchema = z.object({
   /** Share of the transition probability in the blend (the rest is item-kNN). */
   weight: z.number().min(0).max(1).default(0.9),
   neighbours: itemKnnParamsSchema.shape.neighbours.unwrap().default(200),
+  shrink: itemKnnParamsSchema.shape.shrink,
   decay: itemKnnParamsSchema.shape.decay.unwrap().default(0.8),
 });
 

@@ -37,4 +37,20 @@ describe('parseEvalConfig', () => {
       'Invalid config x.json: field "selectBy"',
     );
   });
+
+  it("checks params and search values with the model's schema, naming the field", () => {
+    const parse = (config: unknown) => () => parseEvalConfig(JSON.stringify(config), 'dir/x.json');
+    expect(parse({ model: 'generative', params: { architecture: 0 } })).toThrow(
+      'Invalid config x.json: field "params.architecture": Invalid option: expected one of "lazy-decoder"|"encoder-decoder"',
+    );
+    expect(parse({ model: 'itemknn', params: { neighbors: 10 } })).toThrow(
+      'Invalid config x.json: field "params.neighbors": not a parameter of model itemknn (known: neighbours, shrink, decay)',
+    );
+    expect(parse({ model: 'itemknn', search: { decay: [0.5, 2] } })).toThrow(
+      'Invalid config x.json: field "search.decay.1": Too big',
+    );
+    expect(
+      parse({ model: 'generative', search: { vectorKind: ['collaborative', 'content'] } }),
+    ).not.toThrow();
+  });
 });

@@ -41,8 +41,8 @@ describe('parseParams', () => {
     expect(() => parseParams(typed, { kind: 'medium' })).toThrow(
       /^Invalid params of model typed: field "kind": Invalid option: expected one of "small"\|"large"$/,
     );
-    expect(() => parseParams(typed, { width: 0 }, { source: 'config x.json' })).toThrow(
-      /^Invalid config x\.json: field "width": /,
+    expect(() => parseParams(typed, { width: 0 }, { source: 'config x.json', path: 'params' })).toThrow(
+      /^Invalid config x\.json: field "params\.width": /,
     );
   });
 

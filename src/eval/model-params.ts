@@ -15,8 +15,10 @@ export function paramsSchemaOf<P extends Params>(spec: RecommenderSpec<P>): Para
 }
 
 export interface ParseParamsOptions {
-  /** What the error names as invalid. Default `params of model <name>`. */
+  /** What the error names as invalid, e.g. `config x.json`. Default `params of model <name>`. */
   source?: string;
+  /** Where the params sit in the source, put before the field's name (e.g. `params`). */
+  path?: string;
   /**
    * Drop names the model does not know instead of failing: for callers that
    * configure several models with one object. Default false.
@@ -54,7 +56,8 @@ export function parseParams<P extends Params>(
 ): P {
   const result = safeParseParams(spec, input, options);
   if (result.success) return result.data;
+  const field = [options.path, result.field].filter(Boolean).join('.') || '(top level)';
   throw new InvalidInputError(
-    `Invalid ${options.source ?? `params of model ${spec.name}`}: field "${result.field}": ${result.message}`,
+    `Invalid ${options.source ?? `params of model ${spec.name}`}: field "${field}": ${result.message}`,
   );
 }

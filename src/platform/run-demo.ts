@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Logger, type Progress, silentLogger, silentProgress } from '../core/index.js';
-import type { Params } from '../eval/index.js';
+import type { GenerativeParams } from '../generative/index.js';
 import {
   ApiKeys,
   defaultLoaders,
@@ -50,7 +50,7 @@ export interface DemoOptions {
   days?: number;
   seed?: number;
   /** Generative model parameters over the demo preset (e.g. `{ epochs: 2 }`). */
-  generative?: Params;
+  generative?: Partial<GenerativeParams>;
   /** Train the reward model for the cascade's rank stage (default true). */
   reward?: boolean;
   /**
@@ -177,7 +177,7 @@ export async function prepareDemoPlatform(options: DemoOptions): Promise<DemoPla
     const generativeParams = { ...demoGenerativeParams, ...options.generative };
     const windowed =
       (options.generativeWindows ?? false)
-        ? trainingWindows(heldOut.fit, Number(generativeParams.maxItems) + 1)
+        ? trainingWindows(heldOut.fit, generativeParams.maxItems + 1)
         : heldOut.fit;
     const generative = await fitGenerative(windowed, log.items.length, generativeParams, {
       seed,
@@ -189,7 +189,7 @@ export async function prepareDemoPlatform(options: DemoOptions): Promise<DemoPla
       `generative: trained in ${generative.seconds.toFixed(1)} s, held-out Recall@10 ${recallAt10.toFixed(4)} (${heldOut.users.length} users)`,
     );
     const generativeDir = join(options.dir, 'models', 'generative');
-    await saveGenerative(generativeDir, generative, log, generativeParams, { seed });
+    await saveGenerative(generativeDir, generative, log, { seed });
     const useReward = options.reward ?? true;
     const rewardStarted = performance.now();
     const reward = useReward
@@ -271,10 +271,10 @@ export async function prepareDemoPlatform(options: DemoOptions): Promise<DemoPla
         generative: {
           seconds: generative.seconds,
           recallAt10,
-          epochs: Number(generativeParams.epochs),
+          epochs: generativeParams.epochs,
           trainingSequences: windowed.length,
           serving: reward !== undefined && serving === 'rerank' ? 'rerank' : 'beam',
-          beamWidth: Number(generativeParams.beamWidth),
+          beamWidth: generativeParams.beamWidth,
         },
         cascade: { seconds: cascade.seconds, reward: reward !== undefined, rewardSeconds },
         loggedEvents: data.events.length,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { trainingWindows } from './train-models.js';
+import { generativeSpec } from '../generative/index.js';
+import { demoGenerativeParams, trainingWindows } from './train-models.js';
 
 const range = (from: number, to: number) => Int32Array.from({ length: to - from }, (_, i) => from + i);
 
@@ -38,5 +39,25 @@ describe('trainingWindows with maxWindows', () => {
       [14, 15, 16, 17, 18, 19],
       [11, 12, 13, 14, 15, 16],
     ]);
+  });
+});
+
+describe('demoGenerativeParams', () => {
+  it('is config/generative-demo.json over the spec defaults', () => {
+    expect(demoGenerativeParams).toEqual({
+      ...generativeSpec.defaults,
+      architecture: 'lazy-decoder',
+      dim: 64,
+      heads: 2,
+      layers: 2,
+      epochs: 12,
+      decayEpochs: 12,
+      batchSize: 16,
+      codebookSize: 32,
+      levels: 3,
+      maxItems: 30,
+      dropout: 0.1,
+      beamWidth: 20,
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { buildCascade, saveCascade } from '../cascade/index.js';
 import {
   InvalidInputError,
@@ -7,31 +8,32 @@ import {
   silentLogger,
   silentProgress,
 } from '../core/index.js';
-import { type Params, type Recommender, recallAtK } from '../eval/index.js';
-import { GenerativeRecommender, generativeSpec, saveModelDirectory } from '../generative/index.js';
+import { parseParams, type Recommender, recallAtK } from '../eval/index.js';
+import {
+  type GenerativeParams,
+  type GenerativeParamsInput,
+  GenerativeRecommender,
+  generativeSpec,
+  saveModelDirectory,
+} from '../generative/index.js';
 import { type RewardModel, trainReward } from '../reward/index.js';
 import { catalogueItems, impressionLogOf, itemSideOfLog, type TrainingLog } from './training-log.js';
 
 /**
- * The small generative preset of the demo: a d64 lazy decoder over 3 x 32
- * semantic IDs, 12 epochs in batches of 16 (about 700 optimiser steps on the
- * demo's log; the first recipe, 3-4 epochs in batches of 64, made 45-60 steps
- * and generated lists little better than random by the hidden taste). Beam 20:
- * the candidates the reward model orders (docs/demo.md, "The generative feed").
+ * The demo's small generative preset, config/generative-demo.json (whose
+ * description says why these values), completed with the spec's defaults.
  */
-export const demoGenerativeParams: Params = {
-  dim: 64,
-  heads: 2,
-  layers: 2,
-  epochs: 12,
-  decayEpochs: 12,
-  batchSize: 16,
-  codebookSize: 32,
-  levels: 3,
-  maxItems: 30,
-  dropout: 0.1,
-  beamWidth: 20,
-};
+export const demoGenerativeParams: GenerativeParams = readDemoPreset();
+
+function readDemoPreset(): GenerativeParams {
+  // Two levels up from src/platform (tests) and dist/platform (installed) alike.
+  const file = new URL('../../config/generative-demo.json', import.meta.url);
+  const preset = JSON.parse(readFileSync(file, 'utf8')) as { params?: Record<string, unknown> };
+  return parseParams(generativeSpec, preset.params ?? {}, {
+    source: 'config generative-demo.json',
+    path: 'params',
+  });
+}
 
 export interface TrainContext {
   seed: number;
@@ -140,10 +142,10 @@ export interface TrainedGenerative {
 export async function fitGenerative(
   sequences: readonly Int32Array[],
   numItems: number,
-  params: Params,
+  params: GenerativeParamsInput,
   context: TrainContext,
 ): Promise<TrainedGenerative> {
-  const model = new GenerativeRecommender({ ...generativeSpec.defaults, ...params });
+  const model = new GenerativeRecommender(params);
   const started = performance.now();
   await model.fit(
     { numUsers: sequences.length, numItems, sequences },
@@ -161,13 +163,12 @@ export async function saveGenerative(
   dir: string,
   trained: TrainedGenerative,
   log: TrainingLog,
-  params: Params,
   context: TrainContext,
 ): Promise<void> {
   const itemIds = log.items.map((item) => item.id);
   await saveModelDirectory(dir, trained.model, {
     model: 'generative',
-    params: { ...generativeSpec.defaults, ...params },
+    params: trained.model.params,
     dataset: {
       name: 'store-events',
       fingerprint: `${log.items.length}:${log.events.length}:${log.lastTime}`,

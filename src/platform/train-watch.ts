@@ -3,8 +3,7 @@ import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Logger, type Progress, silentLogger } from '../core/index.js';
-import type { Params } from '../eval/index.js';
-import { loadModelDirectory } from '../generative/index.js';
+import { type GenerativeParams, loadModelDirectory } from '../generative/index.js';
 import { loadRewardModel } from '../reward/index.js';
 import {
   GENERATIVE_REWARD_FILE,
@@ -76,7 +75,8 @@ export type Publisher = (
 export interface RetrainOptions {
   /** Registered model name (default `generative`). */
   name?: string;
-  params?: Params;
+  /** Over the demo preset (config/generative-demo.json). */
+  params?: Partial<GenerativeParams>;
   tolerance?: number;
   minUsers?: number;
   /** Held-out users evaluated at most (default 500). */
@@ -145,7 +145,7 @@ export async function retrainOnce(
   if (decision.publish) {
     const dir = await mkdtemp(join(tmpdir(), 'genfeed-retrain-'));
     try {
-      await saveGenerative(dir, trained, log, params, {
+      await saveGenerative(dir, trained, log, {
         seed,
         ...(options.genfeedVersion === undefined ? {} : { genfeedVersion: options.genfeedVersion }),
       });

@@ -4,7 +4,7 @@ import { InvalidInputError } from '../../core/index.js';
 import { formatReportTable, splitProtocols } from '../../eval/index.js';
 import type { CliIo } from '../cli-io.js';
 import { withDataOptions } from '../data-options.js';
-import { readEvalConfig } from '../eval-config.js';
+import { checkModelParams, readEvalConfig } from '../eval-config.js';
 import { evaluateModel, loadSplit } from '../evaluate.js';
 import { findModel, modelSpecFor, modelSpecs } from '../model-registry.js';
 import { parseInteger } from '../parse-flags.js';
@@ -36,7 +36,9 @@ export function evalCommand(io: CliIo): Command {
           `--model ${flags.model} disagrees with the config's model ${config.model}`,
         );
       }
-      findModel(modelName); // an unknown model fails before the data set is read
+      // An unknown model or a bad param fails before the data set is read.
+      const spec = findModel(modelName);
+      if (config) checkModelParams(config, spec, flags.config);
       const { dataset, split } = await loadSplit(
         flags.data,
         {

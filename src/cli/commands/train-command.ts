@@ -1,13 +1,13 @@
 import { Command, Option } from 'commander';
 import { InvalidInputError, Random } from '../../core/index.js';
 import { loadDataset, type ReadReport } from '../../data/index.js';
-import { splitProtocols } from '../../eval/index.js';
+import { parseParams, splitProtocols } from '../../eval/index.js';
 import { modelFormats, saveModelDirectory } from '../../generative/index.js';
 import { registryPublisher, watchAndRetrain } from '../../platform/index.js';
 import { DEFAULT_SQLITE_PATH, openStore } from '../../storage/index.js';
 import type { CliIo } from '../cli-io.js';
 import { withDataOptions } from '../data-options.js';
-import { readEvalConfig } from '../eval-config.js';
+import { checkModelParams, readEvalConfig } from '../eval-config.js';
 import { reportSkipped } from '../evaluate.js';
 import { findModel, modelSpecFor } from '../model-registry.js';
 import { packageVersion } from '../package-paths.js';
@@ -57,11 +57,9 @@ export function trainCommand(io: CliIo): Command {
       const config = flags.config ? readEvalConfig(flags.config) : undefined;
       if (config?.model && config.model !== modelName)
         throw new InvalidInputError(`Model ${modelName} disagrees with the config's model ${config.model}`);
-      const unknown = Object.keys(config?.params ?? {}).filter((key) => !(key in spec.defaults));
-      if (unknown.length > 0)
-        throw new InvalidInputError(`Unknown parameter(s) for model ${modelName}: ${unknown.join(', ')}`);
+      if (config) checkModelParams(config, spec, flags.config);
       if (config?.search) io.logger.warn('train fits one model: the config\'s "search" is ignored');
-      const params = { ...spec.defaults, ...config?.params };
+      const params = parseParams(spec, config?.params ?? {});
 
       const reports: ReadReport[] = [];
       const dataset = await loadDataset(flags.data, {
