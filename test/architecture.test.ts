@@ -103,6 +103,31 @@ describe('module architecture', () => {
     expect(violations).toEqual([]);
   });
 
+  it('keeps the platform on top: no module below it imports it, tests included', () => {
+    // platform assembles serve, web and the models into the demo; a lower module that
+    // reached up into it would sit below what it assembles again (the old extendApp).
+    const below = layers.slice(0, layers.indexOf('platform'));
+    const violations = [...graph]
+      .filter(([file]) => below.includes(moduleOf(file) ?? ''))
+      .flatMap(([file, imports]) =>
+        imports
+          .filter((target) => moduleOf(target) === 'platform')
+          .map((target) => `${relative(root, file)} -> ${relative(root, target)}`),
+      );
+    expect(violations).toEqual([]);
+  });
+
+  it('exports every module from src/index.ts and from its own package subpath', () => {
+    const exported = [
+      ...readFileSync(join(src, 'index.ts'), 'utf8').matchAll(/from '\.\/(\w+)\/index\.js'/g),
+    ].map((match) => match[1]);
+    expect([...exported].sort()).toEqual([...layers].sort());
+    const { exports } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      exports: Record<string, unknown>;
+    };
+    for (const name of layers) expect(exports[`./${name}`], name).toBeDefined();
+  });
+
   it('resolves every relative import to a file that exists', () => {
     const missing = [...graph].flatMap(([file, imports]) =>
       imports

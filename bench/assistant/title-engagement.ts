@@ -11,13 +11,13 @@ import {
   EngagementPredictor,
   type FeatureSet,
   type LabelledDraft,
-  quantile,
   TitleMiner,
   type TitleSuggestion,
 } from '../../src/assistant/index.js';
 import { Random } from '../../src/core/index.js';
 import { readMovieLensMovies, readMovieLensRatings } from '../../src/data/index.js';
 import { auc } from '../../src/reward/index.js';
+import { interpolatedQuantile } from '../../src/statistics/index.js';
 
 export interface TitleBench {
   movies: number;
@@ -40,7 +40,7 @@ export async function movieLensTitleBench(folder: string, seed: number, epochs: 
     const genres = (movie.categories ?? []).filter((genre) => genre !== '(no genres listed)');
     corpus.push({ itemId: movie.id, caption: movie.title, categories: genres, engagement });
   }
-  const highThreshold = quantile(
+  const highThreshold = interpolatedQuantile(
     corpus.map((movie) => movie.engagement),
     0.75,
   );

@@ -36,7 +36,7 @@ export {
   uploadCompetition,
 } from './fan-activity.js';
 export { formatHourOfWeek, hourOfWeek } from './hour-of-week.js';
-export { type ItemEngagement, itemEngagement, quantile } from './item-engagement.js';
+export { type ItemEngagement, itemEngagement } from './item-engagement.js';
 export {
   type OpenAiTitleOptions,
   OpenAiTitleProvider,

@@ -26,17 +26,3 @@ export function itemEngagement(events: Iterable<CreatorEvent>): Map<string, Item
   }
   return engagement;
 }
-
-/**
- * The value at quantile `q` (0..1) of `values`, by linear interpolation between
- * order statistics: the threshold above which an item counts as high engagement.
- */
-export function quantile(values: ArrayLike<number>, q: number): number {
-  if (values.length === 0) throw new RangeError('quantile of an empty list');
-  if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile: q ${q} must be in [0, 1]`);
-  const sorted = Float64Array.from(values).sort();
-  const position = q * (sorted.length - 1);
-  const low = Math.floor(position);
-  const high = Math.min(sorted.length - 1, low + 1);
-  return sorted[low]! + (position - low) * (sorted[high]! - sorted[low]!);
-}

@@ -1,6 +1,6 @@
+import { interpolatedQuantile } from '../statistics/index.js';
 import { normalizeHashtag, promoKeywordRule } from '../understand/index.js';
 import type { EngagementPredictor } from './engagement-predictor.js';
-import { quantile } from './item-engagement.js';
 import type { TitleDraft } from './title-features.js';
 import type { TitleProvider, TitleSuggestion } from './title-provider.js';
 import { normaliseHashtag } from './topics.js';
@@ -49,7 +49,7 @@ export class TitleMiner implements TitleProvider {
     this.#options = options;
     const withText = corpus.filter((caption) => caption.caption.trim().length > 0);
     if (withText.length === 0) throw new RangeError('TitleMiner: the corpus has no non-empty caption');
-    const threshold = quantile(
+    const threshold = interpolatedQuantile(
       withText.map((caption) => caption.engagement),
       options.minQuantile ?? 0.7,
     );

@@ -1,5 +1,6 @@
+import { interpolatedQuantile } from '../statistics/index.js';
 import { EngagementPredictor } from './engagement-predictor.js';
-import { itemEngagement, quantile } from './item-engagement.js';
+import { itemEngagement } from './item-engagement.js';
 import { type EngagedCaption, TitleMiner } from './title-miner.js';
 import type { CreatorEvent, CreatorItem } from './types.js';
 
@@ -44,7 +45,7 @@ export function trainTitleSuggester(
     });
   }
   if (corpus.length === 0) throw new RangeError('trainTitleSuggester: no item has both a caption and events');
-  const threshold = quantile(
+  const threshold = interpolatedQuantile(
     corpus.map((caption) => caption.engagement),
     options.highQuantile ?? 0.75,
   );

@@ -103,7 +103,9 @@ export async function alignGenerative(
   const started = performance.now();
   const model = recommender.model;
   if (!(model instanceof LazyDecoder))
-    throw new RangeError('alignGenerative: only the lazy decoder (architecture 0) can be aligned');
+    throw new RangeError(
+      'alignGenerative: only the lazy decoder (architecture "lazy-decoder") can be aligned',
+    );
   const progress = options.progress ?? silentProgress;
   const candidates = options.candidates ?? 32;
   const sessionLength = options.sessionLength ?? 5;

@@ -101,7 +101,7 @@ export async function alignEcpo(
   const started = performance.now();
   const model = recommender.model;
   if (!(model instanceof LazyDecoder))
-    throw new RangeError('alignEcpo: only the lazy decoder (architecture 0) can be aligned');
+    throw new RangeError('alignEcpo: only the lazy decoder (architecture "lazy-decoder") can be aligned');
   const unconstrained = options.unconstrained ?? 2;
   if (unconstrained > 0 && (model.config.itemInputs ?? 0) > 0)
     throw new RangeError(

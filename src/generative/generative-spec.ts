@@ -42,8 +42,8 @@ import { sampleSequence } from './token-sampler.js';
 
 /** A model the recommender can train and decode: the lazy decoder or the encoder-decoder. */
 export type GenerativeModel = Module & {
-  /** The lazy decoder's; the encoder-decoder's config lacks only its optional item-id fields. */
-  readonly config: LazyDecoderConfig;
+  /** Each architecture's own config (only the lazy decoder has item-id inputs). */
+  readonly config: LazyDecoderConfig | EncoderDecoderConfig;
   sequenceLoss(sequences: readonly Int32Array[], itemTokens: Int32Array, random: Random): Tensor;
   decoder(history: Int32Array, itemTokens: Int32Array): StepDecoder;
 };
@@ -454,7 +454,7 @@ export class GenerativeRecommender implements Recommender {
 
   /** The history as the decoder reads it: an item-id embedding covers trained items only, so cold ones are left out. */
   #modelInput(history: Int32Array): Int32Array {
-    const covered = this.model.config.itemInputs ?? 0;
+    const covered = itemInputsOf(this.model);
     return covered > 0 ? history.filter((item) => item < covered) : history;
   }
 
@@ -541,4 +541,9 @@ export function generativeSpecOf(dataset: Dataset): RecommenderSpec<GenerativePa
     ...generativeSpec,
     create: (params: GenerativeParams) => new GenerativeRecommender(params, { content: lazyContent }),
   };
+}
+
+/** How many items have an item-id input embedding (0: the model reads semantic ids only). */
+export function itemInputsOf(model: GenerativeModel): number {
+  return 'itemInputs' in model.config ? (model.config.itemInputs ?? 0) : 0;
 }

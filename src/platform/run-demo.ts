@@ -124,6 +124,9 @@ export interface DemoResult extends AbSummary {
   experimentReport: ExperimentReport;
 }
 
+/** The arm the demo's A/B test compares the generative feed with. */
+const DEMO_CONTROL = 'cascade';
+
 export interface DemoPlatform {
   store: Store;
   registry: ModelRegistry;
@@ -132,6 +135,8 @@ export interface DemoPlatform {
   urls: DemoUrls;
   data: PlaygroundData;
   training: DemoResult['training'];
+  /** The experiment's control arm (the cascade the generative feed must beat). */
+  control: string;
   /** Stops the feed service, the registry and the server (which closes the store). */
   close(): Promise<void>;
 }
@@ -229,7 +234,7 @@ export async function prepareDemoPlatform(options: DemoOptions): Promise<DemoPla
       store,
       pipelines: registry,
       experiment: 'demo-ab',
-      defaultPipeline: 'cascade',
+      defaultPipeline: DEMO_CONTROL,
     });
     await feeds.setSplit(split, 'genfeed demo: generative vs cascade');
     await feeds.start();
@@ -267,6 +272,7 @@ export async function prepareDemoPlatform(options: DemoOptions): Promise<DemoPla
       server,
       urls,
       data,
+      control: DEMO_CONTROL,
       training: {
         generative: {
           seconds: generative.seconds,
@@ -316,6 +322,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       ...(options.drivenUsers === undefined ? {} : { users: options.drivenUsers }),
       ...(options.secondsPerDay === undefined ? {} : { secondsPerDay: options.secondsPerDay }),
     });
+    driver.tally.control = platform.control;
     const abort = () => driver.stop();
     options.signal?.addEventListener('abort', abort, { once: true });
     if (options.signal?.aborted) driver.stop();

@@ -13,5 +13,5 @@ export {
   ratioInterval,
 } from './interval.js';
 export { mean, RunningMoments, sampleVariance, standardError } from './moments.js';
-export { quantile } from './quantile.js';
+export { interpolatedQuantile, nearestRank, quantile } from './quantile.js';
 export { ranks, spearman } from './rank-correlation.js';

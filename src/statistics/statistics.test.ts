@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   differenceInterval,
   estimate,
+  interpolatedQuantile,
   liftInterval,
   meanAndHalfWidth,
   meanInterval,
+  nearestRank,
   proportionInterval,
   quantile,
   RunningMoments,
@@ -113,5 +115,15 @@ describe('ranks and quantiles', () => {
     expect(quantile([5, 1, 3, 2, 4], 0.5)).toBe(3);
     expect(quantile([5, 1, 3, 2, 4], 0.99)).toBe(5);
     expect(quantile([], 0.99)).toBe(0);
+    expect(nearestRank([1, 2, 3, 4], 0.5)).toBe(2);
+    expect(nearestRank([], 0.5)).toBeNaN();
+  });
+
+  it('interpolates quantiles between ranks, and refuses an empty list or q outside [0, 1]', () => {
+    expect(interpolatedQuantile([4, 1, 3, 2], 0.5)).toBe(2.5);
+    expect(interpolatedQuantile([4, 1, 3, 2], 0.75)).toBeCloseTo(3.25, 12);
+    expect(interpolatedQuantile([7], 0.3)).toBe(7);
+    expect(() => interpolatedQuantile([], 0.5)).toThrow(/empty/);
+    expect(() => interpolatedQuantile([1], 1.5)).toThrow(/q 1.5/);
   });
 });

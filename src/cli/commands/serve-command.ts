@@ -44,7 +44,12 @@ export function serveCommand(io: CliIo): Command {
     )
     .option('--experiment <name>', 'experiment whose traffic split picks each user’s pipeline')
     .option('--default-pipeline <name>', 'pipeline of users outside any experiment', 'generative')
-    .option('--max-body-bytes <n>', 'largest request body', parseInteger, defaultLimits.maxBodyBytes)
+    .option(
+      '--max-body-bytes <n>',
+      'largest ingest request body (other routes: at most 128 KiB)',
+      parseInteger,
+      defaultLimits.maxBodyBytes,
+    )
     .option('--max-batch <n>', 'most records per ingest request', parseInteger, defaultLimits.maxBatch)
     .option('--open-metrics', 'serve /metrics without an admin key (for a private scrape network)')
     .action(async (flags) => {

@@ -1,4 +1,5 @@
 import type { StageCost } from '../../feed/index.js';
+import { nearestRank } from '../../statistics/index.js';
 
 /** Per pipeline: requests, and mean CPU and wall time per request of each stage and in total. */
 export interface PipelineCost {
@@ -79,16 +80,10 @@ export class StageLedger {
           requests: entry.requests,
           cpuMsPerRequest: entry.cpuMs / entry.requests,
           latencyMsPerRequest: entry.latencyMs / entry.requests,
-          p50Ms: quantile(recent, 0.5),
-          p99Ms: quantile(recent, 0.99),
+          p50Ms: nearestRank(recent, 0.5),
+          p99Ms: nearestRank(recent, 0.99),
           stages,
         };
       });
   }
-}
-
-/** Nearest-rank quantile of sorted values (NaN when empty). */
-export function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
