@@ -1,18 +1,6 @@
 import type { Outcome } from '../simulate/index.js';
 import { meanAndHalfWidth, quantile } from '../statistics/index.js';
-
-/** The binary signals a summary reports, as rates per impression. */
-export const summarySignals = [
-  'click',
-  'longView',
-  'like',
-  'follow',
-  'comment',
-  'forward',
-  'hate',
-  'profileEnter',
-] as const;
-export type SummarySignal = (typeof summarySignals)[number];
+import { type BinarySignal, binarySignals } from '../storage/index.js';
 
 /** One pipeline's figures in the live A/B summary (and `genfeed demo --json`). */
 export interface PipelineSummary {
@@ -32,7 +20,7 @@ export interface PipelineSummary {
   /** Hidden ground-truth satisfaction per impression (the simulator's, never logged). */
   satisfaction: number;
   /** Each signal's rate per impression. */
-  signalRates: Record<SummarySignal, number>;
+  signalRates: Record<BinarySignal, number>;
   /** Server-measured CPU milliseconds per feed request (the FeedSource's cpuMs), mean and p99. */
   cpuMsPerRequest: number;
   /** Server-measured feed latency (ms): p50 and p99. */
@@ -66,7 +54,7 @@ interface PipelineTally {
   /** Stay milliseconds by `${user}:${day}`. */
   stayByUserDay: Map<string, number>;
   satisfaction: number;
-  signals: Record<SummarySignal, number>;
+  signals: Record<BinarySignal, number>;
   cpuMs: number[];
   latencyMs: number[];
   clientMs: number[];
@@ -96,8 +84,8 @@ export class AbTally {
         users: new Set(),
         stayByUserDay: new Map(),
         satisfaction: 0,
-        signals: Object.fromEntries(summarySignals.map((signal) => [signal, 0])) as Record<
-          SummarySignal,
+        signals: Object.fromEntries(binarySignals.map((signal) => [signal, 0])) as Record<
+          BinarySignal,
           number
         >,
         cpuMs: [],
@@ -139,7 +127,7 @@ export class AbTally {
     const stay = outcome.playTimeMs + outcome.profileStayMs + outcome.commentStayMs;
     tally.stayByUserDay.set(key, (tally.stayByUserDay.get(key) ?? 0) + stay);
     tally.satisfaction += outcome.satisfaction;
-    for (const signal of summarySignals) tally.signals[signal] += outcome[signal];
+    for (const signal of binarySignals) tally.signals[signal] += outcome[signal];
   }
 
   summary(): AbSummary {
@@ -188,8 +176,8 @@ function summarise(name: string, tally: PipelineTally): PipelineSummary {
     impressionsPerUserDay: ratio(impressions, stays.length),
     satisfaction: ratio(tally.satisfaction, impressions),
     signalRates: Object.fromEntries(
-      summarySignals.map((signal) => [signal, ratio(tally.signals[signal], impressions)]),
-    ) as Record<SummarySignal, number>,
+      binarySignals.map((signal) => [signal, ratio(tally.signals[signal], impressions)]),
+    ) as Record<BinarySignal, number>,
     cpuMsPerRequest: ratio(
       tally.cpuMs.reduce((sum, value) => sum + value, 0),
       tally.cpuMs.length,
@@ -218,7 +206,7 @@ export function formatAbSummary(summary: AbSummary): string {
     ['stay s per user-day', (p) => `${p.stayTimePerUserDay.toFixed(1)} ± ${p.stayTimeCi95.toFixed(1)}`],
     ['impressions per user-day', (p) => p.impressionsPerUserDay.toFixed(1)],
     ['satisfaction (hidden)', (p) => p.satisfaction.toFixed(4)],
-    ...summarySignals.map(
+    ...binarySignals.map(
       (signal) =>
         [`${signal} rate`, (p: PipelineSummary) => percent(p.signalRates[signal])] as [
           string,

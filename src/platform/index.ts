@@ -6,8 +6,6 @@ export {
   AbTally,
   formatAbSummary,
   type PipelineSummary,
-  type SummarySignal,
-  summarySignals,
 } from './ab-summary.js';
 export {
   type DriverEvent,

@@ -1,12 +1,13 @@
 import type { CatalogueItem } from '../cascade/index.js';
 import { InvalidInputError } from '../core/index.js';
 import {
+  binaryHeads,
   type ImpressionLog,
   ImpressionLogBuilder,
   type ItemSide,
   itemSideOfRecords,
 } from '../reward/index.js';
-import type { EventRecord, ItemRecord, Store } from '../storage/index.js';
+import type { BinarySignal, EventRecord, ItemRecord, Store } from '../storage/index.js';
 
 /**
  * What the models train on, read from a store: the catalogue in a fixed order
@@ -88,16 +89,18 @@ export function itemSideOfLog(log: TrainingLog): ItemSide {
   return itemSideOfRecords(log.items);
 }
 
-const binaryOrder = [
-  'click',
-  'longView',
-  'like',
-  'follow',
-  'comment',
-  'forward',
-  'hate',
-  'profileEnter',
-] as const;
+/** The store's name of each reward head's signal (a Record, so a head cannot be left out). */
+const eventSignalOfHead: Record<(typeof binaryHeads)[number], BinarySignal> = {
+  is_click: 'click',
+  long_view: 'longView',
+  is_like: 'like',
+  is_follow: 'follow',
+  is_comment: 'comment',
+  is_forward: 'forward',
+  is_hate: 'hate',
+  is_profile_enter: 'profileEnter',
+};
+const binaryOrder = binaryHeads.map((head) => eventSignalOfHead[head]);
 
 /**
  * The events as the reward model's impression log: per user in time order,

@@ -46,4 +46,5 @@ export type {
   StoreCounts,
   UpsertEventsOptions,
 } from './store.js';
+export { binarySignals } from './store.js';
 export { StoreUnavailableError } from './store-unavailable-error.js';

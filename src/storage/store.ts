@@ -178,10 +178,18 @@ export interface StatsOptions {
 /** The binary signals, counted: how many events had each at 1. */
 export type SignalCounts = Record<BinarySignal, number>;
 
-export type BinarySignal = keyof Pick<
-  Signals,
-  'click' | 'like' | 'follow' | 'comment' | 'forward' | 'hate' | 'longView' | 'profileEnter'
->;
+/** The 0/1 signals of an event, in the order reports and the dashboard show them. */
+export const binarySignals = [
+  'click',
+  'like',
+  'follow',
+  'comment',
+  'forward',
+  'hate',
+  'longView',
+  'profileEnter',
+] as const satisfies readonly (keyof Signals)[];
+export type BinarySignal = (typeof binarySignals)[number];
 
 export interface PipelineStats {
   pipeline: string;

@@ -1,16 +1,10 @@
-import type { BinarySignal, EventRecord, SignalCounts, Store } from '../storage/index.js';
+import {
+  binarySignals,
+  type EventRecord,
+  type SignalCounts,
+  type Store,
+} from '../storage/index.js';
 import { DAY_MS, type DataWindow } from './data-window.js';
-
-export const binarySignals: readonly BinarySignal[] = [
-  'click',
-  'like',
-  'follow',
-  'comment',
-  'forward',
-  'hate',
-  'longView',
-  'profileEnter',
-];
 
 export interface DayFigures {
   day: number;

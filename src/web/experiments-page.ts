@@ -6,10 +6,10 @@ import {
   ratioInterval,
 } from '../statistics/index.js';
 import type { Experiment, PipelineStats, PipelineUserStats, StageCost } from '../storage/index.js';
+import { binarySignals } from '../storage/index.js';
 import { cards, chart, formatNumber, notice, section, table, withInterval } from './components.js';
 import type { DashboardContext } from './dashboard-context.js';
 import { DAY_MS, dayLabel } from './data-window.js';
-import { binarySignals } from './event-scan.js';
 import { h, type SafeHtml } from './safe-html.js';
 
 export interface BucketReport {

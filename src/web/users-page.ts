@@ -1,8 +1,8 @@
 import type { FeedItem } from '../feed/index.js';
 import type { EventRecord, ItemRecord, UserRecord } from '../storage/index.js';
+import { binarySignals } from '../storage/index.js';
 import { formatNumber, notice, section, table } from './components.js';
 import type { DashboardContext } from './dashboard-context.js';
-import { binarySignals } from './event-scan.js';
 import { h, type SafeHtml } from './safe-html.js';
 
 export interface PipelineFeed {

@@ -1,18 +1,13 @@
 import type { StageCost } from '../../feed/index.js';
 import { asEstimate, differenceInterval, type Estimate, estimate } from '../../statistics/index.js';
-import type { BinarySignal, PipelineUserStats, StatsOptions, Store } from '../../storage/index.js';
+import {
+  type BinarySignal,
+  binarySignals,
+  type PipelineUserStats,
+  type StatsOptions,
+  type Store,
+} from '../../storage/index.js';
 import type { PipelineCost } from './stage-ledger.js';
-
-const SIGNALS: readonly BinarySignal[] = [
-  'click',
-  'like',
-  'follow',
-  'comment',
-  'forward',
-  'hate',
-  'longView',
-  'profileEnter',
-];
 
 export interface ExperimentReportOptions extends StatsOptions {
   /** Per-stage costs of this server since it started (`FeedService.stages.costs()`); the store keeps totals only. */
@@ -88,7 +83,7 @@ export async function experimentReport(
     const users = usersOf.get(total.pipeline) ?? [];
     const withEvents = users.filter((user) => user.events > 0);
     const signalRates = {} as Record<BinarySignal, Estimate>;
-    for (const signal of SIGNALS)
+    for (const signal of binarySignals)
       signalRates[signal] = estimate(withEvents.map((user) => user.signals[signal] / user.events));
     const cost = costOf.get(total.pipeline);
     const report: PipelineReport = {
