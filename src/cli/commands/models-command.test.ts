@@ -1,10 +1,12 @@
 import { mkdtempSync } from 'node:fs';
-import { appendFile } from 'node:fs/promises';
+import { appendFile, cp, readFile, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Random, silentLogger, silentProgress } from '../../core/index.js';
 import { GenerativeRecommender, saveModelDirectory } from '../../generative/index.js';
+import { saveGenerativeReward } from '../../serve/index.js';
+import { tinyReward } from '../../serve/test-support/tiny-reward.js';
 import { openSqliteStore } from '../../storage/index.js';
 import type { CliIo } from '../cli-io.js';
 import { main } from '../main.js';
@@ -31,6 +33,7 @@ const db = join(folder, 'store.sqlite');
 const models = join(folder, 'registry');
 const itemIds = Array.from({ length: 12 }, (_, item) => `v${item}`);
 const trained = join(folder, 'trained');
+const brokenReward = join(folder, 'broken-reward');
 
 beforeAll(async () => {
   const sequences = Array.from({ length: 24 }, (_, user) =>
@@ -61,6 +64,11 @@ beforeAll(async () => {
     trainSeconds: 0,
     genfeedVersion: '0.0.0-test',
   });
+  // The same model with a reward model cut short (as by a full disk or an interrupted copy).
+  await cp(trained, brokenReward, { recursive: true });
+  await saveGenerativeReward(brokenReward, tinyReward(itemIds.length));
+  const rewardFile = join(brokenReward, 'reward.safetensors');
+  await truncate(rewardFile, (await readFile(rewardFile)).length - 100);
   const store = await openSqliteStore({ path: db });
   await store.upsertItems(itemIds.map((id) => ({ id, tags: ['t'] })));
   await store.close();
@@ -103,5 +111,16 @@ describe('genfeed models', () => {
     expect((await run('models', 'activate', 'generative', '0', ...flags)).err).toContain(
       'expected a version number >= 1, got "0"',
     );
+  });
+
+  it('refuses a generative directory whose reward model is truncated, naming the file; the active version stays', async () => {
+    const flags = ['--db', db, '--models', models];
+    const before = (await run('models', 'list', 'generative', ...flags)).out;
+    const broken = await run('models', 'publish', 'generative', brokenReward, ...flags);
+    expect(broken.code).not.toBe(0);
+    expect(broken.err).toMatch(
+      /Rejected generative model \(version \d+\): .*broken-reward\/reward\.safetensors/,
+    );
+    expect((await run('models', 'list', 'generative', ...flags)).out).toBe(before);
   });
 });

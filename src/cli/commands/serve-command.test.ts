@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { catalogueInputs, writeRewardedGenerativeModel } from '../../serve/test-support/tiny-reward.js';
 import { openSqliteStore } from '../../storage/index.js';
 import type { CliIo } from '../cli-io.js';
 import { main } from '../main.js';
@@ -109,4 +110,60 @@ describe('genfeed serve', () => {
     expect(code).toBe(2);
     expect(io.stderr.join('\n')).toMatch(/keys\.json.*"\[0\]\.key": a key needs at least 16 characters/);
   });
+
+  it('serves a published generative directory with its reward model as the rerank stage', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'genfeed-serve-cli-'));
+    const db = join(folder, 'store.sqlite');
+    const seeded = await openSqliteStore({ path: db });
+    await seeded.upsertItems(catalogueInputs());
+    // A user with a history, so the model (not the cold-start feed) serves them.
+    await seeded.upsertEvents(
+      ['video-0', 'video-1'].map((itemId, i) => ({ id: `e${i}`, userId: 'u1', itemId, time: i })),
+      { createMissing: true },
+    );
+    await seeded.close();
+    const trained = await writeRewardedGenerativeModel(join(folder, 'trained'));
+    const flags = ['--db', db, '--models', join(folder, 'models')];
+    expect(
+      await main(
+        ['node', 'genfeed', 'models', 'publish', 'generative', trained, ...flags],
+        captureIo(() => {}),
+      ),
+    ).toBe(0);
+
+    const key = 'cli-reward-key-0123456789abcdef';
+    process.env.GENFEED_API_KEYS = JSON.stringify([{ key, scopes: ['read', 'write'] }]);
+    let announce: (url: string) => void = () => {};
+    const listening = new Promise<string>((resolve) => {
+      announce = resolve;
+    });
+    const io = captureIo((text) => {
+      const match = /genfeed API on (\S+)/.exec(text);
+      if (match) announce(match[1]!);
+    });
+    const before = new Set(process.listeners('SIGTERM'));
+    const exit = main(['node', 'genfeed', 'serve', '--port', '0', ...flags], io);
+    try {
+      const url = await Promise.race([
+        listening,
+        exit.then((code) => Promise.reject(new Error(`exited ${code}: ${io.stderr.join('\n')}`))),
+      ]);
+      const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+      const feed = (await (await fetch(`${url}/v1/users/u1/feed?n=3`, { headers })).json()) as {
+        pipeline: string;
+        modelVersion: string;
+        stages: Record<string, unknown>;
+        items: Array<{ score: number; scores?: Record<string, number> }>;
+      };
+      expect(feed.pipeline).toBe('generative');
+      expect(Object.keys(feed.stages)).toContain('rerank');
+      expect(feed.items.length).toBeGreaterThan(0);
+      for (const item of feed.items) expect(item.scores?.reward).toBe(item.score);
+    } finally {
+      delete process.env.GENFEED_API_KEYS;
+      const handlers = process.listeners('SIGTERM').filter((listener) => !before.has(listener));
+      for (const handler of handlers) (handler as (signal: NodeJS.Signals) => void)('SIGTERM');
+      await exit;
+    }
+  }, 60_000);
 });

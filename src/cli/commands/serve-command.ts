@@ -18,7 +18,8 @@ import { parseInteger } from '../parse-flags.js';
 /**
  * `genfeed serve`: the HTTP API (docs/serve.md) over a store, with the feed
  * service choosing between the registry's model pipelines (and the cold-start
- * feed when none is loaded). Runs until SIGINT or SIGTERM, then drains
+ * feed when none is loaded). The registry's default loaders are the demo's: a
+ * generative directory with a `reward.safetensors` reranks its beam with it. Runs until SIGINT or SIGTERM, then drains
  * in-flight requests and closes the store.
  */
 export function serveCommand(io: CliIo): Command {

@@ -4,7 +4,7 @@ import { InvalidInputError, silentLogger } from '../../core/index.js';
 import { loadModelDirectory } from '../../generative/index.js';
 import { loadRewardModel, type RewardModel, saveRewardModel } from '../../reward/index.js';
 import { GenerativePipeline } from './generative-pipeline.js';
-import type { PipelineLoader } from './model-pipeline.js';
+import type { PipelineLoader } from './pipeline-loader.js';
 
 /** The reward model's file inside a generative model directory (the demo's `beam` + `rerank` option). */
 export const GENERATIVE_REWARD_FILE = 'reward.safetensors';
@@ -15,7 +15,8 @@ export async function saveGenerativeReward(dir: string, reward: RewardModel): Pr
 }
 
 /**
- * The demo's loader of generative model directories: the model directory
+ * The loader of generative model directories (the registry's default, so
+ * `genfeed serve`, `genfeed models publish` and the demo load alike): the model directory
  * (manifest and checksums checked by `loadModelDirectory`) and, when the
  * directory also holds `reward.safetensors`, that reward model as the
  * pipeline's `rerank` stage (the beam proposes `beamWidth` items, the reward
@@ -30,7 +31,7 @@ export function generativeLoader(options: { beamWidth?: number } = {}): Pipeline
         `Cannot load model directory ${dir} as generative: it holds a "${saved.manifest.model}" model`,
       );
     const rewardPath = join(dir, GENERATIVE_REWARD_FILE);
-    const reward = existsSync(rewardPath) ? await loadRewardModel(rewardPath) : undefined;
+    const reward = existsSync(rewardPath) ? await readReward(rewardPath) : undefined;
     const { pipeline } = await GenerativePipeline.load(saved, context.catalogue, {
       modelVersion: context.modelVersion,
       logger: context.logger ?? silentLogger,
@@ -39,4 +40,17 @@ export function generativeLoader(options: { beamWidth?: number } = {}): Pipeline
     });
     return pipeline;
   };
+}
+
+/** The reward model beside the generative one; a truncated or corrupt file is named in the error. */
+async function readReward(path: string): Promise<RewardModel> {
+  try {
+    return await loadRewardModel(path);
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new InvalidInputError(
+      message.includes(path) ? message : `Cannot load reward model ${path}: ${message}`,
+      { cause: error },
+    );
+  }
 }

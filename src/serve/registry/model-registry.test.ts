@@ -1,13 +1,20 @@
-import { appendFile, cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, cp, readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Logger } from '../../core/index.js';
 import type { Store } from '../../storage/index.js';
 import { FeedService } from '../feed-service.js';
 import { readCatalogue } from '../pipelines/coldstart-pipeline.js';
+import { GENERATIVE_REWARD_FILE, saveGenerativeReward } from '../pipelines/generative-loader.js';
 import type { GenerativePipeline } from '../pipelines/generative-pipeline.js';
 import { modelDirectoryLoader } from '../pipelines/model-pipeline.js';
-import { tinyStore, writeGenerativeModel, writeSasRecModel } from '../pipelines/test-support/tiny-world.js';
+import {
+  itemIds,
+  tinyStore,
+  writeGenerativeModel,
+  writeSasRecModel,
+} from '../pipelines/test-support/tiny-world.js';
+import { tinyReward } from '../test-support/tiny-reward.js';
 import { directoryChecksum } from './directory-checksum.js';
 import { ModelRegistry } from './model-registry.js';
 
@@ -149,6 +156,34 @@ describe('ModelRegistry', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain('registry: cannot load generative@2; still serving generative@1');
   });
+
+  it('serves the reward model of a generative directory as its rerank stage, and refuses a truncated one naming the file', async () => {
+    const models = registry(join(folder, 'registry-reward'));
+    const withReward = join(folder, 'with-reward');
+    await cp(first, withReward, { recursive: true });
+    await saveGenerativeReward(withReward, tinyReward(itemIds.length));
+    const published = await models.publish('generative', withReward);
+    const request = {
+      userId: 'x',
+      n: 3,
+      history: ['video-0', 'video-1'],
+      exclude: new Set<string>(),
+      now: 0,
+    };
+    const served = models.current('generative')!.recommend(request);
+    expect(Object.keys(served.stages)).toContain('rerank');
+    for (const item of served.items) expect(item.scores?.reward).toBe(item.score);
+
+    const truncated = join(folder, 'truncated-reward');
+    await cp(withReward, truncated, { recursive: true });
+    const file = join(truncated, GENERATIVE_REWARD_FILE);
+    await truncate(file, Math.floor((await readFile(file)).length / 2));
+    await expect(models.publish('generative', truncated)).rejects.toThrow(
+      /Rejected generative model \(version \d+\): .*truncated-reward\/reward\.safetensors/,
+    );
+    expect(models.current('generative')?.modelVersion).toBe(`generative@${published.version}`);
+    expect((await store.activeModelVersion('generative'))?.version).toBe(published.version);
+  }, 60_000);
 
   it('loads SASRec directories through a custom loader table', async () => {
     const models = new ModelRegistry({

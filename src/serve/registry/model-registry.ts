@@ -118,7 +118,7 @@ export class ModelRegistry {
         for (let attempt = 0; attempt < 3; attempt++) {
           const versions = await this.#store.listModelVersions(name);
           const next = versions.reduce((max, version) => Math.max(max, version.version), 0) + 1;
-          const pipeline = await this.#build(name, loader, incoming, next);
+          const pipeline = await this.#build(name, loader, incoming, next, source);
           // A folder left by a publish that crashed before recording (or racing on a shared disk) is not reused.
           const plain = join(this.#root, name, `v${next}`);
           const path = (await exists(plain)) ? `${plain}-${randomUUID().slice(0, 8)}` : plain;
@@ -228,12 +228,19 @@ export class ModelRegistry {
     return this.#build(version.name, loader, version.path, version.version);
   }
 
-  async #build(name: string, loader: PipelineLoader, dir: string, version: number): Promise<FeedPipeline> {
+  /** `shownAs`: the directory errors name (a publish's source, not its temporary copy). */
+  async #build(
+    name: string,
+    loader: PipelineLoader,
+    dir: string,
+    version: number,
+    shownAs = dir,
+  ): Promise<FeedPipeline> {
     const catalogue = await this.#catalogue();
     try {
       return await loader(dir, { catalogue, modelVersion: `${name}@${version}`, logger: this.#logger });
     } catch (error) {
-      const message = (error as Error).message;
+      const message = (error as Error).message.replaceAll(dir, shownAs);
       throw new InvalidInputError(`Rejected ${name} model (version ${version}): ${message}`, {
         cause: error,
       });
