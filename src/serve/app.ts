@@ -9,7 +9,14 @@ import { requireScope, scopeOfMethod } from './http/auth.js';
 import { bodyLimits } from './http/body-limits.js';
 import { registerContentRoutes } from './http/content-routes.js';
 import { READ_ONLY_POST, registerCreatorRoutes } from './http/creator-routes.js';
-import { ApiError, errorResponse, toApiError, validationError } from './http/errors.js';
+import {
+  ApiError,
+  CLIENT_CLOSED_REQUEST,
+  errorResponse,
+  isClientAbort,
+  toApiError,
+  validationError,
+} from './http/errors.js';
 import { registerHealthRoutes } from './http/health-routes.js';
 import { INGEST_PATHS, registerIngestRoutes } from './http/ingest-routes.js';
 import { ServeMetrics } from './http/metrics.js';
@@ -135,7 +142,14 @@ export function createApp(options: AppOptions): ServeApp {
       new ApiError(404, 'not_found', `No route ${c.req.method} ${c.req.path.slice(0, 200)}`),
     );
   });
-  app.onError((error, c) => errorResponse(c, toApiError(error, logger, `${c.req.method} ${c.req.path}`)));
+  app.onError((error, c) => {
+    const where = `${c.req.method} ${c.req.path}`;
+    if (isClientAbort(error, c.req.raw)) {
+      logger.info(`${where}: client aborted the request`);
+      return new Response(null, { status: CLIENT_CLOSED_REQUEST });
+    }
+    return errorResponse(c, toApiError(error, logger, where));
+  });
   return app;
 }
 

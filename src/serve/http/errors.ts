@@ -40,6 +40,23 @@ const statusOfCode: Record<string, ContentfulStatusCode> = {
   store_unavailable: 503,
 };
 
+/**
+ * Whether `error` is the client hanging up before its request was read
+ * (node's `aborted` reset while a body streams in): nothing to answer and
+ * nothing wrong on the server.
+ */
+export function isClientAbort(error: unknown, request: Request): boolean {
+  if (request.signal.aborted) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    error instanceof Error &&
+    (error.name === 'AbortError' || (code === 'ECONNRESET' && error.message === 'aborted'))
+  );
+}
+
+/** The status recorded for a request its client abandoned (nginx's "client closed request"); never sent. */
+export const CLIENT_CLOSED_REQUEST = 499;
+
 /** The response for anything thrown by a handler or middleware. */
 export function toApiError(error: unknown, logger: Logger, where: string): ApiError {
   if (error instanceof ApiError) return error;

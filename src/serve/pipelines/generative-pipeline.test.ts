@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { describePipelineContract } from '../../feed/test-support/pipeline-contract.js';
 import { loadModelDirectory } from '../../generative/index.js';
 import type { ItemRecord } from '../../storage/index.js';
@@ -95,6 +95,31 @@ describe('GenerativePipeline', () => {
       ),
     );
     expect(result.items.map((item) => item.itemId).sort()).toEqual(['video-3', 'video-7']);
+  });
+
+  it('logs cold start only when it placed an item, not on every refresh that placed none', async () => {
+    const info = vi.fn();
+    const debug = vi.fn();
+    const logger = { info, debug, warn: vi.fn(), error: vi.fn() };
+    const { pipeline } = GenerativePipeline.build(await loadModelDirectory(generativeDir), catalogue, {
+      logger,
+    });
+    const lonely: ItemRecord = {
+      ...catalogue[0]!,
+      id: 'never-placeable',
+      author: 'nobody',
+      caption: 'zzz',
+      tags: ['never-seen'],
+      categories: ['nowhere'],
+    };
+    info.mockClear();
+    // The feed service hands the whole catalogue over at every refresh: nothing new to place, twice.
+    pipeline.addItems([...catalogue, lonely]);
+    pipeline.addItems([...catalogue, lonely]);
+    expect(info).not.toHaveBeenCalled();
+    pipeline.addItems([...catalogue, lonely, { ...catalogue[PER_TOPIC]!, id: 'placeable', uploadTime: 1 }]);
+    expect(info).toHaveBeenCalledTimes(1);
+    expect(info.mock.calls[0]![0]).toMatch(/cold start placed 1 new item\(s\) .*1 unplaced/);
   });
 
   it('places a cold-start item from its content, extends the trie, and generates it', async () => {

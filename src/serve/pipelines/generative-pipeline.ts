@@ -226,10 +226,10 @@ export class GenerativePipeline implements FeedPipeline {
         collided: placed.collided,
       });
     }
-    if (summary.placed.length + summary.unplaced.length > 0)
-      this.#logger.info(
-        `generative: cold start placed ${summary.placed.length} new item(s) (${summary.placed.filter((p) => p.collided).length} on a used path), ${summary.unplaced.length} unplaced`,
-      );
+    // Unplaceable items are offered again at every catalogue refresh (each minute): only a placement is news.
+    const message = `generative: cold start placed ${summary.placed.length} new item(s) (${summary.placed.filter((p) => p.collided).length} on a used path), ${summary.unplaced.length} unplaced`;
+    if (summary.placed.length > 0) this.#logger.info(message);
+    else if (summary.unplaced.length > 0) this.#logger.debug(message);
     return summary;
   }
 
