@@ -29,7 +29,13 @@ export {
   prepareDemoPlatform,
   runDemo,
 } from './run-demo.js';
+export {
+  type SimulationStateMessage,
+  simulationStateFromMessage,
+  simulationStateMessage,
+} from './simulation-state-message.js';
 export { type SimulatorAudienceOptions, simulatorAudience } from './simulator-audience.js';
+export { ThreadedTrafficDriver, type ThreadedTrafficDriverOptions } from './threaded-traffic-driver.js';
 export { type DriveOptions, TrafficDriver, type TrafficDriverOptions } from './traffic-driver.js';
 export {
   demoGenerativeParams,

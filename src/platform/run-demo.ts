@@ -19,9 +19,8 @@ import {
 import { openSqliteStore, type Store } from '../storage/index.js';
 import { mountDashboard, pipelinesOf } from '../web/index.js';
 import type { AbSummary } from './ab-summary.js';
-import { httpFeedApi } from './feed-api.js';
 import { importPlaygroundData, type PlaygroundData, simulatePlaygroundData } from './playground-data.js';
-import { TrafficDriver } from './traffic-driver.js';
+import { ThreadedTrafficDriver } from './threaded-traffic-driver.js';
 import {
   demoGenerativeParams,
   fitAndSaveCascade,
@@ -315,28 +314,33 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   try {
     options.onListening?.(urls);
     options.logger?.info('6/6 driving simulated users against the API');
-    const driver = new TrafficDriver(data.environment, httpFeedApi(urls.api, { apiKey: urls.apiKey }), {
+    // Off the server's thread: the clients' round trips are theirs, not the server's event loop's.
+    const driver = new ThreadedTrafficDriver(data.environment, urls.api, {
+      apiKey: urls.apiKey,
+      control: platform.control,
       state: data.state,
       startTime: data.start + data.days * DAY_MS,
       seed: (options.seed ?? 42) + 100,
       ...(options.drivenUsers === undefined ? {} : { users: options.drivenUsers }),
       ...(options.secondsPerDay === undefined ? {} : { secondsPerDay: options.secondsPerDay }),
     });
-    driver.tally.control = platform.control;
     const abort = () => driver.stop();
     options.signal?.addEventListener('abort', abort, { once: true });
     if (options.signal?.aborted) driver.stop();
-    const ticker = setInterval(
-      () => options.onSummary?.(driver.tally.summary()),
-      (options.summaryEverySeconds ?? 5) * 1000,
-    );
+    const onSummary = options.onSummary;
+    const ticker =
+      onSummary === undefined
+        ? undefined
+        : setInterval(() => void driver.summary().then(onSummary), (options.summaryEverySeconds ?? 5) * 1000);
+    let summary: AbSummary;
     try {
-      await driver.drive(options.durationSeconds === undefined ? {} : { seconds: options.durationSeconds });
+      summary = await driver.drive(
+        options.durationSeconds === undefined ? {} : { seconds: options.durationSeconds },
+      );
     } finally {
       clearInterval(ticker);
       options.signal?.removeEventListener('abort', abort);
     }
-    const summary = driver.tally.summary();
     const counts = await store.counts();
     const report = await experimentReport(store, {
       experiment: 'demo-ab',
