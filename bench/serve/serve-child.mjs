@@ -3,7 +3,7 @@
 // models, registry, server) and answers the bench over IPC.
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { prepareDemoPlatform } from '../../dist/serve/index.js';
+import { prepareDemoPlatform } from '../../dist/platform/index.js';
 
 const options = JSON.parse(process.argv[2] ?? '{}');
 const logger = {
@@ -12,7 +12,8 @@ const logger = {
   error: (message) => process.stderr.write(`[server] error: ${message}\n`),
   debug: () => {},
 };
-const platform = await prepareDemoPlatform({ ...options, port: 0, logger });
+// No dashboard: the bench measures the feed route alone, as it always has.
+const platform = await prepareDemoPlatform({ ...options, port: 0, logger, dashboard: false });
 const warmUsers = [
   ...new Set(platform.data.events.filter((event) => event.signals?.click === 1).map((event) => event.userId)),
 ];
