@@ -81,14 +81,16 @@ describe('FeedService', () => {
   it('logs the feed (pipeline, experiment, cost, stages) before it resolves', async () => {
     await store.putExperiment({ name: 'logged', split: { generative: 1 } });
     let committed = false;
-    const slowInsert: Store['insertFeeds'] = async (feeds) => {
+    // Within the no-repeat window the feed is logged by a claim (`claimFeed`).
+    const slowClaim: Store['claimFeed'] = async (feed, options) => {
       await new Promise((resolve) => setTimeout(resolve, 30));
-      await store.insertFeeds(feeds);
-      committed = true;
+      const claim = await store.claimFeed(feed, options);
+      committed = claim.recorded;
+      return claim;
     };
     const slow = new Proxy(store, {
       get: (target, property) => {
-        if (property === 'insertFeeds') return slowInsert;
+        if (property === 'claimFeed') return slowClaim;
         const value = Reflect.get(target, property);
         return typeof value === 'function' ? value.bind(target) : value;
       },
@@ -226,6 +228,50 @@ describe('FeedService', () => {
       { name: 'cascade', ready: true },
       { name: 'coldstart', ready: true },
     ]);
+  });
+
+  it('concurrent feeds for one user share no item; a claim refused by the store is topped up and claimed again', async () => {
+    const user = await userWithHistory();
+    const feeds = service({ noRepeatWindowMs: DAY });
+    const together = await Promise.all(Array.from({ length: 5 }, () => feeds.feed(user, 4)));
+    const items = together.flatMap((feed) => feed.items.map((item) => item.itemId));
+    expect(items).toHaveLength(20);
+    expect(new Set(items).size).toBe(20);
+    expect(feeds.counters().reclaimed).toEqual({}); // one server: its requests never collide in the store
+
+    // Another server shows this user two items between this server's read and its claim.
+    const other = await userWithHistory();
+    let raced = false;
+    const racing = new Proxy(store, {
+      get: (target, property) => {
+        if (property === 'claimFeed')
+          return async (
+            feed: Parameters<Store['claimFeed']>[0],
+            options: Parameters<Store['claimFeed']>[1],
+          ) => {
+            if (!raced) {
+              raced = true;
+              const taken = feed.items.slice(0, 2);
+              await store.insertFeeds([{ ...feed, requestId: `${feed.requestId}-elsewhere`, items: taken }]);
+            }
+            return store.claimFeed(feed, options);
+          };
+        const value = Reflect.get(target, property);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const service2 = service({ store: racing, noRepeatWindowMs: DAY });
+    const feed = await service2.feed(other, 4);
+    const elsewhere = (await store.userImpressions(other)).filter((shown) =>
+      shown.requestId.endsWith('-elsewhere'),
+    );
+    expect(elsewhere).toHaveLength(2);
+    expect(feed.items).toHaveLength(4);
+    const served = feed.items.map((item) => item.itemId);
+    for (const shown of elsewhere) expect(served).not.toContain(shown.itemId);
+    expect((await store.getFeed(feed.requestId))?.items.map((item) => item.itemId)).toEqual(served);
+    expect(service2.counters().reclaimed).toEqual({ generative: 1 });
+    expect(Object.keys(feed.stages).some((stage) => stage.startsWith('reclaim-'))).toBe(true);
   });
 
   // Last: it grows the shared generative pipeline's catalogue.

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidInputError, type Logger, NotFoundError, silentLogger } from '../core/index.js';
 import type { FeedItem, FeedPipeline, FeedRequest, FeedResult, StageCost } from '../feed/index.js';
-import type { Experiment, ItemRecord, Store } from '../storage/index.js';
+import type { Experiment, FeedInput, ItemRecord, Store } from '../storage/index.js';
 import { StageLedger } from './experiments/stage-ledger.js';
 import { TrafficSplit } from './experiments/traffic-split.js';
 import type { FeedSource, PipelineStatus, ServedFeed, SimilarItem } from './feed-source.js';
+import { FeedsInFlight } from './feeds-in-flight.js';
 import { ColdStartPipeline, interestsOf, readCatalogue } from './pipelines/coldstart-pipeline.js';
 
 const DAY_MS = 86_400_000;
+/** Claims of one feed that may top it up after a refusal; later ones only drop the repeated items. */
+const MAX_CLAIM_ROUNDS = 4;
 /** The largest feed one request may ask for. */
 export const MAX_FEED_SIZE = 200;
 
@@ -51,6 +54,8 @@ export interface FeedServiceCounters {
   failures: Record<string, number>;
   /** Feeds whose chosen pipeline was not loaded, by that pipeline. */
   unavailable: Record<string, number>;
+  /** Claims the store refused because another request showed some of the feed's items meanwhile, by pipeline. */
+  reclaimed: Record<string, number>;
 }
 
 /**
@@ -76,7 +81,8 @@ export class FeedService implements FeedSource {
   readonly #clock: () => number;
   readonly #logger: Logger;
   readonly #onServed: ((feed: ServedFeed) => void) | undefined;
-  readonly #counters: FeedServiceCounters = { served: {}, failures: {}, unavailable: {} };
+  readonly #counters: FeedServiceCounters = { served: {}, failures: {}, unavailable: {}, reclaimed: {} };
+  readonly #inFlight = new FeedsInFlight();
   /** CPU and wall time per pipeline and stage, since start (for the report and `/metrics`). */
   readonly stages = new StageLedger();
   #split: {
@@ -194,16 +200,29 @@ export class FeedService implements FeedSource {
       throw new InvalidInputError(`n must be an integer from 1 to ${MAX_FEED_SIZE}, got ${n}`);
     this.#firstRefresh ??= this.refresh();
     await this.#firstRefresh;
+    if (this.#windowMs <= 0) return this.#serve(userId, n, new Set());
+    const inFlight = this.#inFlight.enter(userId);
+    try {
+      return await this.#serve(userId, n, inFlight);
+    } finally {
+      this.#inFlight.leave(userId);
+    }
+  }
+
+  /** `feed` once checked; `inFlight`: the items other requests of this user are serving now (grown here too). */
+  async #serve(userId: string, n: number, inFlight: Set<string>): Promise<ServedFeed> {
     const started = performance.now();
     const now = this.#clock();
+    const since = now - this.#windowMs;
     // One store call for both reads (prepared statements on SQLite).
     const [context, assignment] = await Promise.all([
-      this.#store.feedContext(userId, { historyLength: this.#historyLength, since: now - this.#windowMs }),
+      this.#store.feedContext(userId, { historyLength: this.#historyLength, since }),
       this.assignedPipeline(userId),
     ]);
     const history = context.history.reverse(); // oldest first
     const exclude = new Set(context.shown);
     for (const hidden of this.#hidden) exclude.add(hidden);
+    for (const serving of inFlight) exclude.add(serving);
     const request: FeedRequest = { userId, n, history, exclude, now };
 
     let served = this.#coldStart.name;
@@ -234,14 +253,16 @@ export class FeedService implements FeedSource {
     const items: FeedItem[] = [];
     if (result !== undefined) {
       Object.assign(stages, result.stages);
-      pushUsable(items, result.items, request);
+      pushUsable(items, result.items, request, inFlight);
     }
-    if (items.length < n) {
-      // Cold users, failures and short feeds: the cold-start feed fills what is left.
-      // The user record (declared interests) is read only here: most requests never need it.
-      const interests = interestsOf((await this.#store.getUser(userId))?.features);
+    // The user record (declared interests) is read only for a top-up: most requests never need it.
+    let interests: string[] | undefined;
+    const topUp = async (label: (stage: string) => string) => {
+      interests ??= interestsOf((await this.#store.getUser(userId))?.features);
+      // Picked after the await: requests of this user that picked meanwhile are in `inFlight` now.
+      for (const serving of inFlight) exclude.add(serving);
       // The top-up keeps only the no-repeat window: items consumed before it may come back, so feeds stay full.
-      const topUp = this.#coldStart.recommendWith(
+      const filled = this.#coldStart.recommendWith(
         {
           ...request,
           history: [],
@@ -250,37 +271,57 @@ export class FeedService implements FeedSource {
         },
         interests,
       );
-      for (const [stage, cost] of Object.entries(topUp.stages))
-        stages[result === undefined ? stage : `topup-${stage}`] = cost;
-      pushUsable(items, topUp.items, request);
+      for (const [stage, cost] of Object.entries(filled.stages)) stages[label(stage)] = cost;
+      pushUsable(items, filled.items, request, inFlight);
+    };
+    // Cold users, failures and short feeds: the cold-start feed fills what is left.
+    if (items.length < n) await topUp((stage) => (result === undefined ? stage : `topup-${stage}`));
+
+    const requestId = randomUUID();
+    const record = (): FeedInput => ({
+      requestId,
+      userId,
+      pipeline: served,
+      ...(assignment.experiment === undefined ? {} : { experiment: assignment.experiment }),
+      time: now,
+      items: items.map((item) => ({ itemId: item.itemId, score: item.score })),
+      latencyMs: performance.now() - started,
+      cpuMs: Object.values(stages).reduce((sum, cost) => sum + cost.cpuMs, 0),
+      stages,
+    });
+    let logged = record();
+    if (this.#windowMs <= 0) await this.#store.insertFeeds([logged]);
+    else {
+      // Another server may have shown some of these items since the context was read: the store
+      // records the feed only if it repeats nothing; else drop what was shown, top up and claim again.
+      for (let round = 1; ; round += 1) {
+        const claim = await this.#store.claimFeed(logged, { since });
+        if (claim.recorded) break;
+        bump(this.#counters.reclaimed, served);
+        const shown = new Set(claim.shown);
+        for (const item of shown) {
+          exclude.add(item);
+          inFlight.add(item);
+        }
+        const kept = items.filter((item) => !shown.has(item.itemId));
+        items.splice(0, items.length, ...kept);
+        // Each refusal drops at least one item; after a few rounds only dropping is left, so this ends.
+        if (round < MAX_CLAIM_ROUNDS && items.length < n) await topUp((stage) => `reclaim-${stage}`);
+        logged = record();
+      }
     }
-    const cpuMs = Object.values(stages).reduce((sum, cost) => sum + cost.cpuMs, 0);
-    const latencyMs = performance.now() - started;
     const feed: ServedFeed = {
-      requestId: randomUUID(),
+      requestId,
       userId,
       pipeline: served,
       ...(assignment.experiment === undefined ? {} : { experiment: assignment.experiment }),
       items,
-      latencyMs,
-      cpuMs,
+      latencyMs: logged.latencyMs ?? 0,
+      cpuMs: logged.cpuMs ?? 0,
       stages,
     };
-    await this.#store.insertFeeds([
-      {
-        requestId: feed.requestId,
-        userId,
-        pipeline: served,
-        ...(feed.experiment === undefined ? {} : { experiment: feed.experiment }),
-        time: now,
-        items: items.map((item) => ({ itemId: item.itemId, score: item.score })),
-        latencyMs,
-        cpuMs,
-        stages,
-      },
-    ]);
     bump(this.#counters.served, served);
-    this.stages.record(served, stages, latencyMs);
+    this.stages.record(served, stages, feed.latencyMs);
     this.#onServed?.(feed);
     return feed;
   }
@@ -383,14 +424,24 @@ export function combinePipelines(...providers: readonly PipelineProvider[]): Pip
   };
 }
 
-/** Appends the items that keep the feed's promises: distinct, not excluded, at most n. */
-function pushUsable(into: FeedItem[], items: readonly FeedItem[], request: FeedRequest): void {
+/**
+ * Appends the items that keep the feed's promises: distinct, not excluded, at
+ * most n; each taken item joins `inFlight` at once (no await in between), so
+ * the user's concurrent requests on this server skip it.
+ */
+function pushUsable(
+  into: FeedItem[],
+  items: readonly FeedItem[],
+  request: FeedRequest,
+  inFlight: Set<string>,
+): void {
   const seen = new Set(into.map((item) => item.itemId));
   for (const item of items) {
     if (into.length >= request.n) return;
-    if (seen.has(item.itemId) || request.exclude.has(item.itemId)) continue;
+    if (seen.has(item.itemId) || request.exclude.has(item.itemId) || inFlight.has(item.itemId)) continue;
     seen.add(item.itemId);
     into.push(item);
+    inFlight.add(item.itemId);
   }
 }
 

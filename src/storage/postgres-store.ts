@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { type Logger, silentLogger } from '../core/index.js';
+import { lockUsersForClaims } from './advisory-user-locks.js';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
 import { SqlStore } from './sql-store.js';
@@ -84,7 +85,13 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       cause: error,
     });
   }
-  return new SqlStore({ db, backend: 'postgres', location, ...(options.now && { now: options.now }) });
+  return new SqlStore({
+    db,
+    backend: 'postgres',
+    location,
+    lockUsers: lockUsersForClaims,
+    ...(options.now && { now: options.now }),
+  });
 }
 
 /** The URL as safe to print: the password replaced by `***`. */

@@ -1,10 +1,11 @@
 import { GroupCommit } from './group-commit.js';
 import { insertBatches } from './insert-batches.js';
 import type { FeedInput, FeedRecord } from './records.js';
+import { type LockUsers, refusedClaims } from './refused-claims.js';
 import { feedRows } from './row-mapping.js';
 import type { SqlContext } from './sql-context.js';
-import type { FeedRows } from './sqlite-feed-log.js';
-import type { Store } from './store.js';
+import type { FeedRows, RefusedClaims } from './sqlite-feed-log.js';
+import type { ClaimFeedOptions, FeedClaim, Store } from './store.js';
 
 /**
  * Writes one group commit of feeds in its own transaction instead of the
@@ -12,25 +13,52 @@ import type { Store } from './store.js';
  * the fsync does not hold the event loop); resolves after it committed.
  */
 export interface FeedLogWriter {
-  write(rows: FeedRows): Promise<void>;
+  /** Logs the rows in one transaction, claimed feeds only if they repeat nothing (as `refusedClaims`). */
+  write(rows: FeedRows): Promise<RefusedClaims>;
   close(): Promise<void>;
 }
 
+export interface SqlFeedsOptions {
+  writer?: FeedLogWriter;
+  /** Taken before claims are checked in the query builder's transaction (PostgreSQL: advisory locks). */
+  lockUsers?: LockUsers;
+}
+
+/** A feed waiting for its group commit; a claim's answer is filled in by the commit. */
+interface PendingFeed {
+  feed: FeedInput;
+  /** For a claim: the no-repeat window's start. */
+  since?: number;
+  /** For a refused claim: the items shown in the window. */
+  refused?: string[];
+}
+
 /** The served-feed log: one request row per feed and one impression row per item shown. */
-export class SqlFeeds implements Pick<Store, 'insertFeeds' | 'getFeed'> {
+export class SqlFeeds implements Pick<Store, 'insertFeeds' | 'claimFeed' | 'getFeed'> {
   readonly #context: SqlContext;
   readonly #writer: FeedLogWriter | undefined;
-  readonly #log: GroupCommit<FeedInput>;
+  readonly #lockUsers: LockUsers | undefined;
+  readonly #log: GroupCommit<PendingFeed>;
 
-  constructor(context: SqlContext, options: { writer?: FeedLogWriter } = {}) {
+  constructor(context: SqlContext, options: SqlFeedsOptions = {}) {
     this.#context = context;
     const writer = options.writer;
     this.#writer = writer;
-    this.#log = new GroupCommit<FeedInput>(
-      writer === undefined
-        ? (feeds) => this.#write(feeds)
-        : (feeds) => context.writes.exclusive(() => writer.write(feedRows(feeds))),
-    );
+    this.#lockUsers = options.lockUsers;
+    this.#log = new GroupCommit<PendingFeed>(async (pending) => {
+      const rows = feedRows(pending.map((one) => one.feed));
+      const claims = new Map<string, number>();
+      for (const one of pending) if (one.since !== undefined) claims.set(one.feed.requestId, one.since);
+      if (claims.size > 0) rows.claims = claims;
+      const refused = await (writer === undefined
+        ? this.#write(rows)
+        : context.writes.exclusive(() => writer.write(rows)));
+      for (const one of pending) {
+        const shown = refused.get(one.feed.requestId);
+        if (shown === undefined) delete one.refused;
+        else one.refused = shown;
+      }
+    });
   }
 
   /** Group commits of `insertFeeds` so far: transactions, calls and feeds (how well logging batches). */
@@ -44,20 +72,34 @@ export class SqlFeeds implements Pick<Store, 'insertFeeds' | 'getFeed'> {
    * feeds committed.
    */
   insertFeeds(feeds: readonly FeedInput[]): Promise<void> {
-    return this.#log.add(feeds);
+    return this.#log.add(feeds.map((feed) => ({ feed })));
   }
 
-  async #write(feeds: readonly FeedInput[]): Promise<void> {
-    const { requests, impressions } = feedRows(feeds);
-    await this.#context.writes.transaction(async (trx) => {
+  /**
+   * Group-committed like `insertFeeds`: claims of one commit are checked in
+   * order inside its transaction, which holds the users' locks (PostgreSQL)
+   * or the file's write lock (SQLite) from the check to the commit.
+   */
+  async claimFeed(feed: FeedInput, options: ClaimFeedOptions): Promise<FeedClaim> {
+    if (!Number.isFinite(options.since))
+      throw new RangeError(`since must be a finite time in unix ms, got ${options.since}`);
+    const pending: PendingFeed = { feed, since: options.since };
+    await this.#log.add([pending]);
+    return pending.refused === undefined ? { recorded: true } : { recorded: false, shown: pending.refused };
+  }
+
+  #write(rows: FeedRows): Promise<RefusedClaims> {
+    return this.#context.writes.transaction(async (trx) => {
+      const refused = await refusedClaims(trx, rows, this.#lockUsers);
       await insertBatches(trx, 'requests', {
-        rows: requests,
+        rows: rows.requests.filter((request) => !refused.has(request.id)),
         onConflict: (conflict) => conflict.column('id').doNothing(),
       });
       await insertBatches(trx, 'impressions', {
-        rows: impressions,
+        rows: rows.impressions.filter((impression) => !refused.has(impression.request_id)),
         onConflict: (conflict) => conflict.columns(['request_id', 'position']).doNothing(),
       });
+      return refused;
     });
   }
 

@@ -16,6 +16,7 @@ import type {
   UserRecord,
 } from './records.js';
 import type { RecordsById } from './records-by-id.js';
+import type { LockUsers } from './refused-claims.js';
 import type { StoreDatabase } from './schema.js';
 import type { SqlContext } from './sql-context.js';
 import { SqlEvents } from './sql-events.js';
@@ -26,7 +27,9 @@ import { SqlItems } from './sql-items.js';
 import { SqlModelVersions } from './sql-model-versions.js';
 import { sqlUsers } from './sql-users.js';
 import type {
+  ClaimFeedOptions,
   ExportEventsOptions,
+  FeedClaim,
   FeedContext,
   FeedContextOptions,
   HistoryOptions,
@@ -55,6 +58,8 @@ export interface SqlStoreOptions {
   feedLog?: FeedLogWriter;
   /** `feedContext` without the query builder when it can (SQLite: prepared statements). */
   fastFeedContext?: FastFeedContext;
+  /** Serialises `claimFeed`s of the same users across servers (PostgreSQL: advisory locks). */
+  lockUsers?: LockUsers;
 }
 
 /**
@@ -90,7 +95,10 @@ export class SqlStore implements Store {
     };
     this.#items = new SqlItems(context);
     this.#users = sqlUsers(context);
-    this.#feeds = new SqlFeeds(context, { ...(options.feedLog && { writer: options.feedLog }) });
+    this.#feeds = new SqlFeeds(context, {
+      ...(options.feedLog && { writer: options.feedLog }),
+      ...(options.lockUsers && { lockUsers: options.lockUsers }),
+    });
     this.#events = new SqlEvents(context);
     this.#history = new SqlHistory(context, {
       ...(options.fastFeedContext && { fastFeedContext: options.fastFeedContext }),
@@ -142,6 +150,10 @@ export class SqlStore implements Store {
 
   insertFeeds(feeds: readonly FeedInput[]): Promise<void> {
     return this.#feeds.insertFeeds(feeds);
+  }
+
+  claimFeed(feed: FeedInput, options: ClaimFeedOptions): Promise<FeedClaim> {
+    return this.#feeds.claimFeed(feed, options);
   }
 
   getFeed(requestId: string): Promise<FeedRecord | undefined> {

@@ -7,7 +7,17 @@ import { StoreUnavailableError } from './store-unavailable-error.js';
 export interface FeedRows {
   requests: RequestsTable[];
   impressions: ImpressionsTable[];
+  /**
+   * Claimed feeds (`Store.claimFeed`): request id -> the no-repeat window's
+   * start. Such a feed is logged only if none of its items was shown to its
+   * user since then by another feed (one logged before, in this transaction
+   * or an earlier one).
+   */
+  claims?: ReadonlyMap<string, number>;
 }
+
+/** The claimed feeds a group commit refused: request id -> the items their user was shown in the window, sorted. */
+export type RefusedClaims = Map<string, string[]>;
 
 export interface SqliteFeedLogOptions {
   path: string;
@@ -34,18 +44,21 @@ export class SqliteFeedLog {
   readonly #options: SqliteFeedLogOptions;
   #worker: Worker | undefined;
   #failed: Error | undefined;
-  readonly #pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  readonly #pending = new Map<
+    number,
+    { resolve: (refused: RefusedClaims) => void; reject: (error: Error) => void }
+  >();
   #nextId = 0;
 
   constructor(options: SqliteFeedLogOptions) {
     this.#options = options;
   }
 
-  write(rows: FeedRows): Promise<void> {
+  write(rows: FeedRows): Promise<RefusedClaims> {
     if (this.#failed !== undefined) return Promise.reject(this.#failed);
     const worker = this.#start();
     const id = this.#nextId++;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<RefusedClaims>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       worker.ref();
       worker.postMessage({ id, ...rows });
@@ -71,19 +84,22 @@ export class SqliteFeedLog {
       workerData: { driver, ...this.#options },
     });
     worker.unref();
-    worker.on('message', (message: { id: number; error?: string; code?: string }) => {
-      const pending = this.#pending.get(message.id);
-      this.#pending.delete(message.id);
-      if (this.#pending.size === 0) worker.unref();
-      if (pending === undefined) return;
-      if (message.error === undefined) pending.resolve();
-      else
-        pending.reject(
-          Object.assign(new Error(`Cannot log feeds in ${this.#options.path}: ${message.error}`), {
-            code: message.code,
-          }),
-        );
-    });
+    worker.on(
+      'message',
+      (message: { id: number; refused?: RefusedClaims; error?: string; code?: string }) => {
+        const pending = this.#pending.get(message.id);
+        this.#pending.delete(message.id);
+        if (this.#pending.size === 0) worker.unref();
+        if (pending === undefined) return;
+        if (message.error === undefined) pending.resolve(message.refused ?? new Map());
+        else
+          pending.reject(
+            Object.assign(new Error(`Cannot log feeds in ${this.#options.path}: ${message.error}`), {
+              code: message.code,
+            }),
+          );
+      },
+    );
     const fail = (error: Error) => {
       this.#failed = new StoreUnavailableError(
         `The SQLite feed log of ${this.#options.path} stopped: ${error.message}`,
@@ -109,7 +125,11 @@ export class SqliteFeedLog {
 /**
  * The worker: CommonJS evaluated in a worker thread (no file to resolve in
  * both the sources and the build). Same statements as `SqlFeeds.insertFeeds`
- * (an id already stored is left as it is).
+ * (an id already stored is left as it is). `BEGIN IMMEDIATE` takes the
+ * file's write lock before the no-repeat check reads, so a claim is checked
+ * and logged atomically against every other connection to the file (other
+ * processes included); the feeds of a batch are checked in order, each
+ * seeing the ones logged before it.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -126,14 +146,36 @@ const insertImpression = db.prepare(
   'INSERT INTO impressions (request_id, position, user_id, item_id, pipeline, experiment, time, score) ' +
   'VALUES (@request_id, @position, @user_id, @item_id, @pipeline, @experiment, @time, @score) ' +
   'ON CONFLICT (request_id, position) DO NOTHING');
-const write = db.transaction((requests, impressions) => {
-  for (const row of requests) insertRequest.run(row);
-  for (const row of impressions) insertImpression.run(row);
+const shownSince = db.prepare(
+  'SELECT DISTINCT item_id FROM impressions WHERE user_id = ? AND time >= ? AND request_id <> ?'
+).pluck();
+const write = db.transaction((requests, impressions, claims) => {
+  const byRequest = new Map();
+  for (const row of impressions) {
+    if (!byRequest.has(row.request_id)) byRequest.set(row.request_id, []);
+    byRequest.get(row.request_id).push(row);
+  }
+  const refused = new Map();
+  for (const request of requests) {
+    const rows = byRequest.get(request.id) || [];
+    const since = claims && claims.get(request.id);
+    if (since !== undefined) {
+      const shown = shownSince.all(request.user_id, since, request.id).sort();
+      const window = new Set(shown);
+      if (rows.some((row) => window.has(row.item_id))) {
+        refused.set(request.id, shown);
+        continue;
+      }
+    }
+    insertRequest.run(request);
+    for (const row of rows) insertImpression.run(row);
+  }
+  return refused;
 });
 parentPort.on('message', (message) => {
   try {
-    write(message.requests, message.impressions);
-    parentPort.postMessage({ id: message.id });
+    const refused = write.immediate(message.requests, message.impressions, message.claims);
+    parentPort.postMessage({ id: message.id, refused });
   } catch (error) {
     parentPort.postMessage({ id: message.id, error: String(error && error.message || error), code: error && error.code });
   }

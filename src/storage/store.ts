@@ -47,6 +47,16 @@ export interface Store {
 
   /** Records served feeds (request + impressions); a request id already stored is left as it is. */
   insertFeeds(feeds: readonly FeedInput[]): Promise<void>;
+  /**
+   * Records a feed about to be served only if it repeats nothing, atomically
+   * per user, against concurrent claims in this process and on every other
+   * server of the same database: when no item of `feed` was shown to the user
+   * at or after `options.since` (by another recorded feed) it records the feed
+   * as `insertFeeds` does; otherwise it records nothing and answers every
+   * item the user was shown in that window, for a retry to avoid. Items the
+   * user acted on are not checked (`feedContext` reads those).
+   */
+  claimFeed(feed: FeedInput, options: ClaimFeedOptions): Promise<FeedClaim>;
   /** A served feed by its request id (what was shown, by which pipeline, at what cost). */
   getFeed(requestId: string): Promise<FeedRecord | undefined>;
   /** Events, replaced by id. With `createMissing`, bare users and items are added for unknown ids. */
@@ -144,6 +154,20 @@ export interface FeedContext {
   /** Distinct items shown or acted on since `since`, sorted. */
   shown: string[];
 }
+
+export interface ClaimFeedOptions {
+  /** The no-repeat window's start (unix ms). */
+  since: number;
+}
+
+/** What `claimFeed` did: recorded the feed, or refused it for repeating items shown since `since`. */
+export type FeedClaim =
+  | { recorded: true }
+  | {
+      recorded: false;
+      /** Distinct items shown to the user in the window, sorted. */
+      shown: string[];
+    };
 
 export interface PopularItemsOptions {
   /** The window [since, until) in unix ms; `until` defaults to no end. */

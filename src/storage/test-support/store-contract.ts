@@ -413,6 +413,68 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       });
     });
 
+    describe('feed claims', () => {
+      const feed = (requestId: string, items: readonly string[], time = T0 + DAY, userId = 'u1') => ({
+        requestId,
+        userId,
+        pipeline: 'cascade',
+        time,
+        items: items.map((itemId) => ({ itemId })),
+      });
+
+      it('records a feed that repeats nothing in the window, refuses one that does and names what was shown', async () => {
+        const store = await fresh();
+        await store.insertFeeds([feed('old', ['v1'], T0), feed('other-user', ['v2'], T0 + DAY, 'u2')]);
+        await store.upsertEvents([{ id: 'e1', userId: 'u1', itemId: 'v3', time: T0 + DAY }]);
+        const since = T0 + DAY;
+        // v1 was shown before the window, v2 to someone else, v3 only acted on: none of them blocks.
+        expect(await store.claimFeed(feed('r1', ['v1', 'v2', 'v3']), { since })).toEqual({ recorded: true });
+        expect(await store.claimFeed(feed('r2', ['v4', 'v2']), { since })).toEqual({
+          recorded: false,
+          shown: ['v1', 'v2', 'v3'],
+        });
+        expect(await store.getFeed('r2')).toBeUndefined();
+        expect(await store.getFeed('r1')).toMatchObject({
+          items: [{ itemId: 'v1' }, { itemId: 'v2' }, { itemId: 'v3' }],
+        });
+        // Claiming a recorded feed again is no repeat: it is the same feed.
+        expect(await store.claimFeed(feed('r1', ['v1', 'v2', 'v3']), { since })).toEqual({ recorded: true });
+        expect(await store.claimFeed(feed('r3', ['v4']), { since })).toEqual({ recorded: true });
+        expect(await store.counts()).toMatchObject({ requests: 4, impressions: 6 });
+        await expect(store.claimFeed(feed('r4', ['v5']), { since: Number.NaN })).rejects.toThrow(
+          /since must be/,
+        );
+      });
+
+      it('lets exactly one of many concurrent claims show an item, across two connections to the data', async () => {
+        const underTest = await open();
+        const second = await underTest.reopen();
+        const stores = [underTest.store, second];
+        const since = T0;
+        // Claims 0-29 overlap their neighbours (v_i, v_i+1); claims 30-49 all want the same two items.
+        const claims = Array.from({ length: 50 }, (_, i) =>
+          feed(`c${i}`, i < 30 ? [`v${i}`, `v${i + 1}`] : ['shared-a', 'shared-b']),
+        );
+        const answers = await Promise.all(
+          claims.map((claim, i) => stores[i % stores.length]!.claimFeed(claim, { since })),
+        );
+        const recorded = claims.filter((_, i) => answers[i]!.recorded);
+        const shownItems = recorded.flatMap((claim) => claim.items.map((item) => item.itemId));
+        expect(new Set(shownItems).size).toBe(shownItems.length);
+        expect(recorded.filter((claim) => claim.items[0]!.itemId === 'shared-a')).toHaveLength(1);
+        // Of 30 chained claims at least every other one fits.
+        expect(recorded.length).toBeGreaterThanOrEqual(1 + 15);
+        for (const [i, answer] of answers.entries()) {
+          if (answer.recorded) continue;
+          // A refused claim names an item it wanted that was shown.
+          const wanted = claims[i]!.items.map((item) => item.itemId);
+          expect(wanted.some((item) => answer.shown.includes(item))).toBe(true);
+        }
+        const impressions = await underTest.store.userImpressions('u1', { limit: 1000 });
+        expect(impressions.map((impression) => impression.itemId).sort()).toEqual([...shownItems].sort());
+      });
+    });
+
     describe('popular items', () => {
       it('counts events per visible item in a window, most first, ties by id', async () => {
         const store = await fresh();
