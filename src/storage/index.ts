@@ -29,7 +29,9 @@ export type {
 export { openSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 export type {
   BinarySignal,
+  ClaimFeedOptions,
   ExportEventsOptions,
+  FeedClaim,
   FeedContext,
   FeedContextOptions,
   HistoryOptions,
