@@ -11,6 +11,9 @@ afterEach(async () => {
   current = undefined;
 });
 
+/** Event times: whole seconds of now, inside the ingest window (storage/bounds.ts). */
+const now = Math.floor(Date.now() / 1000) * 1000;
+
 const item = (id: string, extra: Record<string, unknown> = {}) => ({
   id,
   author: 'a1',
@@ -44,8 +47,8 @@ describe('ingest', () => {
     await call('POST', '/v1/items', { body: [item('v1'), item('v2')] });
     await call('POST', '/v1/users', { body: { id: 'u1', features: { age: '18-24' } } });
     const events = [
-      { userId: 'u1', itemId: 'v1', time: 1000, signals: { click: 1 } },
-      { id: 'e2', userId: 'u1', itemId: 'v2', time: 2000 },
+      { userId: 'u1', itemId: 'v1', time: now, signals: { click: 1 } },
+      { id: 'e2', userId: 'u1', itemId: 'v2', time: now + 1000 },
     ];
     for (let round = 0; round < 2; round++) {
       expect((await call('POST', '/v1/events', { body: events })).status).toBe(200);
@@ -56,7 +59,7 @@ describe('ingest', () => {
     expect((await store.getItem('v1'))?.caption).toBe('round 1');
     expect((await store.getUser('u1'))?.features).toEqual({ age: '25-34' });
     const ids = (await store.userEvents('u1')).map((event) => event.id).sort();
-    expect(ids).toEqual(['e2', 'u1:v1:1000']);
+    expect(ids).toEqual(['e2', `u1:v1:${now}`]);
     // A batch repeating an id keeps the last copy.
     const repeated = await call('POST', '/v1/items', {
       body: [item('v9', { caption: 'a' }), item('v9', { caption: 'b' })],
@@ -71,8 +74,8 @@ describe('ingest', () => {
     const before = await store.counts();
     const refused = await call('POST', '/v1/events', {
       body: [
-        { userId: 'u1', itemId: 'v1', time: 1 },
-        { userId: 'u1', itemId: 'ghost', time: 2 },
+        { userId: 'u1', itemId: 'v1', time: now },
+        { userId: 'u1', itemId: 'ghost', time: now },
       ],
     });
     expect(refused.status).toBe(404);
@@ -83,11 +86,11 @@ describe('ingest', () => {
     expect(await store.counts()).toEqual(before);
 
     const accepted = await call('POST', '/v1/events', {
-      body: { userId: 'new-user', itemId: 'v1', time: 5 },
+      body: { userId: 'new-user', itemId: 'v1', time: now },
     });
     expect(await json(accepted)).toEqual({
       accepted: 1,
-      ids: ['new-user:v1:5'],
+      ids: [`new-user:v1:${now}`],
       createdUsers: ['new-user'],
     });
     expect(await store.getUser('new-user')).toMatchObject({ id: 'new-user', features: {} });
@@ -191,7 +194,7 @@ describe('errors', () => {
   it('answers every error as JSON naming the field, and 404/405 for unknown routes and methods', async () => {
     const { call, app } = await setup();
     const wrongType = await call('POST', '/v1/events', {
-      body: [{ userId: 'u', itemId: 'v', time: 1, signals: { click: 3 } }],
+      body: [{ userId: 'u', itemId: 'v', time: now, signals: { click: 3 } }],
     });
     expect(wrongType.status).toBe(400);
     expect((await json(wrongType)).error).toEqual({

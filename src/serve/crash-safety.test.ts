@@ -108,7 +108,7 @@ describe('HTTP ingest crash safety', () => {
     const secondUrl = await second.url;
     const ready = await fetch(`${secondUrl}/health/ready`);
     expect(ready.status).toBe(200);
-    const after = { userId: 'u-after', itemId: 'v0', time: 1, id: 'after-restart' };
+    const after = { userId: 'u-after', itemId: 'v0', time: Date.now(), id: 'after-restart' };
     expect(
       (await fetch(`${secondUrl}/v1/events`, { method: 'POST', headers, body: JSON.stringify(after) }))
         .status,

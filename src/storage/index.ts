@@ -1,12 +1,28 @@
 export {
+  defaultTimeWindow,
+  ID_MAX_LENGTH,
+  importTimeWindow,
+  NAME_PATTERN,
+  nameSchema,
+  TEXT_PATTERN,
+  type TimeWindow,
+  timeRange,
+  WORD_MAX_LENGTH,
+} from './bounds.js';
+export {
   type ImportOptions,
   type ImportSummary,
   importData,
   importFormats,
 } from './import/import-data.js';
 export type { ImportFormat } from './import/import-sources.js';
-export { eventId, type ImportRecord, jsonlEvent, jsonlItem, jsonlUser } from './import/jsonl-format.js';
-export { readJsonl } from './import/read-jsonl.js';
+export {
+  eventId,
+  type ImportRecord,
+  type JsonlSchemas,
+  jsonlSchemas,
+} from './import/jsonl-format.js';
+export { type ReadJsonlOptions, readJsonl } from './import/read-jsonl.js';
 export { migrateToLatest, migrationNames } from './migrations.js';
 export { DEFAULT_SQLITE_PATH, openStore, type StoreLocation } from './open-store.js';
 export { openPostgresStore, type PostgresStoreOptions, redactPassword } from './postgres-store.js';

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { type InsightsService, InsufficientDataError } from '../../insights/index.js';
+import { nameSchema, TEXT_PATTERN, WORD_MAX_LENGTH } from '../../storage/index.js';
 import { ApiError } from './errors.js';
 import { jsonBody } from './json-body.js';
 import { errorResponses, jsonContent } from './openapi-helpers.js';
@@ -64,9 +65,18 @@ export const postingTimesResponse = z
 
 export const titlesRequest = z
   .strictObject({
-    caption: z.string().trim().min(1, { error: 'must not be empty' }).max(2000),
-    hashtags: z.array(z.string().max(200)).max(50).optional(),
-    categories: z.array(z.string().max(200)).max(3).optional().openapi({ description: 'coarse first' }),
+    caption: z
+      .string()
+      .trim()
+      .min(1, { error: 'must not be empty' })
+      .max(2000)
+      .regex(TEXT_PATTERN, { error: 'must not contain control characters other than tab and line breaks' }),
+    hashtags: z.array(nameSchema(WORD_MAX_LENGTH)).max(50).optional(),
+    categories: z
+      .array(nameSchema(WORD_MAX_LENGTH))
+      .max(3)
+      .optional()
+      .openapi({ description: 'coarse first' }),
     n: z.number().int().min(1).max(20).optional().openapi({ description: 'titles to suggest (default 5)' }),
   })
   .openapi('TitlesRequest');

@@ -3,7 +3,7 @@ import { type EventInput, eventId, type ItemInput, type UserInput } from '../../
 import { ApiError } from './errors.js';
 import { jsonBody } from './json-body.js';
 import { errorResponses, jsonContent } from './openapi-helpers.js';
-import { eventBody, ingestResult, itemBody, oneOrBatch, userBody } from './schemas.js';
+import { ingestBodies, ingestResult, oneOrBatch } from './schemas.js';
 import type { ServeApp, ServeContext } from './serve-context.js';
 
 /** The routes that take batches: their body limit is `maxBodyBytes`, every other route's smaller (app.ts). */
@@ -17,12 +17,14 @@ const LISTED_IDS = 10;
  * by id in one transaction, answered only after it committed. Events for an
  * unknown item are refused (404 naming the ids: an item enters the catalogue
  * with its content, or it could never be recommended sensibly); events for an
- * unknown user create a bare user (a new install is a new user).
+ * unknown user create a bare user (a new install is a new user). Every field
+ * has a declared bound (`storage/bounds.ts`); times lie in the limits' window.
  */
 export function registerIngestRoutes(app: ServeApp, context: ServeContext): void {
   const { store, limits, metrics, attribution } = context;
   const body = [jsonBody()];
-  const route = (path: string, schema: typeof itemBody | typeof userBody | typeof eventBody, what: string) =>
+  const bodies = ingestBodies({ pastMs: limits.timeWindowPastMs, futureMs: limits.timeWindowFutureMs });
+  const route = (path: string, schema: (typeof bodies)[keyof typeof bodies], what: string) =>
     createRoute({
       method: 'post',
       path,
@@ -36,21 +38,21 @@ export function registerIngestRoutes(app: ServeApp, context: ServeContext): void
       },
     });
 
-  app.openapi(route('/v1/items', itemBody, 'items'), async (c) => {
+  app.openapi(route('/v1/items', bodies.item, 'items'), async (c) => {
     const items = lastById(asArray(c.req.valid('json')) as ItemInput[]);
     await store.upsertItems(items);
     metrics.ingested('items', items.length);
     return c.json({ accepted: items.length, ids: items.map((item) => item.id) }, 200);
   });
 
-  app.openapi(route('/v1/users', userBody, 'users'), async (c) => {
+  app.openapi(route('/v1/users', bodies.user, 'users'), async (c) => {
     const users = lastById(asArray(c.req.valid('json')) as UserInput[]);
     await store.upsertUsers(users);
     metrics.ingested('users', users.length);
     return c.json({ accepted: users.length, ids: users.map((user) => user.id) }, 200);
   });
 
-  app.openapi(route('/v1/events', eventBody, 'events'), async (c) => {
+  app.openapi(route('/v1/events', bodies.event, 'events'), async (c) => {
     const parsed = asArray(c.req.valid('json')) as Array<Omit<EventInput, 'id'> & { id?: string }>;
     const events = lastById(
       parsed.map((event) => ({ ...event, id: event.id ?? eventId(event.userId, event.itemId, event.time) })),

@@ -1,18 +1,27 @@
 import { z } from '@hono/zod-openapi';
-import { jsonlEvent, jsonlItem, jsonlUser } from '../../storage/index.js';
+import { ID_MAX_LENGTH, jsonlSchemas, type TimeWindow } from '../../storage/index.js';
 
 /**
  * The request and response bodies of the HTTP API. Ingest bodies are the JSONL
  * import lines of the storage module without their `type` key, so a record
- * means the same whether it arrives by `genfeed import` or by HTTP.
+ * means the same, within the same bounds (`storage/bounds.ts`), whether it
+ * arrives by `genfeed import` or by HTTP.
  */
 
 /** Most records one ingest request may carry (the body limit also applies). */
 export const DEFAULT_MAX_BATCH = 1000;
 
-export const itemBody = jsonlItem.omit({ type: true }).openapi('Item');
-export const userBody = jsonlUser.omit({ type: true }).openapi('User');
-export const eventBody = jsonlEvent.omit({ type: true }).openapi('Event');
+/** The ingest bodies, their times accepted inside `window` around the server's clock. */
+export function ingestBodies(window: TimeWindow) {
+  const jsonl = jsonlSchemas(window);
+  return {
+    item: jsonl.item.omit({ type: true }).openapi('Item'),
+    user: jsonl.user.omit({ type: true }).openapi('User'),
+    event: jsonl.event.omit({ type: true }).openapi('Event'),
+  } as const;
+}
+
+type IngestBodies = ReturnType<typeof ingestBodies>;
 
 /** One record or a batch of them (1 to `maxBatch`). */
 export function oneOrBatch<T extends z.ZodType>(record: T, maxBatch: number) {
@@ -110,12 +119,16 @@ export const healthResponse = z
   })
   .openapi('Health');
 
-/** Path ids: any non-empty string up to 512 characters (ids are opaque to the server). */
+/**
+ * Path ids: any non-empty string up to 512 characters (ids are opaque to the
+ * server). Wider than the ids a write accepts (no control characters, not
+ * blank), so every stored id can be read back.
+ */
 export const idParam = z.object({
   id: z
     .string()
     .min(1)
-    .max(512)
+    .max(ID_MAX_LENGTH)
     // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is the one character ids must not hold (PostgreSQL text cannot store it)
     .regex(/^[^\u0000]*$/, { error: 'must not contain a NUL character' })
     .openapi({ param: { name: 'id', in: 'path' }, example: 'v1' }),
@@ -134,9 +147,9 @@ export function countQuery(defaultCount: number, maxCount: number) {
   });
 }
 
-export type ItemBody = z.infer<typeof itemBody>;
-export type UserBody = z.infer<typeof userBody>;
-export type EventBody = z.input<typeof eventBody>;
+export type ItemBody = z.infer<IngestBodies['item']>;
+export type UserBody = z.infer<IngestBodies['user']>;
+export type EventBody = z.input<IngestBodies['event']>;
 export type IngestResult = z.infer<typeof ingestResult>;
 export type ItemResponse = z.infer<typeof itemRecord>;
 export type UserResponse = z.infer<typeof userRecord>;

@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Logger } from '../../core/index.js';
-import type { Store } from '../../storage/index.js';
+import { defaultTimeWindow, type Store } from '../../storage/index.js';
 import type { FeedSource } from '../feed-source.js';
 import type { Principal } from './api-keys.js';
 import type { ServeMetrics } from './metrics.js';
@@ -20,6 +20,13 @@ export interface ServeLimits {
   /** Default and largest `n` of the feed and similar-items routes. Default 10 and 200. */
   defaultCount: number;
   maxCount: number;
+  /**
+   * How far before and after the server's clock an ingested time may lie
+   * (event `time`, item `uploadTime`), 400 beyond. Default 10 years back and
+   * 1 day ahead. A simulation whose clock runs ahead (the demo) widens the second.
+   */
+  timeWindowPastMs: number;
+  timeWindowFutureMs: number;
 }
 
 export const defaultLimits: ServeLimits = {
@@ -28,6 +35,8 @@ export const defaultLimits: ServeLimits = {
   maxBatch: 1000,
   defaultCount: 10,
   maxCount: 200,
+  timeWindowPastMs: defaultTimeWindow.pastMs,
+  timeWindowFutureMs: defaultTimeWindow.futureMs,
 };
 
 /** What the route handlers share. */

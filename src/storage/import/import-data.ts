@@ -1,10 +1,19 @@
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { InvalidInputError, type Progress, silentProgress } from '../../core/index.js';
-import { createReadReport, DataSource, dataFormats, type ReadReport } from '../../data/index.js';
+import {
+  createReadReport,
+  DataRowError,
+  DataSource,
+  dataFormats,
+  type ReadReport,
+} from '../../data/index.js';
+import { importTimeWindow, type TimeWindow } from '../bounds.js';
 import type { EventInput, ItemInput, UserInput } from '../records.js';
 import type { Store } from '../store.js';
+import { checkRecord } from './check-record.js';
 import { type ImportFormat, importParts } from './import-sources.js';
+import { jsonlSchemas } from './jsonl-format.js';
 
 export const importFormats: readonly ImportFormat[] = [
   'jsonl',
@@ -14,6 +23,9 @@ export const importFormats: readonly ImportFormat[] = [
   'movielens',
 ];
 
+/** Errors kept in a file's report, as the readers keep them. */
+const MAX_REPORTED_ERRORS = 20;
+
 export interface ImportOptions {
   /** Detected from the file names when left out (`.jsonl` / `.ndjson` is JSONL). */
   format?: ImportFormat;
@@ -21,6 +33,8 @@ export interface ImportOptions {
   skipBadRows?: boolean;
   /** Records per write (one transaction each; default 5000). */
   batchSize?: number;
+  /** Accepted times around now (every other field has a fixed bound, `bounds.ts`); default `importTimeWindow`: 1970 to a day ahead. */
+  timeWindow?: TimeWindow;
   progress?: Progress;
 }
 
@@ -39,7 +53,8 @@ export interface ImportSummary {
  * written in batches of one transaction each. Every write is an upsert by id
  * (events get ids from user, item and time when the source has none), so a
  * second run over the same data leaves the same rows. Events bring bare users
- * and items into being when the source does not describe them.
+ * and items into being when the source does not describe them. Every record,
+ * whatever its format, is held to the bounds of the HTTP API (`bounds.ts`).
  */
 export async function importData(
   store: Store,
@@ -53,6 +68,9 @@ export async function importData(
     throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   }
   const progress = options.progress ?? silentProgress;
+  const timeWindow = options.timeWindow ?? importTimeWindow;
+  const schemas = jsonlSchemas(timeWindow);
+  const skipBadRows = options.skipBadRows ?? false;
   const summary: ImportSummary = { format, items: 0, users: 0, events: 0, reports: [] };
   const items: ItemInput[] = [];
   const users: UserInput[] = [];
@@ -71,12 +89,27 @@ export async function importData(
       reports.push(report);
       summary.reports.push(report);
       // An imported row stays in the store: a row that looks cut short is refused, not kept.
-      return { skipBadRows: options.skipBadRows ?? false, refuseCutRows: true, report };
+      return { skipBadRows, refuseCutRows: true, report, timeWindow };
     };
     const done = () => reports.reduce((sum, report) => sum + report.rows + report.skipped, 0);
     progress.start(`${part.label} ${part.files.map((file) => basename(file)).join(', ')}`, lines);
     try {
       for await (const record of part.read(optionsFor)) {
+        const problem = part.checked ? undefined : checkRecord(schemas, record);
+        if (problem !== undefined) {
+          const report = reports.at(-1)!;
+          const error = new DataRowError({
+            file: report.file,
+            problem: `${problem.problem} (row ${report.rows})`,
+            ...(problem.field === '' ? {} : { field: problem.field }),
+            ...(problem.value === undefined ? {} : { value: problem.value }),
+          });
+          if (!skipBadRows) throw error;
+          report.rows--;
+          report.skipped++;
+          if (report.errors.length < MAX_REPORTED_ERRORS) report.errors.push(error.message);
+          continue;
+        }
         if (record.type === 'item') {
           items.push(record.item);
           summary.items++;

@@ -18,15 +18,17 @@ import {
 } from '../../data/index.js';
 import { eventOf, itemOf, userOf } from './convert-records.js';
 import type { ImportRecord } from './jsonl-format.js';
-import { readJsonl } from './read-jsonl.js';
+import { type ReadJsonlOptions, readJsonl } from './read-jsonl.js';
 
 /** One step of an import: the files it reads and the records they make. */
 export interface ImportPart {
   /** What the part writes, for the progress bar: `items`, `users`, `events` or `records`. */
   label: string;
   files: readonly string[];
-  /** `optionsFor(file)` gives the reader options of each file read (with its report). */
-  read(optionsFor: (file: string) => ReadOptions): AsyncIterable<ImportRecord>;
+  /** `optionsFor(file)` gives the reader options of each file read (with its report and the time window). */
+  read(optionsFor: (file: string) => ReadJsonlOptions): AsyncIterable<ImportRecord>;
+  /** Its records passed the JSONL schemas already (the others are checked against the same bounds by `importData`). */
+  checked?: boolean;
 }
 
 export type ImportFormat = 'jsonl' | 'sequences' | 'kuairec' | 'kuairand' | 'movielens';
@@ -38,7 +40,12 @@ export const importParts: Readonly<Record<ImportFormat, (source: DataSource) => 
     if (files.length === 0) throw new InvalidInputError(`No .jsonl file in ${source.directory}`);
     return files.map((name) => {
       const file = source.pathOf(name);
-      return { label: 'records', files: [file], read: (optionsFor) => readJsonl(file, optionsFor(file)) };
+      return {
+        label: 'records',
+        files: [file],
+        read: (optionsFor) => readJsonl(file, optionsFor(file)),
+        checked: true,
+      };
     });
   },
 

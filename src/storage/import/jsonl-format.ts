@@ -1,75 +1,90 @@
 import { z } from 'zod';
+import {
+  binarySchema,
+  CAPTION_MAX_LENGTH,
+  durationSchema,
+  featuresSchema,
+  idSchema,
+  labelSchema,
+  MAX_CATEGORIES,
+  MAX_HASHTAGS,
+  MAX_TAGS,
+  positionSchema,
+  semanticIdSchema,
+  type TimeWindow,
+  textSchema,
+  timeSchema,
+  wordSchema,
+} from '../bounds.js';
 import type { EventInput, ItemInput, UserInput } from '../records.js';
 
 /**
  * genfeed's own import format: one JSON object per line, its `type` saying
  * what it is (docs/storage.md). Objects are strict, so a misspelt field is an
  * error instead of silently lost data. Times are unix milliseconds or ISO 8601
- * strings with a zone (`2026-01-05T08:00:00Z`).
+ * strings with a zone (`2026-01-05T08:00:00Z`) inside `window`; every other
+ * field has its bound in `bounds.ts`.
  */
-const time = z.union([
-  z.number().int().nonnegative(),
-  z.iso.datetime({ offset: true }).transform((text) => Date.parse(text)),
-]);
-const text = z.string().min(1);
-const words = z.array(z.string());
-const binary = z.union([z.literal(0), z.literal(1)], { error: 'expected 0 or 1' });
-const milliseconds = z.number().nonnegative();
+export function jsonlSchemas(window: TimeWindow) {
+  const time = timeSchema(window);
+  const words = (most: number) => z.array(wordSchema).max(most);
+  const signals = z.strictObject({
+    click: binarySchema.optional(),
+    like: binarySchema.optional(),
+    follow: binarySchema.optional(),
+    comment: binarySchema.optional(),
+    forward: binarySchema.optional(),
+    hate: binarySchema.optional(),
+    longView: binarySchema.optional(),
+    profileEnter: binarySchema.optional(),
+    playTimeMs: durationSchema.optional(),
+    durationMs: durationSchema.optional(),
+    profileStayTimeMs: durationSchema.optional(),
+    commentStayTimeMs: durationSchema.optional(),
+  });
 
-const signals = z.strictObject({
-  click: binary.optional(),
-  like: binary.optional(),
-  follow: binary.optional(),
-  comment: binary.optional(),
-  forward: binary.optional(),
-  hate: binary.optional(),
-  longView: binary.optional(),
-  profileEnter: binary.optional(),
-  playTimeMs: milliseconds.optional(),
-  durationMs: milliseconds.optional(),
-  profileStayTimeMs: milliseconds.optional(),
-  commentStayTimeMs: milliseconds.optional(),
-});
+  const item = z.strictObject({
+    type: z.literal('item'),
+    id: idSchema,
+    author: idSchema.optional(),
+    caption: textSchema(CAPTION_MAX_LENGTH).optional(),
+    hashtags: words(MAX_HASHTAGS).optional(),
+    durationMs: durationSchema.optional(),
+    uploadTime: time.optional(),
+    categories: words(MAX_CATEGORIES).optional(),
+    tags: words(MAX_TAGS).optional(),
+    semanticId: semanticIdSchema.optional(),
+    aiGenerated: z.boolean().optional(),
+    hidden: z.boolean().optional(),
+  });
 
-export const jsonlItem = z.strictObject({
-  type: z.literal('item'),
-  id: text,
-  author: text.optional(),
-  caption: z.string().optional(),
-  hashtags: words.optional(),
-  durationMs: milliseconds.optional(),
-  uploadTime: time.optional(),
-  categories: words.optional(),
-  tags: words.optional(),
-  semanticId: z.array(z.number().int().nonnegative()).min(1).optional(),
-  aiGenerated: z.boolean().optional(),
-  hidden: z.boolean().optional(),
-});
+  const user = z.strictObject({
+    type: z.literal('user'),
+    id: idSchema,
+    features: featuresSchema.optional(),
+  });
 
-export const jsonlUser = z.strictObject({
-  type: z.literal('user'),
-  id: text,
-  features: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
-});
+  const event = z.strictObject({
+    type: z.literal('event'),
+    /** Default `<userId>:<itemId>:<time>`: re-importing the same line writes the same event. */
+    id: idSchema.optional(),
+    userId: idSchema,
+    itemId: idSchema,
+    time,
+    requestId: idSchema.optional(),
+    pipeline: idSchema.optional(),
+    position: positionSchema.optional(),
+    experiment: idSchema.optional(),
+    label: labelSchema.optional(),
+    signals: signals.optional(),
+  });
 
-export const jsonlEvent = z.strictObject({
-  type: z.literal('event'),
-  /** Default `<userId>:<itemId>:<time>`: re-importing the same line writes the same event. */
-  id: text.optional(),
-  userId: text,
-  itemId: text,
-  time,
-  requestId: text.optional(),
-  pipeline: text.optional(),
-  position: z.number().int().nonnegative().optional(),
-  experiment: text.optional(),
-  label: z.number().optional(),
-  signals: signals.optional(),
-});
+  return { item, user, event } as const;
+}
 
-export const jsonlSchemas = { item: jsonlItem, user: jsonlUser, event: jsonlEvent } as const;
+export type JsonlSchemas = ReturnType<typeof jsonlSchemas>;
 
-export type JsonlType = keyof typeof jsonlSchemas;
+export type JsonlType = keyof JsonlSchemas;
 
 /** One line of a JSONL import, as the store takes it. */
 export type ImportRecord =
@@ -83,7 +98,7 @@ export type ImportRecord =
  * line never holds a key set to it.
  */
 export function toImportRecord(
-  parsed: z.infer<typeof jsonlItem> | z.infer<typeof jsonlUser> | z.infer<typeof jsonlEvent>,
+  parsed: z.infer<JsonlSchemas['item']> | z.infer<JsonlSchemas['user']> | z.infer<JsonlSchemas['event']>,
 ): ImportRecord {
   if (parsed.type === 'item') {
     const { type: _type, ...item } = parsed;

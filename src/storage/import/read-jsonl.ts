@@ -2,7 +2,19 @@ import { createReadStream } from 'node:fs';
 import { TextDecoder } from 'node:util';
 import { NotFoundError } from '../../core/index.js';
 import { DataRowError, excessNestingOffset, MAX_JSON_DEPTH, type ReadOptions } from '../../data/index.js';
-import { type ImportRecord, type JsonlType, jsonlSchemas, toImportRecord } from './jsonl-format.js';
+import { importTimeWindow, type TimeWindow } from '../bounds.js';
+import {
+  type ImportRecord,
+  type JsonlSchemas,
+  type JsonlType,
+  jsonlSchemas,
+  toImportRecord,
+} from './jsonl-format.js';
+
+export interface ReadJsonlOptions extends ReadOptions {
+  /** Accepted times around now; default `importTimeWindow` (1970 to a day ahead). */
+  timeWindow?: TimeWindow;
+}
 
 /** A line this long is not a record but a broken file: stop instead of buffering it. */
 const MAX_LINE_BYTES = 16 << 20;
@@ -16,8 +28,9 @@ const MAX_REPORTED_ERRORS = 20;
  * A line nested deeper than `MAX_JSON_DEPTH` is a bad line, found before
  * parsing: the schema check and the error message walk values by recursion.
  */
-export async function* readJsonl(path: string, options: ReadOptions = {}): AsyncGenerator<ImportRecord> {
+export async function* readJsonl(path: string, options: ReadJsonlOptions = {}): AsyncGenerator<ImportRecord> {
   const { report, skipBadRows = false } = options;
+  const schemas = jsonlSchemas(options.timeWindow ?? importTimeWindow);
   if (report !== undefined) report.file = path;
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let lineNumber = 0;
@@ -27,7 +40,7 @@ export async function* readJsonl(path: string, options: ReadOptions = {}): Async
   const parseLine = (bytes: Buffer): ImportRecord | undefined => {
     lineNumber++;
     try {
-      return parseRecord(path, lineNumber, bytes, decoder);
+      return parseRecord(schemas, { path, line: lineNumber }, bytes, decoder);
     } catch (error) {
       if (!(error instanceof DataRowError) || !skipBadRows) throw error;
       if (report !== undefined) {
@@ -82,8 +95,8 @@ export async function* readJsonl(path: string, options: ReadOptions = {}): Async
 }
 
 function parseRecord(
-  path: string,
-  line: number,
+  schemas: JsonlSchemas,
+  { path, line }: { path: string; line: number },
   bytes: Buffer,
   decoder: TextDecoder,
 ): ImportRecord | undefined {
@@ -112,7 +125,7 @@ function parseRecord(
     throw new DataRowError({ file: path, line, problem: 'expected a JSON object with a "type"' });
   }
   const type = (value as { type?: unknown }).type;
-  if (typeof type !== 'string' || !(type in jsonlSchemas)) {
+  if (typeof type !== 'string' || !Object.hasOwn(schemas, type)) {
     throw new DataRowError({
       file: path,
       line,
@@ -121,7 +134,7 @@ function parseRecord(
       problem: `expected "item", "user" or "event", got ${JSON.stringify(type) ?? 'nothing'}`,
     });
   }
-  const result = jsonlSchemas[type as JsonlType].safeParse(value);
+  const result = schemas[type as JsonlType].safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const field = issue.path.join('.');
