@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { matchedRoutes } from 'hono/route';
+import { secureHeaders } from 'hono/secure-headers';
 import { type Logger, silentLogger } from '../core/index.js';
 import { type InsightsOptions, InsightsService } from '../insights/index.js';
 import type { Store } from '../storage/index.js';
@@ -73,11 +74,22 @@ export function createApp(options: AppOptions): ServeApp {
     },
   });
 
+  // Bodies are JSON (or Prometheus text): a browser must never sniff an id echoed in a
+  // message as HTML, frame a response, or run anything from one. A route that sets its
+  // own policy (the dashboard's pages, mounted on this app) keeps it.
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      xFrameOptions: 'DENY',
+      referrerPolicy: 'same-origin',
+      strictTransportSecurity: false,
+      overwrite: false,
+    }),
+  );
   app.use('*', async (c, next) => {
     const started = performance.now();
     await next();
-    // Bodies are JSON (or Prometheus text): never let a browser sniff an id echoed in a message as HTML.
-    c.header('X-Content-Type-Options', 'nosniff');
     const route = matchedRoutes(c).findLast((matched) => matched.method !== 'ALL')?.path ?? UNMATCHED;
     metrics.request(c.req.method, route, c.res.status, (performance.now() - started) / 1000);
   });

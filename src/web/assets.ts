@@ -4,12 +4,18 @@ import { dirname, join } from 'node:path';
 
 /**
  * The browser side, kept small on purpose: pages are rendered on the server and
- * carry their chart options as JSON; this draws them with echarts (served from
- * node_modules, no bundler) and keeps them sized with the window.
+ * carry their chart options and heights as attributes; this draws them with
+ * echarts (served from node_modules, no bundler), keeps them sized with the
+ * window, and submits pickers marked `data-submit-on-change` (no inline
+ * handlers: the Content-Security-Policy runs only these files).
  */
 export const dashboardScript = `(() => {
+  for (const select of document.querySelectorAll('select[data-submit-on-change]')) {
+    select.addEventListener('change', () => select.form.submit());
+  }
   const charts = [];
   for (const element of document.querySelectorAll('.chart[data-option]')) {
+    element.style.height = (Number(element.dataset.height) || 300) + 'px';
     const chart = echarts.init(element, null, { renderer: 'canvas' });
     chart.setOption(JSON.parse(element.dataset.option));
     charts.push(chart);

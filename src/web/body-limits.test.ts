@@ -25,7 +25,7 @@ const ingestPaths = ['/v1/items', '/v1/users', '/v1/events'];
 /** The limit each route is meant to have. */
 function limitOf(path: string): number {
   if (ingestPaths.includes(path)) return defaultLimits.maxBodyBytes;
-  if (path === '/dashboard/login') return LOGIN_BODY_BYTES;
+  if (path === '/dashboard/login' || path === '/dashboard/logout') return LOGIN_BODY_BYTES;
   return defaultLimits.maxOtherBodyBytes;
 }
 

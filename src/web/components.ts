@@ -42,9 +42,13 @@ export function table(
   )}</tbody></table>`;
 }
 
-/** An echarts chart: the option travels as JSON in an attribute; the client script draws it. */
+/**
+ * An echarts chart: the option and the height travel in attributes; the client
+ * script sizes and draws it (no style attribute: the pages' Content-Security-Policy
+ * allows no inline style).
+ */
 export function chart(option: object, options: { id?: string; height?: number } = {}): SafeHtml {
-  return h`<div class="chart" data-testid="${options.id ?? null}" style="height:${options.height ?? 300}px" data-option="${JSON.stringify(option)}"></div>`;
+  return h`<div class="chart" data-testid="${options.id ?? null}" data-height="${options.height ?? 300}" data-option="${JSON.stringify(option)}"></div>`;
 }
 
 /** A clear statement that a figure is missing, and why. */

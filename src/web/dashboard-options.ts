@@ -1,6 +1,7 @@
 import type { TitleProvider } from '../assistant/index.js';
 import type { FeedPipeline } from '../feed/index.js';
 import type { Store } from '../storage/index.js';
+import type { SessionStore } from './session-store.js';
 
 /**
  * What the dashboard reads. Only the store is required: every page draws its
@@ -36,6 +37,14 @@ export interface DashboardOptions {
   benchResultsDir?: string;
   /** Days shown on time charts at most (default 14; fewer when the log is younger), ending at the newest event; `?days=` overrides. */
   days?: number;
+  /**
+   * Where dashboard logins live (default: in this process's memory). Servers
+   * behind one balancer pass one shared store, so a login on one is honoured
+   * by the others.
+   */
+  sessions?: SessionStore;
+  /** How long a login lasts, ms (default 12 hours; absolute, not renewed by use). */
+  sessionTtlMs?: number;
   /** Clock, for tests (default `Date.now`). */
   now?: () => number;
   /** No-repeat window of the Users page's feeds, ms (default 7 days). */

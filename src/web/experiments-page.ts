@@ -182,7 +182,7 @@ const palette = ['#2b6cb0', '#dd6b20', '#38a169', '#805ad5', '#d53f8c', '#718096
 export function experimentsPage(data: ExperimentsData): SafeHtml {
   const pipelines = data.buckets.map((bucket) => bucket.pipeline);
   const labels = data.days.map((day) => day.day);
-  const picker = h`<form class="inline" method="get"><label>Experiment <select name="experiment" onchange="this.form.submit()"><option value="">all traffic</option>${data.experiments.map(
+  const picker = h`<form class="inline" method="get"><label>Experiment <select name="experiment" data-submit-on-change><option value="">all traffic</option>${data.experiments.map(
     (experiment) =>
       h`<option value="${experiment.name}"${experiment.name === data.experiment ? h` selected` : ''}>${experiment.name} (${Object.entries(
         experiment.split,

@@ -3,3 +3,4 @@ export { type DataWindow, dataWindow, newestEventTime } from './data-window.js';
 export { type EventScan, scanEvents } from './event-scan.js';
 export { mountDashboard } from './mount-dashboard.js';
 export { authorizeWithApiKeys, pipelinesOf } from './serve-wiring.js';
+export { type DashboardSession, MemorySessionStore, type SessionStore } from './session-store.js';

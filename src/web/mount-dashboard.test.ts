@@ -82,7 +82,7 @@ describe('mountDashboard', () => {
     );
   });
 
-  it('logs in with a form, keeps the key in an HttpOnly cookie and refuses unknown keys', async () => {
+  it('logs in with a form, keeps a session token (not the key) in an HttpOnly cookie and refuses unknown keys', async () => {
     const bad = await app.request('/dashboard/login', {
       method: 'POST',
       body: new URLSearchParams({ key: 'wrong' }),
@@ -96,6 +96,7 @@ describe('mountDashboard', () => {
     expect(good.status).toBe(303);
     expect(good.headers.get('location')).toBe('/dashboard');
     const cookie = good.headers.get('set-cookie')!;
+    expect(cookie).not.toContain('admin-key-0123456789');
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
     const page = await app.request('/dashboard', { headers: { cookie: cookie.split(';')[0]! } });

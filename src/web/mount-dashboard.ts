@@ -1,18 +1,21 @@
 import type { Context, Env, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { deleteCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { InvalidInputError } from '../core/index.js';
 import { dashboardScript, dashboardStyles, echartsScript } from './assets.js';
-import { checkAccess, grants, keyCookie, type Need } from './auth.js';
+import { checkAccess, crossSite, grants, type Need } from './auth.js';
 import { creatorData, creatorPage } from './creator-page.js';
 import { DashboardContext } from './dashboard-context.js';
 import type { DashboardOptions } from './dashboard-options.js';
+import { DashboardSessions, sameToken, sessionCookie } from './dashboard-sessions.js';
 import { experimentsData, experimentsPage } from './experiments-page.js';
 import { itemsData, itemsPage } from './items-page.js';
 import { layout } from './layout.js';
 import { modelsData, modelsPage } from './models-page.js';
 import { overviewData, overviewPage } from './overview-page.js';
 import { h, type SafeHtml } from './safe-html.js';
+import { dashboardHeaders } from './security-headers.js';
+import { MemorySessionStore } from './session-store.js';
 import { usersData, usersPage } from './users-page.js';
 
 /** Query parameter `days`: whole days in 1..366, or undefined when absent. */
@@ -123,7 +126,7 @@ const pages: Page[] = [
   },
 ];
 
-/** Largest login form in bytes: an API key and the page to go back to. */
+/** Largest login or logout form in bytes: an API key and the page to go back to. */
 export const LOGIN_BODY_BYTES = 16 * 1024;
 
 function loginPage(options: { next?: string; error?: string }): string {
@@ -145,14 +148,37 @@ function jsonError(c: Context, status: 400 | 401 | 403 | 413, code: string, mess
   return c.json({ error: { code, message } }, status);
 }
 
+/** The cookie that held the raw API key before sessions; cleared at login. */
+const legacyKeyCookie = 'genfeed_dashboard_key';
+
+function isHttps(c: Context): boolean {
+  return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
+}
+
+function refused(c: Context, message: string) {
+  return c.html(layout('Not allowed', h`<p class="error" data-testid="refused">${message}</p>`), 403);
+}
+
 /**
  * Adds the dashboard to a hono app: HTML pages under `/dashboard` (server-rendered,
- * charts drawn by echarts in the browser) behind a login that keeps the API key
- * in an HttpOnly cookie, and the same figures as JSON under `/v1/admin/*`
- * (`/v1/creator/insights` for the creator view), behind `Authorization: Bearer`.
+ * charts drawn by echarts in the browser) behind a login that exchanges the API
+ * key for a server-side session (the cookie holds only a random token; its
+ * forms carry the session's CSRF token), and the same figures as JSON under
+ * `/v1/admin/*` (`/v1/creator/insights` for the creator view), behind
+ * `Authorization: Bearer`. Every response carries `dashboardHeaders`.
  */
 export function mountDashboard<E extends Env>(app: Hono<E>, options: DashboardOptions): void {
   const context = new DashboardContext(options);
+  const now = options.now ?? Date.now;
+  const sessions = new DashboardSessions(options.sessions ?? new MemorySessionStore({ now }), {
+    now,
+    ...(options.sessionTtlMs === undefined ? {} : { ttlMs: options.sessionTtlMs }),
+  });
+  const accessOf = (c: Context, need: Need) =>
+    checkAccess(c, { authorize: options.authorize, sessions }, need);
+
+  for (const path of ['/dashboard', '/dashboard/*', '/v1/admin/*', '/v1/creator/insights'])
+    app.use(path, dashboardHeaders());
 
   app.get('/dashboard/assets/dashboard.js', (c) =>
     c.body(dashboardScript, 200, {
@@ -172,12 +198,14 @@ export function mountDashboard<E extends Env>(app: Hono<E>, options: DashboardOp
 
   app.get('/dashboard/login', (c) => c.html(loginPage({ next: safeNext(c.req.query('next')) })));
   // Unauthenticated: limited here too, whichever app the dashboard is mounted on.
-  const loginLimit = bodyLimit({
+  const formLimit = bodyLimit({
     maxSize: LOGIN_BODY_BYTES,
     onError: (c) =>
       jsonError(c, 413, 'payload_too_large', `Request body is too large (limit ${LOGIN_BODY_BYTES} bytes)`),
   });
-  app.post('/dashboard/login', loginLimit, async (c) => {
+  app.post('/dashboard/login', formLimit, async (c) => {
+    // No session to hold a CSRF token yet: the browser's own headers refuse a login forced from elsewhere.
+    if (crossSite(c)) return refused(c, 'A sign-in from another site is refused.');
     const form = await c.req.parseBody();
     const key = typeof form.key === 'string' ? form.key.trim() : '';
     const next = safeNext(form.next);
@@ -191,42 +219,57 @@ export function mountDashboard<E extends Env>(app: Hono<E>, options: DashboardOp
         403,
       );
     }
-    setCookie(c, keyCookie, key, {
+    const { token } = await sessions.start(scopes);
+    setCookie(c, sessionCookie, token, {
       httpOnly: true,
       sameSite: 'Strict',
-      path: '/',
-      secure: new URL(c.req.url).protocol === 'https:',
+      path: '/dashboard',
+      secure: isHttps(c),
+      maxAge: Math.floor(sessions.ttlMs / 1000),
     });
+    deleteCookie(c, legacyKeyCookie, { path: '/' });
     return c.redirect(scopes.includes('admin') ? next : '/dashboard/creator', 303);
   });
-  app.post('/dashboard/logout', (c) => {
-    deleteCookie(c, keyCookie, { path: '/' });
+  app.post('/dashboard/logout', formLimit, async (c) => {
+    if (crossSite(c)) return refused(c, 'A sign-out from another site is refused.');
+    const token = getCookie(c, sessionCookie);
+    const session = token === undefined ? undefined : await sessions.resolve(token);
+    if (token !== undefined && session !== undefined) {
+      const form = await c.req.parseBody();
+      if (typeof form.csrf !== 'string' || !sameToken(session.csrfToken, form.csrf))
+        return refused(c, 'This form is not from this session: reload the page and try again.');
+      await sessions.end(token);
+    }
+    deleteCookie(c, sessionCookie, { path: '/dashboard', secure: isHttps(c) });
     return c.redirect('/dashboard/login', 303);
   });
 
   for (const page of pages) {
     const htmlPath = page.path === '' ? '/dashboard' : `/dashboard/${page.path}`;
     app.get(htmlPath, async (c) => {
-      const access = await checkAccess(c, options.authorize, page.need);
+      const access = await accessOf(c, page.need);
       if (access.status === 'missing' || access.status === 'unknown') {
         const url = new URL(c.req.url);
         return c.redirect(`/dashboard/login?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
       }
+      const csrf = access.csrfToken === undefined ? {} : { csrf: access.csrfToken };
       if (access.status === 'forbidden') {
         return c.html(
-          layout('Not allowed', h`<p class="error">This API key may not open the ${page.title} page.</p>`),
+          layout(
+            'Not allowed',
+            h`<p class="error">This API key may not open the ${page.title} page.</p>`,
+            csrf,
+          ),
           403,
         );
       }
+      const shell = { active: page.active, ...csrf };
       try {
         const { html } = await page.render(context, c, access.creator);
-        return c.html(layout(page.title, html(), { active: page.active }));
+        return c.html(layout(page.title, html(), shell));
       } catch (error) {
         if (!(error instanceof InvalidInputError)) throw error;
-        return c.html(
-          layout(page.title, h`<p class="error">${error.message}</p>`, { active: page.active }),
-          400,
-        );
+        return c.html(layout(page.title, h`<p class="error">${error.message}</p>`, shell), 400);
       }
     });
     const jsonPath =
@@ -234,7 +277,7 @@ export function mountDashboard<E extends Env>(app: Hono<E>, options: DashboardOp
         ? '/v1/creator/insights'
         : `/v1/admin/${page.path === '' ? 'overview' : page.path}`;
     app.get(jsonPath, async (c) => {
-      const access = await checkAccess(c, options.authorize, page.need);
+      const access = await accessOf(c, page.need);
       if (access.status === 'missing')
         return jsonError(c, 401, 'unauthorized', 'Missing API key: send "Authorization: Bearer <key>"');
       if (access.status === 'unknown') return jsonError(c, 401, 'unauthorized', 'Unknown API key');

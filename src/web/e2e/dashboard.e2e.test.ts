@@ -167,6 +167,21 @@ describe.skipIf(skip)(title, () => {
     );
     expect(await chartsDrawn()).toBe(4);
     expect(await page.getByTestId('categories-table').locator('tbody tr').count()).toBeGreaterThan(0);
+    // The browser holds a session token, never the key, out of reach of scripts.
+    const cookies = await page.context().cookies();
+    expect(cookies.map((cookie) => cookie.name)).toEqual(['genfeed_dashboard_session']);
+    expect(cookies[0]).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/dashboard' });
+    expect(cookies[0]!.value).not.toContain(adminKey);
+    // Under the page's Content-Security-Policy the script sizes each chart from its data-height.
+    const sizes = await page
+      .locator('.chart')
+      .evaluateAll((charts) =>
+        charts.map((chart) => [
+          Number(chart.getAttribute('data-height')),
+          chart.getBoundingClientRect().height,
+        ]),
+      );
+    for (const [wanted, drawn] of sizes) expect(drawn).toBe(wanted);
     await shot('overview');
   });
 
@@ -188,6 +203,11 @@ describe.skipIf(skip)(title, () => {
     );
     expect(await chartsDrawn()).toBe(3);
     await shot('experiments');
+    // The picker submits on change (a listener in dashboard.js, no inline handler).
+    await Promise.all([
+      page.waitForURL(/experiment=(&|$)/),
+      page.selectOption('select[name=experiment]', ''),
+    ]);
   });
 
   it('shows which model version serves, its training curve and the offline figures', async () => {
