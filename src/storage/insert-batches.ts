@@ -1,4 +1,4 @@
-import type { InsertObject, InsertQueryBuilder, InsertResult, Transaction } from 'kysely';
+import type { InsertObject, InsertQueryBuilder, InsertResult, Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { batches } from './statement-batches.js';
 
@@ -8,9 +8,9 @@ export interface InsertBatchesOptions<T extends keyof Database> {
   onConflict: Parameters<InsertQueryBuilder<Database, T, InsertResult>['onConflict']>[0];
 }
 
-/** Inserts rows into `table` in statements of bounded size (`batches`), all in `trx`. */
+/** Inserts rows into `table` in statements of bounded size (`batches`), all in `trx` (a transaction). */
 export async function insertBatches<T extends keyof Database>(
-  trx: Transaction<Database>,
+  trx: Kysely<Database>,
   table: T,
   options: InsertBatchesOptions<T>,
 ): Promise<void> {

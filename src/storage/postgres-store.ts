@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { type Logger, silentLogger } from '../core/index.js';
-import { lockUsersForClaims } from './advisory-user-locks.js';
+import { advisoryClaimTransaction } from './advisory-user-locks.js';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
 import { SqlStore } from './sql-store.js';
@@ -89,7 +89,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     db,
     backend: 'postgres',
     location,
-    lockUsers: lockUsersForClaims,
+    claimTransaction: advisoryClaimTransaction,
     ...(options.now && { now: options.now }),
   });
 }

@@ -1,8 +1,10 @@
+import type { Kysely } from 'kysely';
 import { GroupCommit } from './group-commit.js';
 import { insertBatches } from './insert-batches.js';
 import type { FeedInput, FeedRecord } from './records.js';
-import { type LockUsers, refusedClaims } from './refused-claims.js';
+import { claimingUsers, refusedClaims } from './refused-claims.js';
 import { feedRows } from './row-mapping.js';
+import type { Database, StoreDatabase } from './schema.js';
 import type { SqlContext } from './sql-context.js';
 import type { FeedRows, RefusedClaims } from './sqlite-feed-log.js';
 import type { ClaimFeedOptions, FeedClaim, Store } from './store.js';
@@ -18,10 +20,21 @@ export interface FeedLogWriter {
   close(): Promise<void>;
 }
 
+/**
+ * Runs `body` in a transaction during which no other server commits a claim
+ * of `userIds` (PostgreSQL: advisory locks from its start). Without one, a
+ * plain transaction, which must exclude every other writer by itself (SQLite
+ * `:memory:`: one connection, and this process's writes take turns).
+ */
+export type ClaimTransaction = <T>(
+  db: StoreDatabase,
+  userIds: readonly string[],
+  body: (trx: Kysely<Database>) => Promise<T>,
+) => Promise<T>;
+
 export interface SqlFeedsOptions {
   writer?: FeedLogWriter;
-  /** Taken before claims are checked in the query builder's transaction (PostgreSQL: advisory locks). */
-  lockUsers?: LockUsers;
+  claimTransaction?: ClaimTransaction;
 }
 
 /** A feed waiting for its group commit; a claim's answer is filled in by the commit. */
@@ -37,14 +50,14 @@ interface PendingFeed {
 export class SqlFeeds implements Pick<Store, 'insertFeeds' | 'claimFeed' | 'getFeed'> {
   readonly #context: SqlContext;
   readonly #writer: FeedLogWriter | undefined;
-  readonly #lockUsers: LockUsers | undefined;
+  readonly #claimTransaction: ClaimTransaction | undefined;
   readonly #log: GroupCommit<PendingFeed>;
 
   constructor(context: SqlContext, options: SqlFeedsOptions = {}) {
     this.#context = context;
     const writer = options.writer;
     this.#writer = writer;
-    this.#lockUsers = options.lockUsers;
+    this.#claimTransaction = options.claimTransaction;
     this.#log = new GroupCommit<PendingFeed>(async (pending) => {
       const rows = feedRows(pending.map((one) => one.feed));
       const claims = new Map<string, number>();
@@ -89,8 +102,8 @@ export class SqlFeeds implements Pick<Store, 'insertFeeds' | 'claimFeed' | 'getF
   }
 
   #write(rows: FeedRows): Promise<RefusedClaims> {
-    return this.#context.writes.transaction(async (trx) => {
-      const refused = await refusedClaims(trx, rows, this.#lockUsers);
+    const write = async (trx: Kysely<Database>) => {
+      const refused = await refusedClaims(trx, rows);
       await insertBatches(trx, 'requests', {
         rows: rows.requests.filter((request) => !refused.has(request.id)),
         onConflict: (conflict) => conflict.column('id').doNothing(),
@@ -100,7 +113,11 @@ export class SqlFeeds implements Pick<Store, 'insertFeeds' | 'claimFeed' | 'getF
         onConflict: (conflict) => conflict.columns(['request_id', 'position']).doNothing(),
       });
       return refused;
-    });
+    };
+    const users = claimingUsers(rows);
+    const claimTransaction = this.#claimTransaction;
+    if (users.size === 0 || claimTransaction === undefined) return this.#context.writes.transaction(write);
+    return this.#context.writes.exclusive(() => claimTransaction(this.#context.db, [...users], write));
   }
 
   async getFeed(requestId: string): Promise<FeedRecord | undefined> {

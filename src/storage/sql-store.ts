@@ -16,12 +16,11 @@ import type {
   UserRecord,
 } from './records.js';
 import type { RecordsById } from './records-by-id.js';
-import type { LockUsers } from './refused-claims.js';
 import type { StoreDatabase } from './schema.js';
 import type { SqlContext } from './sql-context.js';
 import { SqlEvents } from './sql-events.js';
 import { SqlExperiments } from './sql-experiments.js';
-import { type FeedLogWriter, SqlFeeds } from './sql-feeds.js';
+import { type ClaimTransaction, type FeedLogWriter, SqlFeeds } from './sql-feeds.js';
 import { type FastFeedContext, SqlHistory } from './sql-history.js';
 import { SqlItems } from './sql-items.js';
 import { SqlModelVersions } from './sql-model-versions.js';
@@ -59,7 +58,7 @@ export interface SqlStoreOptions {
   /** `feedContext` without the query builder when it can (SQLite: prepared statements). */
   fastFeedContext?: FastFeedContext;
   /** Serialises `claimFeed`s of the same users across servers (PostgreSQL: advisory locks). */
-  lockUsers?: LockUsers;
+  claimTransaction?: ClaimTransaction;
 }
 
 /**
@@ -97,7 +96,7 @@ export class SqlStore implements Store {
     this.#users = sqlUsers(context);
     this.#feeds = new SqlFeeds(context, {
       ...(options.feedLog && { writer: options.feedLog }),
-      ...(options.lockUsers && { lockUsers: options.lockUsers }),
+      ...(options.claimTransaction && { claimTransaction: options.claimTransaction }),
     });
     this.#events = new SqlEvents(context);
     this.#history = new SqlHistory(context, {

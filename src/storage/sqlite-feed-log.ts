@@ -146,6 +146,11 @@ const insertImpression = db.prepare(
   'INSERT INTO impressions (request_id, position, user_id, item_id, pipeline, experiment, time, score) ' +
   'VALUES (@request_id, @position, @user_id, @item_id, @pipeline, @experiment, @time, @score) ' +
   'ON CONFLICT (request_id, position) DO NOTHING');
+// Whether any of the claimed items (a JSON array) was shown: usually not, and then nothing more is read.
+const repeats = db.prepare(
+  'SELECT 1 FROM impressions WHERE user_id = ? AND time >= ? AND request_id <> ? ' +
+  'AND item_id IN (SELECT value FROM json_each(?)) LIMIT 1'
+).pluck();
 const shownSince = db.prepare(
   'SELECT DISTINCT item_id FROM impressions WHERE user_id = ? AND time >= ? AND request_id <> ?'
 ).pluck();
@@ -160,10 +165,9 @@ const write = db.transaction((requests, impressions, claims) => {
     const rows = byRequest.get(request.id) || [];
     const since = claims && claims.get(request.id);
     if (since !== undefined) {
-      const shown = shownSince.all(request.user_id, since, request.id).sort();
-      const window = new Set(shown);
-      if (rows.some((row) => window.has(row.item_id))) {
-        refused.set(request.id, shown);
+      const items = JSON.stringify(rows.map((row) => row.item_id));
+      if (repeats.get(request.user_id, since, request.id, items) !== undefined) {
+        refused.set(request.id, shownSince.all(request.user_id, since, request.id).sort());
         continue;
       }
     }
