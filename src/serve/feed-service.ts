@@ -271,7 +271,13 @@ export class FeedService implements FeedSource {
         },
         interests,
       );
-      for (const [stage, cost] of Object.entries(filled.stages)) stages[label(stage)] = cost;
+      for (const [stage, cost] of Object.entries(filled.stages)) {
+        const before = stages[label(stage)]; // a second reclaim adds to the first
+        stages[label(stage)] =
+          before === undefined
+            ? cost
+            : { latencyMs: before.latencyMs + cost.latencyMs, cpuMs: before.cpuMs + cost.cpuMs };
+      }
       pushUsable(items, filled.items, request, inFlight);
     };
     // Cold users, failures and short feeds: the cold-start feed fills what is left.
