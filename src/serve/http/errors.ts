@@ -65,9 +65,20 @@ export function toApiError(error: unknown, logger: Logger, where: string): ApiEr
     if (error.code === 'store_unavailable') logger.error(`${where}: ${error.message}`);
     return new ApiError(statusOfCode[error.code]!, error.code, error.message);
   }
+  if (isUnparsableForm(error))
+    return new ApiError(400, 'malformed_form', 'Request body is not a valid form (multipart or url-encoded)');
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   logger.error(`${where}: unexpected error: ${detail}`);
   return new ApiError(500, 'internal', 'Internal server error (logged on the server)');
+}
+
+/**
+ * A form body the runtime cannot parse: `Request.formData()` (behind hono's
+ * `c.req.parseBody()`, as the dashboard's login reads it) rejects a broken
+ * multipart body with this bare TypeError. The client sent it: a 400, not a 500.
+ */
+function isUnparsableForm(error: unknown): boolean {
+  return error instanceof TypeError && error.message.startsWith('Failed to parse body as FormData');
 }
 
 function fromHttpException(error: HTTPException): ApiError {

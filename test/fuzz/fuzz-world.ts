@@ -1,0 +1,92 @@
+import { join } from 'node:path';
+import type { Hono } from 'hono';
+import type { Logger } from '../../src/core/index.js';
+import { loadModelDirectory } from '../../src/generative/index.js';
+import {
+  createApp,
+  FeedService,
+  fixedPipelines,
+  GenerativePipeline,
+  readCatalogue,
+  ServeMetrics,
+} from '../../src/serve/index.js';
+import {
+  itemIds,
+  tinyStore,
+  writeGenerativeModel,
+} from '../../src/serve/pipelines/test-support/tiny-world.js';
+import { apiKeys } from '../../src/serve/test-support/test-app.js';
+import type { Store } from '../../src/storage/index.js';
+import { authorizeWithApiKeys, mountDashboard } from '../../src/web/index.js';
+
+/** The server under fuzzing, as `genfeed serve` composes it, over a small catalogue with a little history. */
+export interface FuzzWorld {
+  app: Hono;
+  store: Store;
+  /** Ids the store holds by kind (items, users, authors, requests, pipelines): drawn often, so that writes succeed. */
+  known: Record<'items' | 'users' | 'authors' | 'requests' | 'pipelines', string[]>;
+  /** What the server logged as errors (a 500's stack), newest last. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+const DAY = 86_400_000;
+export const fuzzUsers = Array.from({ length: 6 }, (_, user) => `user-${user}`);
+
+/**
+ * The tiny world's SQLite store and generative model behind the feed service,
+ * the API keys of `testKeys`, and the dashboard mounted on the app.
+ */
+export async function fuzzWorld(now: number): Promise<FuzzWorld> {
+  const { store, folder, dispose } = await tinyStore();
+  await store.upsertEvents(
+    fuzzUsers.flatMap((userId, user) =>
+      [0, 1, 2].map((step) => ({
+        id: `${userId}-${step}`,
+        userId,
+        itemId: itemIds[(user * 3 + step) % itemIds.length]!,
+        time: now - DAY + step * 60_000,
+        signals: { click: 1 as const, playTimeMs: 5000 },
+      })),
+    ),
+    { createMissing: true },
+  );
+  const errors: string[] = [];
+  const logger: Logger = { debug() {}, info() {}, warn() {}, error: (message) => void errors.push(message) };
+  const model = await loadModelDirectory(await writeGenerativeModel(join(folder, 'model')));
+  const { pipeline } = GenerativePipeline.build(model, await readCatalogue(store), {
+    modelVersion: 'generative@1',
+  });
+  const feeds = new FeedService({ store, pipelines: fixedPipelines({ generative: pipeline }), logger });
+  await feeds.start();
+  const app = createApp({
+    store,
+    feeds,
+    keys: apiKeys,
+    logger,
+    metrics: new ServeMetrics({ processMetrics: false }),
+  });
+  mountDashboard(app, {
+    store,
+    authorize: authorizeWithApiKeys(apiKeys),
+    pipelines: () => [pipeline],
+    similar: (itemId, n) => feeds.similar(itemId, n),
+  });
+  const served = await feeds.feed(fuzzUsers[0]!, 3);
+  return {
+    app: app as unknown as Hono,
+    store,
+    known: {
+      items: itemIds,
+      users: fuzzUsers,
+      authors: ['author-0', 'author-1', 'author-4', 'chef'],
+      requests: [served.requestId],
+      pipelines: ['generative', 'popular'],
+    },
+    errors,
+    close: async () => {
+      feeds.close();
+      await dispose();
+    },
+  };
+}
