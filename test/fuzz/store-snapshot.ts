@@ -1,9 +1,10 @@
 import type { Store } from '../../src/storage/index.js';
 
 /**
- * What the store holds, as far as a request could change it: the row counts,
- * every item, the users named by `userIds`, experiments and model versions.
- * Two snapshots are equal exactly when none of these changed.
+ * What the store holds, as far as a request could change it: the row counts
+ * (anything added), the items and users a request names (anything replaced),
+ * experiments and model versions. Two snapshots are equal exactly when none
+ * of these changed.
  */
 export interface StoreSnapshot {
   counts: unknown;
@@ -13,18 +14,11 @@ export interface StoreSnapshot {
   models: string;
 }
 
-export async function storeSnapshot(store: Store, userIds: readonly string[]): Promise<StoreSnapshot> {
-  const items = [];
-  let cursor: string | undefined;
-  do {
-    const page = await store.listItems({ limit: 10_000, ...(cursor !== undefined && { cursor }) });
-    items.push(...page.records);
-    cursor = page.cursor;
-  } while (cursor !== undefined);
+export async function storeSnapshot(store: Store, ids: readonly string[]): Promise<StoreSnapshot> {
   return {
     counts: await store.counts(),
-    items: JSON.stringify(items),
-    users: JSON.stringify(await store.getUsers(userIds)),
+    items: JSON.stringify(await store.getItems(ids)),
+    users: JSON.stringify(await store.getUsers(ids)),
     experiments: JSON.stringify(await store.listExperiments()),
     models: JSON.stringify(await store.listModelVersions()),
   };
