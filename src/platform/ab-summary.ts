@@ -26,7 +26,7 @@ export interface PipelineSummary {
   /** Server-measured feed latency (ms): p50 and p99. */
   p50Ms: number;
   p99Ms: number;
-  /** Round trip seen by the simulated client (HTTP, JSON, event loop of the demo process): p99. */
+  /** Round trip seen by the simulated client (HTTP, JSON, the driver's own event loop: a worker thread in the demo): p99. */
   clientP99Ms: number;
   /** Feed requests that failed (non-2xx or network). */
   errors: number;
