@@ -23,8 +23,9 @@ import { changedParts, storeSnapshot } from './store-snapshot.js';
  * Budget: `GENFEED_FUZZ_RUNS` requests per route (default 200, seeded by
  * `GENFEED_FUZZ_SEED`, default 15, so `npm test` sends the same requests every
  * time), or, with `GENFEED_FUZZ_SECONDS`, that many seconds split across the
- * routes and a new seed unless one is given (`npm run fuzz`). A failure prints fast-check's smallest
- * counterexample: the route, the request and the status.
+ * routes and a new seed unless one is given (`npm run fuzz`). A failure
+ * prints fast-check's smallest counterexample: the route, the request and the
+ * status.
  */
 
 /** The bound on each answer; a loaded CI machine may need more (`GENFEED_FUZZ_ANSWER_MS`). */
@@ -66,39 +67,45 @@ const routes = [
 const specs = routes.flatMap((route) => documented.get(route) ?? handwritten.get(route) ?? []);
 const perRouteMs = (seconds * 1000) / Math.max(1, specs.length);
 
-const session = await logIn(testKeys.admin);
-const readSession = await logIn(testKeys.read);
-const context: RequestContext = {
-  schema: {
-    resolve: (ref) => {
-      const name = ref.replace('#/components/schemas/', '');
-      const schema = document.components?.schemas?.[name];
-      if (schema === undefined) throw new Error(`No schema ${ref} in the OpenAPI document`);
-      return schema as JsonSchema;
+/**
+ * What requests are drawn from, with new dashboard sessions: a route that logs
+ * out (with the session's CSRF token) must not end them for the routes after it.
+ */
+async function requestContext(): Promise<RequestContext> {
+  const session = await logIn(testKeys.admin);
+  const readSession = await logIn(testKeys.read);
+  return {
+    schema: {
+      resolve: (ref) => {
+        const name = ref.replace('#/components/schemas/', '');
+        const schema = document.components?.schemas?.[name];
+        if (schema === undefined) throw new Error(`No schema ${ref} in the OpenAPI document`);
+        return schema as JsonSchema;
+      },
+      known: knownFor,
+      now,
     },
-    known: knownFor,
-    now,
-  },
-  credentials: [
-    ...Object.values(testKeys).map((key) => ({ authorization: `Bearer ${key}` })),
-    { authorization: `Bearer ${testKeys.admin}` },
-    { authorization: `Bearer ${testKeys.admin}` },
-    { cookie: `genfeed_dashboard_session=${session.token}` },
-    { cookie: `genfeed_dashboard_session=${readSession.token}` },
-  ],
-  wrongCredentials: [
-    {},
-    { authorization: 'Bearer unknown-key-0123456789abcdef' },
-    { authorization: 'Bearer' },
-    { authorization: 'Bearer  ' },
-    { authorization: `bearer ${testKeys.admin}` },
-    { authorization: `Bearer ${testKeys.admin} ${testKeys.read}` },
-    { authorization: `Basic ${btoa(`admin:${testKeys.admin}`)}` },
-    { authorization: `Bearer ${'k'.repeat(10_000)}` },
-    { cookie: 'genfeed_dashboard_session=forged-session-token' },
-  ],
-  secrets: [...Object.values(testKeys), session.csrf, 'not-a-key', ''],
-};
+    credentials: [
+      ...Object.values(testKeys).map((key) => ({ authorization: `Bearer ${key}` })),
+      { authorization: `Bearer ${testKeys.admin}` },
+      { authorization: `Bearer ${testKeys.admin}` },
+      { cookie: `genfeed_dashboard_session=${session.token}` },
+      { cookie: `genfeed_dashboard_session=${readSession.token}` },
+    ],
+    wrongCredentials: [
+      {},
+      { authorization: 'Bearer unknown-key-0123456789abcdef' },
+      { authorization: 'Bearer' },
+      { authorization: 'Bearer  ' },
+      { authorization: `bearer ${testKeys.admin}` },
+      { authorization: `Bearer ${testKeys.admin} ${testKeys.read}` },
+      { authorization: `Basic ${btoa(`admin:${testKeys.admin}`)}` },
+      { authorization: `Bearer ${'k'.repeat(10_000)}` },
+      { cookie: 'genfeed_dashboard_session=forged-session-token' },
+    ],
+    secrets: [...Object.values(testKeys), session.csrf, 'not-a-key', ''],
+  };
+}
 
 /** The ids a field (or the collection of a path parameter) of this name holds: all of them when the name says nothing. */
 function knownFor(field: string | undefined): readonly string[] {
@@ -216,6 +223,7 @@ describe('fuzzing every route', () => {
     it(
       route,
       async () => {
+        const context = await requestContext();
         const property = fc.asyncProperty(requestArbitrary(spec, context), (request) => check(spec, request));
         await fc.assert(property, {
           seed,
@@ -227,6 +235,16 @@ describe('fuzzing every route', () => {
       seconds > 0 ? perRouteMs + 120_000 : 120_000,
     );
   }
+
+  it('got past validation and auth on every route: each answered a 2xx (or a 303) at least once', () => {
+    // Without this, a change that refused everything (a key format, a time window) would leave the suite
+    // passing on 4xx alone.
+    const neverServed = [...tally]
+      .filter(([, statuses]) => ![...statuses.keys()].some((status) => status < 300 || status === 303))
+      .map(([route]) => route);
+    expect(neverServed).toEqual([]);
+    expect(tally.size).toBe(specs.length);
+  });
 
   it('leaves the server alive: /health/live and /health/ready answer 200', async () => {
     expect((await world.app.request('/health/live')).status).toBe(200);
