@@ -9,7 +9,6 @@ import {
   type ExperimentReport,
   experimentReport,
   FeedService,
-  generativeLoader,
   ModelRegistry,
   type RunningServer,
   readCatalogue,
@@ -212,7 +211,7 @@ export async function prepareDemoPlatform(options: DemoOptions): Promise<DemoPla
     registry = new ModelRegistry({
       store,
       root: join(options.dir, 'registry'),
-      loaders: { ...defaultLoaders, generative: generativeLoader() },
+      loaders: defaultLoaders,
       catalogue: () => readCatalogue(store),
       logger,
     });
