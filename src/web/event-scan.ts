@@ -1,9 +1,4 @@
-import {
-  binarySignals,
-  type EventRecord,
-  type SignalCounts,
-  type Store,
-} from '../storage/index.js';
+import { binarySignals, type EventRecord, type SignalCounts, type Store } from '../storage/index.js';
 import { DAY_MS, type DataWindow } from './data-window.js';
 
 export interface DayFigures {
