@@ -8,11 +8,11 @@
 // open-loop steady pace (paced-load.mjs: one request every 5 ms, latency from
 // when it was due); p50/p99 in the headline are the steady pace's. CPU per request
 // is the server process's CPU time over the run divided by its requests.
-import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { serverProcess } from '../lib/server-process.mjs';
 import { pacedLoad } from './paced-load.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -38,25 +38,7 @@ const platformOptions = {
 // writes bench/results/profiles/<pipeline>.cpuprofile (open in Chrome DevTools or speedscope).
 const profile = process.argv.includes('--cpu-prof');
 const profileDir = join(root, 'bench', 'results', 'profiles');
-const child = fork(join(here, 'serve-child.mjs'), [JSON.stringify(platformOptions)], {
-  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-});
-const waiting = [];
-child.on('message', (message) => waiting.shift()?.(message));
-child.on('exit', (code) => {
-  if (code !== 0) {
-    console.error(`server process exited with ${code}`);
-    process.exit(1);
-  }
-});
-const next = () => new Promise((resolve) => waiting.push(resolve));
-const ask = async (message) => {
-  const answer = next();
-  child.send(message);
-  const reply = await answer;
-  if (reply.type === 'error') throw new Error(reply.message);
-  return reply;
-};
+const { next, ask, close } = serverProcess(join(here, 'serve-child.mjs'), platformOptions);
 
 const ready = await next();
 console.error(`server at ${ready.url}; ${ready.users.length} warm users`);
@@ -153,7 +135,7 @@ for (const pipeline of ['generative', 'cascade']) {
     steadyRate: { rate, ...paced },
   });
 }
-await ask({ type: 'close' }).catch(() => {});
+await close().catch(() => {});
 
 const by = Object.fromEntries(pipelines.map((pipeline) => [pipeline.name, pipeline]));
 const ratio = (a, b) => (b > 0 ? a / b : null);

@@ -8,12 +8,12 @@
 // window, and resident memory flat within 10% after the warm-up: the mean of
 // the last minute against the mean of the first minute after it.
 // Prints a table and writes bench/results/soak.json (or --out).
-import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { quantile } from '../../dist/statistics/index.js';
+import { serverProcess } from '../lib/server-process.mjs';
 import { openLoop } from './open-loop.mjs';
 import { mixShares, soakMix } from './soak-mix.mjs';
 
@@ -43,26 +43,7 @@ const platformOptions = {
   sqliteSynchronous: process.argv.includes('--sync-normal') ? 'normal' : 'full',
 };
 
-const child = fork(join(here, 'soak-server.mjs'), [JSON.stringify(platformOptions)], {
-  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-});
-const waiting = [];
-child.on('message', (message) => waiting.shift()?.(message));
-let closing = false;
-child.on('exit', (code) => {
-  if (!closing) {
-    console.error(`server process exited with ${code} during the run`);
-    process.exit(1);
-  }
-});
-const next = () => new Promise((resolve) => waiting.push(resolve));
-const ask = async (message) => {
-  const answer = next();
-  child.send(message);
-  const reply = await answer;
-  if (reply.type === 'error') throw new Error(reply.message);
-  return reply;
-};
+const { child, next, ask, close } = serverProcess(join(here, 'soak-server.mjs'), platformOptions);
 
 const ready = await next();
 console.error(
@@ -96,8 +77,7 @@ clearInterval(sampler);
 clearInterval(progress);
 await sample();
 const { cpu: cpuAfter } = await ask({ type: 'memory' });
-closing = true;
-const { counts } = await ask({ type: 'close' });
+const { counts } = await close();
 
 const latency = (results) => {
   const values = results.map((result) => result.latencyMs);
