@@ -29,3 +29,37 @@ export function serverProcess(script, options) {
   };
   return { child, next, ask, close };
 }
+
+/**
+ * The child's side: builds the demo platform from the options the parent passed,
+ * answers each message with `handlers[type](message, platform)` (what it returns is
+ * sent back; a throw becomes { type: 'error' }), closes on `close` (sending what
+ * `beforeClose` returns, then exiting), and finally sends `ready(platform)`.
+ */
+export async function servePlatformOverIpc({ dashboard, handlers, beforeClose = async () => ({}), ready }) {
+  const { prepareDemoPlatform } = await import('../../dist/platform/index.js');
+  const options = JSON.parse(process.argv[2] ?? '{}');
+  const logger = {
+    info: (message) => process.stderr.write(`[server] ${message}\n`),
+    warn: (message) => process.stderr.write(`[server] warning: ${message}\n`),
+    error: (message) => process.stderr.write(`[server] error: ${message}\n`),
+    debug: () => {},
+  };
+  const platform = await prepareDemoPlatform({ ...options, port: 0, logger, dashboard });
+  process.on('message', async (message) => {
+    try {
+      if (message.type === 'close') {
+        const last = await beforeClose(platform);
+        await platform.close();
+        process.send({ type: 'closed', ...last });
+        process.exit(0);
+      }
+      const handler = handlers[message.type];
+      if (handler === undefined) throw new Error(`unknown message ${message.type}`);
+      process.send(await handler(message, platform));
+    } catch (error) {
+      process.send({ type: 'error', message: error.message });
+    }
+  });
+  process.send({ type: 'ready', ...ready(platform) });
+}
