@@ -63,3 +63,9 @@ export async function servePlatformOverIpc({ dashboard, handlers, beforeClose = 
   });
   process.send({ type: 'ready', ...ready(platform) });
 }
+
+/** The number after `--name` on the command line, or `fallback`. */
+export function flag(name, fallback) {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
+}

@@ -12,15 +12,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { serverProcess } from '../lib/server-process.mjs';
+import { flag, serverProcess } from '../lib/server-process.mjs';
 import { pacedLoad } from './paced-load.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
-const flag = (name, fallback) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
-};
 const seconds = flag('seconds', 15);
 const rate = flag('rate', 200);
 const connections = flag('connections', 8);

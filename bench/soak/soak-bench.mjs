@@ -13,16 +13,12 @@ import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { quantile } from '../../dist/statistics/index.js';
-import { serverProcess } from '../lib/server-process.mjs';
+import { flag, serverProcess } from '../lib/server-process.mjs';
 import { openLoop } from './open-loop.mjs';
 import { mixShares, soakMix } from './soak-mix.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
-const flag = (name, fallback) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
-};
 const seconds = flag('seconds', 600);
 const rate = flag('rate', 200);
 // Defaults scale down for short runs: 60 s warm-up and 60 s windows from 10 minutes up.
