@@ -7,6 +7,7 @@ import {
   type ItemSide,
   itemSideOfRecords,
 } from '../reward/index.js';
+import { readCatalogue } from '../serve/index.js';
 import type { BinarySignal, EventRecord, ItemRecord, Store } from '../storage/index.js';
 
 /**
@@ -36,13 +37,7 @@ export async function readTrainingLog(
   store: Store,
   options: ReadTrainingLogOptions = {},
 ): Promise<TrainingLog> {
-  const items: ItemRecord[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await store.listItems({ limit: 10_000, ...(cursor === undefined ? {} : { cursor }) });
-    items.push(...page.records);
-    cursor = page.cursor;
-  } while (cursor !== undefined);
+  const items = await readCatalogue(store);
   if (items.length === 0)
     throw new InvalidInputError(`The store ${store.location} holds no items to train on`);
   const itemIndex = new Map(items.map((item, index) => [item.id, index]));

@@ -1,4 +1,5 @@
 import type { CreatorEvent } from '../assistant/index.js';
+import { readCatalogue } from '../serve/index.js';
 import type { ItemRecord, Store } from '../storage/index.js';
 import { AudienceFinder, interestLog } from '../understand/index.js';
 import type { DataWindow } from './data-window.js';
@@ -31,13 +32,7 @@ export class PlatformSnapshot {
       }
       events.push({ userId: event.userId, itemId: event.itemId, time: event.time, signals: event.signals });
     }
-    const items: ItemRecord[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await store.listItems({ limit: 10_000, ...(cursor === undefined ? {} : { cursor }) });
-      items.push(...page.records);
-      cursor = page.cursor;
-    } while (cursor !== undefined);
+    const items = await readCatalogue(store);
     return new PlatformSnapshot(window, events, items, truncated);
   }
 
