@@ -87,4 +87,56 @@ describe('genfeed import', () => {
     expect(result.code).toBe(2);
     expect(result.err).toMatch(/cannot be used with option '--postgres/);
   });
+  it('takes the time window from --time-window-past-days and --time-window-future-days', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'genfeed-import-cli-'));
+    const DAY_MS = 86_400_000;
+    const now = Date.now();
+    const line = (id: string, time: number) =>
+      `${JSON.stringify({ type: 'event', id, userId: 'u1', itemId: 'v1', time })}\n`;
+    const db = join(folder, 'store.sqlite');
+    // Narrowed: a 2010 event is accepted by default (back to 1970), refused with a 30-day past.
+    const old = join(folder, 'old.jsonl');
+    writeFileSync(old, line('old', Date.parse('2010-01-01T00:00:00Z')));
+    expect((await run('import', old, '--db', join(folder, 'default.sqlite'))).code).toBe(0);
+    const narrowed = await run('import', old, '--db', db, '--time-window-past-days', '30');
+    expect(narrowed.code).toBe(2);
+    expect(narrowed.err).toMatch(/Cannot parse line 1 of old\.jsonl: field "time": expected a time from/);
+    // Widened: an event 3 days ahead is refused by default (1 day), accepted with 7 days ahead.
+    const ahead = join(folder, 'ahead.jsonl');
+    writeFileSync(ahead, line('ahead', now + 3 * DAY_MS));
+    const refused = await run('import', ahead, '--db', db);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/field "time": expected a time from/);
+    const widened = await run('import', ahead, '--db', db, '--time-window-future-days', '7');
+    expect(widened.code).toBe(0);
+    expect(widened.out).toMatch(/store holds\s+1 items, 1 users, 1 events/);
+    // "unlimited" lifts a side: the 2010 event with the past unlimited and the future narrowed.
+    const unlimited = await run(
+      'import',
+      old,
+      '--db',
+      db,
+      '--time-window-past-days',
+      'unlimited',
+      '--time-window-future-days',
+      '0.5',
+    );
+    expect(unlimited.code).toBe(0);
+  });
+
+  it.each([
+    ['--time-window-past-days', '-3'],
+    ['--time-window-future-days', '1e400'],
+    ['--time-window-future-days', 'Infinity'],
+  ])('refuses %s %j, naming the flag', async (flag, value) => {
+    const result = await run('import', 'x', '--db', 'a.sqlite', flag, value);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(`option '${flag} <days>' argument '${value}' is invalid`);
+    expect(result.err).toContain('expected a positive number of days (0.5 is 12 hours) or "unlimited"');
+  });
+  it('lists the time window flags with their defaults in its help', async () => {
+    const help = (await run('import', '--help')).out.replace(/\s+/g, ' ');
+    expect(help).toMatch(/--time-window-past-days <days> .* default unlimited\)/);
+    expect(help).toMatch(/--time-window-future-days <days> .* default 1 day\)/);
+  });
 });

@@ -4,6 +4,7 @@ import {
   type ImportFormat,
   importData,
   importFormats,
+  importTimeWindow,
   openStore,
   type StoreLocation,
 } from '../../storage/index.js';
@@ -11,8 +12,10 @@ import type { CliIo } from '../cli-io.js';
 import { reportSkipped } from '../evaluate.js';
 import { parseInteger } from '../parse-flags.js';
 import { terminalProgress } from '../terminal-progress.js';
+import { timeWindowOf, timeWindowOptions } from '../time-window-flags.js';
 
 export function importCommand(io: CliIo): Command {
+  const [pastDays, futureDays] = timeWindowOptions(importTimeWindow, 'a bad row beyond');
   return new Command('import')
     .description(
       'Import items, users and events into the store (idempotent: re-running leaves the same rows)',
@@ -34,6 +37,8 @@ export function importCommand(io: CliIo): Command {
     )
     .option('--skip-bad-rows', 'count and skip malformed rows instead of stopping at the first')
     .option('--batch-size <n>', 'records per transaction', parseInteger, 5000)
+    .addOption(pastDays)
+    .addOption(futureDays)
     .action(async (path: string, flags) => {
       const location: StoreLocation = flags.postgres
         ? { postgres: flags.postgres }
@@ -45,6 +50,7 @@ export function importCommand(io: CliIo): Command {
           ...(flags.format && { format: flags.format as ImportFormat }),
           skipBadRows: Boolean(flags.skipBadRows),
           batchSize: flags.batchSize,
+          timeWindow: timeWindowOf(flags, importTimeWindow),
           progress: terminalProgress(io.interactive),
         });
         const seconds = (performance.now() - started) / 1000;

@@ -22,6 +22,28 @@ function captureIo(onOut: (text: string) => void): CliIo & { stderr: string[] } 
   };
 }
 
+const DAY_MS = 86_400_000;
+
+/** Runs `genfeed serve` with `args` until it prints its URL; `stop` delivers SIGTERM to its handler and answers the exit code. */
+async function serving(
+  args: readonly string[],
+  io: CliIo & { stderr: string[] },
+  announced: Promise<string>,
+) {
+  const before = new Set(process.listeners('SIGTERM'));
+  const exit = main(['node', 'genfeed', 'serve', ...args], io);
+  const url = await Promise.race([
+    announced,
+    exit.then((code) => Promise.reject(new Error(`exited ${code}: ${io.stderr.join('\n')}`))),
+  ]);
+  const stop = async () => {
+    const handlers = process.listeners('SIGTERM').filter((listener) => !before.has(listener));
+    for (const handler of handlers) (handler as (signal: NodeJS.Signals) => void)('SIGTERM');
+    return exit;
+  };
+  return { url, stop };
+}
+
 describe('genfeed serve', () => {
   it('serves the API on a SQLite file with keys from a file, and closes the store on SIGTERM', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'genfeed-serve-cli-'));
@@ -166,4 +188,80 @@ describe('genfeed serve', () => {
       await exit;
     }
   }, 60_000);
+  it('takes the ingest time window from --time-window-past-days and --time-window-future-days', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'genfeed-serve-cli-'));
+    const key = 'cli-window-key-0123456789abcdef';
+    const keysFile = join(folder, 'keys.json');
+    writeFileSync(keysFile, JSON.stringify([{ key, scopes: ['write'] }]));
+    let announce: (url: string) => void = () => {};
+    const announced = new Promise<string>((resolve) => {
+      announce = resolve;
+    });
+    const io = captureIo((text) => {
+      const match = /genfeed API on (\S+)/.exec(text);
+      if (match) announce(match[1]!);
+    });
+    const { url, stop } = await serving(
+      [
+        ...['--db', join(folder, 'store.sqlite'), '--port', '0', '--keys', keysFile],
+        ...['--models', join(folder, 'models')],
+        // 20 years back (the default is 10), 6 hours ahead (the default is a day).
+        ...['--time-window-past-days', '7305', '--time-window-future-days', '0.25'],
+      ],
+      io,
+      announced,
+    );
+    try {
+      const post = (path: string, body: unknown) =>
+        fetch(`${url}${path}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      expect((await post('/v1/items', { id: 'v1' })).status).toBe(200);
+      const now = Date.now();
+      const event = (id: string, time: number) => ({ id, userId: 'u1', itemId: 'v1', time });
+      // Widened: 15 years back is refused by default, accepted here (an upload time too).
+      expect((await post('/v1/events', event('old', now - 15 * 365 * DAY_MS))).status).toBe(200);
+      expect((await post('/v1/items', { id: 'v2', uploadTime: now - 15 * 365 * DAY_MS })).status).toBe(200);
+      // Narrowed: 12 hours ahead is accepted by default, refused here.
+      const ahead = await post('/v1/events', event('ahead', now + DAY_MS / 2));
+      expect(ahead.status).toBe(400);
+      expect(((await ahead.json()) as { error: { field: string } }).error.field).toBe('time');
+      expect((await post('/v1/events', event('soon', now + DAY_MS / 8))).status).toBe(200);
+    } finally {
+      expect(await stop()).toBe(0);
+    }
+    const store = await openSqliteStore({ path: join(folder, 'store.sqlite') });
+    expect((await store.counts()).events).toBe(2);
+    await store.close();
+  }, 30_000);
+
+  it.each([
+    ['--time-window-past-days', 'abc'],
+    ['--time-window-past-days', '0'],
+    ['--time-window-future-days', '-1'],
+    ['--time-window-future-days', ''],
+  ])('refuses %s %j, naming the flag', async (flag, value) => {
+    const folder = mkdtempSync(join(tmpdir(), 'genfeed-serve-cli-'));
+    const io = captureIo(() => {});
+    const code = await main(['node', 'genfeed', 'serve', '--db', join(folder, 's.sqlite'), flag, value], io);
+    expect(code).toBe(2);
+    const message = io.stderr.join('\n');
+    expect(message).toContain(`option '${flag} <days>' argument '${value}' is invalid`);
+    expect(message).toContain('expected a positive number of days (0.5 is 12 hours) or "unlimited"');
+  });
+  it('lists the time window flags with their defaults in its help', async () => {
+    const lines: string[] = [];
+    expect(
+      await main(
+        ['node', 'genfeed', 'serve', '--help'],
+        captureIo((text) => lines.push(text)),
+      ),
+    ).toBe(0);
+    const help = lines.join('\n').replace(/\s+/g, ' ');
+    expect(help).toContain('--time-window-past-days <days>');
+    expect(help).toContain('default 3653 days');
+    expect(help).toMatch(/--time-window-future-days <days> .* default 1 day\)/);
+  });
 });

@@ -10,10 +10,16 @@ import {
   readCatalogue,
   startServer,
 } from '../../serve/index.js';
-import { DEFAULT_SQLITE_PATH, openStore, type StoreLocation } from '../../storage/index.js';
+import {
+  DEFAULT_SQLITE_PATH,
+  defaultTimeWindow,
+  openStore,
+  type StoreLocation,
+} from '../../storage/index.js';
 import { authorizeWithApiKeys, mountDashboard, pipelinesOf } from '../../web/index.js';
 import type { CliIo } from '../cli-io.js';
 import { parseInteger } from '../parse-flags.js';
+import { timeWindowOf, timeWindowOptions } from '../time-window-flags.js';
 
 /**
  * `genfeed serve`: the HTTP API (docs/serve.md) over a store, with the feed
@@ -23,6 +29,7 @@ import { parseInteger } from '../parse-flags.js';
  * in-flight requests and closes the store.
  */
 export function serveCommand(io: CliIo): Command {
+  const [pastDays, futureDays] = timeWindowOptions(defaultTimeWindow, '400 beyond');
   return new Command('serve')
     .description('Serve the HTTP API: ingest, feeds, similar items, health, metrics, OpenAPI document')
     .addOption(
@@ -52,6 +59,8 @@ export function serveCommand(io: CliIo): Command {
       defaultLimits.maxBodyBytes,
     )
     .option('--max-batch <n>', 'most records per ingest request', parseInteger, defaultLimits.maxBatch)
+    .addOption(pastDays)
+    .addOption(futureDays)
     .option('--open-metrics', 'serve /metrics without an admin key (for a private scrape network)')
     .action(async (flags) => {
       const location: StoreLocation = flags.postgres
@@ -59,6 +68,7 @@ export function serveCommand(io: CliIo): Command {
         : /^postgres(ql)?:\/\//.test(flags.db ?? '')
           ? { postgres: flags.db }
           : { sqlite: flags.db ?? DEFAULT_SQLITE_PATH };
+      const window = timeWindowOf(flags, defaultTimeWindow);
       const keys = await loadKeys(flags.keys, io);
       const store = await openStore(location, { logger: io.logger });
       const registry = new ModelRegistry({
@@ -86,7 +96,12 @@ export function serveCommand(io: CliIo): Command {
           port: flags.port,
           host: flags.host,
           logger: io.logger,
-          limits: { maxBodyBytes: flags.maxBodyBytes, maxBatch: flags.maxBatch },
+          limits: {
+            maxBodyBytes: flags.maxBodyBytes,
+            maxBatch: flags.maxBatch,
+            timeWindowPastMs: window.pastMs,
+            timeWindowFutureMs: window.futureMs,
+          },
           metricsAccess: flags.openMetrics ? 'open' : 'admin',
         });
       } catch (error) {
