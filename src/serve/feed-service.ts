@@ -4,13 +4,12 @@ import type { FeedItem, FeedPipeline, FeedRequest, FeedResult, StageCost } from 
 import type { Experiment, FeedInput, ItemRecord, Store } from '../storage/index.js';
 import { StageLedger } from './experiments/stage-ledger.js';
 import { TrafficSplit } from './experiments/traffic-split.js';
+import { claimFeed, pushUsable } from './feed-claims.js';
 import type { FeedSource, PipelineStatus, ServedFeed, SimilarItem } from './feed-source.js';
 import { FeedsInFlight } from './feeds-in-flight.js';
 import { ColdStartPipeline, interestsOf, readCatalogue } from './pipelines/coldstart-pipeline.js';
 
 const DAY_MS = 86_400_000;
-/** Claims of one feed that may top it up after a refusal; later ones only drop the repeated items. */
-const MAX_CLAIM_ROUNDS = 4;
 /** The largest feed one request may ask for. */
 export const MAX_FEED_SIZE = 200;
 
@@ -295,26 +294,27 @@ export class FeedService implements FeedSource {
       cpuMs: Object.values(stages).reduce((sum, cost) => sum + cost.cpuMs, 0),
       stages,
     });
-    let logged = record();
-    if (this.#windowMs <= 0) await this.#store.insertFeeds([logged]);
-    else {
+    let logged: FeedInput;
+    if (this.#windowMs <= 0) {
+      logged = record();
+      await this.#store.insertFeeds([logged]);
+    } else {
       // Another server may have shown some of these items since the context was read: the store
       // records the feed only if it repeats nothing; else drop what was shown, top up and claim again.
-      for (let round = 1; ; round += 1) {
-        const claim = await this.#store.claimFeed(logged, { since });
-        if (claim.recorded) break;
-        bump(this.#counters.reclaimed, served);
-        const shown = new Set(claim.shown);
-        for (const item of shown) {
-          exclude.add(item);
-          inFlight.add(item);
-        }
-        const kept = items.filter((item) => !shown.has(item.itemId));
-        items.splice(0, items.length, ...kept);
-        // Each refusal drops at least one item; after a few rounds only dropping is left, so this ends.
-        if (round < MAX_CLAIM_ROUNDS && items.length < n) await topUp((stage) => `reclaim-${stage}`);
-        logged = record();
-      }
+      logged = await claimFeed(this.#store, {
+        since,
+        items,
+        n,
+        record,
+        refused: (shown) => {
+          bump(this.#counters.reclaimed, served);
+          for (const item of shown) {
+            exclude.add(item);
+            inFlight.add(item);
+          }
+        },
+        topUp: () => topUp((stage) => `reclaim-${stage}`),
+      });
     }
     const feed: ServedFeed = {
       requestId,
@@ -428,27 +428,6 @@ export function combinePipelines(...providers: readonly PipelineProvider[]): Pip
     },
     statuses: () => providers.flatMap((provider) => provider.statuses?.() ?? []),
   };
-}
-
-/**
- * Appends the items that keep the feed's promises: distinct, not excluded, at
- * most n; each taken item joins `inFlight` at once (no await in between), so
- * the user's concurrent requests on this server skip it.
- */
-function pushUsable(
-  into: FeedItem[],
-  items: readonly FeedItem[],
-  request: FeedRequest,
-  inFlight: Set<string>,
-): void {
-  const seen = new Set(into.map((item) => item.itemId));
-  for (const item of items) {
-    if (into.length >= request.n) return;
-    if (seen.has(item.itemId) || request.exclude.has(item.itemId) || inFlight.has(item.itemId)) continue;
-    seen.add(item.itemId);
-    into.push(item);
-    inFlight.add(item.itemId);
-  }
 }
 
 function bump(counts: Record<string, number>, key: string): void {
