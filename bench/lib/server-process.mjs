@@ -4,7 +4,12 @@
 import { fork } from 'node:child_process';
 
 export function serverProcess(script, options) {
-  const child = fork(script, [JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // GENFEED_BENCH_SERVER_ARGS: node flags for the server alone, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const execArgv = (process.env.GENFEED_BENCH_SERVER_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+  const child = fork(script, [JSON.stringify(options)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: [...process.execArgv, ...execArgv],
+  });
   const waiting = [];
   let closing = false;
   child.on('message', (message) => waiting.shift()?.(message));

@@ -49,30 +49,39 @@ console.error(
 const mix = soakMix({ url: ready.url, apiKey: ready.apiKey, users: ready.users, items: ready.items });
 
 const memory = [];
-const cpuBefore = (await ask({ type: 'memory' })).cpu;
+const { cpu: cpuBefore, eventLoop: loopBefore } = await ask({ type: 'memory' });
 const started = performance.now();
+let lastLoop = loopBefore;
 const sample = async () => {
-  const { memory: usage } = await ask({ type: 'memory' });
+  const { memory: usage, eventLoop } = await ask({ type: 'memory' });
   memory.push({
     seconds: (performance.now() - started) / 1000,
     rssMb: usage.rss / 2 ** 20,
     heapUsedMb: usage.heapUsed / 2 ** 20,
     externalMb: usage.external / 2 ** 20,
+    // The share of the interval the server's event loop was busy (1: saturated, requests queue).
+    eventLoopBusy: busyShare(eventLoop, lastLoop),
   });
+  lastLoop = eventLoop;
+};
+/** Event-loop utilization between two `performance.eventLoopUtilization()` readings. */
+const busyShare = (after, before) => {
+  const active = after.active - before.active;
+  return active / (active + after.idle - before.idle);
 };
 await sample();
 const sampler = setInterval(() => void sample(), sampleEverySeconds * 1000);
 const progress = setInterval(() => {
   const last = memory[memory.length - 1];
   console.error(
-    `  ${((performance.now() - started) / 1000).toFixed(0)} s: server RSS ${last?.rssMb.toFixed(0)} MB, heap ${last?.heapUsedMb.toFixed(0)} MB`,
+    `  ${((performance.now() - started) / 1000).toFixed(0)} s: server RSS ${last?.rssMb.toFixed(0)} MB, heap ${last?.heapUsedMb.toFixed(0)} MB, event loop ${(100 * (last?.eventLoopBusy ?? 0)).toFixed(0)}% busy`,
   );
 }, 60_000);
 const load = await openLoop({ rate, seconds, send: () => mix.send() });
 clearInterval(sampler);
 clearInterval(progress);
 await sample();
-const { cpu: cpuAfter } = await ask({ type: 'memory' });
+const { cpu: cpuAfter, eventLoop: loopAfter } = await ask({ type: 'memory' });
 const { counts } = await close();
 
 const latency = (results) => {
@@ -144,6 +153,7 @@ const result = {
   },
   server: {
     cpuMsPerRequest: (cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system) / 1000 / load.sent,
+    eventLoopBusy: busyShare(loopAfter, loopBefore),
     store: counts,
   },
   training: ready.training,
@@ -178,7 +188,7 @@ console.log(
   `${mark(checks.memoryFlat)} server RSS: ${firstRssMb.toFixed(1)} MB (${warmupSeconds}-${warmupSeconds + windowSeconds} s) -> ${lastRssMb.toFixed(1)} MB (last ${windowSeconds} s), ${(100 * rssGrowth).toFixed(1)}% (limit +${100 * maxGrowth}%)`,
 );
 console.log(
-  `achieved ${result.achievedRate.toFixed(1)} req/s; ${mix.eventsPosted} events posted; server CPU ${result.server.cpuMsPerRequest.toFixed(2)} ms per request`,
+  `achieved ${result.achievedRate.toFixed(1)} req/s; ${mix.eventsPosted} events posted; server CPU ${result.server.cpuMsPerRequest.toFixed(2)} ms per request (all threads), event loop ${(100 * result.server.eventLoopBusy).toFixed(0)}% busy`,
 );
 console.log(`wrote ${out}`);
 process.exit(result.ok ? 0 : 1);

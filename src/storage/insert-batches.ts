@@ -8,13 +8,22 @@ export interface InsertBatchesOptions<T extends keyof Database> {
   onConflict: Parameters<InsertQueryBuilder<Database, T, InsertResult>['onConflict']>[0];
 }
 
+/** The statements inserting rows into `table`, each of bounded size (`batches`). */
+export function insertStatements<T extends keyof Database>(
+  db: Kysely<Database>,
+  table: T,
+  options: InsertBatchesOptions<T>,
+): InsertQueryBuilder<Database, T, InsertResult>[] {
+  return [...batches(options.rows)].map((batch) =>
+    db.insertInto(table).values(batch).onConflict(options.onConflict),
+  );
+}
+
 /** Inserts rows into `table` in statements of bounded size (`batches`), all in `trx` (a transaction). */
 export async function insertBatches<T extends keyof Database>(
   trx: Kysely<Database>,
   table: T,
   options: InsertBatchesOptions<T>,
 ): Promise<void> {
-  for (const batch of batches(options.rows)) {
-    await trx.insertInto(table).values(batch).onConflict(options.onConflict).execute();
-  }
+  for (const statement of insertStatements(trx, table, options)) await statement.execute();
 }

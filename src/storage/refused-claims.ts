@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
-import type { FeedRows, RefusedClaims } from './sqlite-feed-log.js';
+import type { FeedRows, RefusedClaims } from './sqlite-writer.js';
 import { batches } from './statement-batches.js';
 
 /**

@@ -21,7 +21,7 @@ import type {
   UsersTable,
 } from './schema.js';
 import { signalColumns } from './signal-columns.js';
-import type { FeedRows } from './sqlite-feed-log.js';
+import type { FeedRows } from './sqlite-writer.js';
 
 /** Records <-> rows. Absent optional fields are NULL; times are rounded to whole milliseconds. */
 

@@ -1,10 +1,14 @@
-import { insertBatches } from './insert-batches.js';
+import type { Kysely } from 'kysely';
+import { GroupCommit } from './group-commit.js';
+import { insertStatements } from './insert-batches.js';
 import { lastById } from './last-by-id.js';
 import { decodeCursor, page } from './page-cursor.js';
 import { pageSize } from './page-size.js';
 import type { EventInput, EventRecord } from './records.js';
 import { eventRecord, eventRow, itemRow, userRow } from './row-mapping.js';
+import type { Database, EventsTable } from './schema.js';
 import type { SqlContext } from './sql-context.js';
+import type { CompiledStatement, StoreWriter } from './sqlite-writer.js';
 import type {
   ExportEventsOptions,
   Page,
@@ -13,36 +17,53 @@ import type {
   Store,
   UpsertEventsOptions,
 } from './store.js';
-import { upsertBatches } from './upsert-batches.js';
+import { upsertStatements } from './upsert-batches.js';
 
 /** The event log: ingest, popularity over a window, and export for training. */
 export class SqlEvents
   implements Pick<Store, 'upsertEvents' | 'popularItems' | 'exportEvents' | 'streamEvents'>
 {
   readonly #context: SqlContext;
+  /** With a writer: ingest calls group-committed there, each call one unit of statements. */
+  readonly #log: GroupCommit<CompiledStatement[]> | undefined;
 
-  constructor(context: SqlContext) {
+  constructor(context: SqlContext, writer?: StoreWriter) {
     this.#context = context;
+    if (writer !== undefined)
+      this.#log = new GroupCommit((calls) => context.writes.exclusive(() => writer.execute(calls.flat())), {
+        maxBatch: 64,
+      });
   }
 
+  /**
+   * One transaction per call; with a writer (a SQLite file) the calls made
+   * while a commit runs share the next one (`GroupCommit`), committed off
+   * the event loop. Either way a call resolves once its events are committed.
+   */
   async upsertEvents(events: readonly EventInput[], options: UpsertEventsOptions = {}): Promise<void> {
     if (events.length === 0) return;
     const rows = lastById(events).map(eventRow);
+    const createMissing = options.createMissing === true;
     const now = this.#context.now();
+    if (this.#log !== undefined) {
+      const statements = eventWrites(this.#context.db, rows, createMissing, now).map((statement) => {
+        const { sql, parameters } = statement.compile();
+        return { sql, parameters };
+      });
+      return this.#log.add([statements]);
+    }
     await this.#context.writes.transaction(async (trx) => {
-      await upsertBatches(trx, 'events', rows);
-      if (!options.createMissing) return;
-      const users = [...new Set(rows.map((row) => row.user_id))];
-      await insertBatches(trx, 'users', {
-        rows: users.map((id) => userRow({ id }, now)),
-        onConflict: (conflict) => conflict.column('id').doNothing(),
-      });
-      const items = [...new Set(rows.map((row) => row.item_id))];
-      await insertBatches(trx, 'items', {
-        rows: items.map((id) => itemRow({ id }, now)),
-        onConflict: (conflict) => conflict.column('id').doNothing(),
-      });
+      for (const statement of eventWrites(trx, rows, createMissing, now)) await statement.execute();
     });
+  }
+
+  stats(): { commits: number; calls: number } {
+    return { commits: this.#log?.stats.commits ?? 0, calls: this.#log?.stats.calls ?? 0 };
+  }
+
+  /** Resolves when the events ingested so far have been committed. */
+  async idle(): Promise<void> {
+    await this.#log?.idle();
   }
 
   async popularItems(options: PopularItemsOptions): Promise<PopularItem[]> {
@@ -99,4 +120,34 @@ export class SqlEvents
       cursor = next.cursor;
     } while (cursor !== undefined);
   }
+}
+
+/** The statements of one ingest call: the events replacing stored ones by id, then the users and items they name if asked. */
+function eventWrites(
+  db: Kysely<Database>,
+  rows: readonly EventsTable[],
+  createMissing: boolean,
+  now: number,
+): { compile(): CompiledStatement; execute(): Promise<unknown> }[] {
+  const statements: { compile(): CompiledStatement; execute(): Promise<unknown> }[] = upsertStatements(
+    db,
+    'events',
+    rows,
+  );
+  if (!createMissing) return statements;
+  const users = [...new Set(rows.map((row) => row.user_id))];
+  statements.push(
+    ...insertStatements(db, 'users', {
+      rows: users.map((id) => userRow({ id }, now)),
+      onConflict: (conflict) => conflict.column('id').doNothing(),
+    }),
+  );
+  const items = [...new Set(rows.map((row) => row.item_id))];
+  statements.push(
+    ...insertStatements(db, 'items', {
+      rows: items.map((id) => itemRow({ id }, now)),
+      onConflict: (conflict) => conflict.column('id').doNothing(),
+    }),
+  );
+  return statements;
 }

@@ -6,19 +6,8 @@ import { claimingUsers, refusedClaims } from './refused-claims.js';
 import { feedRows } from './row-mapping.js';
 import type { Database, StoreDatabase } from './schema.js';
 import type { SqlContext } from './sql-context.js';
-import type { FeedRows, RefusedClaims } from './sqlite-feed-log.js';
+import type { FeedRows, RefusedClaims, StoreWriter } from './sqlite-writer.js';
 import type { ClaimFeedOptions, FeedClaim, Store } from './store.js';
-
-/**
- * Writes one group commit of feeds in its own transaction instead of the
- * query builder's connection (SQLite: `SqliteFeedLog`, a worker thread, so
- * the fsync does not hold the event loop); resolves after it committed.
- */
-export interface FeedLogWriter {
-  /** Logs the rows in one transaction, claimed feeds only if they repeat nothing (as `refusedClaims`). */
-  write(rows: FeedRows): Promise<RefusedClaims>;
-  close(): Promise<void>;
-}
 
 /**
  * Runs `body` in a transaction during which no other server commits a claim
@@ -33,7 +22,8 @@ export type ClaimTransaction = <T>(
 ) => Promise<T>;
 
 export interface SqlFeedsOptions {
-  writer?: FeedLogWriter;
+  /** Commits each group of feeds off the query builder's connection (SQLite file: a worker thread). */
+  writer?: StoreWriter;
   claimTransaction?: ClaimTransaction;
 }
 
@@ -49,7 +39,7 @@ interface PendingFeed {
 /** The served-feed log: one request row per feed and one impression row per item shown. */
 export class SqlFeeds implements Pick<Store, 'insertFeeds' | 'claimFeed' | 'getFeed'> {
   readonly #context: SqlContext;
-  readonly #writer: FeedLogWriter | undefined;
+  readonly #writer: StoreWriter | undefined;
   readonly #claimTransaction: ClaimTransaction | undefined;
   readonly #log: GroupCommit<PendingFeed>;
 
@@ -65,7 +55,7 @@ export class SqlFeeds implements Pick<Store, 'insertFeeds' | 'claimFeed' | 'getF
       if (claims.size > 0) rows.claims = claims;
       const refused = await (writer === undefined
         ? this.#write(rows)
-        : context.writes.exclusive(() => writer.write(rows)));
+        : context.writes.exclusive(() => writer.writeFeeds(rows)));
       for (const one of pending) {
         const shown = refused.get(one.feed.requestId);
         if (shown === undefined) delete one.refused;
@@ -150,9 +140,8 @@ export class SqlFeeds implements Pick<Store, 'insertFeeds' | 'claimFeed' | 'getF
     return feed;
   }
 
-  /** Waits for the feeds still being committed, then closes the writer. */
-  async close(): Promise<void> {
-    await this.#log.idle();
-    await this.#writer?.close();
+  /** Resolves when the feeds logged so far have been committed (before the store closes its writer). */
+  idle(): Promise<void> {
+    return this.#log.idle();
   }
 }

@@ -20,11 +20,12 @@ import type { StoreDatabase } from './schema.js';
 import type { SqlContext } from './sql-context.js';
 import { SqlEvents } from './sql-events.js';
 import { SqlExperiments } from './sql-experiments.js';
-import { type ClaimTransaction, type FeedLogWriter, SqlFeeds } from './sql-feeds.js';
+import { type ClaimTransaction, SqlFeeds } from './sql-feeds.js';
 import { type FastFeedContext, SqlHistory } from './sql-history.js';
 import { SqlItems } from './sql-items.js';
 import { SqlModelVersions } from './sql-model-versions.js';
 import { sqlUsers } from './sql-users.js';
+import type { StoreWriter } from './sqlite-writer.js';
 import type {
   ClaimFeedOptions,
   ExportEventsOptions,
@@ -53,8 +54,8 @@ export interface SqlStoreOptions {
   location: string;
   /** The clock for `updatedAt` / `createdAt` (tests fix it). */
   now?: () => number;
-  /** Where feed logs are committed when not through the query builder (SQLite: a worker thread). */
-  feedLog?: FeedLogWriter;
+  /** Where events and feed logs are committed when not through the query builder (SQLite file: a worker thread). */
+  writer?: StoreWriter;
   /** `feedContext` without the query builder when it can (SQLite: prepared statements). */
   fastFeedContext?: FastFeedContext;
   /** Serialises `claimFeed`s of the same users across servers (PostgreSQL: advisory locks). */
@@ -74,6 +75,7 @@ export class SqlStore implements Store {
   readonly backend: StoreBackend;
   readonly location: string;
   readonly #db: StoreDatabase;
+  readonly #writer: StoreWriter | undefined;
   readonly #items: SqlItems;
   readonly #users: RecordsById<'users', UserInput, UserRecord>;
   readonly #feeds: SqlFeeds;
@@ -87,6 +89,7 @@ export class SqlStore implements Store {
     this.backend = options.backend;
     this.location = options.location;
     this.#db = options.db;
+    this.#writer = options.writer;
     const context: SqlContext = {
       db: options.db,
       writes: new WriteQueue(options.db),
@@ -95,10 +98,10 @@ export class SqlStore implements Store {
     this.#items = new SqlItems(context);
     this.#users = sqlUsers(context);
     this.#feeds = new SqlFeeds(context, {
-      ...(options.feedLog && { writer: options.feedLog }),
+      ...(options.writer && { writer: options.writer }),
       ...(options.claimTransaction && { claimTransaction: options.claimTransaction }),
     });
-    this.#events = new SqlEvents(context);
+    this.#events = new SqlEvents(context, options.writer);
     this.#history = new SqlHistory(context, {
       ...(options.fastFeedContext && { fastFeedContext: options.fastFeedContext }),
     });
@@ -109,6 +112,12 @@ export class SqlStore implements Store {
   /** Group commits of `insertFeeds` so far: transactions, calls and feeds (how well logging batches). */
   feedLogStats(): { commits: number; calls: number; records: number } {
     return this.#feeds.stats();
+  }
+
+  /** Group commits of `upsertEvents` through the writer so far (none without one): transactions and calls. */
+  ingestStats(): { commits: number; calls: number } {
+    const { commits, calls } = this.#events.stats();
+    return { commits, calls };
   }
 
   upsertItems(items: readonly ItemInput[]): Promise<void> {
@@ -251,7 +260,8 @@ export class SqlStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#feeds.close();
+    await Promise.all([this.#feeds.idle(), this.#events.idle()]);
+    await this.#writer?.close();
     await this.#db.destroy();
   }
 }

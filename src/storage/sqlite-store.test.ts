@@ -83,6 +83,42 @@ describe('openSqliteStore', () => {
     await expect(store.insertFeeds([feed(99)])).rejects.toThrow(/closed/);
   });
 
+  it('commits concurrent ingest calls from its worker in shared transactions, each readable once it resolved', async () => {
+    const path = join(directory, 'events.sqlite');
+    const store = await openSqliteStore({ path });
+    const events = (call: number) =>
+      Array.from({ length: 3 }, (_, index) => ({
+        id: `e${call}-${index}`,
+        userId: `u${call % 5}`,
+        itemId: `v${index}`,
+        time: 1_767_600_000_000 + call * 10 + index,
+        signals: { playTimeMs: 1000 + call },
+      }));
+    const readBack = await Promise.all(
+      Array.from({ length: 30 }, (_, call) =>
+        store
+          .upsertEvents(events(call), { createMissing: true })
+          .then(() => store.userEvents(`u${call % 5}`, { limit: 1000 })),
+      ),
+    );
+    for (const [call, history] of readBack.entries())
+      expect(history.map((event) => event.id)).toEqual(
+        expect.arrayContaining(events(call).map((event) => event.id)),
+      );
+    const stats = (store as unknown as { ingestStats(): { commits: number; calls: number } }).ingestStats();
+    expect(stats.calls).toBe(30);
+    expect(stats.commits).toBeLessThan(30); // shared transactions
+    expect(await store.counts()).toMatchObject({ events: 90, users: 5, items: 3 });
+    // A replayed event replaces the stored one (same id), through the worker too.
+    await store.upsertEvents([{ ...events(0)[0]!, signals: { playTimeMs: 7 } }]);
+    await store.close();
+    const again = await openSqliteStore({ path });
+    const stored = (await again.exportEvents({ limit: 1000 })).records.find((event) => event.id === 'e0-0');
+    expect(stored?.signals).toEqual({ playTimeMs: 7 });
+    await again.close();
+    await expect(store.upsertEvents(events(99))).rejects.toThrow(/closed/);
+  });
+
   it('works in memory for tests', async () => {
     const store = await openSqliteStore({ path: ':memory:' });
     await store.upsertUsers([{ id: 'u1' }]);

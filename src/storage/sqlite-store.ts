@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteDialectConfig } from 'kysely';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
 import { SqlStore } from './sql-store.js';
-import { SqliteFeedLog } from './sqlite-feed-log.js';
+import { SqliteWriter } from './sqlite-writer.js';
 import type { FeedContext, Store } from './store.js';
 import { StoreUnavailableError } from './store-unavailable-error.js';
 
@@ -21,9 +21,9 @@ export interface SqliteStoreOptions {
    */
   synchronous?: 'full' | 'normal';
   /**
-   * The same for served-feed logs (`insertFeeds`), which a file store writes
-   * from a worker thread in group commits (default: `synchronous`). Ingest
-   * writes always use `synchronous`.
+   * The same for served-feed logs (`insertFeeds`) alone (default:
+   * `synchronous`). A file store commits both events and feed logs from a
+   * worker thread, in group commits.
    */
   feedLogSynchronous?: 'full' | 'normal';
   /** How long a write waits for another process's lock before failing (default 5000 ms). */
@@ -49,18 +49,21 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     if (!inMemory) database.pragma('journal_mode = WAL');
     database.pragma(`synchronous = ${(options.synchronous ?? 'full').toUpperCase()}`);
     database.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    const db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: reusingStatements(database) }),
+    });
     await migrateToLatest(db);
     return new SqlStore({
       db,
       backend: 'sqlite',
       location: inMemory ? ':memory:' : options.path,
       fastFeedContext: feedContextStatements(database),
-      // `:memory:` is private to its connection: feeds go through the query builder there.
+      // `:memory:` is private to its connection: writes go through the query builder there.
       ...(!inMemory && {
-        feedLog: new SqliteFeedLog({
+        writer: new SqliteWriter({
           path: options.path,
-          synchronous: options.feedLogSynchronous ?? options.synchronous ?? 'full',
+          synchronous: options.synchronous ?? 'full',
+          feedLogSynchronous: options.feedLogSynchronous ?? options.synchronous ?? 'full',
           busyTimeoutMs: options.busyTimeoutMs ?? 5000,
         }),
       }),
@@ -70,6 +73,32 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     database.close();
     throw unavailable(options.path, error);
   }
+}
+
+/** Statements prepared by the query builder's connection, kept by SQL text. */
+const STATEMENT_CACHE = 256;
+
+/**
+ * The connection as the query builder sees it, preparing each SQL text once:
+ * Kysely's SQLite driver prepares every query it runs (a parse and plan per
+ * request on the serving path). One connection runs one query at a time
+ * (the driver's mutex), so a cached statement is never in use twice.
+ */
+function reusingStatements(database: BetterSqlite3.Database): SqliteDialectConfig['database'] {
+  const prepared = new Map<string, BetterSqlite3.Statement>();
+  return {
+    prepare(sql: string) {
+      let statement = prepared.get(sql);
+      if (statement === undefined) {
+        // Each IN (?, ?, ...) length is its own text: a full cache starts over rather than grow.
+        if (prepared.size >= STATEMENT_CACHE) prepared.clear();
+        statement = database.prepare(sql);
+        prepared.set(sql, statement);
+      }
+      return statement;
+    },
+    close: () => database.close(),
+  };
 }
 
 /**

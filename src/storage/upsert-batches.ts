@@ -1,5 +1,13 @@
-import { type InsertObject, type OnConflictBuilder, sql, type Transaction } from 'kysely';
-import { insertBatches } from './insert-batches.js';
+import {
+  type InsertObject,
+  type InsertQueryBuilder,
+  type InsertResult,
+  type Kysely,
+  type OnConflictBuilder,
+  sql,
+  type Transaction,
+} from 'kysely';
+import { insertBatches, insertStatements } from './insert-batches.js';
 import type { Database } from './schema.js';
 
 type KeyedById = 'items' | 'users' | 'events';
@@ -16,15 +24,27 @@ export async function upsertBatches<T extends KeyedById>(
   table: T,
   rows: readonly (InsertObject<Database, T> & Database[T])[],
 ): Promise<void> {
-  const first = rows[0];
-  if (first === undefined) return;
+  if (rows.length === 0) return;
+  await insertBatches(trx, table, { rows, onConflict: replaceById(rows) });
+}
+
+/** `upsertBatches` as statements, to run elsewhere (a `StoreWriter`). */
+export function upsertStatements<T extends KeyedById>(
+  db: Kysely<Database>,
+  table: T,
+  rows: readonly (InsertObject<Database, T> & Database[T])[],
+): InsertQueryBuilder<Database, T, InsertResult>[] {
+  if (rows.length === 0) return [];
+  return insertStatements(db, table, { rows, onConflict: replaceById(rows) });
+}
+
+function replaceById<T extends KeyedById>(
+  rows: readonly (InsertObject<Database, T> & Database[T])[],
+): Parameters<InsertQueryBuilder<Database, T, InsertResult>['onConflict']>[0] {
   const replace = Object.fromEntries(
-    Object.keys(first)
+    Object.keys(rows[0]!)
       .filter((column) => column !== 'id')
       .map((column) => [column, sql.ref(`excluded.${column}`)]),
   ) as ReplaceSet<T>;
-  await insertBatches(trx, table, {
-    rows,
-    onConflict: (conflict) => conflict.column('id').doUpdateSet(replace),
-  });
+  return (conflict) => conflict.column('id').doUpdateSet(replace);
 }

@@ -19,19 +19,42 @@ export interface FeedRows {
 /** The claimed feeds a group commit refused: request id -> the items their user was shown in the window, sorted. */
 export type RefusedClaims = Map<string, string[]>;
 
-export interface SqliteFeedLogOptions {
+/** One statement compiled by the query builder (`Compilable.compile()`), run by the writer. */
+export interface CompiledStatement {
+  sql: string;
+  parameters: readonly unknown[];
+}
+
+/**
+ * Commits writes in transactions of their own, off the query builder's
+ * connection (SQLite: `SqliteWriter`, a worker thread, so the fsync does
+ * not hold the event loop); each call resolves after its transaction
+ * committed.
+ */
+export interface StoreWriter {
+  /** Logs the rows in one transaction, claimed feeds only if they repeat nothing (as `refusedClaims`). */
+  writeFeeds(rows: FeedRows): Promise<RefusedClaims>;
+  /** Runs the statements in order in one transaction. */
+  execute(statements: readonly CompiledStatement[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface SqliteWriterOptions {
   path: string;
+  /** For the event log's writes (`execute`). */
   synchronous: 'full' | 'normal';
+  /** For the feed log's writes (`writeFeeds`). */
+  feedLogSynchronous: 'full' | 'normal';
   busyTimeoutMs: number;
 }
 
 /**
- * Writes served feeds to a SQLite file from a worker thread with its own
- * connection. better-sqlite3 is synchronous, so a commit on the server's
- * connection holds the event loop for the whole fsync (7 ms median, 29 ms
- * p99 on the shared machine), stalling every request in flight; here the
- * fsync blocks only the worker. The worker writes one transaction at a time
- * (the caller batches them with `GroupCommit`) and answers after COMMIT
+ * Writes events and served feeds to a SQLite file from a worker thread with
+ * its own connection. better-sqlite3 is synchronous, so a commit on the
+ * server's connection holds the event loop for the whole fsync (7 ms median,
+ * 29 ms p99 on the shared machine), stalling every request in flight; here
+ * the fsync blocks only the worker. The worker writes one transaction at a
+ * time (the callers batch them with `GroupCommit`) and answers after COMMIT
  * returned, i.e. after the WAL was fsynced when `synchronous` is `full`.
  * WAL mode lets the server's connection keep reading meanwhile; a write on
  * the server's connection waits for the worker's lock (busy timeout) and
@@ -40,8 +63,8 @@ export interface SqliteFeedLogOptions {
  * The worker starts on the first write (commands that never log feeds never
  * start it) and keeps the process alive only while a write is pending.
  */
-export class SqliteFeedLog {
-  readonly #options: SqliteFeedLogOptions;
+export class SqliteWriter implements StoreWriter {
+  readonly #options: SqliteWriterOptions;
   #worker: Worker | undefined;
   #failed: Error | undefined;
   readonly #pending = new Map<
@@ -50,18 +73,27 @@ export class SqliteFeedLog {
   >();
   #nextId = 0;
 
-  constructor(options: SqliteFeedLogOptions) {
+  constructor(options: SqliteWriterOptions) {
     this.#options = options;
   }
 
-  write(rows: FeedRows): Promise<RefusedClaims> {
+  writeFeeds(rows: FeedRows): Promise<RefusedClaims> {
+    return this.#send({ kind: 'feeds', ...rows });
+  }
+
+  async execute(statements: readonly CompiledStatement[]): Promise<void> {
+    if (statements.length === 0) return;
+    await this.#send({ kind: 'statements', statements });
+  }
+
+  #send(message: object): Promise<RefusedClaims> {
     if (this.#failed !== undefined) return Promise.reject(this.#failed);
     const worker = this.#start();
     const id = this.#nextId++;
     return new Promise<RefusedClaims>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       worker.ref();
-      worker.postMessage({ id, ...rows });
+      worker.postMessage({ id, ...message });
     });
   }
 
@@ -70,8 +102,8 @@ export class SqliteFeedLog {
     const worker = this.#worker;
     this.#worker = undefined;
     if (worker !== undefined) await worker.terminate();
-    this.#rejectAll(new StoreUnavailableError(`The SQLite feed log of ${this.#options.path} is closed`));
-    this.#failed ??= new StoreUnavailableError(`The SQLite feed log of ${this.#options.path} is closed`);
+    this.#rejectAll(new StoreUnavailableError(`The SQLite writer of ${this.#options.path} is closed`));
+    this.#failed ??= new StoreUnavailableError(`The SQLite writer of ${this.#options.path} is closed`);
   }
 
   #start(): Worker {
@@ -94,7 +126,7 @@ export class SqliteFeedLog {
         if (message.error === undefined) pending.resolve(message.refused ?? new Map());
         else
           pending.reject(
-            Object.assign(new Error(`Cannot log feeds in ${this.#options.path}: ${message.error}`), {
+            Object.assign(new Error(`Cannot write to ${this.#options.path}: ${message.error}`), {
               code: message.code,
             }),
           );
@@ -102,7 +134,7 @@ export class SqliteFeedLog {
     );
     const fail = (error: Error) => {
       this.#failed = new StoreUnavailableError(
-        `The SQLite feed log of ${this.#options.path} stopped: ${error.message}`,
+        `The SQLite writer of ${this.#options.path} stopped: ${error.message}`,
         { cause: error },
       );
       this.#worker = undefined;
@@ -124,7 +156,8 @@ export class SqliteFeedLog {
 
 /**
  * The worker: CommonJS evaluated in a worker thread (no file to resolve in
- * both the sources and the build). Same statements as `SqlFeeds.insertFeeds`
+ * both the sources and the build). Compiled statements run as sent, each
+ * prepared once. Feeds use the same statements as `SqlFeeds.insertFeeds`
  * (an id already stored is left as it is). `BEGIN IMMEDIATE` takes the
  * file's write lock before the no-repeat check reads, so a claim is checked
  * and logged atomically against every other connection to the file (other
@@ -136,8 +169,26 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path);
 db.pragma('journal_mode = WAL');
-db.pragma('synchronous = ' + workerData.synchronous.toUpperCase());
 db.pragma('busy_timeout = ' + Number(workerData.busyTimeoutMs));
+// The level for the next transaction (a pragma between transactions, one string compare when unchanged).
+let level;
+function synchronous(wanted) {
+  if (wanted !== level) db.pragma('synchronous = ' + wanted.toUpperCase());
+  level = wanted;
+}
+const prepared = new Map();
+function statement(sql) {
+  let found = prepared.get(sql);
+  if (found === undefined) {
+    if (prepared.size >= 256) prepared.clear();
+    found = db.prepare(sql);
+    prepared.set(sql, found);
+  }
+  return found;
+}
+const execute = db.transaction((statements) => {
+  for (const { sql, parameters } of statements) statement(sql).run(parameters);
+});
 const insertRequest = db.prepare(
   'INSERT INTO requests (id, user_id, pipeline, experiment, time, item_count, latency_ms, cpu_ms, stages) ' +
   'VALUES (@id, @user_id, @pipeline, @experiment, @time, @item_count, @latency_ms, @cpu_ms, @stages) ' +
@@ -178,6 +229,13 @@ const write = db.transaction((requests, impressions, claims) => {
 });
 parentPort.on('message', (message) => {
   try {
+    if (message.kind === 'statements') {
+      synchronous(workerData.synchronous);
+      execute.immediate(message.statements);
+      parentPort.postMessage({ id: message.id });
+      return;
+    }
+    synchronous(workerData.feedLogSynchronous);
     const refused = write.immediate(message.requests, message.impressions, message.claims);
     parentPort.postMessage({ id: message.id, refused });
   } catch (error) {
