@@ -70,7 +70,7 @@ export class SqlEvents
     // Count per item first (an index-only scan of events_item_time_play), then
     // join the few groups to items for the hidden flag: joining every event row
     // to items first cost ~7x more on SQLite.
-    const db = this.#context.db;
+    const db = this.#context.reads;
     let window = db.selectFrom('events').where('events.time', '>=', options.since);
     if (options.until !== undefined) window = window.where('events.time', '<', options.until);
     const counts = window
@@ -99,7 +99,7 @@ export class SqlEvents
 
   async exportEvents(options: ExportEventsOptions = {}): Promise<Page<EventRecord>> {
     const limit = pageSize(options.limit, 10_000, 100_000);
-    let query = this.#context.db.selectFrom('events').selectAll();
+    let query = this.#context.reads.selectFrom('events').selectAll();
     if (options.since !== undefined) query = query.where('time', '>=', options.since);
     if (options.until !== undefined) query = query.where('time', '<', options.until);
     if (options.cursor !== undefined) {

@@ -54,6 +54,8 @@ export interface SqlStoreOptions {
   location: string;
   /** The clock for `updatedAt` / `createdAt` (tests fix it). */
   now?: () => number;
+  /** Where the long reads run (event-log pages, popularity, the experiment report); default `db`. */
+  reads?: StoreDatabase;
   /** Where events and feed logs are committed when not through the query builder (SQLite file: a worker thread). */
   writer?: StoreWriter;
   /** `feedContext` without the query builder when it can (SQLite: prepared statements). */
@@ -75,6 +77,7 @@ export class SqlStore implements Store {
   readonly backend: StoreBackend;
   readonly location: string;
   readonly #db: StoreDatabase;
+  readonly #reads: StoreDatabase;
   readonly #writer: StoreWriter | undefined;
   readonly #items: SqlItems;
   readonly #users: RecordsById<'users', UserInput, UserRecord>;
@@ -90,8 +93,10 @@ export class SqlStore implements Store {
     this.location = options.location;
     this.#db = options.db;
     this.#writer = options.writer;
+    this.#reads = options.reads ?? options.db;
     const context: SqlContext = {
       db: options.db,
+      reads: this.#reads,
       writes: new WriteQueue(options.db),
       now: options.now ?? Date.now,
     };
@@ -201,11 +206,11 @@ export class SqlStore implements Store {
   }
 
   pipelineStats(options: StatsOptions = {}): Promise<PipelineStats[]> {
-    return pipelineStats(this.#db, options);
+    return pipelineStats(this.#reads, options);
   }
 
   pipelineUserStats(options: StatsOptions = {}): Promise<PipelineUserStats[]> {
-    return pipelineUserStats(this.#db, options);
+    return pipelineUserStats(this.#reads, options);
   }
 
   addModelVersion(input: ModelVersionInput): Promise<ModelVersion> {
@@ -262,6 +267,7 @@ export class SqlStore implements Store {
     this.#closed = true;
     await Promise.all([this.#feeds.idle(), this.#events.idle()]);
     await this.#writer?.close();
+    if (this.#reads !== this.#db) await this.#reads.destroy();
     await this.#db.destroy();
   }
 }

@@ -119,6 +119,28 @@ describe('openSqliteStore', () => {
     await expect(store.upsertEvents(events(99))).rejects.toThrow(/closed/);
   });
 
+  it('runs long reads on a read-only connection in a worker, which sees every acknowledged write', async () => {
+    const path = join(directory, 'reader.sqlite');
+    const store = await openSqliteStore({ path });
+    const time = 1_767_600_000_000;
+    for (let round = 0; round < 3; round++) {
+      await store.upsertEvents([{ id: `e${round}`, userId: 'u1', itemId: `v${round}`, time: time + round }], {
+        createMissing: true,
+      });
+      // Read right after the acknowledgement, through the reader: never a stale page.
+      expect((await store.exportEvents()).records.map((event) => event.id)).toHaveLength(round + 1);
+      expect((await store.popularItems({ since: 0 })).length).toBe(round + 1);
+    }
+    const { SqliteReader } = await import('./sqlite-reader.js');
+    const reader = new SqliteReader({ path, busyTimeoutMs: 1000 });
+    expect(await reader.query('select count(*) as n from events', [])).toEqual([{ n: 3 }]);
+    await expect(reader.query('delete from events', [])).rejects.toThrow(/Cannot read .*reader\.sqlite: /);
+    await reader.close();
+    await expect(reader.query('select 1', [])).rejects.toThrow(/closed/);
+    await store.close();
+    await expect(store.exportEvents()).rejects.toThrow();
+  });
+
   it('works in memory for tests', async () => {
     const store = await openSqliteStore({ path: ':memory:' });
     await store.upsertUsers([{ id: 'u1' }]);

@@ -5,6 +5,7 @@ import { Kysely, SqliteDialect, type SqliteDialectConfig } from 'kysely';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
 import { SqlStore } from './sql-store.js';
+import { readerDialect, SqliteReader } from './sqlite-reader.js';
 import { SqliteWriter } from './sqlite-writer.js';
 import type { FeedContext, Store } from './store.js';
 import { StoreUnavailableError } from './store-unavailable-error.js';
@@ -58,8 +59,13 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       backend: 'sqlite',
       location: inMemory ? ':memory:' : options.path,
       fastFeedContext: feedContextStatements(database),
-      // `:memory:` is private to its connection: writes go through the query builder there.
+      // `:memory:` is private to its connection: reads and writes go through the query builder there.
       ...(!inMemory && {
+        reads: new Kysely<Database>({
+          dialect: readerDialect(
+            new SqliteReader({ path: options.path, busyTimeoutMs: options.busyTimeoutMs ?? 5000 }),
+          ),
+        }),
         writer: new SqliteWriter({
           path: options.path,
           synchronous: options.synchronous ?? 'full',

@@ -1,0 +1,164 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import {
+  type CompiledQuery,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type Kysely,
+  type QueryResult,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+} from 'kysely';
+import { StoreUnavailableError } from './store-unavailable-error.js';
+
+export interface SqliteReaderOptions {
+  path: string;
+  busyTimeoutMs: number;
+}
+
+/**
+ * A read-only connection to a SQLite file in a worker thread, for the long
+ * reads (the experiment report's aggregates, event-log pages for training and
+ * the dashboard): better-sqlite3 runs a query to its end on the calling
+ * thread, so a 200 ms aggregate on the server's connection stalls every
+ * request in flight. Queries are compiled by the query builder on the main
+ * thread, run here one at a time (each SQL text prepared once), and answered
+ * with their rows. In WAL mode the worker reads the last committed state, the
+ * same any query on the main connection would see outside a transaction.
+ *
+ * The worker starts on the first query and keeps the process alive only while
+ * one is pending.
+ */
+export class SqliteReader {
+  readonly #options: SqliteReaderOptions;
+  #worker: Worker | undefined;
+  #closed = false;
+  readonly #pending = new Map<
+    number,
+    { resolve: (rows: unknown[]) => void; reject: (error: Error) => void }
+  >();
+  #nextId = 0;
+
+  constructor(options: SqliteReaderOptions) {
+    this.#options = options;
+  }
+
+  query(sql: string, parameters: readonly unknown[]): Promise<unknown[]> {
+    if (this.#closed)
+      return Promise.reject(
+        new StoreUnavailableError(`The SQLite reader of ${this.#options.path} is closed`),
+      );
+    const worker = this.#start();
+    const id = this.#nextId++;
+    return new Promise<unknown[]>((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      worker.ref();
+      worker.postMessage({ id, sql, parameters });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const worker = this.#worker;
+    this.#worker = undefined;
+    if (worker !== undefined) await worker.terminate();
+    this.#rejectAll(new StoreUnavailableError(`The SQLite reader of ${this.#options.path} is closed`));
+  }
+
+  #start(): Worker {
+    if (this.#worker !== undefined) return this.#worker;
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    const worker = new Worker(READER_SOURCE, {
+      eval: true,
+      // Not the parent's flags: an `--import` of module hooks (the crash tests' TypeScript loader) stalls an eval worker.
+      execArgv: [],
+      workerData: { driver, ...this.#options },
+    });
+    worker.unref();
+    worker.on('message', (message: { id: number; rows?: unknown[]; error?: string }) => {
+      const pending = this.#pending.get(message.id);
+      this.#pending.delete(message.id);
+      if (this.#pending.size === 0) worker.unref();
+      if (pending === undefined) return;
+      if (message.error === undefined) pending.resolve(message.rows ?? []);
+      else pending.reject(new Error(`Cannot read ${this.#options.path}: ${message.error}`));
+    });
+    const fail = (error: Error) => {
+      // The next query starts a new worker; the ones in flight fail.
+      this.#worker = undefined;
+      this.#rejectAll(
+        new StoreUnavailableError(`The SQLite reader of ${this.#options.path} stopped: ${error.message}`, {
+          cause: error,
+        }),
+      );
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      if (this.#worker === worker) fail(new Error(`its worker exited with code ${code}`));
+    });
+    this.#worker = worker;
+    return worker;
+  }
+
+  #rejectAll(error: Error): void {
+    for (const pending of this.#pending.values()) pending.reject(error);
+    this.#pending.clear();
+  }
+}
+
+/**
+ * A query builder over the reader: `SELECT`s only (no transactions); what it
+ * compiles is SQLite's dialect, so a query reads the same on either connection.
+ */
+export function readerDialect(reader: SqliteReader): Dialect {
+  const connection: DatabaseConnection = {
+    async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+      return { rows: (await reader.query(compiled.sql, compiled.parameters)) as R[] };
+    },
+    // biome-ignore lint/correctness/useYield: streaming is refused, not implemented
+    async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+      throw new Error('The SQLite reader does not stream: page with a keyset instead');
+    },
+  };
+  const noTransactions = () => Promise.reject(new Error('The SQLite reader runs no transactions'));
+  const driver: Driver = {
+    init: async () => {},
+    acquireConnection: async () => connection,
+    beginTransaction: noTransactions,
+    commitTransaction: noTransactions,
+    rollbackTransaction: noTransactions,
+    releaseConnection: async () => {},
+    destroy: () => reader.close(),
+  };
+  return {
+    createDriver: () => driver,
+    createQueryCompiler: () => new SqliteQueryCompiler(),
+    createAdapter: () => new SqliteAdapter(),
+    createIntrospector: (db: Kysely<unknown>) => new SqliteIntrospector(db),
+  };
+}
+
+/** The worker: CommonJS evaluated in a worker thread (as `SqliteWriter`'s). */
+const READER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.path, { readonly: true });
+db.pragma('busy_timeout = ' + Number(workerData.busyTimeoutMs));
+const prepared = new Map();
+parentPort.on('message', ({ id, sql, parameters }) => {
+  try {
+    let statement = prepared.get(sql);
+    if (statement === undefined) {
+      if (prepared.size >= 256) prepared.clear();
+      statement = db.prepare(sql);
+      if (!statement.reader) throw new Error('not a read: ' + sql.slice(0, 60));
+      prepared.set(sql, statement);
+    }
+    parentPort.postMessage({ id, rows: statement.all(parameters) });
+  } catch (error) {
+    parentPort.postMessage({ id, error: String((error && error.message) || error) });
+  }
+});
+`;
