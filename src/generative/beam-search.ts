@@ -14,6 +14,11 @@ export interface StepDecoder {
    * next-token logits [beams, V].
    */
   step(parents: Int32Array, tokens: Int32Array): Float32Array;
+  /**
+   * A model with a next-item head: its logits over the catalogue [numItems]
+   * after the context (valid once `begin` ran).
+   */
+  itemLogits?(): Float32Array;
 }
 
 export interface BeamSearchOptions {
@@ -95,4 +100,28 @@ export function beamSearch(decoder: StepDecoder, options: BeamSearchOptions): Be
   }
   if (beams === 0) return { tokens: new Int32Array(0), scores: new Float32Array(0) };
   return { tokens, scores };
+}
+
+/**
+ * Teacher-forced path log-probabilities: the sum over `steps` tokens of each
+ * given sequence's log-softmax under `decoder` (the beam score it would get,
+ * processors aside), all sequences in one batch. `tokens` is [n, steps].
+ */
+export function pathLogProbs(decoder: StepDecoder, tokens: Int32Array, steps: number): Float32Array {
+  const n = tokens.length / steps;
+  const vocabularySize = decoder.vocabularySize;
+  const scores = new Float32Array(n);
+  if (n === 0) return scores;
+  let logProbs = decoder.begin().slice(0, vocabularySize); // [1, V]
+  logSoftmaxRows(logProbs, 1, vocabularySize);
+  for (let i = 0; i < n; i++) scores[i] = logProbs[tokens[i * steps]!]!;
+  let parents = new Int32Array(n); // step 1: every row continues the single context
+  for (let step = 1; step < steps; step++) {
+    const fed = Int32Array.from({ length: n }, (_, i) => tokens[i * steps + step - 1]!);
+    logProbs = decoder.step(parents, fed).slice(0, n * vocabularySize); // [n, V]
+    logSoftmaxRows(logProbs, n, vocabularySize);
+    for (let i = 0; i < n; i++) scores[i]! += logProbs[i * vocabularySize + tokens[i * steps + step]!]!;
+    parents = Int32Array.from({ length: n }, (_, i) => i);
+  }
+  return scores;
 }

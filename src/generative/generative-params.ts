@@ -21,8 +21,23 @@ export const generativeParamsSchema = z.object({
   ffnDim: z.number().int().min(0).default(0),
   /** 1: the lazy decoder also reads each history item's id embedding at the item's last token slot. */
   itemEmbedding: z.number().int().min(0).max(1).default(0),
-  /** Weight of the auxiliary next-item softmax at item boundaries (needs itemEmbedding; 0: off). */
+  /**
+   * Weight of the next-item head's full-softmax loss at the slots that predict an
+   * item's first code (0: no head). The head's item table is the item-id input
+   * embedding when `itemEmbedding` is 1 (tied), else a table of its own.
+   */
   itemLoss: z.number().min(0).default(0),
+  /**
+   * With a head: candidates = the beam's items plus the head's top items, ranked
+   * by (1 - headMix) * path log-prob + headMix * head log-prob. A fit with a
+   * validation phase chooses it among i / headMixSteps (i = 0..headMixSteps) and
+   * returns it for the refit.
+   */
+  headMix: z.number().min(0).max(1).default(0.5),
+  /** Grid of headMix tried on validation (0: keep `headMix`). */
+  headMixSteps: z.number().int().min(0).default(10),
+  /** Validation users ranked to choose headMix (a fixed random sample; 0: all). */
+  headMixUsers: z.number().int().min(0).default(5000),
   dropout: z.number().min(0).lt(1).default(0.2),
   /** Items of history read (the token stream is (levels + 1) times longer). */
   maxItems: z.number().int().min(1).default(50),

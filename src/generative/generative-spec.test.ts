@@ -7,6 +7,7 @@ import { Random, silentLogger, silentProgress } from '../core/index.js';
 import { loadDataset } from '../data/index.js';
 import { type EvalPhase, evaluatePhase } from '../eval/index.js';
 import { contentVectors } from '../tokenizer/index.js';
+import { itemTokensOf } from './alignment.js';
 import {
   GenerativeRecommender,
   generativeSpec,
@@ -265,4 +266,109 @@ describe('sequentialVectors (vectorKind sequential)', () => {
       expect(Math.hypot(...vectors.vectors.subarray(item * 8, item * 8 + 8))).toBeCloseTo(1, 5);
     expect([...(await run()).vectors]).toEqual([...vectors.vectors]);
   });
+});
+
+describe('GenerativeRecommender with a next-item head', () => {
+  const sequences = loopData(200, new Random(3));
+  const data = { numUsers: sequences.length, numItems: 40, sequences };
+  const phase: EvalPhase = {
+    name: 'validation',
+    fit: sequences,
+    history: sequences.map((sequence) => sequence.subarray(0, -1)),
+    exclude: sequences.map((sequence) => sequence.subarray(0, -1)),
+    targets: sequences.map((sequence) => sequence.subarray(-1)),
+  };
+  const model = new GenerativeRecommender({
+    ...small,
+    epochs: 12,
+    itemLoss: 1,
+    headMixSteps: 4,
+    headMixUsers: 60,
+    validationUsers: 50,
+  });
+  const fitted = model.fit(data, {
+    random: new Random(2),
+    logger: silentLogger,
+    progress: silentProgress,
+    validation: phase,
+  });
+  const history = sequences[7]!.subarray(0, -1);
+  const exclude = Int32Array.from([...history, 0, 1, 2]);
+  /** The head's log-softmax over the 40 items after `history`, from the decoder directly. */
+  const headLogProbs = (): Float32Array => {
+    const decoder = model.model.decoder(history, itemTokensOf(model));
+    decoder.begin();
+    const logits = decoder.itemLogits!();
+    const max = Math.max(...logits);
+    const shift = max + Math.log(logits.reduce((sum, value) => sum + Math.exp(value - max), 0));
+    return logits.map((value) => value - shift);
+  };
+
+  it('chooses the head weight on validation among i / headMixSteps and returns it for the refit', async () => {
+    const result = await fitted;
+    expect([0, 0.25, 0.5, 0.75, 1]).toContain(result?.chosen?.headMix);
+    expect(model.headMix).toBe(result?.chosen?.headMix);
+    expect(result?.chosen?.epochs).toBe(model.training!.bestEpoch);
+  }, 60_000);
+
+  it('with the head alone (mix 1) ranks by the head: its top items outside exclude, each scored by its log-probability', async () => {
+    await fitted;
+    const head = headLogProbs();
+    const { items, scores } = model.generate(history, { k: 8, exclude, headMix: 1 });
+    const expected = Array.from(head.keys())
+      .filter((item) => !exclude.includes(item))
+      .sort((a, b) => head[b]! - head[a]! || a - b)
+      .slice(0, 8);
+    expect([...items]).toEqual(expected);
+    for (const [i, item] of items.entries()) expect(scores[i]).toBeCloseTo(head[item]!, 4);
+  });
+
+  it('mixes each candidate path log-probability with the head log-probability, every item real and new', async () => {
+    await fitted;
+    const head = headLogProbs();
+    const paths = model.generate(history, { k: 20, exclude, headMix: 0 });
+    const pathOf = new Map(Array.from(paths.items, (item, i) => [item, paths.scores[i]!]));
+    const mixed = model.generate(history, { k: 8, exclude, headMix: 0.5 });
+    expect(new Set(mixed.items).size).toBe(8);
+    mixed.items.forEach((item, i) => {
+      expect(exclude).not.toContain(item);
+      // The pool holds beam items (beam score) and head items (teacher-forced score): the same path log-prob.
+      expect(mixed.scores[i]).toBeCloseTo(0.5 * pathOf.get(item)! + 0.5 * head[item]!, 4);
+      if (i > 0) expect(mixed.scores[i]).toBeLessThanOrEqual(mixed.scores[i - 1]!);
+    });
+  });
+
+  it('keeps the chosen head weight through save and load', async () => {
+    await fitted;
+    const folder = mkdtempSync(join(tmpdir(), 'genfeed-head-'));
+    try {
+      const path = join(folder, 'head.safetensors');
+      await model.save(path);
+      const loaded = await GenerativeRecommender.load(path);
+      expect(loaded.headMix).toBe(model.headMix);
+      const a = model.generate(history, { k: 8 });
+      const b = loaded.generate(history, { k: 8 });
+      expect([...b.items]).toEqual([...a.items]);
+      expect([...b.scores]).toEqual([...a.scores]);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('ties the head to the item-id input embedding when itemEmbedding is on', async () => {
+    const tied = new GenerativeRecommender({
+      ...small,
+      epochs: 2,
+      itemLoss: 1,
+      itemEmbedding: 1,
+      headMix: 1,
+    });
+    await tied.fit(data, { random: new Random(2), logger: silentLogger, progress: silentProgress });
+    const decoder = tied.model as unknown as { itemHead: unknown; items: unknown };
+    expect(decoder.itemHead).toBeUndefined();
+    expect(decoder.items).toBeDefined();
+    const { items } = tied.generate(history, { k: 5 });
+    expect(new Set(items).size).toBe(5);
+    for (const item of items) expect(history).not.toContain(item);
+  }, 60_000);
 });

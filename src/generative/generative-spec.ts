@@ -2,6 +2,7 @@ import { InvalidInputError, Random } from '../core/index.js';
 import type { Dataset } from '../data/index.js';
 import {
   type EvalPhase,
+  evaluatePhase,
   type FitContext,
   type FitResult,
   type ModelReport,
@@ -22,7 +23,7 @@ import {
   saveTokenizer,
 } from '../tokenizer/index.js';
 import { type TrainingResult, train } from '../training/index.js';
-import { beamSearch, type StepDecoder } from './beam-search.js';
+import { beamSearch, pathLogProbs, type StepDecoder } from './beam-search.js';
 import { EncoderDecoder, type EncoderDecoderConfig } from './encoder-decoder.js';
 import {
   type GenerativeParams,
@@ -35,6 +36,7 @@ import type { LogitsProcessor } from './logits-processor.js';
 import { generativeReport } from './model-report.js';
 import { nearestRows } from './nearest-rows.js';
 import { type NeuralFitOptions, neuralFitResult, neuralTrainerOptions } from './neural-fit.js';
+import { samplePhase } from './phase-validation.js';
 import { ExcludeItemsProcessor, PrefixConstraintProcessor } from './prefix-constraint.js';
 import { SasRecRecommender } from './sasrec-spec.js';
 import { FIRST_ITEM_TOKEN } from './semantic-sequences.js';
@@ -69,7 +71,10 @@ export const ARCHITECTURES: Record<GenerativeParams['architecture'], GenerativeA
           dropout: p.dropout,
           ...(p.ffnDim > 0 && { ffnDim: p.ffnDim }),
           ...(p.itemEmbedding > 0 && { itemInputs: tokenizer.itemCount }),
-          ...(p.itemLoss > 0 && { itemLoss: p.itemLoss }),
+          ...(p.itemLoss > 0 && {
+            itemLoss: p.itemLoss,
+            ...(p.itemEmbedding === 0 && { headItems: tokenizer.itemCount }),
+          }),
         },
         random,
       ),
@@ -123,7 +128,10 @@ export interface GenerativeSaveOptions {
   itemIds?: readonly string[];
 }
 
-/** A generated list: items best first, scores = sum of token log-probabilities. */
+/**
+ * A generated list: items best first, scores = sum of token log-probabilities
+ * (with a next-item head: the mix of that and the head's log-probability).
+ */
 export interface Generated {
   /** -1 for a path that names no item (possible only unconstrained). */
   items: Int32Array;
@@ -146,6 +154,22 @@ export interface GenerateOptions {
    * path may name no item or a seen one (ECPO's format reward). Default true.
    */
   constrained?: boolean;
+  /** With a next-item head: the head's weight in the candidates' scores (default: the model's `headMix`). */
+  headMix?: number;
+}
+
+/**
+ * The candidates of one request for a model with a next-item head: the beam's
+ * items then the head's top items not already there, each with both scores.
+ */
+interface CandidatePool {
+  items: Int32Array;
+  /** Sum of the item's token log-probabilities (beam score or teacher-forced). */
+  paths: Float32Array;
+  /** The head's log-softmax of the item over the catalogue. */
+  heads: Float32Array;
+  /** [items, depth] semantic-ID tokens. */
+  tokens: Int32Array;
 }
 
 /** Where `addItem` put a cold-start item. */
@@ -180,10 +204,18 @@ export class GenerativeRecommender implements Recommender {
   #reconstructions: Float32Array | undefined;
   /** The item vectors the tokenizer was fitted on (for its report; not saved). */
   #vectors: ItemVectors | undefined;
+  /** Weight of the head's log-probability in a candidate's score (the param, or chosen by `fit`). */
+  #headMix: number;
 
   constructor(params: GenerativeParamsInput = {}, options: GenerativeRecommenderOptions = {}) {
     this.params = parseParams(generativeSpec, params, { ignoreUnknown: true });
     this.options = options;
+    this.#headMix = this.params.headMix;
+  }
+
+  /** The head's weight in the candidates' scores (0 with no head). */
+  get headMix(): number {
+    return this.#hasHead() ? this.#headMix : 0;
   }
 
   get model(): GenerativeModel {
@@ -233,7 +265,50 @@ export class GenerativeRecommender implements Recommender {
     );
     this.training = result;
     model.eval();
-    return neuralFitResult('generative', p, result, context);
+    const fitted = neuralFitResult('generative', p, result, context);
+    if (fitted === undefined || context.validation === undefined || !this.#hasHead() || p.headMixSteps === 0)
+      return fitted;
+    this.#headMix = this.#chooseHeadMix(context.validation, data.numItems, context, random.fork());
+    return { chosen: { ...fitted.chosen, headMix: this.#headMix } };
+  }
+
+  /**
+   * The head's weight with the best validation NDCG@10 among i / headMixSteps,
+   * on a fixed sample of the phase's users: each user's candidates and both
+   * scores are computed once and re-ranked for every weight.
+   */
+  #chooseHeadMix(phase: EvalPhase, numItems: number, context: FitContext, random: Random): number {
+    const p = this.params;
+    const started = performance.now();
+    const sampled = p.headMixUsers > 0 ? samplePhase(phase, p.headMixUsers, random) : phase;
+    const pools = new Map<number, CandidatePool>();
+    let best = { mix: this.#headMix, ndcg: Number.NEGATIVE_INFINITY };
+    const lines: string[] = [];
+    for (let i = 0; i <= p.headMixSteps; i++) {
+      const mix = i / p.headMixSteps;
+      const ranker: Recommender = {
+        fit: () => undefined,
+        score: () => {
+          throw new Error('generative: headMix ranks generated lists only');
+        },
+        recommend: (user, history, k, exclude) => {
+          let pool = pools.get(user);
+          if (pool === undefined) {
+            pool = this.#pool(history, exclude, Math.max(k, p.beamWidth));
+            pools.set(user, pool);
+          }
+          return rankPool(pool, mix, k, this.tokenizer.depth);
+        },
+      };
+      const { metrics } = evaluatePhase(ranker, sampled, numItems, { ks: [10] });
+      const ndcg = metrics['ndcg@10'] ?? 0;
+      lines.push(`${mix.toFixed(2)}: R@10 ${(metrics['recall@10'] ?? 0).toFixed(4)} N@10 ${ndcg.toFixed(4)}`);
+      if (ndcg > best.ndcg) best = { mix, ndcg };
+    }
+    context.logger.info(
+      `generative: head mix ${best.mix} chosen on ${pools.size} validation users in ${((performance.now() - started) / 1000).toFixed(1)} s (${lines.join('; ')})`,
+    );
+    return best.mix;
   }
 
   /**
@@ -258,12 +333,20 @@ export class GenerativeRecommender implements Recommender {
       throw new RangeError(`generate: sampling draws one item, so k must be 1, got ${k}`);
     const tokenizer = this.tokenizer;
     const { vocabulary, depth } = tokenizer;
+    const beamWidth = Math.max(k, options.beamWidth ?? this.params.beamWidth!);
+    if (sample === undefined && constrained && this.#hasHead())
+      return rankPool(
+        this.#pool(history, options.exclude ?? history, beamWidth),
+        options.headMix ?? this.#headMix,
+        k,
+        depth,
+      );
     const processors = constrained ? this.#constraints(options.exclude ?? history) : [];
     const decoder = this.model.decoder(this.#modelInput(history), this.#itemTokens);
     const found =
       sample === undefined
         ? beamSearch(decoder, {
-            beamWidth: Math.max(k, options.beamWidth ?? this.params.beamWidth!),
+            beamWidth,
             steps: depth,
             processors,
           })
@@ -405,7 +488,12 @@ export class GenerativeRecommender implements Recommender {
       options.itemIds === undefined ? {} : { itemIds: options.itemIds },
     );
     await saveCheckpoint(path, this.model.namedParameters(), {
-      config: { model: 'generative', ...this.model.config, params: this.params },
+      // headMix as chosen on validation, if it was.
+      config: {
+        model: 'generative',
+        ...this.model.config,
+        params: { ...this.params, headMix: this.#headMix },
+      },
     });
   }
 
@@ -436,6 +524,70 @@ export class GenerativeRecommender implements Recommender {
       this.#itemTokens.set(tokenizer.tokens(item), item * depth);
     this.#withheldMask = undefined;
     this.#reconstructions = undefined;
+  }
+
+  #hasHead(): boolean {
+    const config = this.model.config;
+    return 'itemLoss' in config && (config.itemLoss ?? 0) > 0;
+  }
+
+  /**
+   * The candidates of a constrained request: the trie-constrained beam's items
+   * (width `beamWidth`, their beam scores as path scores) plus the head's
+   * `beamWidth` best items outside `exclude` and the withheld set, whose path
+   * log-probabilities come from one teacher-forced pass. Items the head does
+   * not cover (cold ones) get its lowest log-probability.
+   */
+  #pool(history: Int32Array, exclude: ArrayLike<number>, beamWidth: number): CandidatePool {
+    const tokenizer = this.tokenizer;
+    const { vocabulary, depth } = tokenizer;
+    const input = this.#modelInput(history);
+    const decoder = this.model.decoder(input, this.#itemTokens);
+    const found = beamSearch(decoder, { beamWidth, steps: depth, processors: this.#constraints(exclude) });
+    const logits = decoder.itemLogits!(); // [headItems]
+    let max = Number.NEGATIVE_INFINITY;
+    for (const value of logits) if (value > max) max = value;
+    let sum = 0;
+    let lowest = Number.POSITIVE_INFINITY;
+    for (const value of logits) {
+      sum += Math.exp(value - max);
+      if (value < lowest) lowest = value;
+    }
+    const shift = max + Math.log(sum);
+    const headOf = (item: number): number => (item < logits.length ? logits[item]! : lowest) - shift;
+
+    const items: number[] = [];
+    const paths: number[] = [];
+    const taken = new Set<number>();
+    for (let i = 0; i < found.scores.length; i++) {
+      const item = tokenizer.itemOf(vocabulary.semanticId(found.tokens.subarray(i * depth, (i + 1) * depth)));
+      if (item === undefined) continue;
+      items.push(item);
+      paths.push(found.scores[i]!);
+      taken.add(item);
+    }
+    const blocked = new Set<number>(Array.from(exclude));
+    for (const item of this.#withheld) blocked.add(item);
+    const extra = topItems(logits, beamWidth, (item) => taken.has(item) || blocked.has(item));
+    const extraTokens = new Int32Array(extra.length * depth);
+    extra.forEach((item, i) => {
+      extraTokens.set(this.#itemTokens.subarray(item * depth, (item + 1) * depth), i * depth);
+    });
+    const extraPaths = pathLogProbs(this.model.decoder(input, this.#itemTokens), extraTokens, depth);
+    for (const [i, item] of extra.entries()) {
+      items.push(item);
+      paths.push(extraPaths[i]!);
+    }
+    const tokens = new Int32Array(items.length * depth);
+    items.forEach((item, i) => {
+      tokens.set(this.#itemTokens.subarray(item * depth, (item + 1) * depth), i * depth);
+    });
+    return {
+      items: Int32Array.from(items),
+      paths: Float32Array.from(paths),
+      heads: Float32Array.from(items, headOf),
+      tokens,
+    };
   }
 
   /** The logits processors of a constrained generation: the trie, the withheld items, `exclude`. */
@@ -490,6 +642,41 @@ export class GenerativeRecommender implements Recommender {
       throw new InvalidInputError(`generative: ${content.count} content vectors for ${data.numItems} items`);
     return kind === 'content' ? content : combineItemVectors(content, collaborative());
   }
+}
+
+/** The `k` best of a pool by (1 - mix) * path + mix * head, ties to the earlier candidate. */
+function rankPool(pool: CandidatePool, mix: number, k: number, depth: number): Generated {
+  const scores = pool.paths.map((path, i) => (1 - mix) * path + mix * pool.heads[i]!);
+  const order = Array.from(scores.keys())
+    .sort((a, b) => scores[b]! - scores[a]! || a - b)
+    .slice(0, k);
+  const tokens = new Int32Array(order.length * depth);
+  order.forEach((at, i) => {
+    tokens.set(pool.tokens.subarray(at * depth, (at + 1) * depth), i * depth);
+  });
+  return {
+    items: Int32Array.from(order, (at) => pool.items[at]!),
+    scores: Float32Array.from(order, (at) => scores[at]!),
+    tokens,
+  };
+}
+
+/** Indices of the `n` largest values (largest first), skipping those `skip` rejects. */
+function topItems(values: Float32Array, n: number, skip: (index: number) => boolean): number[] {
+  const top: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    if (top.length === n && value <= values[top[n - 1]!]!) continue;
+    if (skip(i)) continue;
+    let at = top.length < n ? top.length : n - 1;
+    if (top.length < n) top.push(i);
+    while (at > 0 && values[top[at - 1]!]! < value) {
+      top[at] = top[at - 1]!;
+      at--;
+    }
+    top[at] = i;
+  }
+  return top;
 }
 
 /**

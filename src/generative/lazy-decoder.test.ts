@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../core/index.js';
 import { backward, matmul, noGrad, reshape, slice } from '../tensor/index.js';
+import { beamSearch, pathLogProbs } from './beam-search.js';
 import { LazyDecoder } from './lazy-decoder.js';
 import { BOS_TOKEN, nextTokenBatch, PAD_TOKEN, tokenStreamBatch } from './semantic-sequences.js';
 
@@ -118,5 +119,41 @@ describe('LazyDecoder', () => {
     expect(gradientRows(0)).toEqual([5, 8, 17, 40]);
     // The softmax over the catalogue reaches every item row (and 'none' keeps its input gradient).
     expect(gradientRows(1)).toEqual(Array.from({ length: 41 }, (_, row) => row));
+  });
+
+  it('scores given paths teacher-forced exactly as beam search scored them, and gives the untied head logits', () => {
+    const model = new LazyDecoder(
+      {
+        vocabularySize: 14,
+        levelOffsets: offsets,
+        dim: 16,
+        layers: 2,
+        heads: 2,
+        maxItems: 10,
+        dropout: 0,
+        itemLoss: 1,
+        headItems: 40,
+      },
+      new Random(4),
+    );
+    model.eval();
+    const history = Int32Array.from([5, 17, 3]);
+    const found = beamSearch(model.decoder(history, itemTokens), { beamWidth: 6, steps: depth });
+    // Beams in reverse order: each row's score is its own.
+    const reversed = new Int32Array(found.tokens.length);
+    for (let i = 0; i < 6; i++)
+      reversed.set(found.tokens.subarray(i * depth, (i + 1) * depth), (5 - i) * depth);
+    const forced = pathLogProbs(model.decoder(history, itemTokens), reversed, depth);
+    for (let i = 0; i < 6; i++) expect(forced[5 - i]).toBeCloseTo(found.scores[i]!, 4);
+    // The head: the state after the history against the head's own item table.
+    const decoder = model.decoder(history, itemTokens);
+    decoder.begin();
+    const got = decoder.itemLogits!();
+    const hidden = noGrad(() => model.hidden(tokenStreamBatch([history], itemTokens, depth, 10)));
+    const time = hidden.shape[1]!;
+    const last = reshape(slice(hidden, 1, time - 1, time), [1, 16]);
+    const expected = matmul(last, model.itemHead!.weight, { transB: true }).data;
+    expect(got.length).toBe(40);
+    for (const [i, value] of expected.entries()) expect(got[i]).toBeCloseTo(value, 4);
   });
 });

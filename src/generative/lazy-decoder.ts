@@ -48,12 +48,16 @@ export interface LazyDecoderConfig {
    */
   itemInputs?: number;
   /**
-   * Weight of an auxiliary loss (0: none; needs itemInputs): at every slot that
+   * Weight of the next-item head's loss (0: no head): at every slot that
    * predicts an item's first code, also the full-softmax cross-entropy of that
-   * item against the item-id embedding (SASRec's objective, tied). It only
-   * shapes the hidden states; generation still decodes semantic IDs.
+   * item against item embeddings (SASRec's objective): the item-id input
+   * embedding when there is one (tied), else an output table of `headItems`
+   * rows. Generation can mix the head's log-probability into the paths' scores
+   * (`StepDecoder.itemLogits`).
    */
   itemLoss?: number;
+  /** Items of an untied head (used when itemLoss > 0 and itemInputs is 0). */
+  headItems?: number;
 }
 
 /**
@@ -79,19 +83,28 @@ export class LazyDecoder extends Module {
   readonly levels: Embedding;
   /** [itemInputs + 1, d] item-id input embedding (last row: slots without an item); undefined when off. */
   readonly items: Embedding | undefined;
+  /** [headItems, d] the head's own item table when it is not tied to `items`. */
+  readonly itemHead: Embedding | undefined;
   readonly blocks: TransformerBlock[];
   readonly norm: LayerNorm;
 
   constructor(config: LazyDecoderConfig, random: Random) {
     super();
-    this.config = { ffnDim: 4 * config.dim, itemInputs: 0, itemLoss: 0, ...config };
-    const { vocabularySize, dim, layers, heads, maxItems, ffnDim, itemInputs } = this.config;
+    this.config = { ffnDim: 4 * config.dim, itemInputs: 0, itemLoss: 0, headItems: 0, ...config };
+    const { vocabularySize, dim, layers, heads, maxItems, ffnDim, itemInputs, itemLoss, headItems } =
+      this.config;
+    if (itemLoss > 0 && itemInputs === 0 && headItems === 0)
+      throw new RangeError('LazyDecoder: an item head (itemLoss > 0) needs itemInputs or headItems');
     this.tokens = this.addModule('tokens', new Embedding(vocabularySize, dim, random));
     // maxItems + 1: the history window plus the item being generated.
     this.itemPositions = this.addModule('itemPositions', new Embedding(maxItems + 1, dim, random));
     this.levels = this.addModule('levels', new Embedding(this.depth + 1, dim, random));
     this.items =
       itemInputs > 0 ? this.addModule('items', new Embedding(itemInputs + 1, dim, random)) : undefined;
+    this.itemHead =
+      itemLoss > 0 && itemInputs === 0
+        ? this.addModule('itemHead', new Embedding(headItems, dim, random))
+        : undefined;
     this.blocks = Array.from({ length: layers }, (_, i) =>
       this.addModule(`blocks.${i}`, new TransformerBlock(dim, heads, random, { ffnDim })),
     );
@@ -140,6 +153,13 @@ export class LazyDecoder extends Module {
     return slice(this.tokens.weight, 0, offsets[level]!, offsets[level + 1]!); // [K_l, d]
   }
 
+  /** [numItems, d] the next-item head's item embeddings (a view), or undefined without a head. */
+  headWeights(): Tensor | undefined {
+    if (this.config.itemLoss <= 0) return undefined;
+    if (this.itemHead !== undefined) return this.itemHead.weight;
+    return slice(this.items!.weight, 0, 0, this.config.itemInputs); // without the 'none' row
+  }
+
   /** Mean per-level cross-entropy of every next token of the batch (each token weighs the same). */
   loss(batch: NextTokenBatch, random: Random): Tensor {
     const hidden = this.hidden(batch, random); // [B, T, d]
@@ -156,12 +176,11 @@ export class LazyDecoder extends Module {
       loss = loss === undefined ? term : add(loss, term);
     }
     if (loss === undefined) throw new RangeError('LazyDecoder.loss: the batch has no targets');
-    const { itemLoss, itemInputs } = this.config;
-    if (itemLoss > 0 && this.items !== undefined && batch.nextItems.size > 0) {
+    const head = this.headWeights(); // [numItems, d]
+    if (head !== undefined && batch.nextItems.size > 0) {
       const states = embedding(flat, batch.positions[0]!); // [N_0, d]
-      const catalogue = slice(this.items.weight, 0, 0, itemInputs); // [numItems, d] (without the 'none' row)
-      const logits = matmul(states, catalogue, { transB: true }); // [N_0, numItems]
-      loss = add(loss, mul(crossEntropy(logits, batch.nextItems), itemLoss)); // []
+      const logits = matmul(states, head, { transB: true }); // [N_0, numItems]
+      loss = add(loss, mul(crossEntropy(logits, batch.nextItems), this.config.itemLoss)); // []
     }
     return loss;
   }
@@ -186,7 +205,9 @@ export class LazyDecoder extends Module {
     const nextItem = Math.min(history.length, maxItems); // item position of the generated item
     let caches: KVCache[] | BeamKVCache[] = [];
     let level = 0; // level of the next token to generate
+    let itemLogits: Float32Array | undefined; // [numItems] the head's logits after the history
     const model = this;
+    const head = this.headWeights(); // [numItems, d]
     const logitsOf = (hidden: Tensor, rows: number): Float32Array => {
       // hidden [rows, d] -> [rows, V] with only level `level` filled
       const out = new Float32Array(rows * vocabularySize).fill(Number.NEGATIVE_INFINITY);
@@ -216,6 +237,9 @@ export class LazyDecoder extends Module {
           });
           const last = reshape(slice(model.norm.forward(x), 1, time - 1, time), [rows, dim]); // [rows, d]
           out = logitsOf(last, rows); // [rows, V]
+          // After the history (level 0 next) the same state feeds the next-item head.
+          if (level === 0 && head !== undefined)
+            itemLogits = matmul(last, head, { transB: true }).data.slice(); // [numItems]
           return null;
         }),
       );
@@ -233,6 +257,12 @@ export class LazyDecoder extends Module {
         caches = context.map((cache) => new BeamKVCache(cache, depth));
         return logits;
       },
+      ...(head !== undefined && {
+        itemLogits: (): Float32Array => {
+          if (itemLogits === undefined) throw new Error('LazyDecoder: itemLogits before begin');
+          return itemLogits;
+        },
+      }),
       step(parents: Int32Array, tokens: Int32Array): Float32Array {
         const beams = parents.length;
         // Beam i continues the cached tokens of parents[i].
