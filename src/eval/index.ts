@@ -25,7 +25,7 @@ export type {
   TrainingData,
 } from './recommender.js';
 export { formatReportMarkdown, formatReportTable } from './report-table.js';
-export type { EvaluationOptions, EvaluationReport, SearchTrial } from './run-evaluation.js';
+export type { EvaluationOptions, EvaluationReport, SearchTrial, TestColumn } from './run-evaluation.js';
 export { formatParams, peakRssMegabytes, runEvaluation } from './run-evaluation.js';
 export type { EvalPhase, EvalSplit } from './split.js';
 export { withoutRefit } from './split.js';

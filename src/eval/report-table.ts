@@ -10,12 +10,18 @@ const columns: Array<[header: string, cell: (report: EvaluationReport) => string
   ['N@10', (report) => metric(report, 'ndcg@10')],
   ['MRR', (report) => metric(report, 'mrr')],
   ['Cov@10', (report) => metric(report, 'coverage@10')],
+  // The no-refit column (the validation model on the test), beside the refit one above.
+  ['R@10 no-refit', (report) => figure(report.noRefit?.metrics, 'recall@10')],
+  ['N@10 no-refit', (report) => figure(report.noRefit?.metrics, 'ndcg@10')],
   ['users', (report) => String(report.users)],
   ['train s', (report) => report.trainSeconds.toFixed(2)],
   ['eval s', (report) => report.evalSeconds.toFixed(2)],
 ];
 
-/** A plain-text table of evaluation reports, one row each. */
+/**
+ * A plain-text table of evaluation reports, one row each: the test metrics of
+ * the report's fit policy (refit by default), then R@10 and N@10 without refit.
+ */
 export function formatReportTable(reports: readonly EvaluationReport[]): string {
   const rows = [
     columns.map(([header]) => header),
@@ -39,6 +45,11 @@ export function formatReportMarkdown(reports: readonly EvaluationReport[]): stri
 }
 
 function metric(report: EvaluationReport, key: string): string {
-  const value = report.metrics[key];
+  return figure(report.metrics, key);
+}
+
+/** `-` when absent (a report older than the no-refit column has none). */
+function figure(metrics: Record<string, number> | undefined, key: string): string {
+  const value = metrics?.[key];
   return value === undefined ? '-' : value.toFixed(4);
 }

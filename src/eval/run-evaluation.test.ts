@@ -97,6 +97,81 @@ describe('runEvaluation', () => {
     const report = await runEvaluation(spec, split, { dataset: 'toy', refit: false });
     expect(created).toHaveLength(3);
     expect(report.protocol.fitPolicy).toContain('no refit');
+    expect(report.noRefit.metrics).toEqual(report.metrics);
+  });
+
+  describe('the no-refit column', () => {
+    /** Scores each item by how often the fit data holds it: what it learns depends on the fit. */
+    class Popularity implements Recommender {
+      counts: number[] = [];
+      fit(data: TrainingData) {
+        this.counts = new Array(data.numItems).fill(0);
+        for (const sequence of data.sequences) for (const item of sequence) this.counts[item]!++;
+        return undefined;
+      }
+      score(_user: number, _history: Int32Array, scores: Float32Array) {
+        scores.set(this.counts);
+      }
+    }
+    const models: Popularity[] = [];
+    const popularity: RecommenderSpec = {
+      name: 'popularity',
+      description: 'counts',
+      defaults: {},
+      search: {},
+      create: () => {
+        const model = new Popularity();
+        models.push(model);
+        return model;
+      },
+    };
+    // Users 0 and 1 add item 4 in validation, so only the refit knows it is popular;
+    // user 3 (history 3, then 1 in validation) is the one test user and looks for 4.
+    const trainFit = [[0], [1], [2], [3]];
+    const fullFit = [
+      [0, 4],
+      [1, 4],
+      [2, 3],
+      [3, 1],
+    ];
+    const fourUsers: EvalSplit = {
+      protocol: 'test-protocol',
+      description: 'hand-made',
+      numUsers: 4,
+      numItems: 5,
+      validation: phase('validation', trainFit, [[4], [4], [3], [1]]),
+      test: phase('test', fullFit, [[], [], [], [4]]),
+    };
+
+    it('ranks the test with the validation model and the test history, beside the refit column', async () => {
+      models.length = 0;
+      const report = await runEvaluation(popularity, fourUsers, { dataset: 'toy', ks: [1, 5] });
+      // Refit counts 1:2 3:2 4:2, so with 1 and 3 excluded, 4 comes first.
+      expect(report.metrics['recall@1']).toBe(1);
+      // The validation model never saw 4: user 3's ranking is 0, 2, 4 (1 and 3 excluded
+      // by the test history; the validation history would have left 1 in: 0, 1, 2, 4).
+      expect(report.noRefit.metrics['recall@1']).toBe(0);
+      expect(report.noRefit.metrics.mrr).toBeCloseTo(1 / 3, 12);
+      expect(report.noRefit.metrics['ndcg@5']).toBeCloseTo(0.5, 12);
+      expect(Object.keys(report.noRefit).sort()).toEqual(
+        ['ci95', 'coldUsers', 'evalSeconds', 'metrics', 'trainSeconds', 'users'].sort(),
+      );
+      expect(report.noRefit.users).toBe(1);
+      expect(report.noRefit.ci95['recall@1']).toBe(0);
+      // One validation fit (reused for the no-refit column) and one refit.
+      expect(models).toHaveLength(2);
+      expect(report.noRefit.trainSeconds).toBe(report.search[0]!.fitSeconds);
+    });
+
+    it('fits one on the training part when the split has no validation targets', async () => {
+      models.length = 0;
+      const noValidation = { ...fourUsers, validation: phase('validation', trainFit, [[], [], [], []]) };
+      const report = await runEvaluation(popularity, noValidation, { dataset: 'toy', ks: [1] });
+      expect(models).toHaveLength(2);
+      expect(models[0]!.counts).toEqual([1, 1, 1, 1, 0]);
+      expect(report.noRefit.metrics['recall@1']).toBe(0);
+      expect(report.metrics['recall@1']).toBe(1);
+    });
   });
 
   it('does not search a parameter the caller fixed, and rejects unknown ones', async () => {

@@ -10,8 +10,8 @@ export interface EvaluationOptions {
   seed?: number;
   /**
    * Refit on everything but the test targets with the chosen hyperparameters
-   * (default, see ANCHORS.md "Protocol detail"); false scores the test with the
-   * model fit for validation.
+   * (default, see ANCHORS.md "Protocol detail"); false skips the refit, and the
+   * report's test figures are then the no-refit column's.
    */
   refit?: boolean;
   /** Hyperparameters fixed by the caller: not searched. */
@@ -29,6 +29,20 @@ export interface SearchTrial {
   params: Params;
   validation: Record<string, number>;
   fitSeconds: number;
+}
+
+/** The test phase as scored by one model: one column of a report. */
+export interface TestColumn {
+  /** Users evaluated on the test phase. */
+  users: number;
+  coldUsers: number;
+  metrics: Record<string, number>;
+  /** Half-width of each metric's 95% confidence interval over users. */
+  ci95: Record<string, number>;
+  /** Seconds spent fitting the model this column comes from. */
+  trainSeconds: number;
+  /** Seconds spent ranking the test users. */
+  evalSeconds: number;
 }
 
 export interface EvaluationReport {
@@ -59,6 +73,14 @@ export interface EvaluationReport {
   seed: number;
   /** Peak resident set size of the whole process (MB) when the report was made. */
   peakRssMB: number;
+  /**
+   * The no-refit column, the one papers publish: the model fit for validation
+   * (training part only, with the parameters of the epoch validation chose)
+   * ranking the test phase, whose history includes the validation items. The
+   * top-level `users`, `metrics`, `ci95`, `trainSeconds` and `evalSeconds` are
+   * the refit column (the same figures as this one when `refit` is false).
+   */
+  noRefit: TestColumn;
   /** Model-specific extras from `Recommender.report` (e.g. `tokenizer`, `beamLatencyMs`). */
   [extra: string]: unknown;
 }
@@ -66,8 +88,12 @@ export interface EvaluationReport {
 /**
  * The offline protocol: choose hyperparameters (and model-chosen values such as
  * epoch counts) on the validation phase with models fit on the training part,
+ * score the test phase with the chosen model as it is (the no-refit column),
  * then refit with those choices on everything but the test targets and score
- * the test phase.
+ * the test phase again (the refit column).
+ *
+ * Each phase (every validation fit, the test rankings, the refit) is announced
+ * and timed on `logger.debug`, which the CLI prints when its output is a log file.
  */
 export async function runEvaluation<P extends Params>(
   spec: RecommenderSpec<P>,
@@ -90,12 +116,16 @@ export async function runEvaluation<P extends Params>(
 
   const tuneStart = performance.now();
   const trials: SearchTrial[] = [];
-  let best: { params: P; model: Recommender; result: PhaseResult; fitSeconds: number } | undefined;
+  let best: { params: P; result: PhaseResult; fitSeconds: number } | undefined;
+  // Held apart from `best` so that it can be let go before the refit.
+  let validationModel: Recommender | undefined;
   if (hasValidation) {
     // One bar over the trials of a search; a single trial (e.g. one neural fit) shows its own progress.
     const trialProgress = grid.length > 1 ? silentProgress : progress;
     if (grid.length > 1) progress.start(`tune ${spec.name}`, grid.length);
     for (const [index, params] of grid.entries()) {
+      const trial = grid.length > 1 ? ` ${index + 1}/${grid.length}` : '';
+      logger.debug(`validation fit${trial}: ${spec.name} ${formatParams(params)} on the training part`);
       const fitStart = performance.now();
       const model = spec.create(params);
       const fitResult = await model.fit(trainingData(split, split.validation), {
@@ -106,13 +136,15 @@ export async function runEvaluation<P extends Params>(
       });
       const fitSeconds = seconds(fitStart);
       const chosen = parseParams(spec, { ...params, ...fitResult?.chosen });
+      const rankStart = performance.now();
       const result = evaluatePhase(model, split.validation, split.numItems, { ks, progress: trialProgress });
       trials.push({ params: chosen, validation: result.metrics, fitSeconds });
       logger.debug(
-        `trial ${index + 1}/${grid.length} ${formatParams(chosen)}: validation ${selectBy} ${(result.metrics[selectBy] ?? 0).toFixed(4)}`,
+        `validation fit${trial} ${formatParams(chosen)}: validation ${selectBy} ${(result.metrics[selectBy] ?? 0).toFixed(4)} (fit ${fitSeconds.toFixed(1)} s, ranking ${seconds(rankStart).toFixed(1)} s)`,
       );
       if (!best || (result.metrics[selectBy] ?? 0) > (best.result.metrics[selectBy] ?? 0)) {
-        best = { params: chosen, model, result, fitSeconds };
+        best = { params: chosen, result, fitSeconds };
+        validationModel = model;
       }
       if (grid.length > 1)
         progress.update(index + 1, { best: (best.result.metrics[selectBy] ?? 0).toFixed(4) });
@@ -129,18 +161,46 @@ export async function runEvaluation<P extends Params>(
   }
 
   const params = best?.params ?? grid[0]!;
-  let model = best?.model;
-  let trainSeconds = best?.fitSeconds ?? 0;
-  const testPhase = refit ? split.test : withoutRefit(split);
-  if (refit || !model) {
+  const fitAndLog = async (phase: EvalPhase, what: string): Promise<[Recommender, number]> => {
+    logger.debug(`${what}: ${spec.name} ${formatParams(params)}`);
     const fitStart = performance.now();
-    model = spec.create(params);
-    await model.fit(trainingData(split, testPhase), { random: new Random(seed), logger, progress });
-    trainSeconds = seconds(fitStart);
+    const model = spec.create(params);
+    await model.fit(trainingData(split, phase), { random: new Random(seed), logger, progress });
+    const fitSeconds = seconds(fitStart);
+    logger.debug(`${what}: ${fitSeconds.toFixed(1)} s`);
+    return [model, fitSeconds];
+  };
+  const rankTest = (model: Recommender, phase: EvalPhase, trainSeconds: number, what: string): TestColumn => {
+    const evalStart = performance.now();
+    const result = evaluatePhase(model, phase, split.numItems, { ks, progress });
+    const evalSeconds = seconds(evalStart);
+    logger.debug(
+      `test ranking, ${what}: recall@10 ${(result.metrics['recall@10'] ?? 0).toFixed(4)}, ndcg@10 ${(result.metrics['ndcg@10'] ?? 0).toFixed(4)}, ${result.users} users in ${evalSeconds.toFixed(1)} s`,
+    );
+    return { ...result, trainSeconds, evalSeconds };
+  };
+
+  // The no-refit column: the validation model as it is (a split without
+  // validation targets had no validation fit: one is made on the training part).
+  const noRefitPhase = withoutRefit(split);
+  let noRefitFitSeconds = best?.fitSeconds ?? 0;
+  if (!validationModel)
+    [validationModel, noRefitFitSeconds] = await fitAndLog(noRefitPhase, 'fit on the training part');
+  const noRefit = rankTest(validationModel, noRefitPhase, noRefitFitSeconds, 'no refit');
+
+  let model: Recommender;
+  let testPhase: EvalPhase;
+  let test: TestColumn;
+  if (refit) {
+    // Let go of the validation model first: two neural models need not be in memory at once.
+    validationModel = undefined;
+    let trainSeconds: number;
+    [model, trainSeconds] = await fitAndLog(split.test, 'refit on train + validation');
+    testPhase = split.test;
+    test = rankTest(model, testPhase, trainSeconds, 'refit');
+  } else {
+    [model, testPhase, test] = [validationModel, noRefitPhase, noRefit];
   }
-  const evalStart = performance.now();
-  const test = evaluatePhase(model, testPhase, split.numItems, { ks, progress });
-  const evalSeconds = seconds(evalStart);
   const extras =
     (await model.report?.(testPhase, { random: new Random(seed), numItems: split.numItems })) ?? {};
 
@@ -150,15 +210,15 @@ export async function runEvaluation<P extends Params>(
     users: test.users,
     metrics: test.metrics,
     ci95: test.ci95,
-    trainSeconds,
-    evalSeconds,
+    trainSeconds: test.trainSeconds,
+    evalSeconds: test.evalSeconds,
     tuneSeconds,
     params,
     protocol: {
       split: split.protocol,
       description: split.description,
       fitPolicy: refit
-        ? 'hyperparameters chosen on validation (fit on train); test model refit on train + validation'
+        ? 'hyperparameters chosen on validation (fit on train); test model refit on train + validation (noRefit: the validation model on the test)'
         : 'hyperparameters chosen on validation (fit on train); test scored by that same model (no refit)',
       ranking: "full catalogue; items in the user's history are excluded from the ranking",
       selectBy,
@@ -166,6 +226,7 @@ export async function runEvaluation<P extends Params>(
     validation: { users: best?.result.users ?? 0, metrics: best?.result.metrics ?? {} },
     search: trials,
     coldUsers: test.coldUsers,
+    noRefit,
     seed,
     peakRssMB: peakRssMegabytes(),
   };
