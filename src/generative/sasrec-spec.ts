@@ -33,7 +33,18 @@ export const sasrecParamsSchema = z.object({
   heads: z.number().int().min(1).default(1),
   /** 0: 4 * dim. */
   ffnDim: z.number().int().min(0).default(0),
+  /** On the embeddings and every residual branch. */
   dropout: z.number().min(0).lt(1).default(0.2),
+  /** On the attention probabilities. */
+  attentionDropout: z.number().min(0).lt(1).default(0),
+  /** Between the two feed-forward layers. */
+  ffnDropout: z.number().min(0).lt(1).default(0),
+  /** 'sqrt-dim': input item embeddings times sqrt(dim). */
+  embeddingScale: z.enum(['none', 'sqrt-dim']).default('none'),
+  /** Position slots counted from the oldest or the newest item (SasRecConfig.positions). */
+  positions: z.enum(['oldest', 'newest']).default('oldest'),
+  /** SasRecConfig.init. */
+  init: z.enum(['gpt', 'xavier']).default('gpt'),
   /** Items of history read. */
   maxLength: z.number().int().min(1).default(50),
   ...neuralFitShape({
@@ -44,6 +55,14 @@ export const sasrecParamsSchema = z.object({
     lr: 1e-3,
     validationUsers: 5000,
   }),
+  /** 'cosine': linear warmup then cosine to 0.1 lr over decayEpochs; 'constant': lr throughout. */
+  schedule: z.enum(['cosine', 'constant']).default('cosine'),
+  /** Global gradient-norm clip; 0: none. */
+  clipNorm: z.number().min(0).default(1),
+  /** Adam's moment decay rates and epsilon. */
+  beta1: z.number().min(0).lt(1).default(0.9),
+  beta2: z.number().min(0).lt(1).default(0.999),
+  adamEps: z.number().positive().default(1e-8),
 });
 
 export type SasRecParams = z.infer<typeof sasrecParamsSchema>;
@@ -97,12 +116,19 @@ export class SasRecRecommender implements Recommender {
             batchRandom,
           ),
       },
-      neuralTrainerOptions(p, context, {
-        ...this.options,
-        random,
-        scorer: phase ? phaseScorer(scoreBatch, phase, data.numItems) : this,
-        numItems: data.numItems,
-      }),
+      {
+        ...neuralTrainerOptions(p, context, {
+          ...this.options,
+          random,
+          scorer: phase ? phaseScorer(scoreBatch, phase, data.numItems) : this,
+          numItems: data.numItems,
+        }),
+        clipNorm: p.clipNorm,
+        beta1: p.beta1,
+        beta2: p.beta2,
+        eps: p.adamEps,
+        ...(p.schedule === 'constant' && { schedule: () => 1 }),
+      },
     );
     this.training = result;
     // The runner ranks the validation phase next: answer it in batches.
@@ -154,6 +180,11 @@ function configFrom(p: SasRecParams, numItems: number): SasRecConfig {
     heads: p.heads,
     maxLength: p.maxLength,
     dropout: p.dropout,
+    attentionDropout: p.attentionDropout,
+    ffnDropout: p.ffnDropout,
+    scaleEmbeddings: p.embeddingScale === 'sqrt-dim',
+    positions: p.positions,
+    init: p.init,
   };
   if (p.ffnDim > 0) config.ffnDim = p.ffnDim;
   return config;

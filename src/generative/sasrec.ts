@@ -9,6 +9,7 @@ import {
   LayerNorm,
   Module,
   matmul,
+  mul,
   noGrad,
   reshape,
   slice,
@@ -33,7 +34,31 @@ export interface SasRecConfig {
   dropout: number;
   /** Width of the feed-forward layer; default 4 * dim. */
   ffnDim?: number;
+  /** Dropout on the attention probabilities while training. Default 0. */
+  attentionDropout?: number;
+  /** Dropout between the two feed-forward layers (after the activation) while training. Default 0. */
+  ffnDropout?: number;
+  /** Multiply the input item embeddings by sqrt(dim) (Vaswani et al. 2017, sec. 3.4). Default false. */
+  scaleEmbeddings?: boolean;
+  /**
+   * Which slot of the position table an item reads: 'oldest' counts from the
+   * row's oldest item (0, 1, ...; a training prefix and the same history at
+   * scoring time read the same slots); 'newest' counts back from the newest
+   * item, which always reads slot maxLength - 1 (the original SASRec and the
+   * PyTorch reference). Default 'oldest'.
+   */
+  positions?: SasRecPositions;
+  /**
+   * 'gpt': embeddings N(0, 0.02), Linear weights U(+-1/sqrt(in)), zero biases.
+   * 'xavier': Xavier-normal (Glorot & Bengio 2010) on every matrix (embeddings
+   * included), PyTorch's default U(+-1/sqrt(in)) feed-forward biases, zero
+   * attention biases, a zero padding row: the PyTorch reference. Default 'gpt'.
+   */
+  init?: SasRecInit;
 }
+
+export type SasRecPositions = 'oldest' | 'newest';
+export type SasRecInit = 'gpt' | 'xavier';
 
 /**
  * SASRec (Kang & McAuley 2018, "Self-Attentive Sequential Recommendation") with
@@ -61,7 +86,15 @@ export class SasRec extends Module {
 
   constructor(config: SasRecConfig, random: Random) {
     super();
-    this.config = { ffnDim: 4 * config.dim, ...config };
+    this.config = {
+      ffnDim: 4 * config.dim,
+      attentionDropout: 0,
+      ffnDropout: 0,
+      scaleEmbeddings: false,
+      positions: 'oldest',
+      init: 'gpt',
+      ...config,
+    };
     const { numItems, dim, layers, heads, maxLength, ffnDim } = this.config;
     this.items = this.addModule('items', new Embedding(numItems + 1, dim, random));
     this.positions = this.addModule('positions', new Embedding(maxLength, dim, random));
@@ -69,6 +102,7 @@ export class SasRec extends Module {
       this.addModule(`blocks.${i}`, new TransformerBlock(dim, heads, random, { ffnDim })),
     );
     this.norm = this.addModule('norm', new LayerNorm(dim));
+    if (this.config.init === 'xavier') this.#xavierInit(random);
   }
 
   /** The padding item id. */
@@ -79,20 +113,27 @@ export class SasRec extends Module {
   /** Hidden states [B, T, d] of left-padded item ids [B, T]; `random` drives dropout in training mode. */
   hidden(inputs: IntTensor, keyMask: Uint8Array, random?: Random): Tensor {
     const [rows, time] = inputs.shape as [number, number];
-    const drop = (x: Tensor): Tensor =>
-      this.training && random !== undefined ? dropout(x, this.config.dropout, random) : x;
+    const { dim, attentionDropout, ffnDropout, scaleEmbeddings } = this.config;
+    const dropping = this.training && random !== undefined;
+    const drop = (x: Tensor, p = this.config.dropout): Tensor => (dropping ? dropout(x, p, random!) : x);
     const positions = this.positions.forward(this.#positionsOf(keyMask, rows, time)); // [B, T, d]
-    let x = add(this.items.forward(inputs), positions); // [B, T, d]
+    const items = this.items.forward(inputs); // [B, T, d]
+    let x = add(scaleEmbeddings ? mul(items, Math.sqrt(dim)) : items, positions); // [B, T, d]
     x = drop(x); // [B, T, d]
+    const plain = !dropping || (this.config.dropout === 0 && attentionDropout === 0 && ffnDropout === 0);
     for (const block of this.blocks) {
-      if (!this.training || this.config.dropout === 0) {
+      if (plain) {
         x = block.forward(x, { keyMask }); // [B, T, d]
         continue;
       }
-      // TransformerBlock.forward with dropout on both residual branches (nanoGPT's resid_dropout).
-      const attended = block.attn.forward(block.ln1.forward(x), { keyMask }); // [B, T, d]
+      // TransformerBlock.forward with dropout on both residual branches (nanoGPT's resid_dropout),
+      // optionally on the attention probabilities and inside the feed-forward layer.
+      const attended = block.attn.forward(block.ln1.forward(x), {
+        keyMask,
+        ...(attentionDropout > 0 && { dropout: attentionDropout, random }),
+      }); // [B, T, d]
       const h = add(x, drop(attended)); // [B, T, d]
-      const mlp = block.fc2.forward(block.fc1.forward(block.ln2.forward(h))); // [B, T, d]
+      const mlp = block.fc2.forward(drop(block.fc1.forward(block.ln2.forward(h)), ffnDropout)); // [B, T, d]
       x = add(h, drop(mlp)); // [B, T, d]
     }
     return this.norm.forward(x); // [B, T, d]
@@ -159,13 +200,42 @@ export class SasRec extends Module {
     }
   }
 
-  /** [B, T] position of each slot within its row's real items (0 = oldest); padding slots get 0. */
+  /** [B, T] position-table slot of each input slot (see `SasRecConfig.positions`); padding slots get 0. */
   #positionsOf(keyMask: Uint8Array, rows: number, time: number): IntTensor {
     const ids = new Int32Array(rows * time);
+    const fromNewest = this.config.positions === 'newest';
     for (let row = 0; row < rows; row++) {
-      let position = 0;
+      let real = 0;
+      if (fromNewest) for (let t = row * time; t < (row + 1) * time; t++) real += keyMask[t]!;
+      let position = fromNewest ? this.config.maxLength - real : 0;
       for (let t = row * time; t < (row + 1) * time; t++) if (keyMask[t]) ids[t] = position++;
     }
     return new IntTensor(ids, [rows, time]);
+  }
+
+  /** The 'xavier' initialisation (see `SasRecConfig.init`). */
+  #xavierInit(random: Random): void {
+    const normal = (weight: Tensor, fanIn: number, fanOut: number): void => {
+      const std = Math.sqrt(2 / (fanIn + fanOut));
+      for (let i = 0; i < weight.size; i++) weight.data[i] = std * random.normal();
+    };
+    const uniformBias = (bias: Tensor | null, fanIn: number): void => {
+      const bound = 1 / Math.sqrt(fanIn);
+      if (bias !== null) for (let i = 0; i < bias.size; i++) bias.data[i] = (2 * random.next() - 1) * bound;
+    };
+    const { numItems, dim, maxLength, ffnDim } = this.config;
+    normal(this.items.weight, numItems + 1, dim);
+    this.items.weight.data.fill(0, numItems * dim); // the padding row
+    normal(this.positions.weight, maxLength, dim);
+    for (const block of this.blocks) {
+      normal(block.attn.qkv.weight, dim, 3 * dim);
+      block.attn.qkv.bias?.data.fill(0);
+      normal(block.attn.proj.weight, dim, dim);
+      block.attn.proj.bias?.data.fill(0);
+      normal(block.fc1.weight, dim, ffnDim);
+      uniformBias(block.fc1.bias, dim);
+      normal(block.fc2.weight, ffnDim, dim);
+      uniformBias(block.fc2.bias, ffnDim);
+    }
   }
 }

@@ -10,6 +10,10 @@ export interface OptimizationOptions {
   weightDecay?: number;
   /** Global gradient-norm clip. Default 1; 0 turns it off. */
   clipNorm?: number;
+  /** Adam's moment decay rates and epsilon. Default 0.9, 0.999, 1e-8. */
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
 }
 
 /**
@@ -30,7 +34,12 @@ export class Optimization {
     const { lr } = options;
     this.parameters = parameters;
     // Every step passes its rate, so the optimizer's own lr is never used.
-    this.optimizer = new AdamW(parameters, { weightDecay: options.weightDecay ?? 0 });
+    this.optimizer = new AdamW(parameters, {
+      weightDecay: options.weightDecay ?? 0,
+      ...(options.beta1 !== undefined && { beta1: options.beta1 }),
+      ...(options.beta2 !== undefined && { beta2: options.beta2 }),
+      ...(options.eps !== undefined && { eps: options.eps }),
+    });
     this.#learningRate = typeof lr === 'number' ? () => lr : lr;
     this.#clipNorm = options.clipNorm ?? 1;
     if (!(this.#clipNorm >= 0))

@@ -52,6 +52,10 @@ export interface TrainerOptions {
   minLrRatio?: number;
   /** Global gradient-norm clip. Default 1; 0 turns it off. */
   clipNorm?: number;
+  /** Adam's moment decay rates and epsilon. Default 0.9, 0.999, 1e-8. */
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
   /** Micro-batches of `batchSize` per optimizer step (gradient accumulation). Default 1. */
   accumulate?: number;
   /** Seed of the shuffles and of every batch's random stream. Default 42. */

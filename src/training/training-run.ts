@@ -78,6 +78,9 @@ export class TrainingRun {
             : (step) => lr * schedule(step, scheduleSteps),
         weightDecay: options.weightDecay ?? 0,
         clipNorm: options.clipNorm ?? 1,
+        ...(options.beta1 !== undefined && { beta1: options.beta1 }),
+        ...(options.beta2 !== undefined && { beta2: options.beta2 }),
+        ...(options.eps !== undefined && { eps: options.eps }),
       },
     );
     this.state = {

@@ -16,6 +16,9 @@ export interface AttentionCallOptions {
    * keys and values. A BeamKVCache takes one position per beam (x [beams, 1, C]).
    */
   cache?: KVCache | BeamKVCache;
+  /** Dropout on the attention probabilities (training only, no cache); needs `random`. Default 0. */
+  dropout?: number;
+  random?: Random;
 }
 
 /** Multi-head causal self-attention with a packed q/k/v projection (GPT-2 layout). */
@@ -41,6 +44,8 @@ export class CausalSelfAttention extends Module {
             heads: this.heads,
             causal: true,
             ...(options.keyMask && { keyMask: options.keyMask }),
+            ...(options.dropout !== undefined && { dropout: options.dropout }),
+            ...(options.random !== undefined && { random: options.random }),
           })
         : options.cache instanceof BeamKVCache
           ? this.beamCached(qkv, options.cache, options.keyMask) // [beams, 1, C]
@@ -82,6 +87,7 @@ export class CausalSelfAttention extends Module {
         headDim: width / this.heads,
         causalOffset: past,
         keyMask: keyMask ?? null,
+        dropMask: null,
       },
     );
     recycle(probs);

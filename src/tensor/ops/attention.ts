@@ -1,3 +1,4 @@
+import type { Random } from '../../core/index.js';
 import { kernels } from '../backend/select.js';
 import { allocate, allocateZeroed, recycle } from '../buffer-pool.js';
 import { opEnd, opStart } from '../profiler.js';
@@ -12,6 +13,14 @@ export interface AttentionOptions {
   causal?: boolean;
   /** [B, Tk] of 1 (attend) / 0 (padding); a query with no visible key outputs zeros. */
   keyMask?: Uint8Array;
+  /**
+   * Dropout on the attention probabilities (Vaswani et al. 2017; PyTorch's
+   * MultiheadAttention `dropout`): each probability zeroed with this chance and
+   * the survivors scaled by 1 / (1 - p) before they weight the values. Needs `random`.
+   */
+  dropout?: number;
+  /** The seeded stream of the dropout mask. */
+  random?: Random;
 }
 
 /**
@@ -34,6 +43,8 @@ export interface AttentionShape {
   headDim: number;
   causalOffset: number;
   keyMask: Uint8Array | null;
+  /** [B, H, Tq, Tk] inverted-dropout multipliers (0 or 1 / (1 - p)) of the probabilities, or null. */
+  dropMask: Float32Array | null;
 }
 
 /**
@@ -71,11 +82,12 @@ export function attentionForward(
     ldc: tk,
   });
   kernels().attentionSoftmax(probs, batch, heads, tq, tk, 1 / Math.sqrt(headDim), s.causalOffset, s.keyMask);
+  const weights = s.dropMask === null ? probs : masked(probs, s.dropMask);
   gemm({
     m: tq,
     n: headDim,
     k: tk,
-    a: probs,
+    a: weights,
     lda: tk,
     aStride0: heads * tq * tk,
     aStride1: tq * tk,
@@ -92,7 +104,15 @@ export function attentionForward(
     batch0: batch,
     batch1: heads,
   });
+  if (weights !== probs) recycle(weights);
   return probs;
+}
+
+/** probs * mask, elementwise, in a pooled buffer. */
+function masked(probs: Float32Array, mask: Float32Array): Float32Array {
+  const out = allocate(probs.length);
+  for (let i = 0; i < probs.length; i++) out[i] = probs[i]! * mask[i]!;
+  return out;
 }
 
 /** Where beam search's attention reads: one shared context and each beam's own positions. */
@@ -227,8 +247,10 @@ export function attentionBackward(
     aStride0: dOut.batchStride,
     aStride1: headDim,
   };
+  const mask = s.dropMask;
   if (grads.dv !== null) {
-    // dV_h += P_hᵀ dOut_h: [Tk, Tq] x [Tq, D]
+    // dV_h += P_hᵀ dOut_h: [Tk, Tq] x [Tq, D] (P after dropout)
+    const weights = mask === null ? probs : masked(probs, mask);
     gemm({
       ...batches,
       ...pStrides,
@@ -236,7 +258,7 @@ export function attentionBackward(
       m: tk,
       n: headDim,
       k: tq,
-      a: probs,
+      a: weights,
       lda: tk,
       b: dOut.data,
       bOffset: dOut.offset,
@@ -250,6 +272,7 @@ export function attentionBackward(
       cStride1: headDim,
       beta: 1,
     });
+    if (weights !== probs) recycle(weights);
   }
   if (grads.dq === null && grads.dk === null) return;
   // dP_h = dOut_h V_hᵀ: [Tq, D] x [D, Tk]
@@ -271,6 +294,8 @@ export function attentionBackward(
     cStride0: heads * tq * tk,
     cStride1: tq * tk,
   });
+  // Through the dropout: the gradient of the kept probabilities, scaled as they were.
+  if (mask !== null) for (let i = 0; i < dProbs.length; i++) dProbs[i]! *= mask[i]!;
   // dS = softmax'(dP); the 1/sqrt(D) of the scores goes into alpha below.
   const dScores = allocateZeroed(probs.length);
   kernels().softmaxBackward(dProbs, probs, dScores, batch * heads * tq, tk, false);
@@ -345,7 +370,28 @@ function attentionShape(
   if (keyMask !== null && keyMask.length !== batch * tk) {
     throw new RangeError(`${op}: keyMask has ${keyMask.length} values, expected [B, Tk] = [${batch}, ${tk}]`);
   }
-  return { batch, heads, tq, tk, headDim: width / heads, causalOffset: causal ? tk - tq : -1, keyMask };
+  const p = options.dropout ?? 0;
+  if (!(p >= 0 && p < 1)) throw new RangeError(`${op}: dropout must be in [0, 1), got ${p}`);
+  if (p > 0 && options.random === undefined) throw new RangeError(`${op}: dropout needs a random stream`);
+  const dropMask = p > 0 ? dropoutMask(batch * heads * tq * tk, p, options.random!) : null;
+  return {
+    batch,
+    heads,
+    tq,
+    tk,
+    headDim: width / heads,
+    causalOffset: causal ? tk - tq : -1,
+    keyMask,
+    dropMask,
+  };
+}
+
+/** Inverted-dropout multipliers: 0 with chance p, else 1 / (1 - p) (the same draws as the dropout op). */
+function dropoutMask(size: number, p: number, random: Random): Float32Array {
+  const keep = 1 / (1 - p);
+  const mask = new Float32Array(size);
+  for (let i = 0; i < size; i++) mask[i] = random.next() < p ? 0 : keep;
+  return mask;
 }
 
 function layout(data: Float32Array, offset: number, rows: number, rowStride: number): HeadLayout {

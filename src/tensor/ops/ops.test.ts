@@ -161,6 +161,11 @@ describe.each(testBackends())('gradients on the %s backend', (backend) => {
     gradCheck(() => attention(q, k, v, { heads: 3, causal: true, keyMask }), [q, k, v]);
     const qkv = param([bsz, time, 3 * width], random);
     gradCheck(() => selfAttention(qkv, { heads: 2, causal: true }), [qkv]);
+    // Dropout on the probabilities: the same mask on every call (a fresh stream), gradients through it.
+    const dropped = () => selfAttention(qkv, { heads: 2, causal: true, dropout: 0.4, random: new Random(3) });
+    gradCheck(dropped, [qkv]);
+    const plain = selfAttention(qkv, { heads: 2, causal: true });
+    expect(Array.from(dropped().data)).not.toEqual(Array.from(plain.data));
   });
 });
 
