@@ -125,7 +125,7 @@ export async function runEvaluation<P extends Params>(
     if (grid.length > 1) progress.start(`tune ${spec.name}`, grid.length);
     for (const [index, params] of grid.entries()) {
       const trial = grid.length > 1 ? ` ${index + 1}/${grid.length}` : '';
-      logger.debug(`validation fit${trial}: ${spec.name} ${formatParams(params)} on the training part`);
+      logger.debug(`validation fit${trial}: ${spec.name}${changed(params, fixed)} on the training part`);
       const fitStart = performance.now();
       const model = spec.create(params);
       const fitResult = await model.fit(trainingData(split, split.validation), {
@@ -140,7 +140,7 @@ export async function runEvaluation<P extends Params>(
       const result = evaluatePhase(model, split.validation, split.numItems, { ks, progress: trialProgress });
       trials.push({ params: chosen, validation: result.metrics, fitSeconds });
       logger.debug(
-        `validation fit${trial} ${formatParams(chosen)}: validation ${selectBy} ${(result.metrics[selectBy] ?? 0).toFixed(4)} (fit ${fitSeconds.toFixed(1)} s, ranking ${seconds(rankStart).toFixed(1)} s)`,
+        `validation fit${trial}${changed(chosen, fixed)}: validation ${selectBy} ${(result.metrics[selectBy] ?? 0).toFixed(4)} (fit ${fitSeconds.toFixed(1)} s, ranking ${seconds(rankStart).toFixed(1)} s)`,
       );
       if (!best || (result.metrics[selectBy] ?? 0) > (best.result.metrics[selectBy] ?? 0)) {
         best = { params: chosen, result, fitSeconds };
@@ -162,7 +162,7 @@ export async function runEvaluation<P extends Params>(
 
   const params = best?.params ?? grid[0]!;
   const fitAndLog = async (phase: EvalPhase, what: string): Promise<[Recommender, number]> => {
-    logger.debug(`${what}: ${spec.name} ${formatParams(params)}`);
+    logger.debug(`${what}: ${spec.name}${changed(params, fixed)}`);
     const fitStart = performance.now();
     const model = spec.create(params);
     await model.fit(trainingData(split, phase), { random: new Random(seed), logger, progress });
@@ -241,6 +241,12 @@ export function peakRssMegabytes(): number {
 
 function trainingData(split: EvalSplit, phase: EvalPhase): TrainingData {
   return { numUsers: split.numUsers, numItems: split.numItems, sequences: phase.fit };
+}
+
+/** ` key=value ...` of the params that differ from `from` (those a search or a validation fit chose), or ''. */
+function changed(params: Params, from: Params): string {
+  const entries = Object.entries(params).filter(([key, value]) => from[key] !== value);
+  return entries.length === 0 ? '' : ` ${formatParams(Object.fromEntries(entries))}`;
 }
 
 function seconds(start: number): number {

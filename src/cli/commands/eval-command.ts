@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { InvalidInputError } from '../../core/index.js';
+import { InvalidInputError, type Logger } from '../../core/index.js';
 import { formatReportTable, splitProtocols } from '../../eval/index.js';
 import type { CliIo } from '../cli-io.js';
 import { withDataOptions } from '../data-options.js';
@@ -26,7 +26,10 @@ export function evalCommand(io: CliIo): Command {
         "split protocol (default: the data set's own split, leave-one-out for sequences, else temporal)",
       ).choices(splitProtocols),
     )
-    .option('--no-refit', 'score the test with the model fit for validation instead of refitting')
+    .option(
+      '--no-refit',
+      "skip the refit: the test figures are the validation model's (the no-refit column, which every report has)",
+    )
     .action(async (flags) => {
       const config = flags.config ? readEvalConfig(flags.config) : undefined;
       const modelName: string | undefined = flags.model ?? config?.model;
@@ -55,7 +58,7 @@ export function evalCommand(io: CliIo): Command {
         modelSpecFor(modelName, dataset),
         split,
         { dataset: dataset.name, seed: flags.seed, refit: flags.refit, config },
-        io,
+        io.interactive ? io : { ...io, logger: withDetailLines(io.logger) },
       );
       io.out(formatReportTable([report]));
       io.out(`protocol: ${report.protocol.split}; ${report.protocol.fitPolicy}; ${report.protocol.ranking}`);
@@ -64,4 +67,14 @@ export function evalCommand(io: CliIo): Command {
         io.logger.info(`wrote ${flags.json}`);
       }
     });
+}
+
+/**
+ * Output bound for a log file rather than a terminal has no progress bar, so a
+ * long run would be silent between its first and last lines: there, the detail
+ * lines (each trainer epoch with its loss, validation metric and seconds; each
+ * phase of the runner with its time) are printed like any other line.
+ */
+function withDetailLines(logger: Logger): Logger {
+  return { ...logger, debug: (message) => logger.info(message) };
 }
