@@ -12,7 +12,7 @@ import { parseInteger } from '../parse-flags.js';
 export function evalCommand(io: CliIo): Command {
   const command = new Command('eval')
     .description(
-      'Evaluate a model offline on a data set: choose hyperparameters on validation, refit, score the test',
+      'Evaluate a model offline on a data set: choose hyperparameters on validation, score the test with that model (no refit), refit, score the test again',
     )
     .requiredOption('--data <path>', 'data file or folder (e.g. ../shared/data/amazon-beauty/Beauty.txt)');
   return withDataOptions(command)
