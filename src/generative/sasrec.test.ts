@@ -124,8 +124,70 @@ describe('SasRec', () => {
     for (const [i, value] of reference.entries()) expect(decomposed[i]).toBeCloseTo(value, 6);
   });
 
+  it("counts positions back from the newest item with positions 'newest'", () => {
+    const config = { numItems, dim: 16, layers: 1, heads: 2, maxLength: 6, dropout: 0 };
+    const newest = new SasRec({ ...config, positions: 'newest' }, new Random(5));
+    const oldest = new SasRec({ ...config, positions: 'oldest' }, new Random(5));
+    const short = Int32Array.of(3, 1, 4);
+    const long = Int32Array.of(1, 5, 9, 2, 6, 5, 3, 5);
+    // A full window reads slots 0..5 either way; a short one reads 3..5 instead of 0..2.
+    expect(scoresOf(newest, [long])).toEqual(scoresOf(oldest, [long]));
+    expect(scoresOf(newest, [short])[0]).not.toEqual(scoresOf(oldest, [short])[0]);
+    // Slots 0..2 are never read by a 3-item history, alone or padded beside a longer one.
+    const [before] = scoresOf(newest, [short]);
+    newest.positions.weight.data.fill(5, 0, 3 * 16);
+    const [alone] = scoresOf(newest, [short]);
+    const [, padded] = scoresOf(newest, [long, short]);
+    expect(alone).toEqual(before);
+    for (const [i, value] of before!.entries()) expect(padded![i]).toBeCloseTo(value, 5);
+  });
+
+  it('initialises like the PyTorch reference with init xavier', () => {
+    const dim = 16;
+    const model = new SasRec(
+      { numItems: 400, dim, layers: 1, heads: 2, maxLength: 6, dropout: 0, ffnDim: 32, init: 'xavier' },
+      new Random(6),
+    );
+    const std = (values: Float32Array) => Math.sqrt(values.reduce((s, v) => s + v * v, 0) / values.length);
+    const items = model.items.weight.data;
+    expect(Array.from(items.subarray(400 * dim))).toEqual(new Array(dim).fill(0)); // padding row
+    expect(std(items.subarray(0, 400 * dim))).toBeCloseTo(Math.sqrt(2 / (401 + dim)), 2);
+    expect(std(model.blocks[0]!.attn.qkv.weight.data)).toBeCloseTo(Math.sqrt(2 / (4 * dim)), 2);
+    expect(Array.from(model.blocks[0]!.attn.qkv.bias!.data).every((v) => v === 0)).toBe(true);
+    const fc2Bias = Array.from(model.blocks[0]!.fc2.bias!.data);
+    expect(fc2Bias.some((v) => v !== 0) && fc2Bias.every((v) => Math.abs(v) <= 1 / Math.sqrt(32))).toBe(true);
+  });
+
+  it('drops attention probabilities and feed-forward activations only where asked', () => {
+    const { inputs, keyMask } = paddedBatch([Int32Array.of(1, 2, 3), Int32Array.of(4)], numItems, 6);
+    const hiddenOf = (options: { attentionDropout?: number; ffnDropout?: number }, training: boolean) => {
+      const model = new SasRec(
+        { numItems, dim: 16, layers: 2, heads: 2, maxLength: 6, dropout: 0, ...options },
+        new Random(4),
+      );
+      model.train(training);
+      return noGrad(() => Array.from(model.hidden(inputs, keyMask, new Random(1)).data));
+    };
+    const plain = hiddenOf({}, false);
+    expect(hiddenOf({}, true)).toEqual(plain);
+    expect(hiddenOf({ attentionDropout: 0.5 }, true)).not.toEqual(plain);
+    expect(hiddenOf({ ffnDropout: 0.5 }, true)).not.toEqual(plain);
+    expect(hiddenOf({ attentionDropout: 0.5, ffnDropout: 0.5 }, false)).toEqual(plain);
+  });
+
   it('saves and loads a model that scores identically', async () => {
-    const recommender = new SasRecRecommender({ dim: 16, heads: 2, maxLength: 6, epochs: 3, batchSize: 2 });
+    const recommender = new SasRecRecommender({
+      dim: 16,
+      heads: 2,
+      maxLength: 6,
+      epochs: 3,
+      batchSize: 2,
+      positions: 'newest',
+      embeddingScale: 'sqrt-dim',
+      init: 'xavier',
+      schedule: 'constant',
+      beta2: 0.98,
+    });
     await recommender.fit(
       { numUsers: sequences.length, numItems, sequences },
       { random: new Random(8), logger: silentLogger, progress: silentProgress },
@@ -133,6 +195,7 @@ describe('SasRec', () => {
     const path = join(folder, 'sasrec.safetensors');
     await recommender.save(path);
     const loaded = await SasRecRecommender.load(path);
+    expect(loaded.model.config).toMatchObject({ positions: 'newest', scaleEmbeddings: true, init: 'xavier' });
     const histories = sequences.map((sequence) => sequence.subarray(0, 3));
     expect(scoresOf(loaded.model, histories)).toEqual(scoresOf(recommender.model, histories));
     const one = new Float32Array(numItems);
