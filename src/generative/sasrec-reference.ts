@@ -14,7 +14,7 @@ import { nextItemBatch } from './sequence-batch.js';
  * - Dropout on the embeddings, every residual branch, the attention probabilities
  *   and between the feed-forward layers, all at the same rate.
  * - Item embeddings scaled by sqrt(d); positions counted back from the newest item.
- * - Xavier-normal initialisation of every matrix.
+ * - Xavier-normal initialisation of every matrix; full-softmax cross-entropy.
  * - Adam betas (0.9, 0.98), eps 1e-8, a constant learning rate, no gradient clipping
  *   (trainer options, `referenceTraining`).
  */
@@ -30,6 +30,7 @@ export function referenceSasRecOptions(
     scaleEmbeddings: true,
     positions: 'newest',
     init: 'xavier',
+    negatives: 0,
   };
 }
 

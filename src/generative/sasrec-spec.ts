@@ -45,6 +45,8 @@ export const sasrecParamsSchema = z.object({
   positions: z.enum(['oldest', 'newest']).default('oldest'),
   /** SasRecConfig.init. */
   init: z.enum(['gpt', 'xavier']).default('gpt'),
+  /** 0: full-softmax cross-entropy; K: sampled softmax against K uniform negatives per batch. */
+  negatives: z.number().int().min(0).default(0),
   /** Items of history read. */
   maxLength: z.number().int().min(1).default(50),
   ...neuralFitShape({
@@ -185,6 +187,7 @@ function configFrom(p: SasRecParams, numItems: number): SasRecConfig {
     scaleEmbeddings: p.embeddingScale === 'sqrt-dim',
     positions: p.positions,
     init: p.init,
+    negatives: p.negatives,
   };
   if (p.ffnDim > 0) config.ffnDim = p.ffnDim;
   return config;

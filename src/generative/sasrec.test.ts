@@ -175,6 +175,35 @@ describe('SasRec', () => {
     expect(hiddenOf({ attentionDropout: 0.5, ffnDropout: 0.5 }, false)).toEqual(plain);
   });
 
+  it('computes the sampled-softmax loss over the target and the batch negatives (a target among them masked)', () => {
+    const model = new SasRec(
+      { numItems, dim: 16, layers: 1, heads: 2, maxLength: 6, dropout: 0, negatives: 6 },
+      new Random(3),
+    );
+    model.eval();
+    const batch = nextItemBatch([Int32Array.of(1, 2, 3, 4), Int32Array.of(5, 6, 7)], model.padId, 6);
+    const loss = noGrad(() => model.loss(batch, new Random(11)).item());
+    const draws = new Random(11);
+    const negatives = Array.from({ length: 6 }, () => draws.int(numItems));
+    const expected = noGrad(() => {
+      const hidden = model.hidden(batch.inputs, batch.keyMask); // [B, T, d]
+      const [rows, time, dim] = hidden.shape as [number, number, number];
+      const logits = matmul(reshape(hidden, [rows * time, dim]), model.itemWeights(), { transB: true });
+      let total = 0;
+      batch.positions.data.forEach((position, i) => {
+        const target = batch.targets.data[i]!;
+        const row = (item: number) => logits.data[position * numItems + item]!;
+        const candidates = [target, ...negatives.filter((item) => item !== target)];
+        const lse = Math.log(candidates.reduce((s, item) => s + Math.exp(row(item)), 0));
+        total += lse - row(target);
+      });
+      return total / batch.targets.size;
+    });
+    expect(new Set(negatives).size).toBeGreaterThan(1);
+    expect(Array.from(batch.targets.data).some((target) => negatives.includes(target))).toBe(true);
+    expect(loss).toBeCloseTo(expected, 5);
+  });
+
   it('saves and loads a model that scores identically', async () => {
     const recommender = new SasRecRecommender({
       dim: 16,

@@ -1,6 +1,7 @@
 import type { Random } from '../core/index.js';
 import {
   add,
+  concat,
   crossEntropy,
   dropout,
   Embedding,
@@ -13,7 +14,8 @@ import {
   noGrad,
   reshape,
   slice,
-  type Tensor,
+  sum,
+  Tensor,
   TransformerBlock,
   tidy,
 } from '../tensor/index.js';
@@ -55,6 +57,13 @@ export interface SasRecConfig {
    * attention biases, a zero padding row: the PyTorch reference. Default 'gpt'.
    */
   init?: SasRecInit;
+  /**
+   * 0: full-softmax cross-entropy over every item. K > 0: sampled softmax, the
+   * target against K items drawn uniformly per batch (shared by its positions;
+   * one equal to a position's target is masked out there), as in eSASRec
+   * (arXiv 2508.06450). Scoring is unchanged. Default 0.
+   */
+  negatives?: number;
 }
 
 export type SasRecPositions = 'oldest' | 'newest';
@@ -93,6 +102,7 @@ export class SasRec extends Module {
       scaleEmbeddings: false,
       positions: 'oldest',
       init: 'gpt',
+      negatives: 0,
       ...config,
     };
     const { numItems, dim, layers, heads, maxLength, ffnDim } = this.config;
@@ -145,15 +155,35 @@ export class SasRec extends Module {
   }
 
   /**
-   * Mean full-softmax cross-entropy of the next item over every real position
-   * of the batch (padded positions are never gathered).
+   * Mean cross-entropy of the next item over every real position of the batch
+   * (padded positions are never gathered): over all items, or over the target
+   * and sampled negatives (`negatives`).
    */
   loss(batch: NextItemBatch, random: Random): Tensor {
     const hidden = this.hidden(batch.inputs, batch.keyMask, random); // [B, T, d]
     const [rows, time, dim] = hidden.shape as [number, number, number];
     const real = embedding(reshape(hidden, [rows * time, dim]), batch.positions); // [N, d]
+    if (this.config.negatives > 0) return this.#sampledLoss(real, batch.targets, random);
     const logits = matmul(real, this.itemWeights(), { transB: true }); // [N, V]
     return crossEntropy(logits, batch.targets); // []
+  }
+
+  /** Sampled softmax: column 0 the target's logit, then the K shared negatives' (a target among them masked). */
+  #sampledLoss(real: Tensor, targets: IntTensor, random: Random): Tensor {
+    const { numItems, negatives } = this.config;
+    const n = targets.size;
+    const ids = new Int32Array(negatives);
+    for (let i = 0; i < negatives; i++) ids[i] = random.int(numItems);
+    const weight = this.items.weight; // ids < numItems: the padding row is never read
+    const positive = sum(mul(real, embedding(weight, targets)), -1, { keepDims: true }); // [N, 1]
+    const sampled = matmul(real, embedding(weight, new IntTensor(ids, [negatives])), { transB: true }); // [N, K]
+    const mask = new Float32Array(n * (negatives + 1));
+    for (let r = 0; r < n; r++) {
+      const target = targets.data[r]!;
+      for (let j = 0; j < negatives; j++) if (ids[j] === target) mask[r * (negatives + 1) + 1 + j] = -1e9;
+    }
+    const logits = add(concat([positive, sampled], 1), new Tensor(mask, [n, negatives + 1])); // [N, 1 + K]
+    return crossEntropy(logits, new IntTensor(new Int32Array(n), [n])); // []
   }
 
   /**
