@@ -39,7 +39,7 @@ export function serverProcess(script, options) {
  * The child's side: builds the demo platform from the options the parent passed,
  * answers each message with `handlers[type](message, platform)` (what it returns is
  * sent back; a throw becomes { type: 'error' }), closes on `close` (sending what
- * `beforeClose` returns, then exiting), and finally sends `ready(platform)`.
+ * `beforeClose` returns, then exiting), and finally sends what `ready(platform)` returns (or resolves to).
  */
 export async function servePlatformOverIpc({ dashboard, handlers, beforeClose = async () => ({}), ready }) {
   const { prepareDemoPlatform } = await import('../../dist/platform/index.js');
@@ -66,7 +66,7 @@ export async function servePlatformOverIpc({ dashboard, handlers, beforeClose = 
       process.send({ type: 'error', message: error.message });
     }
   });
-  process.send({ type: 'ready', ...ready(platform) });
+  process.send({ type: 'ready', ...(await ready(platform)) });
 }
 
 /** The number after `--name` on the command line, or `fallback`. */

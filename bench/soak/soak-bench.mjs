@@ -37,6 +37,8 @@ const platformOptions = {
   generative: { epochs: flag('epochs', 3), decayEpochs: flag('epochs', 3) },
   // --sync-normal: SQLite commits without an fsync each (docs/storage.md), as `bench:serve --sync-normal`.
   sqliteSynchronous: process.argv.includes('--sync-normal') ? 'normal' : 'full',
+  // --processes N: the load goes to `genfeed serve --processes N` on the demo's store (one event loop each).
+  processes: flag('processes', 1),
 };
 
 const { child, next, ask, close } = serverProcess(join(here, 'soak-server.mjs'), platformOptions);
@@ -66,6 +68,7 @@ const sample = async () => {
 };
 /** Event-loop utilization between two `performance.eventLoopUtilization()` readings. */
 const busyShare = (after, before) => {
+  if (after === undefined || before === undefined) return undefined; // a cluster: no one event loop
   const active = after.active - before.active;
   return active / (active + after.idle - before.idle);
 };
@@ -74,7 +77,7 @@ const sampler = setInterval(() => void sample(), sampleEverySeconds * 1000);
 const progress = setInterval(() => {
   const last = memory[memory.length - 1];
   console.error(
-    `  ${((performance.now() - started) / 1000).toFixed(0)} s: server RSS ${last?.rssMb.toFixed(0)} MB, heap ${last?.heapUsedMb.toFixed(0)} MB, event loop ${(100 * (last?.eventLoopBusy ?? 0)).toFixed(0)}% busy`,
+    `  ${((performance.now() - started) / 1000).toFixed(0)} s: server RSS ${last?.rssMb.toFixed(0)} MB, heap ${last?.heapUsedMb.toFixed(0)} MB, ${last?.eventLoopBusy === undefined ? `${platformOptions.processes} processes` : `event loop ${(100 * last.eventLoopBusy).toFixed(0)}% busy`}`,
   );
 }, 60_000);
 const load = await openLoop({ rate, seconds, send: () => mix.send() });
@@ -188,7 +191,7 @@ console.log(
   `${mark(checks.memoryFlat)} server RSS: ${firstRssMb.toFixed(1)} MB (${warmupSeconds}-${warmupSeconds + windowSeconds} s) -> ${lastRssMb.toFixed(1)} MB (last ${windowSeconds} s), ${(100 * rssGrowth).toFixed(1)}% (limit +${100 * maxGrowth}%)`,
 );
 console.log(
-  `achieved ${result.achievedRate.toFixed(1)} req/s; ${mix.eventsPosted} events posted; server CPU ${result.server.cpuMsPerRequest.toFixed(2)} ms per request (all threads), event loop ${(100 * result.server.eventLoopBusy).toFixed(0)}% busy`,
+  `achieved ${result.achievedRate.toFixed(1)} req/s; ${mix.eventsPosted} events posted; server CPU ${result.server.cpuMsPerRequest.toFixed(2)} ms per request (all threads${platformOptions.processes > 1 ? ` of ${platformOptions.processes} server processes` : ''})${result.server.eventLoopBusy === undefined ? '' : `, event loop ${(100 * result.server.eventLoopBusy).toFixed(0)}% busy`}`,
 );
 console.log(`wrote ${out}`);
 process.exit(result.ok ? 0 : 1);

@@ -136,6 +136,24 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropIndex('events_item_time').execute();
     },
   },
+  '0003-dashboard-sessions': {
+    // Dashboard logins in the store, so every server on it (processes of one
+    // `genfeed serve --processes N`, or servers behind a balancer) opens them.
+    async up(db: AnyDatabase) {
+      await db.schema
+        .createTable('dashboard_sessions')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('scopes', 'text', (column) => column.notNull())
+        .addColumn('csrf_token', 'text', (column) => column.notNull())
+        .addColumn('expires_at', 'bigint', (column) => column.notNull())
+        .execute();
+      await db.schema
+        .createIndex('dashboard_sessions_expires_at')
+        .on('dashboard_sessions')
+        .columns(['expires_at'])
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = {

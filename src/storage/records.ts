@@ -147,3 +147,11 @@ export interface Experiment {
   createdAt: number;
   updatedAt: number;
 }
+
+/** A dashboard login (the web layer's `DashboardSession`), kept by the id its cookie's token hashes to. */
+export interface SessionRecord {
+  scopes: readonly string[];
+  csrfToken: string;
+  /** Unix ms after which it opens nothing (and `putSession` may drop it). */
+  expiresAt: number;
+}

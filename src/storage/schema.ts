@@ -14,6 +14,7 @@ export interface Database {
   events: EventsTable;
   model_versions: ModelVersionsTable;
   experiments: ExperimentsTable;
+  dashboard_sessions: DashboardSessionsTable;
 }
 
 export type StoreDatabase = Kysely<Database>;
@@ -109,4 +110,13 @@ export interface ExperimentsTable {
   description: string | null;
   created_at: number;
   updated_at: number;
+}
+
+export interface DashboardSessionsTable {
+  /** The sha256 of the cookie's token (the token itself is never stored). */
+  id: string;
+  /** JSON array of the scopes granted at login. */
+  scopes: string;
+  csrf_token: string;
+  expires_at: number;
 }

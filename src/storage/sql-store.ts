@@ -12,6 +12,7 @@ import type {
   ItemRecord,
   ModelVersion,
   ModelVersionInput,
+  SessionRecord,
   UserInput,
   UserRecord,
 } from './records.js';
@@ -24,6 +25,7 @@ import { type ClaimTransaction, SqlFeeds } from './sql-feeds.js';
 import { type FastFeedContext, SqlHistory } from './sql-history.js';
 import { SqlItems } from './sql-items.js';
 import { SqlModelVersions } from './sql-model-versions.js';
+import { SqlSessions } from './sql-sessions.js';
 import { sqlUsers } from './sql-users.js';
 import type { StoreWriter } from './sqlite-writer.js';
 import type {
@@ -86,6 +88,7 @@ export class SqlStore implements Store {
   readonly #history: SqlHistory;
   readonly #modelVersions: SqlModelVersions;
   readonly #experiments: SqlExperiments;
+  readonly #sessions: SqlSessions;
   #closed = false;
 
   constructor(options: SqlStoreOptions) {
@@ -112,6 +115,7 @@ export class SqlStore implements Store {
     });
     this.#modelVersions = new SqlModelVersions(context);
     this.#experiments = new SqlExperiments(context);
+    this.#sessions = new SqlSessions(context);
   }
 
   /** Group commits of `insertFeeds` so far: transactions, calls and feeds (how well logging batches). */
@@ -251,6 +255,18 @@ export class SqlStore implements Store {
 
   deleteExperiment(name: string): Promise<void> {
     return this.#experiments.deleteExperiment(name);
+  }
+
+  getSession(id: string, now?: number): Promise<SessionRecord | undefined> {
+    return this.#sessions.get(id, now);
+  }
+
+  putSession(id: string, session: SessionRecord): Promise<void> {
+    return this.#sessions.put(id, session);
+  }
+
+  deleteSession(id: string): Promise<void> {
+    return this.#sessions.delete(id);
   }
 
   counts(): Promise<StoreCounts> {

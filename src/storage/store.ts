@@ -11,6 +11,7 @@ import type {
   ItemRecord,
   ModelVersion,
   ModelVersionInput,
+  SessionRecord,
   UserInput,
   UserRecord,
 } from './records.js';
@@ -102,6 +103,13 @@ export interface Store {
   listExperiments(): Promise<Experiment[]>;
   /** Throws NotFoundError if absent. */
   deleteExperiment(name: string): Promise<void>;
+
+  /** A dashboard session by id; undefined if absent or expired. */
+  getSession(id: string, now?: number): Promise<SessionRecord | undefined>;
+  /** Stores (or replaces) a session, dropping the expired ones. */
+  putSession(id: string, session: SessionRecord): Promise<void>;
+  /** Deletes a session; absent is fine (a logout twice). */
+  deleteSession(id: string): Promise<void>;
 
   /** Row counts of the main tables. */
   counts(): Promise<StoreCounts>;

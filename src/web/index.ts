@@ -3,4 +3,9 @@ export { type DataWindow, dataWindow, newestEventTime } from './data-window.js';
 export { type EventScan, scanEvents } from './event-scan.js';
 export { mountDashboard } from './mount-dashboard.js';
 export { authorizeWithApiKeys, pipelinesOf } from './serve-wiring.js';
-export { type DashboardSession, MemorySessionStore, type SessionStore } from './session-store.js';
+export {
+  type DashboardSession,
+  MemorySessionStore,
+  type SessionStore,
+  storeSessions,
+} from './session-store.js';

@@ -1,3 +1,5 @@
+import type { Store } from '../storage/index.js';
+
 /** What the dashboard keeps for one login; the cookie holds only a random token naming it. */
 export interface DashboardSession {
   /** The scopes `authorize` granted the key that logged in (the key itself is not kept). */
@@ -59,4 +61,19 @@ export class MemorySessionStore implements SessionStore {
   delete(id: string): void {
     this.#sessions.delete(id);
   }
+}
+
+/**
+ * Sessions in the store's `dashboard_sessions` table: every server on the
+ * store (the processes of `genfeed serve --processes N`, servers behind one
+ * balancer) opens a login made on any of them, and logins survive a restart.
+ */
+export function storeSessions(
+  store: Pick<Store, 'getSession' | 'putSession' | 'deleteSession'>,
+): SessionStore {
+  return {
+    get: (id) => store.getSession(id),
+    put: (id, session) => store.putSession(id, session),
+    delete: (id) => store.deleteSession(id),
+  };
 }

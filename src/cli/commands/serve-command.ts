@@ -1,3 +1,4 @@
+import cluster, { type Worker } from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
@@ -16,7 +17,7 @@ import {
   openStore,
   type StoreLocation,
 } from '../../storage/index.js';
-import { authorizeWithApiKeys, mountDashboard, pipelinesOf } from '../../web/index.js';
+import { authorizeWithApiKeys, mountDashboard, pipelinesOf, storeSessions } from '../../web/index.js';
 import type { CliIo } from '../cli-io.js';
 import { parseInteger } from '../parse-flags.js';
 import { timeWindowOf, timeWindowOptions } from '../time-window-flags.js';
@@ -62,12 +63,19 @@ export function serveCommand(io: CliIo): Command {
     .addOption(pastDays)
     .addOption(futureDays)
     .option('--open-metrics', 'serve /metrics without an admin key (for a private scrape network)')
+    .option(
+      '--processes <n>',
+      'server processes sharing the port and the store (node:cluster: one event loop each; at most the cores)',
+      parseInteger,
+      1,
+    )
     .action(async (flags) => {
-      const location: StoreLocation = flags.postgres
-        ? { postgres: flags.postgres }
-        : /^postgres(ql)?:\/\//.test(flags.db ?? '')
-          ? { postgres: flags.db }
-          : { sqlite: flags.db ?? DEFAULT_SQLITE_PATH };
+      if (!(flags.processes >= 1 && flags.processes <= MAX_PROCESSES))
+        throw new InvalidInputError(
+          `--processes must be between 1 and ${MAX_PROCESSES}, got ${flags.processes}`,
+        );
+      if (flags.processes > 1 && cluster.isPrimary) return servePrimary(flags, io);
+      const location = storeLocation(flags);
       const window = timeWindowOf(flags, defaultTimeWindow);
       const keys = await loadKeys(flags.keys, io);
       const store = await openStore(location, { logger: io.logger });
@@ -110,36 +118,145 @@ export function serveCommand(io: CliIo): Command {
         await store.close();
         throw error;
       }
-      const pipelines = feeds
-        .pipelines()
-        .map(
-          (status) =>
-            `${status.name}${status.modelVersion ? ` (${status.modelVersion})` : ''}${status.ready ? '' : ' (not loaded)'}`,
-        )
-        .join(', ');
       mountDashboard(server.app, {
         store,
         authorize: authorizeWithApiKeys(keys),
+        sessions: storeSessions(store),
         pipelines: pipelinesOf(registry),
         similar: (itemId, n) => feeds.similar(itemId, n),
       });
+      // In a cluster the primary says where it listens; each process only that it is up.
+      if (cluster.isWorker) {
+        io.logger.info(`process ${process.pid} serving (${pipelinesLine(feeds)})`);
+        cluster.worker?.send({ type: 'serving', url: server.url });
+        await untilStopped(io, feeds, registry, server);
+        // The channel to the primary is all that keeps this process alive now.
+        cluster.worker?.disconnect();
+        return;
+      }
       io.out(`genfeed API on ${server.url} (store: ${store.backend} ${store.location})`);
       io.out(`  OpenAPI document: ${server.url}/openapi.json`);
       io.out(`  dashboard: ${server.url}/dashboard (log in with an admin key)`);
-      io.out(`  pipelines: ${pipelines}`);
-      await new Promise<void>((resolve) => {
-        const stop = (signal: NodeJS.Signals) => {
-          io.logger.info(`${signal}: finishing in-flight requests, then closing the store`);
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          feeds.close();
-          registry.close();
-          void server.close().then(resolve);
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      io.out(`  pipelines: ${pipelinesLine(feeds)}`);
+      await untilStopped(io, feeds, registry, server);
     });
+}
+
+/** The most server processes `--processes` takes. */
+const MAX_PROCESSES = 64;
+
+function pipelinesLine(feeds: FeedService): string {
+  return feeds
+    .pipelines()
+    .map(
+      (status) =>
+        `${status.name}${status.modelVersion ? ` (${status.modelVersion})` : ''}${status.ready ? '' : ' (not loaded)'}`,
+    )
+    .join(', ');
+}
+
+/** Serves until SIGINT or SIGTERM, then drains in-flight requests and closes the store. */
+function untilStopped(
+  io: CliIo,
+  feeds: FeedService,
+  registry: ModelRegistry,
+  server: Awaited<ReturnType<typeof startServer>>,
+): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      io.logger.info(`${signal}: finishing in-flight requests, then closing the store`);
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      feeds.close();
+      registry.close();
+      void server.close().then(resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/**
+ * `--processes N`: this process forks N servers (node:cluster re-runs the same
+ * command in each) and keeps none of the store's work. They share the
+ * listening port (connections spread round robin) and the store: feeds claim
+ * their items in the store (no repeats across processes), dashboard sessions
+ * live in it, and each process loads the registry's models. The store is
+ * migrated here first, so the servers never race for it; keys generated here
+ * reach every server through the environment. A server that dies is forked
+ * again (after a second); SIGINT / SIGTERM stop them all, each draining its
+ * requests.
+ */
+async function servePrimary(
+  flags: { processes: number; keys?: string; db?: string; postgres?: string },
+  io: CliIo,
+) {
+  const location = storeLocation(flags);
+  await (await openStore(location, { logger: io.logger })).close();
+  const env: Record<string, string> = {};
+  if (flags.keys === undefined && (process.env.GENFEED_API_KEYS ?? '').trim() === '') {
+    const key = `gf-${randomBytes(24).toString('base64url')}`;
+    io.out(`No API keys configured (--keys or GENFEED_API_KEYS): this run's admin key is ${key}`);
+    env.GENFEED_API_KEYS = JSON.stringify([{ key, scopes: ['admin'], name: 'generated' }]);
+  }
+  let stopping = false;
+  const fork = (): Worker => cluster.fork(env);
+  let serving = 0;
+  const started = new Promise<string>((resolve) => {
+    cluster.on('message', (_worker, message: { type?: string; url?: string }) => {
+      if (message?.type !== 'serving' || message.url === undefined) return;
+      serving += 1;
+      if (serving === flags.processes) resolve(message.url);
+    });
+  });
+  let allStopped = () => {};
+  const stopped = new Promise<void>((resolve) => {
+    allStopped = resolve;
+    cluster.on('exit', (worker, code, signal) => {
+      if (stopping) {
+        if (Object.keys(cluster.workers ?? {}).length === 0) resolve();
+        return;
+      }
+      io.logger.error(
+        `server process ${worker.process.pid} exited (${signal ?? `code ${code}`}); starting another`,
+      );
+      setTimeout(() => {
+        if (!stopping) fork();
+      }, 1000).unref();
+    });
+  });
+  for (let index = 0; index < flags.processes; index++) fork();
+  const url = await Promise.race([started, stopped.then(() => undefined)]);
+  if (url !== undefined) {
+    io.out(
+      `genfeed API on ${url}: ${flags.processes} server processes (store: ${describeLocation(location)})`,
+    );
+    io.out(`  OpenAPI document: ${url}/openapi.json`);
+    io.out(`  dashboard: ${url}/dashboard (log in with an admin key)`);
+  }
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    io.logger.info(`${signal}: stopping ${flags.processes} server processes`);
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+    if (Object.keys(cluster.workers ?? {}).length === 0) allStopped();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  await stopped;
+  process.off('SIGINT', stop);
+  process.off('SIGTERM', stop);
+}
+
+/** `--postgres`, or `--db` (a postgres:// URL or a SQLite file), or the default SQLite file. */
+function storeLocation(flags: { db?: string; postgres?: string }): StoreLocation {
+  if (flags.postgres !== undefined) return { postgres: flags.postgres };
+  if (flags.db !== undefined && /^postgres(ql)?:\/\//.test(flags.db)) return { postgres: flags.db };
+  return { sqlite: flags.db ?? DEFAULT_SQLITE_PATH };
+}
+
+function describeLocation(location: StoreLocation): string {
+  return 'postgres' in location ? 'postgres' : `sqlite ${location.sqlite}`;
 }
 
 async function loadKeys(file: string | undefined, io: CliIo): Promise<ApiKeys> {

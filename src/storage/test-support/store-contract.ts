@@ -690,6 +690,36 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       });
     });
 
+    describe('dashboard sessions', () => {
+      it('keeps a session until it expires or is deleted, shared by every connection, and drops expired ones on write', async () => {
+        let clock = 1_000;
+        const underTest = await open({ now: () => clock });
+        const { store } = underTest;
+        const session = { scopes: ['admin'], csrfToken: 'c'.repeat(43), expiresAt: 5_000 };
+        await store.putSession('s1', session);
+        expect(await store.getSession('s1')).toEqual(session);
+        // Another server on the same database opens it.
+        const other = await underTest.reopen();
+        expect(await other.getSession('s1')).toEqual(session);
+        await store.putSession('s1', { ...session, scopes: ['read', 'write'] });
+        expect((await other.getSession('s1'))?.scopes).toEqual(['read', 'write']);
+        expect(await store.getSession('s1', 5_000)).toBeUndefined(); // expired at its time
+        await store.putSession('s2', { ...session, expiresAt: 2_000 });
+        clock = 3_000;
+        await store.putSession('s3', { ...session, expiresAt: 9_000 });
+        // s2 expired before s3 was written: gone from the table, not only hidden.
+        expect(await store.getSession('s2', 0)).toBeUndefined();
+        expect(await store.getSession('s1', 0)).toBeDefined();
+        await store.deleteSession('s1');
+        await store.deleteSession('s1');
+        expect(await other.getSession('s1')).toBeUndefined();
+        await expect(store.putSession('s4', { ...session, expiresAt: Number.NaN })).rejects.toThrow(
+          /expiresAt/,
+        );
+        expect(await store.getSession('s4', 0)).toBeUndefined();
+      });
+    });
+
     describe('durability', () => {
       it('keeps a committed batch after the store is closed and opened again', async () => {
         const underTest = await open();

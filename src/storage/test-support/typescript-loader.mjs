@@ -2,8 +2,15 @@
 // they are (no build): `.js` imports resolve to the `.ts` file beside them and
 // `.ts` files are transpiled on load. For tests that must kill a real process
 // (crash safety); vitest does the same for the tests themselves.
-import { readFile } from 'node:fs/promises';
-import ts from 'typescript';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// Transpiled files are kept by the hash of their source, so the processes a
+// test starts (a cluster's servers, a restarted writer) transpile each file once.
+const cache = join(tmpdir(), 'genfeed-typescript-loader');
+let typescript;
 
 export async function resolve(specifier, context, nextResolve) {
   try {
@@ -18,13 +25,27 @@ export async function resolve(specifier, context, nextResolve) {
 export async function load(url, context, nextLoad) {
   if (!url.endsWith('.ts')) return nextLoad(url, context);
   const source = await readFile(new URL(url), 'utf8');
-  const { outputText } = ts.transpileModule(source, {
+  const cached = join(
+    cache,
+    `${createHash('sha256').update(url).update('\0').update(source).digest('hex')}.js`,
+  );
+  try {
+    return { format: 'module', source: await readFile(cached, 'utf8'), shortCircuit: true };
+  } catch {
+    // not transpiled yet
+  }
+  typescript ??= (await import('typescript')).default;
+  const { outputText } = typescript.transpileModule(source, {
     fileName: url,
     compilerOptions: {
-      module: ts.ModuleKind.ESNext,
-      target: ts.ScriptTarget.ES2022,
+      module: typescript.ModuleKind.ESNext,
+      target: typescript.ScriptTarget.ES2022,
       verbatimModuleSyntax: true,
     },
   });
+  await mkdir(cache, { recursive: true });
+  const partial = `${cached}.${process.pid}`;
+  await writeFile(partial, outputText);
+  await rename(partial, cached);
   return { format: 'module', source: outputText, shortCircuit: true };
 }
