@@ -19,6 +19,8 @@ export interface StepDecoder {
    * after the context (valid once `begin` ran).
    */
   itemLogits?(): Float32Array;
+  /** Another decoder over the same context, sharing its prefill (its own beams). */
+  fork?(): StepDecoder;
 }
 
 export interface BeamSearchOptions {

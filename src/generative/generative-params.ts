@@ -27,6 +27,8 @@ export const generativeParamsSchema = z.object({
    * embedding when `itemEmbedding` is 1 (tied), else a table of its own.
    */
   itemLoss: z.number().min(0).default(0),
+  /** 0: the head's loss is a full-catalogue softmax; n: over the batch's next items plus n uniform draws. */
+  headNegatives: z.number().int().min(0).default(0),
   /**
    * With a head: candidates = the beam's items plus the head's top items, ranked
    * by (1 - headMix) * path log-prob + headMix * head log-prob. A fit with a

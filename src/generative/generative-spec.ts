@@ -73,6 +73,7 @@ export const ARCHITECTURES: Record<GenerativeParams['architecture'], GenerativeA
           ...(p.itemEmbedding > 0 && { itemInputs: tokenizer.itemCount }),
           ...(p.itemLoss > 0 && {
             itemLoss: p.itemLoss,
+            ...(p.headNegatives > 0 && { headNegatives: p.headNegatives }),
             ...(p.itemEmbedding === 0 && { headItems: tokenizer.itemCount }),
           }),
         },
@@ -573,7 +574,8 @@ export class GenerativeRecommender implements Recommender {
     extra.forEach((item, i) => {
       extraTokens.set(this.#itemTokens.subarray(item * depth, (item + 1) * depth), i * depth);
     });
-    const extraPaths = pathLogProbs(this.model.decoder(input, this.#itemTokens), extraTokens, depth);
+    const forced = decoder.fork?.() ?? this.model.decoder(input, this.#itemTokens);
+    const extraPaths = pathLogProbs(forced, extraTokens, depth);
     for (const [i, item] of extra.entries()) {
       items.push(item);
       paths.push(extraPaths[i]!);

@@ -145,6 +145,10 @@ describe('LazyDecoder', () => {
       reversed.set(found.tokens.subarray(i * depth, (i + 1) * depth), (5 - i) * depth);
     const forced = pathLogProbs(model.decoder(history, itemTokens), reversed, depth);
     for (let i = 0; i < 6; i++) expect(forced[5 - i]).toBeCloseTo(found.scores[i]!, 4);
+    // A fork after a finished beam search shares the prefill and scores the same.
+    const searched = model.decoder(history, itemTokens);
+    beamSearch(searched, { beamWidth: 6, steps: depth });
+    expect([...pathLogProbs(searched.fork!(), reversed, depth)]).toEqual([...forced]);
     // The head: the state after the history against the head's own item table.
     const decoder = model.decoder(history, itemTokens);
     decoder.begin();
@@ -155,5 +159,33 @@ describe('LazyDecoder', () => {
     const expected = matmul(last, model.itemHead!.weight, { transB: true }).data;
     expect(got.length).toBe(40);
     for (const [i, value] of expected.entries()) expect(got[i]).toBeCloseTo(value, 4);
+  });
+
+  it('with sampled negatives, trains only the head rows of the batch items and the drawn ones', () => {
+    const sequences = [Int32Array.from([5, 17, 3]), Int32Array.from([8, 9])];
+    const model = new LazyDecoder(
+      {
+        vocabularySize: 14,
+        levelOffsets: offsets,
+        dim: 8,
+        layers: 1,
+        heads: 2,
+        maxItems: 10,
+        dropout: 0,
+        itemLoss: 1,
+        headItems: 40,
+        headNegatives: 4,
+      },
+      new Random(2),
+    );
+    backward(model.sequenceLoss(sequences, itemTokens, new Random(3)));
+    const grad = model.itemHead!.weight.grad!;
+    const rows = Array.from({ length: 40 }, (_, row) => row).filter((row) =>
+      grad.subarray(row * 8, (row + 1) * 8).some((value) => value !== 0),
+    );
+    // Every next item (the five items) is a candidate; at most four more rows were drawn.
+    for (const item of [5, 17, 3, 8, 9]) expect(rows).toContain(item);
+    expect(rows.length).toBeGreaterThan(5);
+    expect(rows.length).toBeLessThanOrEqual(9);
   });
 });

@@ -58,6 +58,12 @@ export interface LazyDecoderConfig {
   itemLoss?: number;
   /** Items of an untied head (used when itemLoss > 0 and itemInputs is 0). */
   headItems?: number;
+  /**
+   * 0: the head's loss is a softmax over the whole catalogue. n > 0: over the
+   * batch's own next items plus n items drawn uniformly per batch (sampled
+   * softmax, much cheaper on large catalogues).
+   */
+  headNegatives?: number;
 }
 
 /**
@@ -90,7 +96,14 @@ export class LazyDecoder extends Module {
 
   constructor(config: LazyDecoderConfig, random: Random) {
     super();
-    this.config = { ffnDim: 4 * config.dim, itemInputs: 0, itemLoss: 0, headItems: 0, ...config };
+    this.config = {
+      ffnDim: 4 * config.dim,
+      itemInputs: 0,
+      itemLoss: 0,
+      headItems: 0,
+      headNegatives: 0,
+      ...config,
+    };
     const { vocabularySize, dim, layers, heads, maxItems, ffnDim, itemInputs, itemLoss, headItems } =
       this.config;
     if (itemLoss > 0 && itemInputs === 0 && headItems === 0)
@@ -179,8 +192,22 @@ export class LazyDecoder extends Module {
     const head = this.headWeights(); // [numItems, d]
     if (head !== undefined && batch.nextItems.size > 0) {
       const states = embedding(flat, batch.positions[0]!); // [N_0, d]
-      const logits = matmul(states, head, { transB: true }); // [N_0, numItems]
-      loss = add(loss, mul(crossEntropy(logits, batch.nextItems), this.config.itemLoss)); // []
+      const negatives = this.config.headNegatives;
+      let logits: Tensor;
+      let targets = batch.nextItems;
+      if (negatives === 0) {
+        logits = matmul(states, head, { transB: true }); // [N_0, numItems]
+      } else {
+        const { candidates, indices } = sampledCandidates(
+          batch.nextItems.data,
+          negatives,
+          head.shape[0]!,
+          random,
+        );
+        logits = matmul(states, embedding(head, candidates), { transB: true }); // [N_0, U]
+        targets = indices;
+      }
+      loss = add(loss, mul(crossEntropy(logits, targets), this.config.itemLoss)); // []
     }
     return loss;
   }
@@ -195,7 +222,9 @@ export class LazyDecoder extends Module {
    * A step decoder over one history (items, oldest first) for beam search:
    * `begin` prefills the KV caches with the history's stream and returns the
    * level-0 logits; each `step` feeds one token per beam. Logits are [beams, V]
-   * with -Infinity outside the level being generated. Inference only.
+   * with -Infinity outside the level being generated. `fork` gives another
+   * decoder over the same prefilled history (its own beams; no second
+   * prefill). Inference only.
    */
   decoder(history: Int32Array, itemTokens: Int32Array): StepDecoder {
     const { vocabularySize, maxItems, dim } = this.config;
@@ -203,24 +232,26 @@ export class LazyDecoder extends Module {
     const stream = tokenStreamBatch([history], itemTokens, depth, maxItems); // [1, T0]
     const prefix = stream.inputs.shape[1]!;
     const nextItem = Math.min(history.length, maxItems); // item position of the generated item
-    let caches: KVCache[] | BeamKVCache[] = [];
-    let level = 0; // level of the next token to generate
-    let itemLogits: Float32Array | undefined; // [numItems] the head's logits after the history
-    const model = this;
     const head = this.headWeights(); // [numItems, d]
-    const logitsOf = (hidden: Tensor, rows: number): Float32Array => {
+    // Shared by every fork once the first `begin` ran: the history's caches and what follows it.
+    let context: KVCache[] | undefined;
+    let firstLogits: Float32Array | undefined; // [1, V] level 0
+    let itemLogits: Float32Array | undefined; // [numItems] the head's logits after the history
+    const logitsOf = (hidden: Tensor, rows: number, level: number): Float32Array => {
       // hidden [rows, d] -> [rows, V] with only level `level` filled
       const out = new Float32Array(rows * vocabularySize).fill(Number.NEGATIVE_INFINITY);
-      const weights = model.levelWeights(level); // [K_l, d]
+      const weights = this.levelWeights(level); // [K_l, d]
       const logits = matmul(hidden, weights, { transB: true }); // [rows, K_l]
       const size = weights.shape[0]!;
-      const offset = model.config.levelOffsets[level]!;
+      const offset = this.config.levelOffsets[level]!;
       for (let row = 0; row < rows; row++) {
         out.set(logits.data.subarray(row * size, (row + 1) * size), row * vocabularySize + offset);
       }
       return out;
     };
     const run = (
+      caches: readonly (KVCache | BeamKVCache)[],
+      level: number,
       inputs: IntTensor,
       itemPositions: IntTensor,
       levels: IntTensor,
@@ -231,12 +262,12 @@ export class LazyDecoder extends Module {
       let out: Float32Array = new Float32Array(0);
       noGrad(() =>
         tidy(() => {
-          let x = model.embed(inputs, itemPositions, levels, items); // [rows, time, d]
-          model.blocks.forEach((block, i) => {
+          let x = this.embed(inputs, itemPositions, levels, items); // [rows, time, d]
+          this.blocks.forEach((block, i) => {
             x = block.forward(x, { cache: caches[i]! }); // [rows, time, d]
           });
-          const last = reshape(slice(model.norm.forward(x), 1, time - 1, time), [rows, dim]); // [rows, d]
-          out = logitsOf(last, rows); // [rows, V]
+          const last = reshape(slice(this.norm.forward(x), 1, time - 1, time), [rows, dim]); // [rows, d]
+          out = logitsOf(last, rows, level); // [rows, V]
           // After the history (level 0 next) the same state feeds the next-item head.
           if (level === 0 && head !== undefined)
             itemLogits = matmul(last, head, { transB: true }).data.slice(); // [numItems]
@@ -245,41 +276,90 @@ export class LazyDecoder extends Module {
       );
       return out;
     };
-    return {
-      vocabularySize,
-      begin(): Float32Array {
-        model.eval();
-        const context = model.blocks.map(() => new KVCache(1, prefix, dim));
-        caches = context;
-        level = 0;
-        const logits = run(stream.inputs, stream.itemPositions, stream.levels, stream.items, 1, prefix);
-        // From here on the beams share the history's keys and values and keep only their own tokens'.
-        caches = context.map((cache) => new BeamKVCache(cache, depth));
-        return logits;
-      },
-      ...(head !== undefined && {
-        itemLogits: (): Float32Array => {
-          if (itemLogits === undefined) throw new Error('LazyDecoder: itemLogits before begin');
-          return itemLogits;
-        },
-      }),
-      step(parents: Int32Array, tokens: Int32Array): Float32Array {
-        const beams = parents.length;
-        // Beam i continues the cached tokens of parents[i].
-        for (const cache of caches) if (cache instanceof BeamKVCache) cache.reorder(parents);
-        const shape = [beams, 1];
-        const fedLevel = level;
-        level++;
-        return run(
-          new IntTensor(Int32Array.from(tokens), shape),
-          new IntTensor(new Int32Array(beams).fill(nextItem), shape),
-          new IntTensor(new Int32Array(beams).fill(fedLevel), shape),
-          // Fed tokens are codes 0..D-2 of the item being generated: never an item's last slot.
-          new Int32Array(beams).fill(-1),
-          beams,
-          1,
-        );
-      },
+    const prefill = (): void => {
+      this.eval();
+      const caches = this.blocks.map(() => new KVCache(1, prefix, dim));
+      firstLogits = run(
+        caches,
+        0,
+        stream.inputs,
+        stream.itemPositions,
+        stream.levels,
+        stream.items,
+        1,
+        prefix,
+      );
+      context = caches;
     };
+    const stepper = (): StepDecoder => {
+      let caches: BeamKVCache[] = [];
+      let level = 0; // level of the next token to generate
+      return {
+        vocabularySize,
+        begin(): Float32Array {
+          if (context === undefined) prefill();
+          // The beams share the history's keys and values and keep only their own tokens'.
+          caches = context!.map((cache) => new BeamKVCache(cache, depth));
+          level = 0;
+          return firstLogits!;
+        },
+        step(parents: Int32Array, tokens: Int32Array): Float32Array {
+          const beams = parents.length;
+          // Beam i continues the cached tokens of parents[i].
+          for (const cache of caches) cache.reorder(parents);
+          const shape = [beams, 1];
+          const fedLevel = level;
+          level++;
+          return run(
+            caches,
+            level,
+            new IntTensor(Int32Array.from(tokens), shape),
+            new IntTensor(new Int32Array(beams).fill(nextItem), shape),
+            new IntTensor(new Int32Array(beams).fill(fedLevel), shape),
+            // Fed tokens are codes 0..D-2 of the item being generated: never an item's last slot.
+            new Int32Array(beams).fill(-1),
+            beams,
+            1,
+          );
+        },
+        fork: stepper,
+        ...(head !== undefined && {
+          itemLogits: (): Float32Array => {
+            if (itemLogits === undefined) throw new Error('LazyDecoder: itemLogits before begin');
+            return itemLogits;
+          },
+        }),
+      };
+    };
+    return stepper();
   }
+}
+
+/**
+ * The items of a sampled head softmax: the batch's next items and `negatives`
+ * uniform draws from the catalogue, each once ([U]), and each target's index
+ * among them ([N]).
+ */
+function sampledCandidates(
+  targets: Int32Array,
+  negatives: number,
+  numItems: number,
+  random: Random,
+): { candidates: IntTensor; indices: IntTensor } {
+  const index = new Map<number, number>();
+  const indexOf = (item: number): number => {
+    let at = index.get(item);
+    if (at === undefined) {
+      at = index.size;
+      index.set(item, at);
+    }
+    return at;
+  };
+  const indices = Int32Array.from(targets, indexOf);
+  for (let i = 0; i < negatives; i++) indexOf(random.int(numItems));
+  const candidates = Int32Array.from(index.keys());
+  return {
+    candidates: new IntTensor(candidates, [candidates.length]),
+    indices: new IntTensor(indices, [indices.length]),
+  };
 }
