@@ -8,6 +8,7 @@ import { loadDataset } from '../data/index.js';
 import { type EvalPhase, evaluatePhase } from '../eval/index.js';
 import { contentVectors } from '../tokenizer/index.js';
 import { itemTokensOf } from './alignment.js';
+import { pathLogProbs } from './beam-search.js';
 import {
   GenerativeRecommender,
   generativeSpec,
@@ -326,9 +327,18 @@ describe('GenerativeRecommender with a next-item head', () => {
   it('mixes each candidate path log-probability with the head log-probability, every item real and new', async () => {
     await fitted;
     const head = headLogProbs();
-    const paths = model.generate(history, { k: 20, exclude, headMix: 0 });
-    const pathOf = new Map(Array.from(paths.items, (item, i) => [item, paths.scores[i]!]));
+    const tokens = itemTokensOf(model);
+    const depth = model.tokenizer.depth;
     const mixed = model.generate(history, { k: 8, exclude, headMix: 0.5 });
+    // Each item's path log-probability, teacher-forced on a fresh decoder.
+    const forced = pathLogProbs(
+      model.model.decoder(history, tokens),
+      Int32Array.from(
+        [...mixed.items].flatMap((item) => [...tokens.subarray(item * depth, (item + 1) * depth)]),
+      ),
+      depth,
+    );
+    const pathOf = new Map(Array.from(mixed.items, (item, i) => [item, forced[i]!]));
     expect(new Set(mixed.items).size).toBe(8);
     mixed.items.forEach((item, i) => {
       expect(exclude).not.toContain(item);

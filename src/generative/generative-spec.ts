@@ -23,7 +23,7 @@ import {
   saveTokenizer,
 } from '../tokenizer/index.js';
 import { type TrainingResult, train } from '../training/index.js';
-import { beamSearch, pathLogProbs, type StepDecoder } from './beam-search.js';
+import { type BeamSearchResult, beamSearch, pathLogProbs, type StepDecoder } from './beam-search.js';
 import { EncoderDecoder, type EncoderDecoderConfig } from './encoder-decoder.js';
 import {
   type GenerativeParams,
@@ -335,13 +335,10 @@ export class GenerativeRecommender implements Recommender {
     const tokenizer = this.tokenizer;
     const { vocabulary, depth } = tokenizer;
     const beamWidth = Math.max(k, options.beamWidth ?? this.params.beamWidth!);
-    if (sample === undefined && constrained && this.#hasHead())
-      return rankPool(
-        this.#pool(history, options.exclude ?? history, beamWidth),
-        options.headMix ?? this.#headMix,
-        k,
-        depth,
-      );
+    if (sample === undefined && constrained && this.#hasHead()) {
+      const mix = options.headMix ?? this.#headMix;
+      return rankPool(this.#pool(history, options.exclude ?? history, beamWidth, mix), mix, k, depth);
+    }
     const processors = constrained ? this.#constraints(options.exclude ?? history) : [];
     const decoder = this.model.decoder(this.#modelInput(history), this.#itemTokens);
     const found =
@@ -537,14 +534,19 @@ export class GenerativeRecommender implements Recommender {
    * (width `beamWidth`, their beam scores as path scores) plus the head's
    * `beamWidth` best items outside `exclude` and the withheld set, whose path
    * log-probabilities come from one teacher-forced pass. Items the head does
-   * not cover (cold ones) get its lowest log-probability.
+   * not cover (cold ones) get its lowest log-probability. For a ranking by
+   * `mix` 0 or 1 alone, the side that cannot change it is skipped (mix 0: the
+   * beam only; mix 1: the head only, path scores left 0, cold items out).
    */
-  #pool(history: Int32Array, exclude: ArrayLike<number>, beamWidth: number): CandidatePool {
+  #pool(history: Int32Array, exclude: ArrayLike<number>, beamWidth: number, mix?: number): CandidatePool {
     const tokenizer = this.tokenizer;
     const { vocabulary, depth } = tokenizer;
     const input = this.#modelInput(history);
     const decoder = this.model.decoder(input, this.#itemTokens);
-    const found = beamSearch(decoder, { beamWidth, steps: depth, processors: this.#constraints(exclude) });
+    let found: BeamSearchResult = { scores: new Float32Array(0), tokens: new Int32Array(0) };
+    if (mix === 1)
+      decoder.begin(); // the head's logits only
+    else found = beamSearch(decoder, { beamWidth, steps: depth, processors: this.#constraints(exclude) });
     const logits = decoder.itemLogits!(); // [headItems]
     let max = Number.NEGATIVE_INFINITY;
     for (const value of logits) if (value > max) max = value;
@@ -569,13 +571,16 @@ export class GenerativeRecommender implements Recommender {
     }
     const blocked = new Set<number>(Array.from(exclude));
     for (const item of this.#withheld) blocked.add(item);
-    const extra = topItems(logits, beamWidth, (item) => taken.has(item) || blocked.has(item));
+    const extra =
+      mix === 0 ? [] : topItems(logits, beamWidth, (item) => taken.has(item) || blocked.has(item));
     const extraTokens = new Int32Array(extra.length * depth);
     extra.forEach((item, i) => {
       extraTokens.set(this.#itemTokens.subarray(item * depth, (item + 1) * depth), i * depth);
     });
-    const forced = decoder.fork?.() ?? this.model.decoder(input, this.#itemTokens);
-    const extraPaths = pathLogProbs(forced, extraTokens, depth);
+    const extraPaths =
+      mix === 1
+        ? new Float32Array(extra.length)
+        : pathLogProbs(decoder.fork?.() ?? this.model.decoder(input, this.#itemTokens), extraTokens, depth);
     for (const [i, item] of extra.entries()) {
       items.push(item);
       paths.push(extraPaths[i]!);
