@@ -16,5 +16,5 @@ export async function openStore(location: StoreLocation, options: { logger?: Log
       ...(options.logger && { logger: options.logger }),
     });
   }
-  return openSqliteStore({ path: location.sqlite });
+  return openSqliteStore({ path: location.sqlite, ...(options.logger && { logger: options.logger }) });
 }

@@ -141,6 +141,26 @@ describe('openSqliteStore', () => {
     await expect(store.exportEvents()).rejects.toThrow();
   });
 
+  it('warns of a write that waited over a second in its worker, with the WAL size', async () => {
+    const path = join(directory, 'slow.sqlite');
+    const warnings: string[] = [];
+    const store = await openSqliteStore({ path, logger: { warn: (message) => void warnings.push(message) } });
+    await store.upsertEvents([{ id: 'e0', userId: 'u0', itemId: 'v0', time: 1 }], { createMissing: true });
+    expect(warnings).toEqual([]);
+    // Another connection holds the write lock for 1.2 s: the worker's next write waits it out.
+    const { default: BetterSqlite3 } = await import('better-sqlite3');
+    const other = new BetterSqlite3(path);
+    other.prepare('BEGIN IMMEDIATE').run();
+    const release = setTimeout(() => other.prepare('COMMIT').run(), 1200);
+    await store.upsertEvents([{ id: 'e1', userId: 'u0', itemId: 'v0', time: 2 }]);
+    clearTimeout(release);
+    other.close();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^SQLite ingest write took 1\d{3} ms in .*slow\.sqlite \(WAL \d+\.\d MiB\)$/);
+    expect((await store.counts()).events).toBe(2);
+    await store.close();
+  });
+
   it('works in memory for tests', async () => {
     const store = await openSqliteStore({ path: ':memory:' });
     await store.upsertUsers([{ id: 'u1' }]);

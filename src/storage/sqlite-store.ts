@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDialectConfig } from 'kysely';
+import type { Logger } from '../core/index.js';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
 import { SqlStore } from './sql-store.js';
@@ -27,6 +28,8 @@ export interface SqliteStoreOptions {
    * worker thread, in group commits.
    */
   feedLogSynchronous?: 'full' | 'normal';
+  /** Warned of a commit that held the writer longer than a second (with the WAL's size). */
+  logger?: Pick<Logger, 'warn'>;
   /** How long a write waits for another process's lock before failing (default 5000 ms). */
   busyTimeoutMs?: number;
   now?: () => number;
@@ -71,6 +74,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
           synchronous: options.synchronous ?? 'full',
           feedLogSynchronous: options.feedLogSynchronous ?? options.synchronous ?? 'full',
           busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+          ...(options.logger && { logger: options.logger }),
         }),
       }),
       ...(options.now && { now: options.now }),

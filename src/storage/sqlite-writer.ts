@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import type { Logger } from '../core/index.js';
 import type { ImpressionsTable, RequestsTable } from './schema.js';
 import { StoreUnavailableError } from './store-unavailable-error.js';
 
@@ -46,7 +47,12 @@ export interface SqliteWriterOptions {
   /** For the feed log's writes (`writeFeeds`). */
   feedLogSynchronous: 'full' | 'normal';
   busyTimeoutMs: number;
+  /** Warned of each transaction that took longer than `SLOW_COMMIT_MS` in the worker (lock wait included). */
+  logger?: Pick<Logger, 'warn'>;
 }
+
+/** A write slower than this is worth a warning: every feed and ingest call behind it waits. */
+const SLOW_COMMIT_MS = 1000;
 
 /**
  * Writes events and served feeds to a SQLite file from a worker thread with
@@ -113,12 +119,29 @@ export class SqliteWriter implements StoreWriter {
       eval: true,
       // Not the parent's flags: an `--import` of module hooks (the crash tests' TypeScript loader) stalls an eval worker.
       execArgv: [],
-      workerData: { driver, ...this.#options },
+      workerData: {
+        driver,
+        path: this.#options.path,
+        synchronous: this.#options.synchronous,
+        feedLogSynchronous: this.#options.feedLogSynchronous,
+        busyTimeoutMs: this.#options.busyTimeoutMs,
+        slowCommitMs: SLOW_COMMIT_MS,
+      },
     });
     worker.unref();
     worker.on(
       'message',
-      (message: { id: number; refused?: RefusedClaims; error?: string; code?: string }) => {
+      (message: {
+        id: number;
+        refused?: RefusedClaims;
+        error?: string;
+        code?: string;
+        slow?: { ms: number; kind: string; walBytes: number };
+      }) => {
+        if (message.slow !== undefined)
+          this.#options.logger?.warn(
+            `SQLite ${message.slow.kind} write took ${Math.round(message.slow.ms)} ms in ${this.#options.path} (WAL ${(message.slow.walBytes / 2 ** 20).toFixed(1)} MiB)`,
+          );
         const pending = this.#pending.get(message.id);
         this.#pending.delete(message.id);
         if (this.#pending.size === 0) worker.unref();
@@ -227,17 +250,27 @@ const write = db.transaction((requests, impressions, claims) => {
   }
   return refused;
 });
+const { statSync } = require('node:fs');
+// A slow write's duration and the WAL's size then (a WAL that never resets makes commits and checkpoints slow).
+function slowness(kind, started) {
+  const ms = performance.now() - started;
+  if (ms < workerData.slowCommitMs) return undefined;
+  let walBytes = 0;
+  try { walBytes = statSync(workerData.path + '-wal').size; } catch {}
+  return { ms, kind, walBytes };
+}
 parentPort.on('message', (message) => {
+  const started = performance.now();
   try {
     if (message.kind === 'statements') {
       synchronous(workerData.synchronous);
       execute.immediate(message.statements);
-      parentPort.postMessage({ id: message.id });
+      parentPort.postMessage({ id: message.id, slow: slowness('ingest', started) });
       return;
     }
     synchronous(workerData.feedLogSynchronous);
     const refused = write.immediate(message.requests, message.impressions, message.claims);
-    parentPort.postMessage({ id: message.id, refused });
+    parentPort.postMessage({ id: message.id, refused, slow: slowness('feed log', started) });
   } catch (error) {
     parentPort.postMessage({ id: message.id, error: String(error && error.message || error), code: error && error.code });
   }
