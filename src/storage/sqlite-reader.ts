@@ -1,5 +1,3 @@
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
 import {
   type CompiledQuery,
   type DatabaseConnection,
@@ -11,7 +9,7 @@ import {
   SqliteIntrospector,
   SqliteQueryCompiler,
 } from 'kysely';
-import { StoreUnavailableError } from './store-unavailable-error.js';
+import { SqliteWorker } from './sqlite-worker.js';
 
 export interface SqliteReaderOptions {
   path: string;
@@ -32,79 +30,26 @@ export interface SqliteReaderOptions {
  * one is pending.
  */
 export class SqliteReader {
-  readonly #options: SqliteReaderOptions;
-  #worker: Worker | undefined;
-  #closed = false;
-  readonly #pending = new Map<
-    number,
-    { resolve: (rows: unknown[]) => void; reject: (error: Error) => void }
-  >();
-  #nextId = 0;
+  readonly #worker: SqliteWorker;
 
   constructor(options: SqliteReaderOptions) {
-    this.#options = options;
-  }
-
-  query(sql: string, parameters: readonly unknown[]): Promise<unknown[]> {
-    if (this.#closed)
-      return Promise.reject(
-        new StoreUnavailableError(`The SQLite reader of ${this.#options.path} is closed`),
-      );
-    const worker = this.#start();
-    const id = this.#nextId++;
-    return new Promise<unknown[]>((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      worker.ref();
-      worker.postMessage({ id, sql, parameters });
+    this.#worker = new SqliteWorker({
+      role: 'reader',
+      path: options.path,
+      source: READER_SOURCE,
+      workerData: { path: options.path, busyTimeoutMs: options.busyTimeoutMs },
+      afterFailure: 'restart',
+      failure: (reply) => new Error(`Cannot read ${options.path}: ${reply.error}`),
     });
   }
 
-  async close(): Promise<void> {
-    this.#closed = true;
-    const worker = this.#worker;
-    this.#worker = undefined;
-    if (worker !== undefined) await worker.terminate();
-    this.#rejectAll(new StoreUnavailableError(`The SQLite reader of ${this.#options.path} is closed`));
+  async query(sql: string, parameters: readonly unknown[]): Promise<unknown[]> {
+    const reply = await this.#worker.request({ sql, parameters });
+    return (reply.rows as unknown[] | undefined) ?? [];
   }
 
-  #start(): Worker {
-    if (this.#worker !== undefined) return this.#worker;
-    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    const worker = new Worker(READER_SOURCE, {
-      eval: true,
-      // Not the parent's flags: an `--import` of module hooks (the crash tests' TypeScript loader) stalls an eval worker.
-      execArgv: [],
-      workerData: { driver, ...this.#options },
-    });
-    worker.unref();
-    worker.on('message', (message: { id: number; rows?: unknown[]; error?: string }) => {
-      const pending = this.#pending.get(message.id);
-      this.#pending.delete(message.id);
-      if (this.#pending.size === 0) worker.unref();
-      if (pending === undefined) return;
-      if (message.error === undefined) pending.resolve(message.rows ?? []);
-      else pending.reject(new Error(`Cannot read ${this.#options.path}: ${message.error}`));
-    });
-    const fail = (error: Error) => {
-      // The next query starts a new worker; the ones in flight fail.
-      this.#worker = undefined;
-      this.#rejectAll(
-        new StoreUnavailableError(`The SQLite reader of ${this.#options.path} stopped: ${error.message}`, {
-          cause: error,
-        }),
-      );
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => {
-      if (this.#worker === worker) fail(new Error(`its worker exited with code ${code}`));
-    });
-    this.#worker = worker;
-    return worker;
-  }
-
-  #rejectAll(error: Error): void {
-    for (const pending of this.#pending.values()) pending.reject(error);
-    this.#pending.clear();
+  close(): Promise<void> {
+    return this.#worker.close();
   }
 }
 

@@ -1,8 +1,6 @@
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
 import type { Logger } from '../core/index.js';
 import type { ImpressionsTable, RequestsTable } from './schema.js';
-import { StoreUnavailableError } from './store-unavailable-error.js';
+import { SqliteWorker } from './sqlite-worker.js';
 
 /** One group commit's rows: the requests and their impressions. */
 export interface FeedRows {
@@ -70,110 +68,46 @@ const SLOW_COMMIT_MS = 1000;
  * start it) and keeps the process alive only while a write is pending.
  */
 export class SqliteWriter implements StoreWriter {
-  readonly #options: SqliteWriterOptions;
-  #worker: Worker | undefined;
-  #failed: Error | undefined;
-  readonly #pending = new Map<
-    number,
-    { resolve: (refused: RefusedClaims) => void; reject: (error: Error) => void }
-  >();
-  #nextId = 0;
+  readonly #worker: SqliteWorker;
 
   constructor(options: SqliteWriterOptions) {
-    this.#options = options;
+    this.#worker = new SqliteWorker({
+      role: 'writer',
+      path: options.path,
+      source: WORKER_SOURCE,
+      workerData: {
+        path: options.path,
+        synchronous: options.synchronous,
+        feedLogSynchronous: options.feedLogSynchronous,
+        busyTimeoutMs: options.busyTimeoutMs,
+        slowCommitMs: SLOW_COMMIT_MS,
+      },
+      afterFailure: 'refuse',
+      failure: (reply) =>
+        Object.assign(new Error(`Cannot write to ${options.path}: ${reply.error}`), { code: reply.code }),
+      onReply: (reply) => {
+        const slow = reply.slow as { ms: number; kind: string; walBytes: number } | undefined;
+        if (slow === undefined) return;
+        options.logger?.warn(
+          `SQLite ${slow.kind} write took ${Math.round(slow.ms)} ms in ${options.path} (WAL ${(slow.walBytes / 2 ** 20).toFixed(1)} MiB)`,
+        );
+      },
+    });
   }
 
-  writeFeeds(rows: FeedRows): Promise<RefusedClaims> {
-    return this.#send({ kind: 'feeds', ...rows });
+  async writeFeeds(rows: FeedRows): Promise<RefusedClaims> {
+    const reply = await this.#worker.request({ kind: 'feeds', ...rows });
+    return (reply.refused as RefusedClaims | undefined) ?? new Map();
   }
 
   async execute(statements: readonly CompiledStatement[]): Promise<void> {
     if (statements.length === 0) return;
-    await this.#send({ kind: 'statements', statements });
-  }
-
-  #send(message: object): Promise<RefusedClaims> {
-    if (this.#failed !== undefined) return Promise.reject(this.#failed);
-    const worker = this.#start();
-    const id = this.#nextId++;
-    return new Promise<RefusedClaims>((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      worker.ref();
-      worker.postMessage({ id, ...message });
-    });
+    await this.#worker.request({ kind: 'statements', statements });
   }
 
   /** Stops the worker (after the writes already sent answered: callers await their writes first). */
-  async close(): Promise<void> {
-    const worker = this.#worker;
-    this.#worker = undefined;
-    if (worker !== undefined) await worker.terminate();
-    this.#rejectAll(new StoreUnavailableError(`The SQLite writer of ${this.#options.path} is closed`));
-    this.#failed ??= new StoreUnavailableError(`The SQLite writer of ${this.#options.path} is closed`);
-  }
-
-  #start(): Worker {
-    if (this.#worker !== undefined) return this.#worker;
-    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      // Not the parent's flags: an `--import` of module hooks (the crash tests' TypeScript loader) stalls an eval worker.
-      execArgv: [],
-      workerData: {
-        driver,
-        path: this.#options.path,
-        synchronous: this.#options.synchronous,
-        feedLogSynchronous: this.#options.feedLogSynchronous,
-        busyTimeoutMs: this.#options.busyTimeoutMs,
-        slowCommitMs: SLOW_COMMIT_MS,
-      },
-    });
-    worker.unref();
-    worker.on(
-      'message',
-      (message: {
-        id: number;
-        refused?: RefusedClaims;
-        error?: string;
-        code?: string;
-        slow?: { ms: number; kind: string; walBytes: number };
-      }) => {
-        if (message.slow !== undefined)
-          this.#options.logger?.warn(
-            `SQLite ${message.slow.kind} write took ${Math.round(message.slow.ms)} ms in ${this.#options.path} (WAL ${(message.slow.walBytes / 2 ** 20).toFixed(1)} MiB)`,
-          );
-        const pending = this.#pending.get(message.id);
-        this.#pending.delete(message.id);
-        if (this.#pending.size === 0) worker.unref();
-        if (pending === undefined) return;
-        if (message.error === undefined) pending.resolve(message.refused ?? new Map());
-        else
-          pending.reject(
-            Object.assign(new Error(`Cannot write to ${this.#options.path}: ${message.error}`), {
-              code: message.code,
-            }),
-          );
-      },
-    );
-    const fail = (error: Error) => {
-      this.#failed = new StoreUnavailableError(
-        `The SQLite writer of ${this.#options.path} stopped: ${error.message}`,
-        { cause: error },
-      );
-      this.#worker = undefined;
-      this.#rejectAll(this.#failed);
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => {
-      if (this.#worker === worker) fail(new Error(`its worker exited with code ${code}`));
-    });
-    this.#worker = worker;
-    return worker;
-  }
-
-  #rejectAll(error: Error): void {
-    for (const pending of this.#pending.values()) pending.reject(error);
-    this.#pending.clear();
+  close(): Promise<void> {
+    return this.#worker.close();
   }
 }
 
