@@ -43,6 +43,13 @@ const THREADS = 2;
 const HARNESS = 'bench/engine/torch_step.py';
 const SASREC_WARMUP = 3;
 const out = (line = ''): void => void process.stdout.write(`${line}\n`);
+/** Each phase's name and the 1-minute load average when it started: on a shared machine, which side ran under which load. */
+const phases: { phase: string; loadAverage1m: number }[] = [];
+const phase = (name: string): void => {
+  const load = loadavg()[0]!;
+  phases.push({ phase: name, loadAverage1m: load });
+  out(`${name} (load average ${load.toFixed(2)}) ...`);
+};
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -252,22 +259,22 @@ function main(): void {
   // Alternate the engines (fixed workloads, then the SASRec epoch) so a change in
   // the machine's load hits both sides alike.
   for (const backend of backends) {
-    out(`genfeed ${backend}: mlp, tfm, GEMM ...`);
+    phase(`genfeed ${backend}: mlp, tfm, GEMM`);
     results.push(runFixed(backend));
     if (backend !== 'native') continue;
     if (torchSkipped === null) {
-      out('PyTorch: mlp, tfm, GEMM ...');
+      phase('PyTorch: mlp, tfm, GEMM');
       commands.pytorchFixed = [python, HARNESS, ...fixedArgs].join(' ');
       const run = runTorch(python, fixedArgs);
       if ('reason' in run) torchSkipped = run.reason;
       else torch = run.result;
     }
     if (epoch !== null) {
-      out(`genfeed native: SASRec epoch on Beauty (${epoch.batches.length} steps) ...`);
+      phase(`genfeed native: SASRec epoch on Beauty (${epoch.batches.length} steps)`);
       useBackend('native', { threads: THREADS });
       results[results.length - 1]!.sasrec = timeSasRecEpoch(epoch, SASREC_WARMUP);
       if (torchSkipped === null && torch !== null) {
-        out('PyTorch: SASRec epoch on Beauty ...');
+        phase('PyTorch: SASRec epoch on Beauty');
         commands.pytorchSasrec = [python, HARNESS, ...sasrecArgs].join(' ');
         const run = runTorch(python, sasrecArgs);
         if ('reason' in run) torchSkipped = `SASRec epoch: ${run.reason}`;
@@ -329,6 +336,7 @@ function main(): void {
       cpus: availableParallelism(),
       loadAverage1mStart: loadStart,
       loadAverage1mEnd: load,
+      phases,
       threads: THREADS,
     },
     commands,
