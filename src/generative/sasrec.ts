@@ -75,16 +75,19 @@ export type SasRecInit = 'gpt' | 'xavier';
  * Vasilev 2023, "Turning Dross Into Gold Loss: is BERT4Rec really better than
  * SASRec?") instead of the paper's one sampled negative:
  *
- *   items [B, T] -> item embedding + learned position -> dropout
- *   -> L pre-LN causal blocks (GPT-2 layout, dropout on each residual branch)
+ *   items [B, T] -> item embedding (x sqrt(d) optionally) + learned position -> dropout
+ *   -> L pre-LN causal blocks (GPT-2 layout, dropout on each residual branch and
+ *      optionally on the attention probabilities and inside the feed-forward layer)
  *   -> final LayerNorm -> hidden [B, T, d]
  *   logits = hidden · itemEmbeddingᵀ (tied input/output embeddings) -> [*, numItems]
  *
  * Rows are left-padded, so the last position is always the newest item. The
  * padding id is `numItems` (the embedding's last row): padded keys are masked
- * out of attention and padded positions never reach the loss. Positions count
- * from each row's oldest item, as when the row was a prefix in training, so
- * how much padding a batch carries never changes a row's result.
+ * out of attention and padded positions never reach the loss. Position slots
+ * depend only on a row's real items (`positions`), so how much padding a batch
+ * carries never changes a row's result. `src/generative/sasrec-reference.ts`
+ * sets the options of the PyTorch reference, which this model matches step for
+ * step (docs/sasrec.md).
  */
 export class SasRec extends Module {
   readonly config: Required<SasRecConfig>;
