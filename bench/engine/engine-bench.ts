@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
+import { dirname } from 'node:path';
 import { Random } from '../../src/core/index.js';
 import { mlpWorkload, tfmWorkload } from '../../src/tensor/bench/workloads.js';
 import {
@@ -36,10 +37,14 @@ import { parseTorchResult, probeTorch, type TorchResult } from './torch-result.j
  * the reason. Environment: GENFEED_BENCH_BACKENDS=native (or ts) limits genfeed's
  * backends, GENFEED_BENCH_DATA is Beauty.txt (default
  * ../shared/data/amazon-beauty/Beauty.txt), GENFEED_BENCH_TORCH=0 skips PyTorch,
- * GENFEED_BENCH_PROFILE=sasrec profiles a SASRec step instead of a tfm step (none: no profile).
- * Writes bench/results/engine.json.
+ * GENFEED_BENCH_PROFILE=sasrec profiles a SASRec step instead of a tfm step (none: no profile),
+ * GENFEED_BENCH_THREADS sets both sides' threads (default 2), GENFEED_BENCH_OUT the JSON
+ * (default bench/results/engine.json).
  */
-const THREADS = 2;
+const THREADS = Number(process.env.GENFEED_BENCH_THREADS ?? 2);
+if (!Number.isInteger(THREADS) || THREADS < 1)
+  throw new RangeError(`GENFEED_BENCH_THREADS must be a positive integer, got ${process.env.GENFEED_BENCH_THREADS}`);
+const OUT = process.env.GENFEED_BENCH_OUT ?? 'bench/results/engine.json';
 const HARNESS = 'bench/engine/torch_step.py';
 const SASREC_WARMUP = 3;
 const out = (line = ''): void => void process.stdout.write(`${line}\n`);
@@ -329,7 +334,7 @@ function main(): void {
   }
   if (sasrecSkipped !== null) out(`SASRec epoch: skipped (${sasrecSkipped})`);
 
-  mkdirSync('bench/results', { recursive: true });
+  mkdirSync(dirname(OUT), { recursive: true });
   const report = {
     date: new Date().toISOString(),
     machine: {
@@ -357,8 +362,8 @@ function main(): void {
             warmupSteps: SASREC_WARMUP,
           },
   };
-  writeFileSync('bench/results/engine.json', `${JSON.stringify(report, null, 2)}\n`);
-  out('\nwrote bench/results/engine.json');
+  writeFileSync(OUT, `${JSON.stringify(report, null, 2)}\n`);
+  out(`\nwrote ${OUT}`);
 
   const target = process.env.GENFEED_BENCH_PROFILE ?? 'tfm';
   if (backends[0] !== undefined && target !== 'none') profile(backends[0], target, epoch);
