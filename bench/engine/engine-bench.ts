@@ -43,7 +43,9 @@ import { parseTorchResult, probeTorch, type TorchResult } from './torch-result.j
  */
 const THREADS = Number(process.env.GENFEED_BENCH_THREADS ?? 2);
 if (!Number.isInteger(THREADS) || THREADS < 1)
-  throw new RangeError(`GENFEED_BENCH_THREADS must be a positive integer, got ${process.env.GENFEED_BENCH_THREADS}`);
+  throw new RangeError(
+    `GENFEED_BENCH_THREADS must be a positive integer, got ${process.env.GENFEED_BENCH_THREADS}`,
+  );
 const OUT = process.env.GENFEED_BENCH_OUT ?? 'bench/results/engine.json';
 const HARNESS = 'bench/engine/torch_step.py';
 const SASREC_WARMUP = 3;
