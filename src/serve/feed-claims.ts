@@ -10,8 +10,17 @@ import type { FeedInput, Store } from '../storage/index.js';
  * refuses it if another server showed some of its items meanwhile.
  */
 
-/** Claims of one feed that may top it up after a refusal; later ones only drop the repeated items. */
-export const MAX_CLAIM_ROUNDS = 4;
+/**
+ * Claims of one feed that may top it up after a refusal; later ones only drop
+ * the repeated items. Servers that rank alike (the popular source always does)
+ * pick the same items, so about half of a burst's claims lose each round and
+ * the losers top up with the same next items again: a burst of r requests
+ * needs about log2(r) rounds. 4 rounds left a 50-request burst over two
+ * servers with a short feed now and then (seen in CI on PostgreSQL); 24 bound
+ * the latency of a pathological burst and leave a short feed only past
+ * millions of concurrent requests for one user.
+ */
+export const MAX_CLAIM_ROUNDS = 24;
 
 /**
  * Appends the items that keep the feed's promises: distinct, not excluded, at
