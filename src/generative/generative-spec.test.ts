@@ -15,6 +15,7 @@ import {
   generativeSpecOf,
   sequentialVectors,
 } from './generative-spec.js';
+import { SasRecRecommender } from './sasrec-spec.js';
 
 /**
  * 40 items in 4 loops of 10; each user walks one loop from some start, so the
@@ -381,4 +382,113 @@ describe('GenerativeRecommender with a next-item head', () => {
     expect(new Set(items).size).toBe(5);
     for (const item of items) expect(history).not.toContain(item);
   }, 60_000);
+});
+
+describe('GenerativeRecommender combined with an ID model (idModel sasrec)', () => {
+  const sequences = loopData(200, new Random(5));
+  const data = { numUsers: sequences.length, numItems: 40, sequences };
+  const phase: EvalPhase = {
+    name: 'validation',
+    fit: sequences,
+    history: sequences.map((sequence) => sequence.subarray(0, -1)),
+    exclude: sequences.map((sequence) => sequence.subarray(0, -1)),
+    targets: sequences.map((sequence) => sequence.subarray(-1)),
+  };
+  const model = new GenerativeRecommender({
+    ...small,
+    epochs: 6,
+    idModel: 'sasrec',
+    'sasrec.dim': 16,
+    'sasrec.layers': 1,
+    'sasrec.heads': 1,
+    'sasrec.maxLength': 10,
+    'sasrec.epochs': 25,
+    'sasrec.lr': 1e-2,
+    'sasrec.dropout': 0,
+    headMixSteps: 4,
+    headMixUsers: 60,
+    validationUsers: 50,
+  });
+  const fitted = model.fit(data, {
+    random: new Random(2),
+    logger: silentLogger,
+    progress: silentProgress,
+    validation: phase,
+  });
+  const history = sequences[9]!.subarray(0, -1);
+  const exclude = Int32Array.from([...history, 0, 1, 2]);
+  const folder = mkdtempSync(join(tmpdir(), 'genfeed-id-model-'));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+  /** SASRec's own log-softmax over the 40 items after `history`, from a reloaded copy of the ID model. */
+  const sasrecLogProbs = async (): Promise<Float32Array> => {
+    const path = join(folder, 'for-log-probs.safetensors');
+    await model.save(path);
+    const sasrec = await SasRecRecommender.load(`${path}.id-model`);
+    const logits = new Float32Array(40);
+    sasrec.scoreBatch([history], logits);
+    const max = Math.max(...logits);
+    const shift = max + Math.log(logits.reduce((sum, value) => sum + Math.exp(value - max), 0));
+    return logits.map((value) => value - shift);
+  };
+
+  it('trains the ID model for its own epochs and chooses the mix on validation', async () => {
+    const result = await fitted;
+    expect([0, 0.25, 0.5, 0.75, 1]).toContain(result?.chosen?.headMix);
+    expect(model.headMix).toBe(result?.chosen?.headMix);
+  }, 60_000);
+
+  it('with the ID model alone (mix 1) ranks by SASRec: its top items outside exclude, scored by its log-softmax', async () => {
+    await fitted;
+    const head = await sasrecLogProbs();
+    const { items, scores } = model.generate(history, { k: 6, exclude, headMix: 1 });
+    const expected = Array.from(head.keys())
+      .filter((item) => !exclude.includes(item))
+      .sort((a, b) => head[b]! - head[a]! || a - b)
+      .slice(0, 6);
+    expect([...items]).toEqual(expected);
+    for (const [i, item] of items.entries()) expect(scores[i]).toBeCloseTo(head[item]!, 4);
+    // The loops are learnable: SASRec puts the true successor first.
+    const last = history.at(-1)!;
+    expect(items[0]).toBe(Math.floor(last / 10) * 10 + (((last % 10) + 1) % 10));
+  });
+
+  it('mixes path and ID-model log-probabilities, and reloads with both models and the chosen mix', async () => {
+    await fitted;
+    const head = await sasrecLogProbs();
+    const tokens = itemTokensOf(model);
+    const depth = model.tokenizer.depth;
+    const mixed = model.generate(history, { k: 6, exclude, headMix: 0.5 });
+    const forced = pathLogProbs(
+      model.model.decoder(history, tokens),
+      Int32Array.from(
+        [...mixed.items].flatMap((item) => [...tokens.subarray(item * depth, (item + 1) * depth)]),
+      ),
+      depth,
+    );
+    mixed.items.forEach((item, i) => {
+      expect(exclude).not.toContain(item);
+      expect(mixed.scores[i]).toBeCloseTo(0.5 * forced[i]! + 0.5 * head[item]!, 4);
+    });
+    const path = join(folder, 'combined.safetensors');
+    await model.save(path);
+    const loaded = await GenerativeRecommender.load(path);
+    expect(loaded.headMix).toBe(model.headMix);
+    const a = model.generate(history, { k: 6, exclude });
+    const b = loaded.generate(history, { k: 6, exclude });
+    expect([...b.items]).toEqual([...a.items]);
+    expect([...b.scores]).toEqual([...a.scores]);
+  });
+
+  it('refuses to load without its ID model, naming the file', async () => {
+    await fitted;
+    const path = join(folder, 'missing.safetensors');
+    await model.save(path, { idModelPath: join(folder, 'elsewhere.safetensors') });
+    await expect(GenerativeRecommender.load(path)).rejects.toThrow(/missing\.safetensors\.id-model/);
+  });
+
+  it('refuses a bad ID-model param, naming it', () => {
+    expect(() => new GenerativeRecommender({ idModel: 'sasrec', 'sasrec.dim': -1 } as never)).toThrow(
+      /sasrec\.dim/,
+    );
+  });
 });

@@ -29,6 +29,7 @@ import {
   type GenerativeParams,
   type GenerativeParamsInput,
   generativeParamsSchema,
+  idModelParams,
   withCategoricalNames,
 } from './generative-params.js';
 import { LazyDecoder, type LazyDecoderConfig } from './lazy-decoder.js';
@@ -38,7 +39,7 @@ import { nearestRows } from './nearest-rows.js';
 import { type NeuralFitOptions, neuralFitResult, neuralTrainerOptions } from './neural-fit.js';
 import { samplePhase } from './phase-validation.js';
 import { ExcludeItemsProcessor, PrefixConstraintProcessor } from './prefix-constraint.js';
-import { SasRecRecommender } from './sasrec-spec.js';
+import { SasRecRecommender, sasrecSpec } from './sasrec-spec.js';
 import { FIRST_ITEM_TOKEN } from './semantic-sequences.js';
 import { sampleSequence } from './token-sampler.js';
 
@@ -127,6 +128,8 @@ export interface GenerativeSaveOptions {
   tokenizerPath?: string;
   /** The dataset's id of each item, stored in the tokenizer checkpoint. */
   itemIds?: readonly string[];
+  /** Where the ID model goes, if there is one (`idModel`). Default: the model's path + '.id-model'. */
+  idModelPath?: string;
 }
 
 /**
@@ -207,6 +210,8 @@ export class GenerativeRecommender implements Recommender {
   #vectors: ItemVectors | undefined;
   /** Weight of the head's log-probability in a candidate's score (the param, or chosen by `fit`). */
   #headMix: number;
+  /** With `idModel` sasrec: the ID model whose log-softmax is the head. */
+  #idModel: SasRecRecommender | undefined;
 
   constructor(params: GenerativeParamsInput = {}, options: GenerativeRecommenderOptions = {}) {
     this.params = parseParams(generativeSpec, params, { ignoreUnknown: true });
@@ -214,7 +219,7 @@ export class GenerativeRecommender implements Recommender {
     this.#headMix = this.params.headMix;
   }
 
-  /** The head's weight in the candidates' scores (0 with no head). */
+  /** The head's weight in the candidates' scores (0 with no head and no ID model). */
   get headMix(): number {
     return this.#hasHead() ? this.#headMix : 0;
   }
@@ -249,6 +254,8 @@ export class GenerativeRecommender implements Recommender {
     const architecture = ARCHITECTURES[p.architecture];
     const model = architecture.create(p, this.tokenizer, random.fork());
     this.#model = model;
+    // The ID model first: early stopping below ranks with it.
+    this.#idModel = p.idModel === 'sasrec' ? await fitIdModel(data, p, context) : undefined;
     const sequences = data.sequences.filter((sequence) => sequence.length >= architecture.shortestSequence);
     const result = await train(
       {
@@ -485,6 +492,7 @@ export class GenerativeRecommender implements Recommender {
       this.tokenizer,
       options.itemIds === undefined ? {} : { itemIds: options.itemIds },
     );
+    if (this.#idModel !== undefined) await this.#idModel.save(options.idModelPath ?? `${path}.id-model`);
     await saveCheckpoint(path, this.model.namedParameters(), {
       // headMix as chosen on validation, if it was.
       config: {
@@ -495,10 +503,12 @@ export class GenerativeRecommender implements Recommender {
     });
   }
 
+  /** Reads what `save` wrote; the ID model too when the params name one. */
   static async load(
     path: string,
     options: GenerativeRecommenderOptions = {},
     tokenizerPath = `${path}.tokenizer`,
+    idModelPath = `${path}.id-model`,
   ): Promise<GenerativeRecommender> {
     const checkpoint = await loadCheckpoint(path);
     const saved = checkpoint.config as { model?: string; params?: Record<string, unknown> } | null;
@@ -511,6 +521,15 @@ export class GenerativeRecommender implements Recommender {
     loadParameters(model, checkpoint, { source: path });
     model.eval();
     recommender.#model = model;
+    if (recommender.params.idModel === 'sasrec') {
+      const idModel = await SasRecRecommender.load(idModelPath);
+      const covered = idModel.model.config.numItems;
+      if (covered > recommender.tokenizer.itemCount)
+        throw new InvalidInputError(
+          `Cannot load ${idModelPath}: its ${covered} items are more than the tokenizer's ${recommender.tokenizer.itemCount}`,
+        );
+      recommender.#idModel = idModel;
+    }
     return recommender;
   }
 
@@ -524,9 +543,23 @@ export class GenerativeRecommender implements Recommender {
     this.#reconstructions = undefined;
   }
 
+  /** Whether candidates get a head score: from the ID model, or the decoder's own head. */
   #hasHead(): boolean {
+    if (this.#idModel !== undefined) return true;
     const config = this.model.config;
     return 'itemLoss' in config && (config.itemLoss ?? 0) > 0;
+  }
+
+  /** The head's logits over the items it covers: the ID model's scores, or the decoder's head (after `begin`). */
+  #headLogits(history: Int32Array, decoder: StepDecoder): Float32Array {
+    const idModel = this.#idModel;
+    if (idModel === undefined) return decoder.itemLogits!();
+    const covered = idModel.model.config.numItems;
+    const logits = new Float32Array(covered);
+    const known = history.filter((item) => item < covered);
+    // No history it knows: no preference (a uniform head).
+    if (known.length > 0) idModel.scoreBatch([known], logits);
+    return logits;
   }
 
   /**
@@ -544,10 +577,10 @@ export class GenerativeRecommender implements Recommender {
     const input = this.#modelInput(history);
     const decoder = this.model.decoder(input, this.#itemTokens);
     let found: BeamSearchResult = { scores: new Float32Array(0), tokens: new Int32Array(0) };
-    if (mix === 1)
-      decoder.begin(); // the head's logits only
-    else found = beamSearch(decoder, { beamWidth, steps: depth, processors: this.#constraints(exclude) });
-    const logits = decoder.itemLogits!(); // [headItems]
+    if (mix !== 1)
+      found = beamSearch(decoder, { beamWidth, steps: depth, processors: this.#constraints(exclude) });
+    else if (this.#idModel === undefined) decoder.begin(); // the head's logits only
+    const logits = this.#headLogits(history, decoder); // [headItems]
     let max = Number.NEGATIVE_INFINITY;
     for (const value of logits) if (value > max) max = value;
     let sum = 0;
@@ -684,6 +717,29 @@ function topItems(values: Float32Array, n: number, skip: (index: number) => bool
     top[at] = i;
   }
   return top;
+}
+
+/**
+ * The ID model of `idModel` sasrec: a SASRec with the `sasrec.` params,
+ * trained on the same fit sequences for exactly its `epochs` (its preset's
+ * budget, chosen on validation there): no early stopping here, so the refit
+ * trains it the same way.
+ */
+async function fitIdModel(
+  data: TrainingData,
+  p: GenerativeParams,
+  context: FitContext,
+): Promise<SasRecRecommender> {
+  const started = performance.now();
+  const idModel = new SasRecRecommender(
+    parseParams(sasrecSpec, idModelParams(p), { source: 'generative params', path: 'sasrec' }),
+  );
+  const { validation: _, ...withoutValidation } = context;
+  await idModel.fit(data, { ...withoutValidation, random: context.random.fork() });
+  context.logger.info(
+    `generative: ID model sasrec (${idModel.params.epochs} epochs) trained in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  return idModel;
 }
 
 /**

@@ -76,6 +76,38 @@ describe('model directories', () => {
     },
   );
 
+  it('keeps a generative model with its ID model: the file is checksummed and the reload recommends alike', async () => {
+    const combined = new GenerativeRecommender({
+      ...tiny,
+      levels: 2,
+      codebookSize: 4,
+      vectorDim: 8,
+      idModel: 'sasrec',
+      'sasrec.dim': 8,
+      'sasrec.heads': 1,
+      'sasrec.layers': 1,
+      'sasrec.epochs': 2,
+      'sasrec.maxLength': 8,
+      headMix: 0.5,
+    });
+    await fitted(combined);
+    const dir = join(root, 'generative-id');
+    await saveModelDirectory(dir, combined, info('generative', combined.params));
+    const loaded = await loadModelDirectory(dir);
+    expect(Object.keys(loaded.manifest.files)).toContain('id-model.safetensors');
+    const trained = new SavedModel(loaded.manifest, combined, itemIds);
+    for (const sequence of sequences.slice(0, 6)) {
+      const history = Array.from(sequence.subarray(0, -1), (item) => itemIds[item]!);
+      expect(loaded.recommend(history, 5)).toEqual(trained.recommend(history, 5));
+    }
+    const weights = readFileSync(join(dir, 'id-model.safetensors'));
+    weights[weights.length - 1]! ^= 0xff;
+    writeFileSync(join(dir, 'id-model.safetensors'), weights);
+    await expect(loadModelDirectory(dir)).rejects.toThrow(
+      `Cannot load model directory ${dir}: id-model.safetensors has sha256`,
+    );
+  });
+
   it('reads a genfeed 0.1 directory, whose categorical params were indices, with their names', async () => {
     const dir = join(root, 'legacy');
     const generative = models.generative!.recommender as GenerativeRecommender;

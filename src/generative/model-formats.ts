@@ -13,6 +13,7 @@ export interface ModelFormat {
 
 const MODEL_FILE = 'model.safetensors';
 const TOKENIZER_FILE = 'tokenizer.safetensors';
+const ID_MODEL_FILE = 'id-model.safetensors';
 
 function ensureKind<T>(
   recommender: Recommender,
@@ -32,17 +33,27 @@ const sasrecFormat: ModelFormat = {
   load: (dir) => SasRecRecommender.load(join(dir, MODEL_FILE)),
 };
 
-/** Weights and the semantic-ID tokenizer (with the item ids) side by side. */
+/** Weights and the semantic-ID tokenizer (with the item ids) side by side; the ID model's weights when it has one. */
 const generativeFormat: ModelFormat = {
   name: 'generative',
   async save(recommender, dir, itemIds) {
-    await ensureKind(recommender, GenerativeRecommender, 'generative').save(join(dir, MODEL_FILE), {
+    const generative = ensureKind(recommender, GenerativeRecommender, 'generative');
+    await generative.save(join(dir, MODEL_FILE), {
       tokenizerPath: join(dir, TOKENIZER_FILE),
       itemIds,
+      idModelPath: join(dir, ID_MODEL_FILE),
     });
-    return [MODEL_FILE, TOKENIZER_FILE];
+    return generative.params.idModel === 'none'
+      ? [MODEL_FILE, TOKENIZER_FILE]
+      : [MODEL_FILE, TOKENIZER_FILE, ID_MODEL_FILE];
   },
-  load: (dir) => GenerativeRecommender.load(join(dir, MODEL_FILE), {}, join(dir, TOKENIZER_FILE)),
+  load: (dir) =>
+    GenerativeRecommender.load(
+      join(dir, MODEL_FILE),
+      {},
+      join(dir, TOKENIZER_FILE),
+      join(dir, ID_MODEL_FILE),
+    ),
 };
 
 /** The model families a model directory can hold. */
