@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { topK } from '../eval/index.js';
 import { cosineNeighbours } from './cosine-neighbours.js';
 import { ItemKnn } from './item-knn.js';
@@ -88,5 +91,42 @@ describe('MarkovKnn', () => {
     model.fit(data);
     expect(rank((scores) => model.score(0, Int32Array.from([3, 1]), scores))[0]).toBe(2);
     expect(rank((scores) => model.score(0, Int32Array.from([2, 3]), scores))[0]).toBe(4);
+  });
+});
+
+describe('saved baselines (a generative model serves them as its ID model)', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'genfeed-baselines-'));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+  const scoresOf = (model: { score: MarkovKnn['score'] }, history: number[]) => {
+    const scores = new Float32Array(data.numItems);
+    model.score(0, Int32Array.from(history), scores);
+    return [...scores];
+  };
+
+  it('MarkovKnn and Popularity score exactly alike after save and load', async () => {
+    const markov = new MarkovKnn({ weight: 0.7, decay: 0.5 });
+    markov.fit(data);
+    await markov.save(join(folder, 'markov.safetensors'));
+    const loadedMarkov = await MarkovKnn.load(join(folder, 'markov.safetensors'));
+    for (const history of [[0], [1, 2], [3], [5], []])
+      expect(scoresOf(loadedMarkov, history)).toEqual(scoresOf(markov, history));
+    expect(loadedMarkov.numItems).toBe(data.numItems);
+    const popularity = new Popularity();
+    popularity.fit(data);
+    await popularity.save(join(folder, 'pop.safetensors'));
+    expect(scoresOf(await Popularity.load(join(folder, 'pop.safetensors')), [])).toEqual(
+      scoresOf(popularity, []),
+    );
+  });
+
+  it("refuses another model's file or a cut one, naming the file", async () => {
+    const popularity = new Popularity();
+    popularity.fit(data);
+    const path = join(folder, 'other.safetensors');
+    await popularity.save(path);
+    await expect(MarkovKnn.load(path)).rejects.toThrow(`Cannot load ${path}: not a markov checkpoint`);
+    const cut = join(folder, 'cut.safetensors');
+    writeFileSync(cut, readFileSync(path).subarray(0, 40));
+    await expect(Popularity.load(cut)).rejects.toThrow(cut);
   });
 });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { InvalidInputError } from '../core/index.js';
 import { parseParams, type Recommender, type RecommenderSpec, type TrainingData } from '../eval/index.js';
+import { loadBaseline, saveBaseline } from './baseline-checkpoint.js';
 import { cosineNeighbours, type Neighbours } from './cosine-neighbours.js';
 import { itemUserCounts, scaledToMax } from './item-counts.js';
 import { addNeighbourScores, itemKnnParamsSchema, POPULARITY_TIE_BREAK } from './item-knn.js';
@@ -45,6 +47,40 @@ export class MarkovKnn implements Recommender {
     );
     this.#knn = new Float32Array(data.numItems);
     return undefined;
+  }
+
+  /** Items it was fitted on (it scores these). */
+  get numItems(): number {
+    return this.#prior.length;
+  }
+
+  /** Writes the fitted chain, neighbourhoods and prior as safetensors (`MarkovKnn.load` reads it). */
+  async save(path: string): Promise<void> {
+    if (!this.#transitions || !this.#neighbours) throw new Error('MarkovKnn.save called before fit');
+    await saveBaseline(path, {
+      model: 'markov',
+      params: this.#params,
+      floats: { prior: this.#prior },
+      neighbours: { transitions: this.#transitions, neighbours: this.#neighbours },
+    });
+  }
+
+  static async load(path: string): Promise<MarkovKnn> {
+    const state = await loadBaseline(path, 'markov', ['prior']);
+    const { transitions, neighbours } = state.neighbours;
+    const prior = state.floats.prior!;
+    for (const [name, rows] of [
+      ['transitions', transitions],
+      ['neighbours', neighbours],
+    ] as const)
+      if (rows === undefined || rows.offsets.length !== prior.length + 1)
+        throw new InvalidInputError(`Cannot load ${path}: ${name} do not cover its ${prior.length} items`);
+    const markov = new MarkovKnn(state.params);
+    markov.#transitions = transitions;
+    markov.#neighbours = neighbours;
+    markov.#prior = prior;
+    markov.#knn = new Float32Array(prior.length);
+    return markov;
   }
 
   score(_user: number, history: Int32Array, scores: Float32Array): void {

@@ -1,4 +1,5 @@
 import type { Recommender, RecommenderSpec, TrainingData } from '../eval/index.js';
+import { loadBaseline, saveBaseline } from './baseline-checkpoint.js';
 import { itemUserCounts } from './item-counts.js';
 
 /** Most popular: every user gets the items most users consumed in the training data. */
@@ -12,6 +13,22 @@ export class Popularity implements Recommender {
 
   score(_user: number, _history: Int32Array, scores: Float32Array): void {
     scores.set(this.#counts);
+  }
+
+  /** Items it was fitted on (it scores these). */
+  get numItems(): number {
+    return this.#counts.length;
+  }
+
+  /** Writes the fitted counts as safetensors (`Popularity.load` reads it). */
+  async save(path: string): Promise<void> {
+    await saveBaseline(path, { model: 'pop', params: {}, floats: { counts: this.#counts }, neighbours: {} });
+  }
+
+  static async load(path: string): Promise<Popularity> {
+    const popularity = new Popularity();
+    popularity.#counts = (await loadBaseline(path, 'pop', ['counts'])).floats.counts!;
+    return popularity;
   }
 }
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { markovParamsSchema } from '../baselines/index.js';
+import { ID_MODELS, type IdModelName } from './id-model.js';
 import { neuralFitShape } from './neural-fit.js';
 import { sasrecParamsSchema } from './sasrec-spec.js';
 
@@ -8,21 +10,15 @@ export const GENERATIVE_ARCHITECTURES = ['lazy-decoder', 'encoder-decoder'] as c
 /** Item vectors the tokenizer is fitted on (`vectorKind`). */
 export const VECTOR_KINDS = ['collaborative', 'combined', 'content', 'sequential'] as const;
 
-/** The ID models a generative model can be combined with per request (`idModel`). */
-export const ID_MODELS = ['none', 'sasrec'] as const;
-
-/** Prefix of the ID model's own params among the generative model's (`sasrec.epochs`). */
-export const ID_MODEL_PREFIX = 'sasrec.';
-
 /**
- * The ID model's params under `sasrec.`, with SASRec's defaults: flat, as
- * every model's params are.
+ * An ID model's params under its name (`sasrec.epochs`, `markov.weight`), with
+ * that model's defaults: flat, as every model's params are.
  */
-const idModelShape = Object.fromEntries(
-  Object.entries(sasrecParamsSchema.shape).map(([key, schema]) => [`${ID_MODEL_PREFIX}${key}`, schema]),
-) as {
-  [K in keyof typeof sasrecParamsSchema.shape as `sasrec.${K & string}`]: (typeof sasrecParamsSchema.shape)[K];
-};
+function prefixed<S extends z.ZodRawShape, P extends string>(prefix: P, shape: S) {
+  return Object.fromEntries(Object.entries(shape).map(([key, schema]) => [`${prefix}.${key}`, schema])) as {
+    [K in keyof S as `${P}.${K & string}`]: S[K];
+  };
+}
 
 /** The generative recommender's hyperparameters; measured choices are in docs/generative.md. */
 export const generativeParamsSchema = z.object({
@@ -54,15 +50,17 @@ export const generativeParamsSchema = z.object({
    */
   headMix: z.number().min(0).max(1).default(0.5),
   /**
-   * `sasrec`: a SASRec trained beside the generative model (its params under
-   * `sasrec.`, with the training budget of its own preset: no early stopping)
-   * is the head. Candidates are the beam's items plus SASRec's top items,
-   * ranked by (1 - headMix) * path log-prob + headMix * SASRec's log-softmax:
-   * the per-instance combination of a generative and an ID model (arXiv
-   * 2603.19809). `none`: the model's own head, if `itemLoss` > 0.
+   * An ID model trained beside the generative one whose log-scores are the
+   * head (its params under its name: `sasrec.`, `markov.`; trained for its
+   * configured budget, no early stopping): candidates are the beam's items
+   * plus the ID model's top items, ranked by (1 - headMix) * path log-prob +
+   * headMix * the ID model's log-score, the per-instance combination of a
+   * generative and an ID model (arXiv 2603.19809). `none`: the model's own
+   * head, if `itemLoss` > 0.
    */
   idModel: z.enum(ID_MODELS).default('none'),
-  ...idModelShape,
+  ...prefixed('sasrec', sasrecParamsSchema.shape),
+  ...prefixed('markov', markovParamsSchema.shape),
   /** Grid of headMix tried on validation (0: keep `headMix`). */
   headMixSteps: z.number().int().min(0).default(10),
   /** Validation users ranked to choose headMix (a fixed random sample; 0: all). */
@@ -97,12 +95,16 @@ export type GenerativeParams = z.infer<typeof generativeParamsSchema>;
 /** What the constructor takes: any of the params (the rest default), categorical ones by name. */
 export type GenerativeParamsInput = z.input<typeof generativeParamsSchema>;
 
-/** The ID model's params as SASRec reads them: the `sasrec.` ones without the prefix. */
-export function idModelParams(params: Readonly<Record<string, unknown>>): Record<string, unknown> {
+/** The params of ID model `name`: the ones under its name, without the prefix. */
+export function idModelParams(
+  params: Readonly<Record<string, unknown>>,
+  name: IdModelName,
+): Record<string, unknown> {
+  const prefix = `${name}.`;
   return Object.fromEntries(
     Object.entries(params)
-      .filter(([key]) => key.startsWith(ID_MODEL_PREFIX))
-      .map(([key, value]) => [key.slice(ID_MODEL_PREFIX.length), value]),
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([key, value]) => [key.slice(prefix.length), value]),
   );
 }
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MarkovKnn } from '../baselines/index.js';
 import { Random, silentLogger, silentProgress } from '../core/index.js';
 import { loadDataset } from '../data/index.js';
 import { type EvalPhase, evaluatePhase } from '../eval/index.js';
@@ -490,5 +491,56 @@ describe('GenerativeRecommender combined with an ID model (idModel sasrec)', () 
     expect(() => new GenerativeRecommender({ idModel: 'sasrec', 'sasrec.dim': -1 } as never)).toThrow(
       /sasrec\.dim/,
     );
+  });
+});
+
+describe('GenerativeRecommender with a baseline as its ID model (idModel markov)', () => {
+  const sequences = loopData(120, new Random(8));
+  const data = { numUsers: sequences.length, numItems: 40, sequences };
+  const model = new GenerativeRecommender({
+    ...small,
+    epochs: 3,
+    idModel: 'markov',
+    'markov.weight': 0.9,
+    headMix: 1,
+  });
+  const fitted = model.fit(data, { random: new Random(2), logger: silentLogger, progress: silentProgress });
+  const history = sequences[3]!.subarray(0, -1);
+  const exclude = Int32Array.from(history);
+
+  it('at mix 1 ranks like the Markov chain itself, scored by the log of its scores', async () => {
+    await fitted;
+    const markov = new MarkovKnn({ weight: 0.9 });
+    markov.fit(data);
+    const scores = new Float32Array(40);
+    markov.score(0, history, scores);
+    const expected = Array.from(scores.keys())
+      .filter((item) => !exclude.includes(item))
+      .sort((a, b) => scores[b]! - scores[a]! || a - b)
+      .slice(0, 5);
+    const { items, scores: mixed } = model.generate(history, { k: 5, exclude });
+    expect([...items]).toEqual(expected);
+    // Log-scores up to one constant per request.
+    const shift = mixed[0]! - Math.log(scores[items[0]!]!);
+    items.forEach((item, i) => {
+      expect(mixed[i]! - Math.log(scores[item]!)).toBeCloseTo(shift, 4);
+    });
+  });
+
+  it('reloads with the chain and ranks alike at any mix', async () => {
+    await fitted;
+    const folder = mkdtempSync(join(tmpdir(), 'genfeed-markov-id-'));
+    try {
+      const path = join(folder, 'model.safetensors');
+      await model.save(path);
+      const loaded = await GenerativeRecommender.load(path);
+      for (const headMix of [0.3, 1]) {
+        const a = model.generate(history, { k: 5, exclude, headMix });
+        const b = loaded.generate(history, { k: 5, exclude, headMix });
+        expect([...b.items]).toEqual([...a.items]);
+      }
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -32,6 +32,7 @@ import {
   idModelParams,
   withCategoricalNames,
 } from './generative-params.js';
+import { fitIdModel, type IdModel, type IdModelName, loadIdModel } from './id-model.js';
 import { LazyDecoder, type LazyDecoderConfig } from './lazy-decoder.js';
 import type { LogitsProcessor } from './logits-processor.js';
 import { generativeReport } from './model-report.js';
@@ -39,7 +40,7 @@ import { nearestRows } from './nearest-rows.js';
 import { type NeuralFitOptions, neuralFitResult, neuralTrainerOptions } from './neural-fit.js';
 import { samplePhase } from './phase-validation.js';
 import { ExcludeItemsProcessor, PrefixConstraintProcessor } from './prefix-constraint.js';
-import { SasRecRecommender, sasrecSpec } from './sasrec-spec.js';
+import { SasRecRecommender } from './sasrec-spec.js';
 import { FIRST_ITEM_TOKEN } from './semantic-sequences.js';
 import { sampleSequence } from './token-sampler.js';
 
@@ -210,8 +211,8 @@ export class GenerativeRecommender implements Recommender {
   #vectors: ItemVectors | undefined;
   /** Weight of the head's log-probability in a candidate's score (the param, or chosen by `fit`). */
   #headMix: number;
-  /** With `idModel` sasrec: the ID model whose log-softmax is the head. */
-  #idModel: SasRecRecommender | undefined;
+  /** With `idModel`: the ID model whose log-scores are the head. */
+  #idModel: IdModel | undefined;
 
   constructor(params: GenerativeParamsInput = {}, options: GenerativeRecommenderOptions = {}) {
     this.params = parseParams(generativeSpec, params, { ignoreUnknown: true });
@@ -255,7 +256,7 @@ export class GenerativeRecommender implements Recommender {
     const model = architecture.create(p, this.tokenizer, random.fork());
     this.#model = model;
     // The ID model first: early stopping below ranks with it.
-    this.#idModel = p.idModel === 'sasrec' ? await fitIdModel(data, p, context) : undefined;
+    this.#idModel = p.idModel === 'none' ? undefined : await this.#fitIdModel(p.idModel, data, context);
     const sequences = data.sequences.filter((sequence) => sequence.length >= architecture.shortestSequence);
     const result = await train(
       {
@@ -521,9 +522,10 @@ export class GenerativeRecommender implements Recommender {
     loadParameters(model, checkpoint, { source: path });
     model.eval();
     recommender.#model = model;
-    if (recommender.params.idModel === 'sasrec') {
-      const idModel = await SasRecRecommender.load(idModelPath);
-      const covered = idModel.model.config.numItems;
+    const idModelName = recommender.params.idModel;
+    if (idModelName !== 'none') {
+      const idModel = await loadIdModel(idModelName, idModelPath);
+      const covered = idModel.covered;
       if (covered > recommender.tokenizer.itemCount)
         throw new InvalidInputError(
           `Cannot load ${idModelPath}: its ${covered} items are more than the tokenizer's ${recommender.tokenizer.itemCount}`,
@@ -550,16 +552,26 @@ export class GenerativeRecommender implements Recommender {
     return 'itemLoss' in config && (config.itemLoss ?? 0) > 0;
   }
 
-  /** The head's logits over the items it covers: the ID model's scores, or the decoder's head (after `begin`). */
+  /** The head's logits over the items it covers: the ID model's log-scores, or the decoder's head (after `begin`). */
   #headLogits(history: Int32Array, decoder: StepDecoder): Float32Array {
     const idModel = this.#idModel;
     if (idModel === undefined) return decoder.itemLogits!();
-    const covered = idModel.model.config.numItems;
-    const logits = new Float32Array(covered);
-    const known = history.filter((item) => item < covered);
-    // No history it knows: no preference (a uniform head).
-    if (known.length > 0) idModel.scoreBatch([known], logits);
+    const logits = new Float32Array(idModel.covered);
+    idModel.logScores(history, logits);
     return logits;
+  }
+
+  async #fitIdModel(
+    name: Exclude<IdModelName, 'none'>,
+    data: TrainingData,
+    context: FitContext,
+  ): Promise<IdModel> {
+    const started = performance.now();
+    const idModel = await fitIdModel(name, idModelParams(this.params, name), data, context);
+    context.logger.info(
+      `generative: ID model ${name} fitted in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+    return idModel;
   }
 
   /**
@@ -717,29 +729,6 @@ function topItems(values: Float32Array, n: number, skip: (index: number) => bool
     top[at] = i;
   }
   return top;
-}
-
-/**
- * The ID model of `idModel` sasrec: a SASRec with the `sasrec.` params,
- * trained on the same fit sequences for exactly its `epochs` (its preset's
- * budget, chosen on validation there): no early stopping here, so the refit
- * trains it the same way.
- */
-async function fitIdModel(
-  data: TrainingData,
-  p: GenerativeParams,
-  context: FitContext,
-): Promise<SasRecRecommender> {
-  const started = performance.now();
-  const idModel = new SasRecRecommender(
-    parseParams(sasrecSpec, idModelParams(p), { source: 'generative params', path: 'sasrec' }),
-  );
-  const { validation: _, ...withoutValidation } = context;
-  await idModel.fit(data, { ...withoutValidation, random: context.random.fork() });
-  context.logger.info(
-    `generative: ID model sasrec (${idModel.params.epochs} epochs) trained in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-  );
-  return idModel;
 }
 
 /**
