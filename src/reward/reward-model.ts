@@ -4,6 +4,7 @@ import {
   Embedding,
   type IntTensor,
   intTensor,
+  isGradEnabled,
   Linear,
   Module,
   matmul,
@@ -90,15 +91,16 @@ export class SignalTower extends Module {
   forward(batch: CandidateBatch, side: ItemSide): { hidden: Tensor; logits: Tensor } {
     const N = batch.size;
     const K = batch.historyLength;
-    const d = this.config.dim;
     const ids = itemColumns(batch, side, this.config);
     const item = this.item.forward(ids.item); // [N, d]
-    const past = reshape(this.item.forward(intTensor(batch.history, [N * K])), [N, K, d]); // [N, K, d]
     const counts = new Float32Array(N);
     for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) counts[n]! += batch.historyMask[n * K + k]!;
-    const inverse = counts.map((c) => 1 / Math.max(c, 1));
-    const masked = mul(past, tensor(batch.historyMask, [N, K, 1])); // [N, K, d]
-    const history = mul(sum(masked, 1), tensor(inverse, [N, 1])); // [N, d], mean of recent plays
+    // One request's candidates (a feed's rank stage) share one history: without a gradient to
+    // carry, its mean is computed once and copied to every row (the same floats as per row).
+    const history =
+      N > 1 && !isGradEnabled() && sharesOneHistory(batch)
+        ? repeatRow(this.#historyMean(batch, counts, 1), N) // [N, d]
+        : this.#historyMean(batch, counts, N); // [N, d]
     const activity = tensor(
       counts.map((c) => Math.log1p(c) / Math.log1p(K)),
       [N, 1],
@@ -120,6 +122,38 @@ export class SignalTower extends Module {
     const hidden = this.layer2.forward(this.layer1.forward(features)); // [N, H]
     return { hidden, logits: this.heads.forward(hidden) }; // [N, 9]
   }
+
+  /** [rows, d] the mean embedding of the recent plays of the batch's first `rows` rows. */
+  #historyMean(batch: CandidateBatch, counts: Float32Array, rows: number): Tensor {
+    const K = batch.historyLength;
+    const d = this.config.dim;
+    const past = reshape(this.item.forward(intTensor(batch.history.subarray(0, rows * K), [rows * K])), [
+      rows,
+      K,
+      d,
+    ]); // [rows, K, d]
+    const inverse = counts.subarray(0, rows).map((c) => 1 / Math.max(c, 1));
+    const masked = mul(past, tensor(batch.historyMask.subarray(0, rows * K), [rows, K, 1])); // [rows, K, d]
+    return mul(sum(masked, 1), tensor(inverse, [rows, 1])); // [rows, d]
+  }
+}
+
+/** Whether every row of the batch has the first row's history and mask. */
+function sharesOneHistory(batch: CandidateBatch): boolean {
+  const K = batch.historyLength;
+  const { history, historyMask } = batch;
+  for (let n = 1; n < batch.size; n++)
+    for (let k = 0; k < K; k++)
+      if (history[n * K + k] !== history[k] || historyMask[n * K + k] !== historyMask[k]) return false;
+  return true;
+}
+
+/** [n, d] copies of a [1, d] tensor (no gradient: callers only use it without one). */
+function repeatRow(row: Tensor, n: number): Tensor {
+  const d = row.shape[1]!;
+  const data = new Float32Array(n * d);
+  for (let r = 0; r < n; r++) data.set(row.data, r * d);
+  return tensor(data, [n, d]);
 }
 
 /**
