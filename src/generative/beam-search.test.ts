@@ -136,9 +136,9 @@ describe('beamSearch with the prefix constraint', () => {
     ]);
     const voc = tokenizer.vocabulary;
     const lonely = tokenizer.itemOf([0, 2, 0])!; // the only item on path (0, 2)
-    const pathMasked = () => {
+    const pathMasked = (exclude = [lonely]) => {
       const row = new Float32Array(voc.size);
-      new ExcludeItemsProcessor(tokenizer, [lonely]).process(
+      new ExcludeItemsProcessor(tokenizer, exclude).process(
         { beams: 1, step: 1, tokens: Int32Array.from([voc.token(0, 0)]) },
         row,
         voc.size,
@@ -148,5 +148,7 @@ describe('beamSearch with the prefix constraint', () => {
     expect(pathMasked()).toBe(true);
     expect(Array.from(tokenizer.assign([0, 2]).semanticId)).toEqual([0, 2, 1]);
     expect(pathMasked()).toBe(false);
+    // The new item's path is known too: excluding both empties the path again.
+    expect(pathMasked([lonely, tokenizer.itemCount - 1])).toBe(true);
   });
 });

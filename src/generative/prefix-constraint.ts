@@ -78,12 +78,17 @@ export class ExcludeItemsProcessor implements LogitsProcessor {
     this.trie = tokenizer.trie;
     this.vocabulary = tokenizer.vocabulary;
     this.#leavesBelow = leafCountsOf(this.trie);
+    const paths = pathsOf(tokenizer);
+    const depth = this.trie.depth;
     for (const item of new Set(exclude)) {
-      const id = tokenizer.semanticId(item);
-      let node = this.trie.root;
-      for (let level = 0; level < id.length && node >= 0; level++) {
-        node = this.trie.child(node, id[level]!);
-        if (node >= 0) this.#excludedBelow.set(node, (this.#excludedBelow.get(node) ?? 0) + 1);
+      // An item the trie does not hold yet is walked (semanticId throws for an unknown item).
+      const path =
+        item >= 0 && item < paths.items
+          ? paths.nodes.subarray(item * depth, (item + 1) * depth)
+          : walk(tokenizer, item);
+      for (const node of path) {
+        if (node < 0) break;
+        this.#excludedBelow.set(node, (this.#excludedBelow.get(node) ?? 0) + 1);
       }
     }
   }
@@ -117,6 +122,40 @@ export class ExcludeItemsProcessor implements LogitsProcessor {
     }
     return count;
   }
+}
+
+/**
+ * The trie nodes along each item's semantic ID, [items, depth] (-1 past a
+ * missing node), memoised per trie and rebuilt when it grows (a cold-start
+ * insert adds nodes and never renumbers them): a request's exclusion reads
+ * its items' paths instead of walking the trie for each (~600 items a user
+ * late in a soak).
+ */
+const itemPaths = new WeakMap<PrefixLookup, { items: number; nodes: Int32Array }>();
+
+function pathsOf(tokenizer: SemanticIdLookup): { items: number; nodes: Int32Array } {
+  const trie = tokenizer.trie;
+  let entry = itemPaths.get(trie);
+  if (entry === undefined || entry.items !== trie.size) {
+    const nodes = new Int32Array(trie.size * trie.depth);
+    for (let item = 0; item < trie.size; item++) nodes.set(walk(tokenizer, item), item * trie.depth);
+    entry = { items: trie.size, nodes };
+    itemPaths.set(trie, entry);
+  }
+  return entry;
+}
+
+/** [depth] the nodes along `item`'s semantic ID, -1 from the first level the trie lacks. */
+function walk(tokenizer: SemanticIdLookup, item: number): Int32Array {
+  const trie = tokenizer.trie;
+  const id = tokenizer.semanticId(item);
+  const path = new Int32Array(trie.depth).fill(-1);
+  let node = trie.root;
+  for (let level = 0; level < id.length && level < trie.depth && node >= 0; level++) {
+    node = trie.child(node, id[level]!);
+    path[level] = node;
+  }
+  return path;
 }
 
 /** Items below trie nodes, memoised per trie; dropped when the trie grows (a cold-start insert). */
