@@ -31,6 +31,23 @@ function loopData(users: number, random: Random): Int32Array[] {
   });
 }
 
+/** A validation phase whose target is each sequence's last item, after the rest. */
+function lastItemPhase(sequences: Int32Array[]): EvalPhase {
+  return {
+    name: 'validation',
+    fit: sequences,
+    history: sequences.map((sequence) => sequence.subarray(0, -1)),
+    exclude: sequences.map((sequence) => sequence.subarray(0, -1)),
+    targets: sequences.map((sequence) => sequence.subarray(-1)),
+  };
+}
+
+function logSoftmax(logits: Float32Array): Float32Array {
+  const max = Math.max(...logits);
+  const shift = max + Math.log(logits.reduce((sum, value) => sum + Math.exp(value - max), 0));
+  return logits.map((value) => value - shift);
+}
+
 const small = {
   dim: 32,
   layers: 1,
@@ -150,14 +167,8 @@ describe('GenerativeRecommender (lazy decoder + constrained beam search)', () =>
   });
 
   it('chooses its epochs on a validation phase and is ranked by evaluatePhase through recommend', async () => {
-    const phase: EvalPhase = {
-      name: 'validation',
-      // Scored on training prefixes, so every generated item position was trained.
-      fit: sequences,
-      history: sequences.map((sequence) => sequence.subarray(0, -1)),
-      exclude: sequences.map((sequence) => sequence.subarray(0, -1)),
-      targets: sequences.map((sequence) => sequence.subarray(-1)),
-    };
+    // Scored on training prefixes, so every generated item position was trained.
+    const phase = lastItemPhase(sequences);
     const model = new GenerativeRecommender({ ...small, patience: 5, validationUsers: 50 });
     const result = await model.fit(
       { ...data, sequences: phase.fit },
@@ -274,13 +285,7 @@ describe('sequentialVectors (vectorKind sequential)', () => {
 describe('GenerativeRecommender with a next-item head', () => {
   const sequences = loopData(200, new Random(3));
   const data = { numUsers: sequences.length, numItems: 40, sequences };
-  const phase: EvalPhase = {
-    name: 'validation',
-    fit: sequences,
-    history: sequences.map((sequence) => sequence.subarray(0, -1)),
-    exclude: sequences.map((sequence) => sequence.subarray(0, -1)),
-    targets: sequences.map((sequence) => sequence.subarray(-1)),
-  };
+  const phase = lastItemPhase(sequences);
   const model = new GenerativeRecommender({
     ...small,
     epochs: 12,
@@ -301,10 +306,7 @@ describe('GenerativeRecommender with a next-item head', () => {
   const headLogProbs = (): Float32Array => {
     const decoder = model.model.decoder(history, itemTokensOf(model));
     decoder.begin();
-    const logits = decoder.itemLogits!();
-    const max = Math.max(...logits);
-    const shift = max + Math.log(logits.reduce((sum, value) => sum + Math.exp(value - max), 0));
-    return logits.map((value) => value - shift);
+    return logSoftmax(decoder.itemLogits!());
   };
 
   it('chooses the head weight on validation among i / headMixSteps and returns it for the refit', async () => {
@@ -388,13 +390,7 @@ describe('GenerativeRecommender with a next-item head', () => {
 describe('GenerativeRecommender combined with an ID model (idModel sasrec)', () => {
   const sequences = loopData(200, new Random(5));
   const data = { numUsers: sequences.length, numItems: 40, sequences };
-  const phase: EvalPhase = {
-    name: 'validation',
-    fit: sequences,
-    history: sequences.map((sequence) => sequence.subarray(0, -1)),
-    exclude: sequences.map((sequence) => sequence.subarray(0, -1)),
-    targets: sequences.map((sequence) => sequence.subarray(-1)),
-  };
+  const phase = lastItemPhase(sequences);
   const model = new GenerativeRecommender({
     ...small,
     epochs: 6,
@@ -427,9 +423,7 @@ describe('GenerativeRecommender combined with an ID model (idModel sasrec)', () 
     const sasrec = await SasRecRecommender.load(`${path}.id-model`);
     const logits = new Float32Array(40);
     sasrec.scoreBatch([history], logits);
-    const max = Math.max(...logits);
-    const shift = max + Math.log(logits.reduce((sum, value) => sum + Math.exp(value - max), 0));
-    return logits.map((value) => value - shift);
+    return logSoftmax(logits);
   };
 
   it('trains the ID model for its own epochs and chooses the mix on validation', async () => {
