@@ -10,8 +10,8 @@ const CACHE_MS = 30_000;
 class WindowCache<T> {
   readonly #entries = new Map<string, { at: number; value: Promise<T> }>();
 
-  get(window: DataWindow, compute: () => Promise<T>): Promise<T> {
-    const key = `${window.since}:${window.until}`;
+  get(window: DataWindow, compute: () => Promise<T>, name = ''): Promise<T> {
+    const key = `${name}:${window.since}:${window.until}`;
     const now = Date.now();
     const cached = this.#entries.get(key);
     if (cached !== undefined && now - cached.at < CACHE_MS) return cached.value;
@@ -28,6 +28,7 @@ export class DashboardContext {
   readonly store: Store;
   readonly #scans = new WindowCache<EventScan>();
   readonly #snapshots = new WindowCache<PlatformSnapshot>();
+  readonly #aggregates = new WindowCache<unknown>();
 
   constructor(readonly options: DashboardOptions) {
     this.store = options.store;
@@ -45,6 +46,11 @@ export class DashboardContext {
   /** One streaming pass over the window's events (Overview). */
   scan(window: DataWindow): Promise<EventScan> {
     return this.#scans.get(window, () => scanEvents(this.store, window));
+  }
+
+  /** A page's own costly aggregate of the window under `name` (the Experiments page's statistics). */
+  aggregate<T>(name: string, window: DataWindow, compute: () => Promise<T>): Promise<T> {
+    return this.#aggregates.get(window, compute, name) as Promise<T>;
   }
 
   /** The window's events and the catalogue in memory (Creator, Items' audience). */

@@ -9,7 +9,7 @@ import type { Experiment, PipelineStats, PipelineUserStats, StageCost } from '..
 import { binarySignals } from '../storage/index.js';
 import { cards, chart, formatNumber, notice, section, table, withInterval } from './components.js';
 import type { DashboardContext } from './dashboard-context.js';
-import { DAY_MS, dayLabel } from './data-window.js';
+import { DAY_MS, type DataWindow, dayLabel } from './data-window.js';
 import { h, type SafeHtml } from './safe-html.js';
 
 export interface BucketReport {
@@ -53,10 +53,24 @@ export async function experimentsData(
   context: DashboardContext,
   query: { experiment?: string; days?: number },
 ): Promise<ExperimentsData> {
-  const { store } = context;
-  const experiments = await store.listExperiments();
+  const experiments = await context.store.listExperiments();
   const experiment = query.experiment === '' ? undefined : query.experiment;
   const window = await context.window(query.days);
+  // The statistics are passes over the window's log (seconds on a large one): kept 30 s like the
+  // overview's scan, so views and refreshes in between cost nothing; the experiment list stays fresh.
+  const report = await context.aggregate(`experiments:${experiment ?? ''}`, window, () =>
+    experimentReport(context, window, experiment),
+  );
+  return { experiments, ...(experiment === undefined ? {} : { experiment }), ...report };
+}
+
+/** Everything of `ExperimentsData` but the experiment list: the buckets' statistics over `window`. */
+async function experimentReport(
+  context: DashboardContext,
+  window: DataWindow,
+  experiment: string | undefined,
+): Promise<Omit<ExperimentsData, 'experiments' | 'experiment'>> {
+  const { store } = context;
   const filter = {
     since: window.since,
     until: window.until,
@@ -85,8 +99,6 @@ export async function experimentsData(
     }),
   );
   return {
-    experiments,
-    ...(experiment === undefined ? {} : { experiment }),
     since: window.since,
     until: window.until,
     ...(reference === undefined ? {} : { reference }),

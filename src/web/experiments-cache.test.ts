@@ -1,0 +1,45 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { openSqliteStore, type Store } from '../storage/index.js';
+import { DashboardContext } from './dashboard-context.js';
+import { experimentsData } from './experiments-page.js';
+
+describe('the Experiments page statistics', () => {
+  const opened: Store[] = [];
+  afterAll(async () => {
+    for (const store of opened) await store.close();
+  });
+
+  it('are computed once per window and experiment for 30 s, while the experiment list stays fresh', async () => {
+    const store = await openSqliteStore({ path: ':memory:' });
+    opened.push(store);
+    const now = Date.now();
+    await store.upsertItems([{ id: 'video-1', uploadTime: now - 3_600_000 }]);
+    await store.upsertEvents([{ id: 'e1', userId: 'u1', itemId: 'video-1', time: now - 60_000 }], {
+      createMissing: true,
+    });
+    const calls = { stats: 0, lists: 0 };
+    const counting = new Proxy(store, {
+      get: (target, key) => {
+        const value = Reflect.get(target, key, target);
+        if (typeof value !== 'function') return value;
+        const counter = key === 'pipelineStats' ? 'stats' : key === 'listExperiments' ? 'lists' : undefined;
+        if (counter === undefined) return value.bind(target);
+        return (...args: unknown[]) => {
+          calls[counter] += 1;
+          return value.apply(target, args);
+        };
+      },
+    });
+    const context = new DashboardContext({ store: counting, authorize: () => ['admin'] });
+    const first = await experimentsData(context, {});
+    const statsAfterFirst = calls.stats;
+    expect(statsAfterFirst).toBeGreaterThan(0);
+    const second = await experimentsData(context, {});
+    expect(calls.stats).toBe(statsAfterFirst);
+    expect(calls.lists).toBe(2);
+    expect(second).toEqual(first);
+    // Another experiment is another report.
+    await experimentsData(context, { experiment: 'ab' });
+    expect(calls.stats).toBeGreaterThan(statsAfterFirst);
+  });
+});
