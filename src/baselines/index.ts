@@ -4,6 +4,7 @@ export { ItemKnn, type ItemKnnParams, itemKnnParamsSchema, itemKnnSpec } from '.
 export {
   MarkovKnn,
   type MarkovParams,
+  type MarkovState,
   markovParamsSchema,
   markovSpec,
   transitionProbabilities,

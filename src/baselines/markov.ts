@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { InvalidInputError } from '../core/index.js';
 import { parseParams, type Recommender, type RecommenderSpec, type TrainingData } from '../eval/index.js';
-import { loadBaseline, saveBaseline } from './baseline-checkpoint.js';
 import { cosineNeighbours, type Neighbours } from './cosine-neighbours.js';
 import { itemUserCounts, scaledToMax } from './item-counts.js';
 import { addNeighbourScores, itemKnnParamsSchema, POPULARITY_TIE_BREAK } from './item-knn.js';
@@ -16,6 +15,14 @@ export const markovParamsSchema = z.object({
 });
 
 export type MarkovParams = z.infer<typeof markovParamsSchema>;
+
+/** What a fitted `MarkovKnn` is: its params and arrays. */
+export interface MarkovState {
+  params: MarkovParams;
+  transitions: Neighbours;
+  neighbours: Neighbours;
+  prior: Float32Array;
+}
 
 /**
  * First-order Markov chain over consecutive items, blended with item-kNN.
@@ -54,27 +61,26 @@ export class MarkovKnn implements Recommender {
     return this.#prior.length;
   }
 
-  /** Writes the fitted chain, neighbourhoods and prior as safetensors (`MarkovKnn.load` reads it). */
-  async save(path: string): Promise<void> {
-    if (!this.#transitions || !this.#neighbours) throw new Error('MarkovKnn.save called before fit');
-    await saveBaseline(path, {
-      model: 'markov',
+  /** The fitted chain, neighbourhoods and prior (a generative model saves them beside it as its ID model). */
+  state(): MarkovState {
+    if (!this.#transitions || !this.#neighbours) throw new Error('MarkovKnn.state called before fit');
+    return {
       params: this.#params,
-      floats: { prior: this.#prior },
-      neighbours: { transitions: this.#transitions, neighbours: this.#neighbours },
-    });
+      transitions: this.#transitions,
+      neighbours: this.#neighbours,
+      prior: this.#prior,
+    };
   }
 
-  static async load(path: string): Promise<MarkovKnn> {
-    const state = await loadBaseline(path, 'markov', ['prior']);
-    const { transitions, neighbours } = state.neighbours;
-    const prior = state.floats.prior!;
+  /** A fitted model from `state()`'s arrays; names what does not fit together. */
+  static fromState(state: MarkovState): MarkovKnn {
+    const { transitions, neighbours, prior } = state;
     for (const [name, rows] of [
       ['transitions', transitions],
       ['neighbours', neighbours],
     ] as const)
-      if (rows === undefined || rows.offsets.length !== prior.length + 1)
-        throw new InvalidInputError(`Cannot load ${path}: ${name} do not cover its ${prior.length} items`);
+      if (rows.offsets.length !== prior.length + 1)
+        throw new InvalidInputError(`MarkovKnn: ${name} do not cover its ${prior.length} items`);
     const markov = new MarkovKnn(state.params);
     markov.#transitions = transitions;
     markov.#neighbours = neighbours;

@@ -1,5 +1,4 @@
 import type { Recommender, RecommenderSpec, TrainingData } from '../eval/index.js';
-import { loadBaseline, saveBaseline } from './baseline-checkpoint.js';
 import { itemUserCounts } from './item-counts.js';
 
 /** Most popular: every user gets the items most users consumed in the training data. */
@@ -20,14 +19,15 @@ export class Popularity implements Recommender {
     return this.#counts.length;
   }
 
-  /** Writes the fitted counts as safetensors (`Popularity.load` reads it). */
-  async save(path: string): Promise<void> {
-    await saveBaseline(path, { model: 'pop', params: {}, floats: { counts: this.#counts }, neighbours: {} });
+  /** Users per item as fitted (a generative model saves them beside it as its ID model). */
+  counts(): Float32Array {
+    return this.#counts;
   }
 
-  static async load(path: string): Promise<Popularity> {
+  /** A fitted model from `counts()`. */
+  static fromCounts(counts: Float32Array): Popularity {
     const popularity = new Popularity();
-    popularity.#counts = (await loadBaseline(path, 'pop', ['counts'])).floats.counts!;
+    popularity.#counts = counts;
     return popularity;
   }
 }

@@ -1,5 +1,6 @@
 import { MarkovKnn, markovSpec, Popularity } from '../baselines/index.js';
 import { type FitContext, parseParams, type TrainingData } from '../eval/index.js';
+import { loadMarkov, loadPopularity, saveMarkov, savePopularity } from './baseline-checkpoint.js';
 import { SasRecRecommender, sasrecSpec } from './sasrec-spec.js';
 
 /** The ID models a generative model can be combined with per request (`idModel`). */
@@ -59,8 +60,8 @@ export async function fitIdModel(
 /** Reads what `IdModel.save` wrote for `name`. */
 export async function loadIdModel(name: Exclude<IdModelName, 'none'>, path: string): Promise<IdModel> {
   if (name === 'sasrec') return sasrecIdModel(await SasRecRecommender.load(path));
-  if (name === 'markov') return baselineIdModel('markov', await MarkovKnn.load(path));
-  return baselineIdModel('pop', await Popularity.load(path));
+  if (name === 'markov') return baselineIdModel('markov', await loadMarkov(path));
+  return baselineIdModel('pop', await loadPopularity(path));
 }
 
 function sasrecIdModel(sasrec: SasRecRecommender): IdModel {
@@ -94,6 +95,7 @@ function baselineIdModel(
       );
       for (let item = 0; item < out.length; item++) out[item] = Math.log(Math.max(out[item]!, SCORE_FLOOR));
     },
-    save: (path) => baseline.save(path),
+    save: (path) =>
+      baseline instanceof MarkovKnn ? saveMarkov(path, baseline) : savePopularity(path, baseline),
   };
 }

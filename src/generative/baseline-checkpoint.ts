@@ -1,3 +1,4 @@
+import { MarkovKnn, type MarkovParams, type Neighbours, Popularity } from '../baselines/index.js';
 import { InvalidInputError } from '../core/index.js';
 import {
   type Checkpoint,
@@ -7,14 +8,13 @@ import {
   saveCheckpoint,
   Tensor,
 } from '../tensor/index.js';
-import type { Neighbours } from './cosine-neighbours.js';
 
 /**
  * Fitted baselines as safetensors files, for the ones a generative model
  * serves beside it as its ID model (`idModel`): named arrays plus the model's
  * name and params in the config.
  */
-export interface BaselineState {
+interface BaselineState {
   model: string;
   params: Record<string, unknown>;
   floats: Record<string, Float32Array>;
@@ -22,7 +22,7 @@ export interface BaselineState {
 }
 
 /** Writes `state` to `path` (atomically, as every checkpoint). */
-export async function saveBaseline(path: string, state: BaselineState): Promise<void> {
+async function saveBaseline(path: string, state: BaselineState): Promise<void> {
   const tensors: Array<[string, StoredTensor]> = [];
   for (const [name, values] of Object.entries(state.floats))
     tensors.push([name, new Tensor(values, [values.length])]);
@@ -44,11 +44,7 @@ export async function saveBaseline(path: string, state: BaselineState): Promise<
 }
 
 /** Reads a file `saveBaseline` wrote for `model`; names the file and what is wrong otherwise. */
-export async function loadBaseline(
-  path: string,
-  model: string,
-  floats: readonly string[],
-): Promise<BaselineState> {
+async function loadBaseline(path: string, model: string, floats: readonly string[]): Promise<BaselineState> {
   const checkpoint = await loadCheckpoint(path);
   const fail = (problem: string): never => {
     throw new InvalidInputError(`Cannot load ${path}: ${problem}`);
@@ -85,4 +81,46 @@ function intsOf(checkpoint: Checkpoint, name: string, fail: (problem: string) =>
   const stored = checkpoint.tensors.get(name);
   if (!(stored instanceof IntTensor)) return fail(`tensor "${name}" is missing or not int32`);
   return stored.data;
+}
+
+/** Writes a fitted MarkovKnn (`loadMarkov` reads it). */
+export function saveMarkov(path: string, markov: MarkovKnn): Promise<void> {
+  const { params, transitions, neighbours, prior } = markov.state();
+  return saveBaseline(path, {
+    model: 'markov',
+    params,
+    floats: { prior },
+    neighbours: { transitions, neighbours },
+  });
+}
+
+export async function loadMarkov(path: string): Promise<MarkovKnn> {
+  const state = await loadBaseline(path, 'markov', ['prior']);
+  const { transitions, neighbours } = state.neighbours;
+  if (transitions === undefined || neighbours === undefined)
+    throw new InvalidInputError(`Cannot load ${path}: the transitions or the neighbourhoods are missing`);
+  try {
+    return MarkovKnn.fromState({
+      params: state.params as MarkovParams,
+      transitions,
+      neighbours,
+      prior: state.floats.prior!,
+    });
+  } catch (error) {
+    throw new InvalidInputError(`Cannot load ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Writes a fitted Popularity (`loadPopularity` reads it). */
+export function savePopularity(path: string, popularity: Popularity): Promise<void> {
+  return saveBaseline(path, {
+    model: 'pop',
+    params: {},
+    floats: { counts: popularity.counts() },
+    neighbours: {},
+  });
+}
+
+export async function loadPopularity(path: string): Promise<Popularity> {
+  return Popularity.fromCounts((await loadBaseline(path, 'pop', ['counts'])).floats.counts!);
 }
