@@ -5,21 +5,57 @@ import { type EventScan, scanEvents } from './event-scan.js';
 import { PlatformSnapshot } from './platform-snapshot.js';
 
 const CACHE_MS = 30_000;
+/** How long a stale result still answers while its refresh runs (past it a view waits for a fresh pass). */
+const STALE_MS = 10 * 60_000;
 
-/** Results of costly passes over a window, kept for 30 s so page after page does not redo them. */
+interface CacheEntry<T> {
+  at: number;
+  value: Promise<T>;
+  settled: boolean;
+  refreshing: boolean;
+}
+
+/**
+ * Results of costly passes over a window, kept for 30 s so page after page does
+ * not redo them. Past 30 s the last result still answers at once while one
+ * refresh runs in the background (stale-while-revalidate): on a large log a cold
+ * pass takes seconds, and a view should not wait for it (the soak's dashboard
+ * timeouts, docs/soak.md).
+ */
 class WindowCache<T> {
-  readonly #entries = new Map<string, { at: number; value: Promise<T> }>();
+  readonly #entries = new Map<string, CacheEntry<T>>();
 
   get(window: DataWindow, compute: () => Promise<T>, name = ''): Promise<T> {
     const key = `${name}:${window.since}:${window.until}`;
     const now = Date.now();
     const cached = this.#entries.get(key);
     if (cached !== undefined && now - cached.at < CACHE_MS) return cached.value;
-    for (const [stale, entry] of this.#entries) if (now - entry.at >= CACHE_MS) this.#entries.delete(stale);
-    const value = compute();
-    value.catch(() => this.#entries.delete(key));
-    this.#entries.set(key, { at: now, value });
-    return value;
+    if (cached?.settled && now - cached.at < STALE_MS) {
+      if (!cached.refreshing) {
+        cached.refreshing = true;
+        this.#compute(key, compute, cached);
+      }
+      return cached.value;
+    }
+    for (const [old, entry] of this.#entries) if (now - entry.at >= STALE_MS) this.#entries.delete(old);
+    return this.#compute(key, compute);
+  }
+
+  /** Runs `compute` under `key`; a refresh of `stale` replaces it only once it has succeeded. */
+  #compute(key: string, compute: () => Promise<T>, stale?: CacheEntry<T>): Promise<T> {
+    const entry: CacheEntry<T> = { at: Date.now(), value: compute(), settled: false, refreshing: false };
+    if (stale === undefined) this.#entries.set(key, entry);
+    entry.value.then(
+      () => {
+        entry.settled = true;
+        this.#entries.set(key, entry);
+      },
+      () => {
+        if (stale === undefined) this.#entries.delete(key);
+        else stale.refreshing = false; // the stale result answers on; the next view retries
+      },
+    );
+    return entry.value;
   }
 }
 

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { openSqliteStore, type Store } from '../storage/index.js';
 import { DashboardContext } from './dashboard-context.js';
 import { experimentsData } from './experiments-page.js';
@@ -41,5 +41,40 @@ describe('the Experiments page statistics', () => {
     // Another experiment is another report.
     await experimentsData(context, { experiment: 'ab' });
     expect(calls.stats).toBeGreaterThan(statsAfterFirst);
+  });
+});
+
+describe('the dashboard cache past 30 s', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('answers the stale result at once and refreshes it in the background, once', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const store = await openSqliteStore({ path: ':memory:' });
+    const context = new DashboardContext({ store, authorize: () => ['admin'] });
+    const window = { since: 0, until: 1, days: [0] };
+    let runs = 0;
+    let release: () => void = () => {};
+    const compute = () => {
+      runs += 1;
+      const run = runs;
+      // The first pass answers at once; the refresh waits until released.
+      return run === 1
+        ? Promise.resolve(run)
+        : new Promise<number>((resolve) => (release = () => resolve(run)));
+    };
+    expect(await context.aggregate('x', window, compute)).toBe(1);
+    vi.setSystemTime(Date.now() + 31_000);
+    expect(await context.aggregate('x', window, compute)).toBe(1); // stale, refresh started
+    expect(await context.aggregate('x', window, compute)).toBe(1); // no second refresh
+    expect(runs).toBe(2);
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await context.aggregate('x', window, compute)).toBe(2);
+    // Past 10 minutes a view waits for a fresh pass.
+    vi.setSystemTime(Date.now() + 11 * 60_000);
+    const fresh = context.aggregate('x', window, compute);
+    release();
+    expect(await fresh).toBe(3);
+    await store.close();
   });
 });
