@@ -70,7 +70,8 @@ export function benchCommand(io: CliIo): Command {
         results,
         anchors,
       };
-      writeFileSync(flags.out, `${JSON.stringify(output, null, 2)}\n`);
+      // Unindented: every search trial's metrics make the indented file over 200 KB; the .md is the readable one.
+      writeFileSync(flags.out, `${JSON.stringify(output)}\n`);
       const markdown = flags.out.replace(/\.json$/, '.md');
       writeFileSync(markdown, `${formatReportMarkdown(results)}\n`);
       io.logger.info(`wrote ${flags.out} and ${markdown}`);
