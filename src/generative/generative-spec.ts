@@ -12,7 +12,15 @@ import {
   type ReportContext,
   type TrainingData,
 } from '../eval/index.js';
-import { loadCheckpoint, loadParameters, type Module, saveCheckpoint, type Tensor } from '../tensor/index.js';
+import {
+  backendInfo,
+  loadCheckpoint,
+  loadParameters,
+  type Module,
+  saveCheckpoint,
+  setThreads,
+  type Tensor,
+} from '../tensor/index.js';
 import {
   collaborativeVectors,
   combineItemVectors,
@@ -32,7 +40,7 @@ import {
   idModelParams,
   withCategoricalNames,
 } from './generative-params.js';
-import { fitIdModel, type IdModel, type IdModelName, loadIdModel } from './id-model.js';
+import { fitIdModel, type IdModel, type IdModelName, loadIdModel, sasrecIdModel } from './id-model.js';
 import { LazyDecoder, type LazyDecoderConfig } from './lazy-decoder.js';
 import type { LogitsProcessor } from './logits-processor.js';
 import { generativeReport } from './model-report.js';
@@ -41,6 +49,7 @@ import { type NeuralFitOptions, neuralFitResult, neuralTrainerOptions } from './
 import { samplePhase } from './phase-validation.js';
 import { ExcludeItemsProcessor, PrefixConstraintProcessor } from './prefix-constraint.js';
 import { SasRecRecommender } from './sasrec-spec.js';
+import { fitSasRecInThread } from './sasrec-thread.js';
 import { FIRST_ITEM_TOKEN } from './semantic-sequences.js';
 import { sampleSequence } from './token-sampler.js';
 
@@ -255,9 +264,27 @@ export class GenerativeRecommender implements Recommender {
     const architecture = ARCHITECTURES[p.architecture];
     const model = architecture.create(p, this.tokenizer, random.fork());
     this.#model = model;
-    // The ID model first: early stopping below ranks with it.
-    this.#idModel = p.idModel === 'none' ? undefined : await this.#fitIdModel(p.idModel, data, context);
+    // The ID model first: early stopping below ranks with it. In a thread, it trains beside the
+    // decoder and the first validation ranking waits for it.
+    this.#idModel = undefined;
+    const threaded = p.idModel === 'sasrec' && p.idModelFit === 'thread';
+    const idModelReady = threaded ? this.#fitIdModelInThread(data, context) : undefined;
+    if (!threaded && p.idModel !== 'none') this.#idModel = await this.#fitIdModel(p.idModel, data, context);
     const sequences = data.sequences.filter((sequence) => sequence.length >= architecture.shortestSequence);
+    const trainerOptions = neuralTrainerOptions(p, context, {
+      ...this.options,
+      random,
+      scorer: this,
+      numItems: data.numItems,
+    });
+    const validation = trainerOptions.validation;
+    if (idModelReady !== undefined && validation !== undefined) {
+      const evaluate = validation.evaluate;
+      validation.evaluate = async () => {
+        await idModelReady;
+        return evaluate();
+      };
+    }
     const result = await train(
       {
         module: model,
@@ -270,24 +297,30 @@ export class GenerativeRecommender implements Recommender {
             batchRandom,
           ),
       },
-      neuralTrainerOptions(p, context, { ...this.options, random, scorer: this, numItems: data.numItems }),
+      trainerOptions,
     );
+    await idModelReady;
     this.training = result;
     model.eval();
     const fitted = neuralFitResult('generative', p, result, context);
     if (fitted === undefined || context.validation === undefined || !this.#hasHead() || p.headMixSteps === 0)
       return fitted;
-    this.#headMix = this.#chooseHeadMix(context.validation, data.numItems, context, random.fork());
+    this.chooseHeadMix(context.validation, data.numItems, { ...context, random: random.fork() });
     return { chosen: { ...fitted.chosen, headMix: this.#headMix } };
   }
 
   /**
-   * The head's weight with the best validation NDCG@10 among i / headMixSteps,
-   * on a fixed sample of the phase's users: each user's candidates and both
-   * scores are computed once and re-ranked for every weight.
+   * Sets the head's weight to the one with the best NDCG@10 on `phase` among
+   * i / headMixSteps, on a fixed sample of the phase's users (each user's
+   * candidates and both scores are computed once and re-ranked for every
+   * weight), and returns it. `fit` calls it after a validation fit; a fit of a
+   * fixed number of epochs (the demo's) calls it with held-out plays of its own.
+   * Without a head (no ID model, no own head) or with headMixSteps 0 the weight stays.
    */
-  #chooseHeadMix(phase: EvalPhase, numItems: number, context: FitContext, random: Random): number {
+  chooseHeadMix(phase: EvalPhase, numItems: number, context: Pick<FitContext, 'logger' | 'random'>): number {
+    if (!this.#hasHead() || this.params.headMixSteps === 0) return this.headMix;
     const p = this.params;
+    const random = context.random;
     const started = performance.now();
     const sampled = p.headMixUsers > 0 ? samplePhase(phase, p.headMixUsers, random) : phase;
     const pools = new Map<number, CandidatePool>();
@@ -317,6 +350,7 @@ export class GenerativeRecommender implements Recommender {
     context.logger.info(
       `generative: head mix ${best.mix} chosen on ${pools.size} validation users in ${((performance.now() - started) / 1000).toFixed(1)} s (${lines.join('; ')})`,
     );
+    this.#headMix = best.mix;
     return best.mix;
   }
 
@@ -559,6 +593,26 @@ export class GenerativeRecommender implements Recommender {
     const logits = new Float32Array(idModel.covered);
     idModel.logScores(history, logits);
     return logits;
+  }
+
+  /**
+   * Starts SASRec's fit in a worker thread with one engine thread each (it and
+   * the decoder on this thread) and resolves once it is this model's ID model,
+   * the engine's threads restored. Draws its seed as `fitIdModel` draws its stream.
+   */
+  #fitIdModelInThread(data: TrainingData, context: FitContext): Promise<void> {
+    const started = performance.now();
+    const threads = backendInfo().threads;
+    setThreads(1);
+    const seed = context.random.fork().nextUint32();
+    return fitSasRecInThread(idModelParams(this.params, 'sasrec'), data, { seed, logger: context.logger })
+      .then((sasrec) => {
+        this.#idModel = sasrecIdModel(sasrec);
+        context.logger.info(
+          `generative: ID model sasrec fitted in a worker thread in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+        );
+      })
+      .finally(() => setThreads(threads));
   }
 
   async #fitIdModel(

@@ -1,8 +1,11 @@
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../core/index.js';
 import type { Environment } from '../simulate/index.js';
 import { type AbSummary, AbTally } from './ab-summary.js';
 import { type SimulationStateMessage, simulationStateMessage } from './simulation-state-message.js';
 import type { DriveOptions, TrafficDriverOptions } from './traffic-driver.js';
+
+const entry = workerEntry(import.meta.url, 'traffic-driver-worker');
 
 export interface ThreadedTrafficDriverOptions extends TrafficDriverOptions {
   /** Sent as `Authorization: Bearer <key>`. */
@@ -76,7 +79,7 @@ export class ThreadedTrafficDriver {
       options: { ...rest, ...(state === undefined ? {} : { state: simulationStateMessage(state) }) },
       drive: options,
     };
-    const worker = new Worker(workerEntry.url, { workerData: data, ...workerEntry.options });
+    const worker = new Worker(entry.url, { workerData: data, ...entry.options });
     this.#worker = worker;
     if (this.#stopped) worker.postMessage({ type: 'stop' } satisfies ToDriverWorker);
     return new Promise((resolve, reject) => {
@@ -107,24 +110,3 @@ export class ThreadedTrafficDriver {
     });
   }
 }
-
-/**
- * The worker's file: the built `.js` beside this one, or, when this module
- * runs from the TypeScript sources (vitest), the `.ts` file under the module
- * hooks that let `node` load the sources (src/storage/test-support).
- */
-const workerEntry = import.meta.url.endsWith('.ts')
-  ? {
-      url: new URL('./traffic-driver-worker.ts', import.meta.url),
-      options: {
-        execArgv: [
-          '--import',
-          `data:text/javascript,${encodeURIComponent(
-            `import { register } from 'node:module'; register(${JSON.stringify(
-              new URL('../storage/test-support/typescript-loader.mjs', import.meta.url).href,
-            )});`,
-          )}`,
-        ],
-      },
-    }
-  : { url: new URL('./traffic-driver-worker.js', import.meta.url), options: {} };
