@@ -184,6 +184,7 @@ export async function prepareDemoPlatform(options: DemoOptions): Promise<DemoPla
         : heldOut.fit;
     const generative = await fitGenerative(windowed, log.items.length, generativeParams, {
       seed,
+      validation: heldOut.validation,
       logger,
       progress,
     });

@@ -8,7 +8,7 @@ import {
   silentLogger,
   silentProgress,
 } from '../core/index.js';
-import { parseParams, type Recommender, recallAtK } from '../eval/index.js';
+import { type EvalPhase, parseParams, type Recommender, recallAtK } from '../eval/index.js';
 import {
   type GenerativeParams,
   type GenerativeParamsInput,
@@ -37,6 +37,8 @@ function readDemoPreset(): GenerativeParams {
 
 export interface TrainContext {
   seed: number;
+  /** Where the generative model chooses its ID model's weight (`HeldOut.validation`); its epochs stay the params'. */
+  validation?: EvalPhase;
   logger?: Logger;
   progress?: Progress;
   /** Written into the model directory's manifest. */
@@ -49,6 +51,13 @@ export interface HeldOut {
   /** Users evaluated (index into the log's users) and their held-out last play. */
   users: number[];
   targets: number[];
+  /**
+   * The other users whose last play was held out, as a validation phase (target:
+   * that play; history and exclusions: the rest), disjoint from `users`: what a
+   * model may choose its head weight on without seeing the tail it is
+   * reported on.
+   */
+  validation: EvalPhase;
 }
 
 /**
@@ -73,7 +82,17 @@ export function holdOutTail(
     .shuffle(candidates)
     .slice(0, options.maxUsers ?? 500)
     .sort((a, b) => a - b);
-  return { fit, users, targets: users.map((user) => log.sequences[user]!.at(-1)!) };
+  const evaluated = new Set(users);
+  const none = new Int32Array(0);
+  const validationTargets = log.sequences.map((sequence, user) =>
+    fit[user]!.length < sequence.length && !evaluated.has(user) ? sequence.subarray(-1) : none,
+  );
+  return {
+    fit,
+    users,
+    targets: users.map((user) => log.sequences[user]!.at(-1)!),
+    validation: { name: 'validation', fit, history: fit, exclude: fit, targets: validationTargets },
+  };
 }
 
 /** Recall@k of a model on the held-out tail: the share of users whose last play is in the top k. */
@@ -138,7 +157,11 @@ export interface TrainedGenerative {
   seconds: number;
 }
 
-/** Fits the generative model (tokenizer + lazy decoder) on the given sequences. */
+/**
+ * Fits the generative model (tokenizer, decoder and its ID model, if the params
+ * name one) on the given sequences for the params' epochs; with a validation
+ * phase in the context, then chooses the ID model's weight on it.
+ */
 export async function fitGenerative(
   sequences: readonly Int32Array[],
   numItems: number,
@@ -147,14 +170,13 @@ export async function fitGenerative(
 ): Promise<TrainedGenerative> {
   const model = new GenerativeRecommender(params);
   const started = performance.now();
+  const random = new Random(context.seed);
+  const logger = context.logger ?? silentLogger;
   await model.fit(
     { numUsers: sequences.length, numItems, sequences },
-    {
-      random: new Random(context.seed),
-      logger: context.logger ?? silentLogger,
-      progress: context.progress ?? silentProgress,
-    },
+    { random, logger, progress: context.progress ?? silentProgress },
   );
+  if (context.validation !== undefined) model.chooseHeadMix(context.validation, numItems, { random, logger });
   return { model, seconds: (performance.now() - started) / 1000 };
 }
 

@@ -118,6 +118,7 @@ export async function retrainOnce(
   const params = { ...demoGenerativeParams, ...options.params };
   const trained = await fitGenerative(heldOut.fit, log.items.length, params, {
     seed,
+    validation: heldOut.validation,
     logger,
     ...(options.progress === undefined ? {} : { progress: options.progress }),
   });
