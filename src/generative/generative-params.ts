@@ -59,13 +59,6 @@ export const generativeParamsSchema = z.object({
    * head, if `itemLoss` > 0.
    */
   idModel: z.enum(ID_MODELS).default('none'),
-  /**
-   * `first`: the ID model is fitted, then the decoder. `thread` (idModel sasrec):
-   * SASRec fits in a worker thread while the decoder trains (the engine drops to
-   * one thread each until it is done, so each gets a core of two); the decoder's
-   * validation rankings wait for it.
-   */
-  idModelFit: z.enum(['first', 'thread']).default('first'),
   ...prefixed('sasrec', sasrecParamsSchema.shape),
   ...prefixed('markov', markovParamsSchema.shape),
   /** Grid of headMix tried on validation (0: keep `headMix`). */

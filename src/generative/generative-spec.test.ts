@@ -7,7 +7,6 @@ import { MarkovKnn } from '../baselines/index.js';
 import { Random, silentLogger, silentProgress } from '../core/index.js';
 import { loadDataset } from '../data/index.js';
 import { type EvalPhase, evaluatePhase } from '../eval/index.js';
-import { backendInfo } from '../tensor/index.js';
 import { contentVectors } from '../tokenizer/index.js';
 import { itemTokensOf } from './alignment.js';
 import { pathLogProbs } from './beam-search.js';
@@ -489,62 +488,6 @@ describe('GenerativeRecommender combined with an ID model (idModel sasrec)', () 
   });
 });
 
-describe('GenerativeRecommender fitting SASRec in a worker thread (idModelFit thread)', () => {
-  const sequences = loopData(200, new Random(5));
-  const data = { numUsers: sequences.length, numItems: 40, sequences };
-  const params = {
-    ...small,
-    epochs: 3,
-    idModel: 'sasrec',
-    idModelFit: 'thread',
-    'sasrec.dim': 16,
-    'sasrec.layers': 1,
-    'sasrec.heads': 1,
-    'sasrec.maxLength': 10,
-    'sasrec.epochs': 25,
-    'sasrec.lr': 1e-2,
-    'sasrec.dropout': 0,
-    headMixSteps: 2,
-    headMixUsers: 60,
-    validationUsers: 50,
-  } as const;
-  const fit = async () => {
-    const lines: string[] = [];
-    const logger = { ...silentLogger, info: (line: string) => lines.push(line) };
-    const model = new GenerativeRecommender(params);
-    await model.fit(data, {
-      random: new Random(2),
-      logger,
-      progress: silentProgress,
-      validation: lastItemPhase(sequences),
-    });
-    return { model, lines };
-  };
-  const history = sequences[9]!.subarray(0, -1);
-
-  it('trains SASRec beside the decoder, its log reaching the caller, and restores the engine threads', async () => {
-    const threads = backendInfo().threads;
-    const { model, lines } = await fit();
-    expect(backendInfo().threads).toBe(threads);
-    expect(lines.some((line) => /^sasrec: 25 epochs/.test(line))).toBe(true);
-    expect(lines.some((line) => /ID model sasrec fitted in a worker thread/.test(line))).toBe(true);
-    // The ID model learned the loops: alone (mix 1) it puts the true successor first.
-    const last = history.at(-1)!;
-    const { items } = model.generate(history, { k: 3, exclude: history, headMix: 1 });
-    expect(items[0]).toBe(Math.floor(last / 10) * 10 + (((last % 10) + 1) % 10));
-  }, 120_000);
-
-  it('is deterministic for a seed', async () => {
-    const [a, b] = [await fit(), await fit()];
-    const exclude = Int32Array.from(history);
-    const first = a.model.generate(history, { k: 6, exclude });
-    const second = b.model.generate(history, { k: 6, exclude });
-    expect([...second.items]).toEqual([...first.items]);
-    expect([...second.scores]).toEqual([...first.scores]);
-    expect(b.model.headMix).toBe(a.model.headMix);
-  }, 120_000);
-});
-
 describe('GenerativeRecommender with a baseline as its ID model (idModel markov)', () => {
   const sequences = loopData(120, new Random(8));
   const data = { numUsers: sequences.length, numItems: 40, sequences };
@@ -577,6 +520,32 @@ describe('GenerativeRecommender with a baseline as its ID model (idModel markov)
       expect(mixed[i]! - Math.log(scores[item]!)).toBeCloseTo(shift, 4);
     });
   });
+
+  it('chooses its mix on a phase after a fit without validation, the best NDCG@10 of the grid', async () => {
+    const fixed = new GenerativeRecommender({ ...small, epochs: 3, idModel: 'markov', headMixSteps: 4 });
+    await fixed.fit(data, { random: new Random(2), logger: silentLogger, progress: silentProgress });
+    expect(fixed.headMix).toBe(0.5); // the param, until chosen
+    const phase = lastItemPhase(sequences);
+    const ndcg = (mix: number) => {
+      const ranker = {
+        fit: () => undefined,
+        score: () => undefined,
+        recommend: (_user: number, history: Int32Array, k: number, exclude: Int32Array) =>
+          fixed.generate(history, { k, exclude, headMix: mix }),
+      };
+      return evaluatePhase(ranker, phase, 40, { ks: [10] }).metrics['ndcg@10']!;
+    };
+    const grid = [0, 0.25, 0.5, 0.75, 1];
+    const best = Math.max(...grid.map(ndcg));
+    const chosen = fixed.chooseHeadMix(phase, 40, { random: new Random(3), logger: silentLogger });
+    expect(grid).toContain(chosen);
+    expect(fixed.headMix).toBe(chosen);
+    expect(ndcg(chosen)).toBeCloseTo(best, 10);
+    // Without an ID model (or a head) there is no weight to choose.
+    const alone = new GenerativeRecommender({ ...small, epochs: 1 });
+    await alone.fit(data, { random: new Random(2), logger: silentLogger, progress: silentProgress });
+    expect(alone.chooseHeadMix(phase, 40, { random: new Random(3), logger: silentLogger })).toBe(0);
+  }, 60_000);
 
   it('reloads with the chain and ranks alike at any mix', async () => {
     await fitted;

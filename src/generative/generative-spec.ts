@@ -12,15 +12,7 @@ import {
   type ReportContext,
   type TrainingData,
 } from '../eval/index.js';
-import {
-  backendInfo,
-  loadCheckpoint,
-  loadParameters,
-  type Module,
-  saveCheckpoint,
-  setThreads,
-  type Tensor,
-} from '../tensor/index.js';
+import { loadCheckpoint, loadParameters, type Module, saveCheckpoint, type Tensor } from '../tensor/index.js';
 import {
   collaborativeVectors,
   combineItemVectors,
@@ -40,7 +32,7 @@ import {
   idModelParams,
   withCategoricalNames,
 } from './generative-params.js';
-import { fitIdModel, type IdModel, type IdModelName, loadIdModel, sasrecIdModel } from './id-model.js';
+import { fitIdModel, type IdModel, type IdModelName, loadIdModel } from './id-model.js';
 import { LazyDecoder, type LazyDecoderConfig } from './lazy-decoder.js';
 import type { LogitsProcessor } from './logits-processor.js';
 import { generativeReport } from './model-report.js';
@@ -49,7 +41,6 @@ import { type NeuralFitOptions, neuralFitResult, neuralTrainerOptions } from './
 import { samplePhase } from './phase-validation.js';
 import { ExcludeItemsProcessor, PrefixConstraintProcessor } from './prefix-constraint.js';
 import { SasRecRecommender } from './sasrec-spec.js';
-import { fitSasRecInThread } from './sasrec-thread.js';
 import { FIRST_ITEM_TOKEN } from './semantic-sequences.js';
 import { sampleSequence } from './token-sampler.js';
 
@@ -264,27 +255,9 @@ export class GenerativeRecommender implements Recommender {
     const architecture = ARCHITECTURES[p.architecture];
     const model = architecture.create(p, this.tokenizer, random.fork());
     this.#model = model;
-    // The ID model first: early stopping below ranks with it. In a thread, it trains beside the
-    // decoder and the first validation ranking waits for it.
-    this.#idModel = undefined;
-    const threaded = p.idModel === 'sasrec' && p.idModelFit === 'thread';
-    const idModelReady = threaded ? this.#fitIdModelInThread(data, context) : undefined;
-    if (!threaded && p.idModel !== 'none') this.#idModel = await this.#fitIdModel(p.idModel, data, context);
+    // The ID model first: early stopping below ranks with it.
+    this.#idModel = p.idModel === 'none' ? undefined : await this.#fitIdModel(p.idModel, data, context);
     const sequences = data.sequences.filter((sequence) => sequence.length >= architecture.shortestSequence);
-    const trainerOptions = neuralTrainerOptions(p, context, {
-      ...this.options,
-      random,
-      scorer: this,
-      numItems: data.numItems,
-    });
-    const validation = trainerOptions.validation;
-    if (idModelReady !== undefined && validation !== undefined) {
-      const evaluate = validation.evaluate;
-      validation.evaluate = async () => {
-        await idModelReady;
-        return evaluate();
-      };
-    }
     const result = await train(
       {
         module: model,
@@ -297,9 +270,8 @@ export class GenerativeRecommender implements Recommender {
             batchRandom,
           ),
       },
-      trainerOptions,
+      neuralTrainerOptions(p, context, { ...this.options, random, scorer: this, numItems: data.numItems }),
     );
-    await idModelReady;
     this.training = result;
     model.eval();
     const fitted = neuralFitResult('generative', p, result, context);
@@ -593,26 +565,6 @@ export class GenerativeRecommender implements Recommender {
     const logits = new Float32Array(idModel.covered);
     idModel.logScores(history, logits);
     return logits;
-  }
-
-  /**
-   * Starts SASRec's fit in a worker thread with one engine thread each (it and
-   * the decoder on this thread) and resolves once it is this model's ID model,
-   * the engine's threads restored. Draws its seed as `fitIdModel` draws its stream.
-   */
-  #fitIdModelInThread(data: TrainingData, context: FitContext): Promise<void> {
-    const started = performance.now();
-    const threads = backendInfo().threads;
-    setThreads(1);
-    const seed = context.random.fork().nextUint32();
-    return fitSasRecInThread(idModelParams(this.params, 'sasrec'), data, { seed, logger: context.logger })
-      .then((sasrec) => {
-        this.#idModel = sasrecIdModel(sasrec);
-        context.logger.info(
-          `generative: ID model sasrec fitted in a worker thread in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-        );
-      })
-      .finally(() => setThreads(threads));
   }
 
   async #fitIdModel(

@@ -64,7 +64,7 @@ export async function loadIdModel(name: Exclude<IdModelName, 'none'>, path: stri
   return baselineIdModel('pop', await loadPopularity(path));
 }
 
-export function sasrecIdModel(sasrec: SasRecRecommender): IdModel {
+function sasrecIdModel(sasrec: SasRecRecommender): IdModel {
   const covered = sasrec.model.config.numItems;
   return {
     name: 'sasrec',
