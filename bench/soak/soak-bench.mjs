@@ -48,21 +48,26 @@ console.error(
   `server at ${ready.url} (pid ${child.pid}); ${ready.users.length} users, ${ready.items.length} items; ` +
     `${rate} req/s for ${seconds} s, warm-up ${warmupSeconds} s, memory windows ${windowSeconds} s`,
 );
-const mix = soakMix({ url: ready.url, apiKey: ready.apiKey, users: ready.users, items: ready.items });
+// --admin-share: the dashboard/admin share (the difference goes to feeds), e.g. 0 to see the API alone.
+const adminShare = flag('admin-share', mixShares.admin);
+const shares = { ...mixShares, admin: adminShare, feed: mixShares.feed + mixShares.admin - adminShare };
+const mix = soakMix({ url: ready.url, apiKey: ready.apiKey, users: ready.users, items: ready.items, shares });
 
 const memory = [];
 const { cpu: cpuBefore, eventLoop: loopBefore } = await ask({ type: 'memory' });
 const started = performance.now();
 let lastLoop = loopBefore;
 const sample = async () => {
-  const { memory: usage, eventLoop } = await ask({ type: 'memory' });
+  const { memory: usage, eventLoop, processes } = await ask({ type: 'memory' });
   memory.push({
     seconds: (performance.now() - started) / 1000,
     rssMb: usage.rss / 2 ** 20,
     heapUsedMb: usage.heapUsed / 2 ** 20,
     externalMb: usage.external / 2 ** 20,
+    arrayBuffersMb: (usage.arrayBuffers ?? 0) / 2 ** 20,
     // The share of the interval the server's event loop was busy (1: saturated, requests queue).
     eventLoopBusy: busyShare(eventLoop, lastLoop),
+    ...(processes !== undefined && { processes }),
   });
   lastLoop = eventLoop;
 };
@@ -98,7 +103,7 @@ const latency = (results) => {
     maxMs: values.reduce((max, value) => Math.max(max, value), 0),
   };
 };
-const kinds = Object.keys(mixShares).map((kind) => ({
+const kinds = Object.keys(shares).map((kind) => ({
   kind,
   ...latency(load.results.filter((result) => result.kind === kind)),
 }));
@@ -137,7 +142,7 @@ const result = {
     windowSeconds,
     sampleEverySeconds,
     maxRssGrowth: maxGrowth,
-    mix: mixShares,
+    mix: shares,
     noRepeatWindowMs: ready.noRepeatWindowMs,
     ...platformOptions,
     dir: undefined,

@@ -27,9 +27,18 @@ const timeoutMs = 10_000;
 
 /**
  * @param {{ url: string, apiKey: string, users: string[], items: string[],
- *   newUsers?: number, seed?: number, pageSize?: number }} options
+ *   newUsers?: number, seed?: number, pageSize?: number, shares?: typeof mixShares }} options
  */
-export function soakMix({ url, apiKey, users, items, newUsers = 200, seed = 7, pageSize = 10 }) {
+export function soakMix({
+  url,
+  apiKey,
+  users,
+  items,
+  newUsers = 200,
+  seed = 7,
+  pageSize = 10,
+  shares = mixShares,
+}) {
   const random = new Random(seed);
   const everyone = [...users, ...Array.from({ length: newUsers }, (_, k) => `soak-new-${k}`)];
   const headers = { authorization: `Bearer ${apiKey}`, accept: 'application/json' };
@@ -130,11 +139,11 @@ export function soakMix({ url, apiKey, users, items, newUsers = 200, seed = 7, p
     async send() {
       const draw = random.next();
       const outcome =
-        draw < mixShares.feed
+        draw < shares.feed
           ? await feed()
-          : draw < mixShares.feed + mixShares.events
+          : draw < shares.feed + shares.events
             ? await events()
-            : draw < mixShares.feed + mixShares.events + mixShares.read
+            : draw < shares.feed + shares.events + shares.read
               ? await read()
               : await admin();
       return {

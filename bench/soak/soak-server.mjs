@@ -119,12 +119,22 @@ function treeUsage(root) {
   }
   let rss = 0;
   let cpuTicks = 0;
+  // Per process: anonymous (heaps), file-backed (code, mapped files) and shared (SQLite's -shm) resident MB.
+  const parts = [];
   const visit = (pid) => {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       cpuTicks += Number(fields[11]) + Number(fields[12]); // utime, stime
       rss += Number(fields[21]) * pageBytes;
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const kb = (name) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+      parts.push({
+        pid,
+        anonMb: kb('RssAnon') / 1024,
+        fileMb: kb('RssFile') / 1024,
+        shmemMb: kb('RssShmem') / 1024,
+      });
     } catch {
       return;
     }
@@ -132,5 +142,5 @@ function treeUsage(root) {
   };
   visit(root);
   const micros = (cpuTicks / ticksPerSecond) * 1e6;
-  return { memory: { rss, heapUsed: 0, external: 0 }, cpu: { user: micros, system: 0 } };
+  return { memory: { rss, heapUsed: 0, external: 0 }, cpu: { user: micros, system: 0 }, processes: parts };
 }

@@ -176,7 +176,8 @@ export async function scanEvents(
   };
 
   let batch: EventRecord[] = [];
-  for await (const event of store.streamEvents({ since: window.since, until: window.until })) {
+  // Pages of one batch (not the store's default 10,000): a pass holds at most ~2 batches of rows at once.
+  for await (const event of store.streamEvents({ since: window.since, until: window.until, limit: BATCH })) {
     if (events >= limit) {
       truncated = true;
       break;
