@@ -127,7 +127,9 @@ for (const idModel of variants) {
   );
 }
 
-console.log('\n| idModel | head mix (validation) | epochs | R@10 | N@10 | satisfaction@10 | fit s | ms/request |');
+console.log(
+  '\n| idModel | head mix (validation) | epochs | R@10 | N@10 | satisfaction@10 | fit s | ms/request |',
+);
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const row of rows)
   console.log(
