@@ -10,7 +10,7 @@
 // the fit time and the generation time per request. Writes
 // bench/results/demo-preset.json.
 //
-//   node bench/demo/preset-bench.mjs [--variants none,markov,pop,sasrec] [--seed 42] [--out file.json]
+//   node bench/demo/preset-bench.mjs [--variants none,markov,pop,sasrec,pop+idCandidates=10] [--seed 42] [--out file.json]
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -88,7 +88,15 @@ for (const idModel of variants) {
     debug: logger.debug,
     error: logger.error,
   };
-  const params = { ...demoGenerativeParams, idModel };
+  // A variant is an ID model, optionally with params: `pop+idCandidates=10`.
+  const [name, ...overrides] = idModel.split('+');
+  const params = {
+    ...demoGenerativeParams,
+    idModel: name,
+    ...Object.fromEntries(
+      overrides.map((entry) => entry.split('=')).map(([key, value]) => [key, Number(value)]),
+    ),
+  };
   const trained = await fitGenerative(heldOut.fit, log.items.length, params, {
     seed,
     logger: capture,

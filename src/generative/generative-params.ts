@@ -59,6 +59,12 @@ export const generativeParamsSchema = z.object({
    * head, if `itemLoss` > 0.
    */
   idModel: z.enum(ID_MODELS).default('none'),
+  /**
+   * How many of the head's (or ID model's) top items join the beam's as
+   * candidates; each costs its path score (one teacher-forced pass for them
+   * all). 0: as many as the beam is wide.
+   */
+  idCandidates: z.number().int().min(0).default(0),
   ...prefixed('sasrec', sasrecParamsSchema.shape),
   ...prefixed('markov', markovParamsSchema.shape),
   /** Grid of headMix tried on validation (0: keep `headMix`). */

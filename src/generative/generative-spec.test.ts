@@ -521,6 +521,34 @@ describe('GenerativeRecommender with a baseline as its ID model (idModel markov)
     });
   });
 
+  it("adds idCandidates of the chain's top items to the beam's, all of them alone (mix 1)", async () => {
+    await fitted;
+    const fewer = new GenerativeRecommender({
+      ...small,
+      epochs: 3,
+      idModel: 'markov',
+      'markov.weight': 0.9,
+      idCandidates: 2,
+    });
+    await fewer.fit(data, { random: new Random(2), logger: silentLogger, progress: silentProgress });
+    const markov = new MarkovKnn({ weight: 0.9 });
+    markov.fit(data);
+    const scores = new Float32Array(40);
+    markov.score(0, history, scores);
+    const top = Array.from(scores.keys())
+      .filter((item) => !exclude.includes(item))
+      .sort((a, b) => scores[b]! - scores[a]! || a - b);
+    // Alone it still fills the list from the chain.
+    expect([...fewer.generate(history, { k: 5, exclude, headMix: 1 }).items]).toEqual(top.slice(0, 5));
+    // Mixed, the candidates are the beam's plus the chain's top 2: nothing ranked only by the chain
+    // beyond its top 2 appears unless the beam found it too.
+    const beam = new Set(fewer.generate(history, { k: 30, exclude, headMix: 0 }).items);
+    const mixed = fewer.generate(history, { k: 30, exclude, headMix: 0.5 }).items;
+    const allowed = new Set([...beam, ...top.slice(0, 2)]);
+    for (const item of mixed) expect(allowed.has(item)).toBe(true);
+    expect(mixed.length).toBe(Math.min(30, allowed.size));
+  }, 60_000);
+
   it('chooses its mix on a phase after a fit without validation, the best NDCG@10 of the grid', async () => {
     const fixed = new GenerativeRecommender({ ...small, epochs: 3, idModel: 'markov', headMixSteps: 4 });
     await fixed.fit(data, { random: new Random(2), logger: silentLogger, progress: silentProgress });

@@ -583,7 +583,7 @@ export class GenerativeRecommender implements Recommender {
   /**
    * The candidates of a constrained request: the trie-constrained beam's items
    * (width `beamWidth`, their beam scores as path scores) plus the head's
-   * `beamWidth` best items outside `exclude` and the withheld set, whose path
+   * `idCandidates` (default and at mix 1 `beamWidth`) best items outside `exclude` and the withheld set, whose path
    * log-probabilities come from one teacher-forced pass. Items the head does
    * not cover (cold ones) get its lowest log-probability. For a ranking by
    * `mix` 0 or 1 alone, the side that cannot change it is skipped (mix 0: the
@@ -623,7 +623,14 @@ export class GenerativeRecommender implements Recommender {
     const blocked = new Set<number>(Array.from(exclude));
     for (const item of this.#withheld) blocked.add(item);
     const extra =
-      mix === 0 ? [] : topItems(logits, beamWidth, (item) => taken.has(item) || blocked.has(item));
+      mix === 0
+        ? []
+        : topItems(
+            logits,
+            // Alone (mix 1) the head fills the whole list.
+            mix !== 1 && this.params.idCandidates > 0 ? this.params.idCandidates : beamWidth,
+            (item) => taken.has(item) || blocked.has(item),
+          );
     const extraTokens = new Int32Array(extra.length * depth);
     extra.forEach((item, i) => {
       extraTokens.set(this.#itemTokens.subarray(item * depth, (item + 1) * depth), i * depth);

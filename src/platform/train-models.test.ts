@@ -60,6 +60,7 @@ describe('demoGenerativeParams', () => {
       dropout: 0.1,
       beamWidth: 20,
       idModel: 'pop',
+      idCandidates: 5,
     });
   });
 });
