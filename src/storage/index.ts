@@ -46,11 +46,13 @@ export { openSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 export type {
   BinarySignal,
   ClaimFeedOptions,
+  DailyActiveUsers,
   ExportEventsOptions,
   FeedClaim,
   FeedContext,
   FeedContextOptions,
   HistoryOptions,
+  ItemHourStats,
   ListItemsOptions,
   Page,
   PipelineStats,

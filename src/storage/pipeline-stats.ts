@@ -158,7 +158,7 @@ async function eventTotals(
 }
 
 /** The time window and experiment filter shared by the stats queries (tables with `time` and `experiment`). */
-function windowOf(
+export function windowOf(
   // biome-ignore lint/suspicious/noExplicitAny: the same filter applies to requests and events
   eb: any,
   options: StatsOptions,
@@ -175,6 +175,6 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function zeroSignals(): SignalCounts {
+export function zeroSignals(): SignalCounts {
   return Object.fromEntries(binarySignalColumns.map(([signal]) => [signal, 0])) as SignalCounts;
 }

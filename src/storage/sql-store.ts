@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { dailyActiveUsers, itemHourStats } from './activity-stats.js';
 import { pipelineStats, pipelineUserStats } from './pipeline-stats.js';
 import type {
   EventInput,
@@ -30,11 +31,13 @@ import { sqlUsers } from './sql-users.js';
 import type { StoreWriter } from './sqlite-writer.js';
 import type {
   ClaimFeedOptions,
+  DailyActiveUsers,
   ExportEventsOptions,
   FeedClaim,
   FeedContext,
   FeedContextOptions,
   HistoryOptions,
+  ItemHourStats,
   ListItemsOptions,
   Page,
   PipelineStats,
@@ -215,6 +218,14 @@ export class SqlStore implements Store {
 
   pipelineUserStats(options: StatsOptions = {}): Promise<PipelineUserStats[]> {
     return pipelineUserStats(this.#reads, options);
+  }
+
+  itemHourStats(options: StatsOptions = {}): Promise<ItemHourStats[]> {
+    return itemHourStats(this.#reads, options);
+  }
+
+  dailyActiveUsers(options: StatsOptions = {}): Promise<DailyActiveUsers[]> {
+    return dailyActiveUsers(this.#reads, options);
   }
 
   addModelVersion(input: ModelVersionInput): Promise<ModelVersion> {

@@ -86,6 +86,14 @@ export interface Store {
   pipelineStats(options?: StatsOptions): Promise<PipelineStats[]>;
   /** The same per (pipeline, user): the unit confidence intervals of a user-bucketed test need. */
   pipelineUserStats(options?: StatsOptions): Promise<PipelineUserStats[]>;
+  /**
+   * Events summed per (item, UTC hour) over a window, aggregated by the
+   * database: what the dashboard's overview reads instead of the events
+   * themselves (rows grow with the items active each hour, not with the log).
+   */
+  itemHourStats(options?: StatsOptions): Promise<ItemHourStats[]>;
+  /** Distinct users with an event per UTC day of a window. */
+  dailyActiveUsers(options?: StatsOptions): Promise<DailyActiveUsers[]>;
 
   addModelVersion(input: ModelVersionInput): Promise<ModelVersion>;
   getModelVersion(name: string, version: number): Promise<ModelVersion | undefined>;
@@ -246,6 +254,21 @@ export interface PipelineUserStats {
   /** Distinct UTC days with an event (retention). */
   activeDays: number;
   signals: SignalCounts;
+}
+
+export interface ItemHourStats {
+  itemId: string;
+  /** Start of the UTC hour (unix ms). */
+  hour: number;
+  events: number;
+  playTimeMs: number;
+  signals: SignalCounts;
+}
+
+export interface DailyActiveUsers {
+  /** Start of the UTC day (unix ms). */
+  day: number;
+  users: number;
 }
 
 export interface StoreCounts {

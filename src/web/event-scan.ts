@@ -1,4 +1,4 @@
-import { binarySignals, type EventRecord, type SignalCounts, type Store } from '../storage/index.js';
+import { binarySignals, type SignalCounts, type Store } from '../storage/index.js';
 import { DAY_MS, type DataWindow } from './data-window.js';
 
 export interface DayFigures {
@@ -31,13 +31,11 @@ export interface AuthorFigures {
   hourWeekday: number[];
 }
 
-/** What one pass over a window's events yields for the Overview and Creator pages. */
+/** What the Overview and Creator pages read about a window's events. */
 export interface EventScan {
   window: DataWindow;
-  /** Events read (at most `limit`). */
+  /** Events in the window. */
   events: number;
-  /** True when the window held more events than `limit`: figures cover the oldest `limit`. */
-  truncated: boolean;
   perDay: DayFigures[];
   /** By top-level category, most events first. */
   categories: CategoryFigures[];
@@ -56,12 +54,7 @@ interface ItemFacts {
   author: string | undefined;
 }
 
-export interface ScanOptions {
-  /** Stop after this many events (default 1,000,000). */
-  limit?: number;
-}
-
-const BATCH = 2000;
+const ITEM_BATCH = 2000;
 
 /** Slot of [weekday (Monday = 0) * 24 + hour] in UTC. */
 export function hourWeekdaySlot(time: number): number {
@@ -74,17 +67,26 @@ function zeroSignals(): SignalCounts {
 }
 
 /**
- * Streams the window's events once (constant memory in the log; the catalogue
- * facts of the items seen are kept) and aggregates them per day, per category,
- * per tag, per author and per hour of the week.
+ * The window's events summed per day, per category, per tag, per author and
+ * per hour of the week, from the store's per (item, hour) sums and daily
+ * active users (the database aggregates; the server never holds the events:
+ * memory grows with the items active in the window, not with the log).
  */
-export async function scanEvents(
-  store: Store,
-  window: DataWindow,
-  options: ScanOptions = {},
-): Promise<EventScan> {
-  const limit = options.limit ?? 1_000_000;
+export async function scanEvents(store: Store, window: DataWindow): Promise<EventScan> {
+  const range = { since: window.since, until: window.until };
+  const [hours, activeUsers] = await Promise.all([store.itemHourStats(range), store.dailyActiveUsers(range)]);
   const facts = new Map<string, ItemFacts>();
+  const itemIds = [...new Set(hours.map((row) => row.itemId))];
+  for (let start = 0; start < itemIds.length; start += ITEM_BATCH) {
+    for (const item of await store.getItems(itemIds.slice(start, start + ITEM_BATCH))) {
+      facts.set(item.id, {
+        aiGenerated: item.aiGenerated,
+        category: item.categories[0] ?? '(none)',
+        tags: item.tags,
+        author: item.author,
+      });
+    }
+  }
   const perDay = window.days.map(
     (day): DayFigures => ({
       day,
@@ -96,14 +98,17 @@ export async function scanEvents(
       signals: zeroSignals(),
     }),
   );
-  const usersPerDay = window.days.map(() => new Set<string>());
+  for (const { day, users } of activeUsers) {
+    const figures = perDay[Math.floor((day - window.since) / DAY_MS)];
+    if (figures !== undefined) figures.users = users;
+  }
   const categories = new Map<string, CategoryFigures>();
   const tags = new Map<string, CategoryFigures>();
   const authors = new Map<string, AuthorFigures & { itemIds: Set<string> }>();
   const hourWeekday = new Array<number>(168).fill(0);
+  // Windows are whole UTC days, so the middle falls on an hour boundary and an hour is all earlier or all later.
   const middle = window.since + (window.until - window.since) / 2;
   let events = 0;
-  let truncated = false;
 
   const figure = (table: Map<string, CategoryFigures>, name: string): CategoryFigures => {
     let entry = table.get(name);
@@ -114,90 +119,57 @@ export async function scanEvents(
     return entry;
   };
 
-  const aggregate = async (batch: EventRecord[]): Promise<void> => {
-    const missing = [...new Set(batch.map((event) => event.itemId).filter((id) => !facts.has(id)))];
-    for (const item of await store.getItems(missing)) {
-      facts.set(item.id, {
-        aiGenerated: item.aiGenerated,
-        category: item.categories[0] ?? '(none)',
-        tags: item.tags,
-        author: item.author,
-      });
+  for (const row of hours) {
+    const figures = perDay[Math.floor((row.hour - window.since) / DAY_MS)];
+    if (figures === undefined) continue;
+    events += row.events;
+    figures.events += row.events;
+    figures.playTimeMs += row.playTimeMs;
+    for (const signal of binarySignals) figures.signals[signal] += row.signals[signal];
+    const slot = hourWeekdaySlot(row.hour);
+    hourWeekday[slot]! += row.events;
+    const item = facts.get(row.itemId);
+    if (item === undefined) continue;
+    if (item.aiGenerated) {
+      figures.aiEvents += row.events;
+      figures.aiPlayTimeMs += row.playTimeMs;
     }
-    for (const event of batch) {
-      const day = Math.floor((event.time - window.since) / DAY_MS);
-      const figures = perDay[day];
-      if (figures === undefined) continue;
-      const item = facts.get(event.itemId);
-      const playTimeMs = event.signals.playTimeMs ?? 0;
-      const later = event.time >= middle;
-      figures.events++;
-      figures.playTimeMs += playTimeMs;
-      usersPerDay[day]!.add(event.userId);
-      for (const signal of binarySignals) if ((event.signals[signal] ?? 0) > 0) figures.signals[signal]++;
-      const slot = hourWeekdaySlot(event.time);
-      hourWeekday[slot]!++;
-      if (item === undefined) continue;
-      if (item.aiGenerated) {
-        figures.aiEvents++;
-        figures.aiPlayTimeMs += playTimeMs;
-      }
-      for (const [table, names] of [
-        [categories, [item.category]],
-        [tags, item.tags],
-      ] as const) {
-        for (const name of names) {
-          const entry = figure(table, name);
-          entry.events++;
-          entry.playTimeMs += playTimeMs;
-          if (later) entry.laterEvents++;
-          else entry.earlierEvents++;
-        }
-      }
-      if (item.author !== undefined) {
-        let author = authors.get(item.author);
-        if (author === undefined) {
-          author = {
-            author: item.author,
-            events: 0,
-            playTimeMs: 0,
-            items: 0,
-            hourWeekday: new Array<number>(168).fill(0),
-            itemIds: new Set(),
-          };
-          authors.set(item.author, author);
-        }
-        author.events++;
-        author.playTimeMs += playTimeMs;
-        author.hourWeekday[slot]!++;
-        author.itemIds.add(event.itemId);
+    const later = row.hour >= middle;
+    for (const [table, names] of [
+      [categories, [item.category]],
+      [tags, item.tags],
+    ] as const) {
+      for (const name of names) {
+        const entry = figure(table, name);
+        entry.events += row.events;
+        entry.playTimeMs += row.playTimeMs;
+        if (later) entry.laterEvents += row.events;
+        else entry.earlierEvents += row.events;
       }
     }
-  };
-
-  let batch: EventRecord[] = [];
-  // Pages of one batch (not the store's default 10,000): a pass holds at most ~2 batches of rows at once.
-  for await (const event of store.streamEvents({ since: window.since, until: window.until, limit: BATCH })) {
-    if (events >= limit) {
-      truncated = true;
-      break;
-    }
-    events++;
-    batch.push(event);
-    if (batch.length >= BATCH) {
-      await aggregate(batch);
-      batch = [];
+    if (item.author !== undefined) {
+      let author = authors.get(item.author);
+      if (author === undefined) {
+        author = {
+          author: item.author,
+          events: 0,
+          playTimeMs: 0,
+          items: 0,
+          hourWeekday: new Array<number>(168).fill(0),
+          itemIds: new Set(),
+        };
+        authors.set(item.author, author);
+      }
+      author.events += row.events;
+      author.playTimeMs += row.playTimeMs;
+      author.hourWeekday[slot]! += row.events;
+      author.itemIds.add(row.itemId);
     }
   }
-  await aggregate(batch);
-  perDay.forEach((figures, day) => {
-    figures.users = usersPerDay[day]!.size;
-  });
   const byEvents = (a: { events: number }, b: { events: number }) => b.events - a.events;
   return {
     window,
     events,
-    truncated,
     perDay,
     categories: [...categories.values()].sort(byEvents),
     tags: [...tags.values()].sort(byEvents),

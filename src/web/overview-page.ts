@@ -28,8 +28,8 @@ export interface OverviewData {
   days: OverviewDay[];
   window: { requests: number; events: number; aiEventShare: number; aiPlayTimeShare: number };
   topCategories: Array<{ name: string; events: number; share: number; playTimeMs: number }>;
-  /** Events read for the per-day figures; `truncated` when the window held more. */
-  scanned: { events: number; truncated: boolean };
+  /** Events in the window (the per-day figures sum them). */
+  scanned: { events: number };
 }
 
 export async function overviewData(context: DashboardContext, days?: number): Promise<OverviewData> {
@@ -82,7 +82,7 @@ export async function overviewData(context: DashboardContext, days?: number): Pr
       share: events === 0 ? 0 : category.events / events,
       playTimeMs: category.playTimeMs,
     })),
-    scanned: { events: scan.events, truncated: scan.truncated },
+    scanned: { events: scan.events },
   };
 }
 
@@ -181,7 +181,6 @@ export function overviewPage(data: OverviewData): SafeHtml {
     },
   ])}
 <p class="muted">Charts: ${range}, the days ending with the newest event. ${formatNumber(data.window.requests)} requests and ${formatNumber(data.window.events)} events in the window.</p>
-${data.scanned.truncated ? notice(`The window holds more events than one pass reads: per-day figures cover the first ${formatNumber(data.scanned.events)}.`) : ''}
 ${data.totals.events === 0 && data.totals.requests === 0 ? notice('The store has no requests or events yet: ingest events or run `genfeed demo`.', 'empty-store') : ''}
 <div class="grid">
 ${section('Traffic and active users', traffic)}

@@ -614,6 +614,64 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       });
     });
 
+    describe('activity aggregates (the dashboard overview)', () => {
+      it('sums events per (item, UTC hour) and counts distinct users per UTC day, inside the window only', async () => {
+        const store = await fresh();
+        const HOUR = 3_600_000;
+        await store.upsertEvents([
+          { id: 'a1', userId: 'u1', itemId: 'v1', time: T0 + 5, signals: { click: 1, playTimeMs: 100 } },
+          { id: 'a2', userId: 'u2', itemId: 'v1', time: T0 + HOUR - 1, signals: { like: 1, playTimeMs: 50 } },
+          { id: 'a3', userId: 'u1', itemId: 'v1', time: T0 + HOUR, signals: { click: 1, longView: 1 } },
+          { id: 'a4', userId: 'u1', itemId: 'v2', time: T0 + 30, signals: { click: 0 } },
+          {
+            id: 'a5',
+            userId: 'u3',
+            itemId: 'v2',
+            time: T0 + DAY + 7 * HOUR,
+            signals: { hate: 1, playTimeMs: 10 },
+          },
+          { id: 'a6', userId: 'u3', itemId: 'v2', time: T0 + 2 * DAY, signals: { click: 1 } },
+        ]);
+        const zero = {
+          click: 0,
+          like: 0,
+          follow: 0,
+          comment: 0,
+          forward: 0,
+          hate: 0,
+          longView: 0,
+          profileEnter: 0,
+        };
+        const window = { since: T0, until: T0 + 2 * DAY };
+        const hours = await store.itemHourStats(window);
+        const key = (row: { itemId: string; hour: number }) => `${row.itemId}@${row.hour}`;
+        expect([...hours].sort((a, b) => key(a).localeCompare(key(b)))).toEqual([
+          { itemId: 'v1', hour: T0, events: 2, playTimeMs: 150, signals: { ...zero, click: 1, like: 1 } },
+          {
+            itemId: 'v1',
+            hour: T0 + HOUR,
+            events: 1,
+            playTimeMs: 0,
+            signals: { ...zero, click: 1, longView: 1 },
+          },
+          { itemId: 'v2', hour: T0, events: 1, playTimeMs: 0, signals: zero },
+          {
+            itemId: 'v2',
+            hour: T0 + DAY + 7 * HOUR,
+            events: 1,
+            playTimeMs: 10,
+            signals: { ...zero, hate: 1 },
+          },
+        ]);
+        expect(await store.dailyActiveUsers(window)).toEqual([
+          { day: T0, users: 2 },
+          { day: T0 + DAY, users: 1 },
+        ]);
+        expect(await store.itemHourStats({ since: T0 + 3 * DAY })).toEqual([]);
+        expect(await store.dailyActiveUsers({ since: T0 + 3 * DAY })).toEqual([]);
+      });
+    });
+
     describe('model versions', () => {
       it('numbers versions, activates exactly one per name and guards deletion', async () => {
         let clock = 1000;
