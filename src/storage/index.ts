@@ -52,7 +52,8 @@ export type {
   FeedContext,
   FeedContextOptions,
   HistoryOptions,
-  ItemHourStats,
+  HourlyEvents,
+  ItemTimeStats,
   ListItemsOptions,
   Page,
   PipelineStats,
@@ -64,6 +65,7 @@ export type {
   Store,
   StoreBackend,
   StoreCounts,
+  TimeStatsOptions,
   UpsertEventsOptions,
 } from './store.js';
 export { binarySignals } from './store.js';

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { dailyActiveUsers, itemHourStats } from './activity-stats.js';
+import { dailyActiveUsers, hourlyEvents, itemTimeStats } from './activity-stats.js';
 import { pipelineStats, pipelineUserStats } from './pipeline-stats.js';
 import type {
   EventInput,
@@ -37,7 +37,8 @@ import type {
   FeedContext,
   FeedContextOptions,
   HistoryOptions,
-  ItemHourStats,
+  HourlyEvents,
+  ItemTimeStats,
   ListItemsOptions,
   Page,
   PipelineStats,
@@ -48,6 +49,7 @@ import type {
   Store,
   StoreBackend,
   StoreCounts,
+  TimeStatsOptions,
   UpsertEventsOptions,
 } from './store.js';
 import { tableCounts } from './table-counts.js';
@@ -220,8 +222,12 @@ export class SqlStore implements Store {
     return pipelineUserStats(this.#reads, options);
   }
 
-  itemHourStats(options: StatsOptions = {}): Promise<ItemHourStats[]> {
-    return itemHourStats(this.#reads, options);
+  itemTimeStats(options: TimeStatsOptions): Promise<ItemTimeStats[]> {
+    return itemTimeStats(this.#reads, options);
+  }
+
+  hourlyEvents(options: StatsOptions = {}): Promise<HourlyEvents[]> {
+    return hourlyEvents(this.#reads, options);
   }
 
   dailyActiveUsers(options: StatsOptions = {}): Promise<DailyActiveUsers[]> {

@@ -87,11 +87,13 @@ export interface Store {
   /** The same per (pipeline, user): the unit confidence intervals of a user-bucketed test need. */
   pipelineUserStats(options?: StatsOptions): Promise<PipelineUserStats[]>;
   /**
-   * Events summed per (item, UTC hour) over a window, aggregated by the
+   * Events summed per (item, time bucket) over a window, aggregated by the
    * database: what the dashboard's overview reads instead of the events
-   * themselves (rows grow with the items active each hour, not with the log).
+   * themselves (rows grow with the items active per bucket, not with the log).
    */
-  itemHourStats(options?: StatsOptions): Promise<ItemHourStats[]>;
+  itemTimeStats(options: TimeStatsOptions): Promise<ItemTimeStats[]>;
+  /** Events per UTC hour of a window (hours without events left out). */
+  hourlyEvents(options?: StatsOptions): Promise<HourlyEvents[]>;
   /** Distinct users with an event per UTC day of a window. */
   dailyActiveUsers(options?: StatsOptions): Promise<DailyActiveUsers[]>;
 
@@ -256,13 +258,24 @@ export interface PipelineUserStats {
   signals: SignalCounts;
 }
 
-export interface ItemHourStats {
+export interface TimeStatsOptions extends StatsOptions {
+  /** Bucket length in ms (a whole number; buckets start at multiples of it since the epoch). */
+  bucketMs: number;
+}
+
+export interface ItemTimeStats {
   itemId: string;
-  /** Start of the UTC hour (unix ms). */
-  hour: number;
+  /** Start of the bucket (unix ms). */
+  start: number;
   events: number;
   playTimeMs: number;
   signals: SignalCounts;
+}
+
+export interface HourlyEvents {
+  /** Start of the UTC hour (unix ms). */
+  hour: number;
+  events: number;
 }
 
 export interface DailyActiveUsers {

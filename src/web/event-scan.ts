@@ -27,8 +27,6 @@ export interface AuthorFigures {
   events: number;
   playTimeMs: number;
   items: number;
-  /** Events on the author's items by [weekday (0 = Monday) * 24 + UTC hour]. */
-  hourWeekday: number[];
 }
 
 /** What the Overview and Creator pages read about a window's events. */
@@ -68,15 +66,21 @@ function zeroSignals(): SignalCounts {
 
 /**
  * The window's events summed per day, per category, per tag, per author and
- * per hour of the week, from the store's per (item, hour) sums and daily
- * active users (the database aggregates; the server never holds the events:
- * memory grows with the items active in the window, not with the log).
+ * per hour of the week, from the store's sums per (item, half day) and per
+ * hour and its daily active users: the database aggregates, the server never
+ * holds the events (memory grows with the items active in the window, not
+ * with the log).
  */
 export async function scanEvents(store: Store, window: DataWindow): Promise<EventScan> {
   const range = { since: window.since, until: window.until };
-  const [hours, activeUsers] = await Promise.all([store.itemHourStats(range), store.dailyActiveUsers(range)]);
+  // Half days: the window is whole UTC days, so its middle (earlier / later) falls on a bucket's edge.
+  const [buckets, hours, activeUsers] = await Promise.all([
+    store.itemTimeStats({ ...range, bucketMs: DAY_MS / 2 }),
+    store.hourlyEvents(range),
+    store.dailyActiveUsers(range),
+  ]);
   const facts = new Map<string, ItemFacts>();
-  const itemIds = [...new Set(hours.map((row) => row.itemId))];
+  const itemIds = [...new Set(buckets.map((row) => row.itemId))];
   for (let start = 0; start < itemIds.length; start += ITEM_BATCH) {
     for (const item of await store.getItems(itemIds.slice(start, start + ITEM_BATCH))) {
       facts.set(item.id, {
@@ -106,7 +110,7 @@ export async function scanEvents(store: Store, window: DataWindow): Promise<Even
   const tags = new Map<string, CategoryFigures>();
   const authors = new Map<string, AuthorFigures & { itemIds: Set<string> }>();
   const hourWeekday = new Array<number>(168).fill(0);
-  // Windows are whole UTC days, so the middle falls on an hour boundary and an hour is all earlier or all later.
+  for (const { hour, events } of hours) hourWeekday[hourWeekdaySlot(hour)]! += events;
   const middle = window.since + (window.until - window.since) / 2;
   let events = 0;
 
@@ -119,22 +123,20 @@ export async function scanEvents(store: Store, window: DataWindow): Promise<Even
     return entry;
   };
 
-  for (const row of hours) {
-    const figures = perDay[Math.floor((row.hour - window.since) / DAY_MS)];
+  for (const row of buckets) {
+    const figures = perDay[Math.floor((row.start - window.since) / DAY_MS)];
     if (figures === undefined) continue;
     events += row.events;
     figures.events += row.events;
     figures.playTimeMs += row.playTimeMs;
     for (const signal of binarySignals) figures.signals[signal] += row.signals[signal];
-    const slot = hourWeekdaySlot(row.hour);
-    hourWeekday[slot]! += row.events;
     const item = facts.get(row.itemId);
     if (item === undefined) continue;
     if (item.aiGenerated) {
       figures.aiEvents += row.events;
       figures.aiPlayTimeMs += row.playTimeMs;
     }
-    const later = row.hour >= middle;
+    const later = row.start >= middle;
     for (const [table, names] of [
       [categories, [item.category]],
       [tags, item.tags],
@@ -155,14 +157,12 @@ export async function scanEvents(store: Store, window: DataWindow): Promise<Even
           events: 0,
           playTimeMs: 0,
           items: 0,
-          hourWeekday: new Array<number>(168).fill(0),
           itemIds: new Set(),
         };
         authors.set(item.author, author);
       }
       author.events += row.events;
       author.playTimeMs += row.playTimeMs;
-      author.hourWeekday[slot]! += row.events;
       author.itemIds.add(row.itemId);
     }
   }

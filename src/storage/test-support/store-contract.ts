@@ -615,7 +615,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     });
 
     describe('activity aggregates (the dashboard overview)', () => {
-      it('sums events per (item, UTC hour) and counts distinct users per UTC day, inside the window only', async () => {
+      it('sums events per (item, time bucket) and per UTC hour, counts distinct users per UTC day, inside the window only', async () => {
         const store = await fresh();
         const HOUR = 3_600_000;
         await store.upsertEvents([
@@ -643,31 +643,44 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
           profileEnter: 0,
         };
         const window = { since: T0, until: T0 + 2 * DAY };
-        const hours = await store.itemHourStats(window);
-        const key = (row: { itemId: string; hour: number }) => `${row.itemId}@${row.hour}`;
-        expect([...hours].sort((a, b) => key(a).localeCompare(key(b)))).toEqual([
-          { itemId: 'v1', hour: T0, events: 2, playTimeMs: 150, signals: { ...zero, click: 1, like: 1 } },
+        const byItem = await store.itemTimeStats({ ...window, bucketMs: HOUR });
+        const key = (row: { itemId: string; start: number }) => `${row.itemId}@${row.start}`;
+        expect([...byItem].sort((a, b) => key(a).localeCompare(key(b)))).toEqual([
+          { itemId: 'v1', start: T0, events: 2, playTimeMs: 150, signals: { ...zero, click: 1, like: 1 } },
           {
             itemId: 'v1',
-            hour: T0 + HOUR,
+            start: T0 + HOUR,
             events: 1,
             playTimeMs: 0,
             signals: { ...zero, click: 1, longView: 1 },
           },
-          { itemId: 'v2', hour: T0, events: 1, playTimeMs: 0, signals: zero },
+          { itemId: 'v2', start: T0, events: 1, playTimeMs: 0, signals: zero },
           {
             itemId: 'v2',
-            hour: T0 + DAY + 7 * HOUR,
+            start: T0 + DAY + 7 * HOUR,
             events: 1,
             playTimeMs: 10,
             signals: { ...zero, hate: 1 },
           },
         ]);
+        const byDay = await store.itemTimeStats({ ...window, bucketMs: DAY });
+        expect(byDay.find((row) => row.itemId === 'v1')).toMatchObject({
+          start: T0,
+          events: 3,
+          playTimeMs: 150,
+        });
+        await expect(store.itemTimeStats({ ...window, bucketMs: 0.5 })).rejects.toThrow(/bucketMs/);
+        expect(await store.hourlyEvents(window)).toEqual([
+          { hour: T0, events: 3 },
+          { hour: T0 + HOUR, events: 1 },
+          { hour: T0 + DAY + 7 * HOUR, events: 1 },
+        ]);
         expect(await store.dailyActiveUsers(window)).toEqual([
           { day: T0, users: 2 },
           { day: T0 + DAY, users: 1 },
         ]);
-        expect(await store.itemHourStats({ since: T0 + 3 * DAY })).toEqual([]);
+        expect(await store.itemTimeStats({ since: T0 + 3 * DAY, bucketMs: HOUR })).toEqual([]);
+        expect(await store.hourlyEvents({ since: T0 + 3 * DAY })).toEqual([]);
         expect(await store.dailyActiveUsers({ since: T0 + 3 * DAY })).toEqual([]);
       });
     });
