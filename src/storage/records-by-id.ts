@@ -2,7 +2,7 @@ import type { InsertObject } from 'kysely';
 import { lastById } from './last-by-id.js';
 import type { Database, StoreDatabase } from './schema.js';
 import type { SqlContext } from './sql-context.js';
-import { batches } from './statement-batches.js';
+import { inLists } from './statement-batches.js';
 import { upsertBatches } from './upsert-batches.js';
 
 export interface RecordsByIdOptions<Table extends 'items' | 'users', Input, Output> {
@@ -35,7 +35,7 @@ export class RecordsById<Table extends 'items' | 'users', Input extends { id: st
   /** The records of `ids` that exist, in the order of `ids`. */
   async get(ids: readonly string[]): Promise<Output[]> {
     const found = new Map<string, Output>();
-    for (const batch of batches([...new Set(ids)], 1)) {
+    for (const batch of inLists([...new Set(ids)])) {
       for (const row of await this.#options.select(this.#context.db, batch)) {
         found.set(row.id, this.#options.record(row));
       }
