@@ -1546,6 +1546,58 @@ static napi_value Scale(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* ---------- dropout ---------- */
+
+static inline uint32_t rotl32(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
+
+/*
+ * dropout(x, out, mask, p, keep, state): mask[i] = (u_i / 2^32 < p) ? 0 : keep,
+ * out[i] = x[i] * mask[i], where u_i is the next output of the xoshiro128**
+ * generator whose four words are `state` (an Int32Array, read and advanced in
+ * place). The same draws, comparisons and roundings as core/random.ts and the
+ * TypeScript kernel, so both backends and Random.next() replay one stream. One
+ * thread: the stream is sequential.
+ */
+static napi_value Dropout(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!read_args(env, info, &a, 6)) return NULL;
+  size_t lx, lo, lm, ls;
+  const float *x = f32(&a, 0, &lx);
+  float *out = f32(&a, 1, &lo);
+  float *mask = f32(&a, 2, &lm);
+  const double p = num_arg(&a, 3);
+  const double keep = num_arg(&a, 4);
+  int32_t *state = i32(&a, 5, &ls);
+  if (a.failed) return NULL;
+  if (!need(&a, lo, (int64_t)lx, "dropout out") || !need(&a, lm, (int64_t)lx, "dropout mask") ||
+      !need(&a, ls, 4, "dropout state"))
+    return NULL;
+  uint32_t s0 = (uint32_t)state[0], s1 = (uint32_t)state[1], s2 = (uint32_t)state[2], s3 = (uint32_t)state[3];
+  const float keep_f = (float)keep;
+  for (size_t i = 0; i < lx; i++) {
+    const uint32_t result = rotl32(s1 * 5u, 7) * 9u;
+    const uint32_t t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = rotl32(s3, 11);
+    if ((double)result / 4294967296.0 < p) {
+      mask[i] = 0.0f;
+      out[i] = (float)((double)x[i] * 0.0);
+    } else {
+      mask[i] = keep_f;
+      out[i] = (float)((double)x[i] * keep);
+    }
+  }
+  state[0] = (int32_t)s0;
+  state[1] = (int32_t)s1;
+  state[2] = (int32_t)s2;
+  state[3] = (int32_t)s3;
+  return NULL;
+}
+
 /* ---------- threads and info ---------- */
 
 static napi_value SetThreads(napi_env env, napi_callback_info info) {
@@ -1619,6 +1671,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       EXPORT("sumAxisBackward", SumAxisBackward),
       EXPORT("axpy", Axpy),
       EXPORT("scale", Scale),
+      EXPORT("dropout", Dropout),
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

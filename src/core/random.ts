@@ -38,6 +38,20 @@ export class Random {
     return result;
   }
 
+  /** The generator's four state words (for a kernel that draws the same stream, e.g. dropout's). */
+  getState(): Int32Array {
+    return Int32Array.of(this.#s0, this.#s1, this.#s2, this.#s3);
+  }
+
+  /** Continues from state words `getState` returned (after a kernel advanced them). */
+  setState(state: Int32Array): void {
+    if (state.length !== 4) throw new RangeError(`Random state must have 4 words, got ${state.length}`);
+    this.#s0 = state[0]! >>> 0;
+    this.#s1 = state[1]! >>> 0;
+    this.#s2 = state[2]! >>> 0;
+    this.#s3 = state[3]! >>> 0;
+  }
+
   /** Uniform float in [0, 1). */
   next(): number {
     return this.nextUint32() / 4294967296;

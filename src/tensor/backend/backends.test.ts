@@ -4,6 +4,7 @@ import { TinyTransformer } from '../bench/models.js';
 import { IntTensor, intTensor } from '../int-tensor.js';
 import { attention, selfAttention } from '../ops/attention.js';
 import { concat } from '../ops/concat.js';
+import { dropout } from '../ops/dropout.js';
 import { add, mul } from '../ops/elementwise.js';
 import { embedding } from '../ops/embedding.js';
 import { linear } from '../ops/linear.js';
@@ -287,4 +288,42 @@ describe.runIf(hasNative)('native kernel argument checks', () => {
       /out of range/,
     );
   });
+});
+
+describe('dropout draws the source stream on every backend', () => {
+  afterAll(() => {
+    useBackend();
+  });
+
+  it.each(availableBackends().map((name) => [name] as const))(
+    '%s: element i is dropped iff the i-th next() < p, survivors scaled by 1 / (1 - p), the source advanced',
+    (backend) => {
+      useBackend(backend);
+      const p = 0.3;
+      const x = randn([7, 301], new Random(2), { requiresGrad: true });
+      const source = new Random(99);
+      const out = dropout(x, p, source);
+      const reference = new Random(99);
+      const keep = Math.fround(1 / (1 - p));
+      let dropped = 0;
+      for (let i = 0; i < x.size; i++) {
+        const gone = reference.next() < p;
+        if (gone) dropped++;
+        expect(out.data[i], `element ${i}`).toBe(
+          gone ? x.data[i]! * 0 : Math.fround(x.data[i]! * (1 / (1 - p))),
+        );
+      }
+      expect(dropped / x.size).toBeGreaterThan(0.25);
+      expect(dropped / x.size).toBeLessThan(0.35);
+      // The source continues where the reference is: the same next draws.
+      expect([source.nextUint32(), source.nextUint32()]).toEqual([
+        reference.nextUint32(),
+        reference.nextUint32(),
+      ]);
+      // The gradient flows through the same mask.
+      backward(out, new Float32Array(x.size).fill(1));
+      for (let i = 0; i < x.size; i++)
+        expect(x.grad![i]).toBe(out.data[i] === 0 && x.data[i] !== 0 ? 0 : keep);
+    },
+  );
 });

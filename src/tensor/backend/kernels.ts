@@ -189,6 +189,20 @@ export interface Kernels {
   axpy(alpha: number, x: Float32Array, y: Float32Array): void;
   /** x *= alpha in place. */
   scale(x: Float32Array, alpha: number): void;
+  /**
+   * Inverted dropout's forward: mask[i] = 0 when the next draw u / 2^32 < p,
+   * else keep; out[i] = x[i] * mask[i]. The draws are xoshiro128** from the
+   * four words of `state` (core/random.ts's generator), advanced in place, so
+   * every backend replays `Random.next()`'s stream exactly.
+   */
+  dropout(
+    x: Float32Array,
+    out: Float32Array,
+    mask: Float32Array,
+    p: number,
+    keep: number,
+    state: Int32Array,
+  ): void;
 }
 
 /**

@@ -28,6 +28,7 @@ export interface NativeAddon {
   sumAxisBackward: Kernels['sumAxisBackward'];
   axpy: Kernels['axpy'];
   scale: Kernels['scale'];
+  dropout: Kernels['dropout'];
 }
 
 const REQUIRED = [
@@ -54,6 +55,7 @@ const REQUIRED = [
   'sumSquares',
   'axpy',
   'scale',
+  'dropout',
 ] as const;
 
 /** build/Release/ of the package root: three levels above src/tensor/backend or dist/tensor/backend. */
@@ -127,5 +129,6 @@ export function nativeKernels(addon: NativeAddon): Kernels {
     sumAxisBackward: addon.sumAxisBackward,
     axpy: addon.axpy,
     scale: addon.scale,
+    dropout: addon.dropout,
   };
 }

@@ -480,4 +480,30 @@ export const tsKernels: Kernels = {
   scale(x, alpha) {
     for (let i = 0; i < x.length; i++) x[i]! *= alpha;
   },
+
+  dropout(x, out, mask, p, keep, state) {
+    // Random.nextUint32 on local words (a method call and four private fields per element cost 3-4x).
+    let s0 = state[0]! >>> 0;
+    let s1 = state[1]! >>> 0;
+    let s2 = state[2]! >>> 0;
+    let s3 = state[3]! >>> 0;
+    for (let i = 0; i < x.length; i++) {
+      const product = Math.imul(s1, 5) >>> 0;
+      const result = Math.imul(((product << 7) | (product >>> 25)) >>> 0, 9) >>> 0;
+      const t = (s1 << 9) >>> 0;
+      s2 = (s2 ^ s0) >>> 0;
+      s3 = (s3 ^ s1) >>> 0;
+      s1 = (s1 ^ s2) >>> 0;
+      s0 = (s0 ^ s3) >>> 0;
+      s2 = (s2 ^ t) >>> 0;
+      s3 = ((s3 << 11) | (s3 >>> 21)) >>> 0;
+      const m = result / 4294967296 < p ? 0 : keep;
+      mask[i] = m;
+      out[i] = x[i]! * m;
+    }
+    state[0] = s0;
+    state[1] = s1;
+    state[2] = s2;
+    state[3] = s3;
+  },
 };

@@ -1,4 +1,5 @@
 import type { Random } from '../../core/index.js';
+import { kernels } from '../backend/select.js';
 import { opEnd, opStart } from '../profiler.js';
 import { gradOf, needsGrad, record } from '../tape.js';
 import { output, type Tensor } from '../tensor.js';
@@ -15,11 +16,10 @@ export function dropout(x: Tensor, p: number, random: Random): Tensor {
   const keep = 1 / (1 - p);
   const mask = new Float32Array(x.size);
   const out = output(x.shape);
-  for (let i = 0; i < x.size; i++) {
-    const m = random.next() < p ? 0 : keep;
-    mask[i] = m;
-    out.data[i] = x.data[i]! * m;
-  }
+  // The kernel draws from the source's own stream (element i: its i-th next() < p) and advances it.
+  const state = random.getState();
+  kernels().dropout(x.data, out.data, mask, p, keep, state);
+  random.setState(state);
   if (needsGrad(x)) {
     record('dropout', out, (g) => {
       const dx = gradOf(x);
