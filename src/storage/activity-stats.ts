@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { windowOf, zeroSignals } from './pipeline-stats.js';
+import { signalCountsOf, windowOf } from './pipeline-stats.js';
 import type { StoreDatabase } from './schema.js';
 import { binarySignalColumns } from './signal-columns.js';
 import type {
@@ -41,9 +41,7 @@ export async function itemTimeStats(db: StoreDatabase, options: TimeStatsOptions
     .groupBy(['item_id', bucket])
     .execute();
   return rows.map((row) => {
-    const values = row as unknown as Record<string, unknown>;
-    const signals = zeroSignals();
-    for (const [signal] of binarySignalColumns) signals[signal] = Number(values[signal] ?? 0);
+    const signals = signalCountsOf(row);
     return {
       itemId: row.item_id,
       start: Number(row.bucket) * bucketMs,

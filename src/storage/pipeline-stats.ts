@@ -144,9 +144,7 @@ async function eventTotals(
     .groupBy([...groups])
     .execute();
   return rows.map((row) => {
-    const values = row as unknown as Record<string, unknown>;
-    const signals = zeroSignals();
-    for (const [signal] of binarySignalColumns) signals[signal] = Number(values[signal] ?? 0);
+    const signals = signalCountsOf(row);
     return {
       pipeline: row.pipeline,
       userId: row.userId,
@@ -173,6 +171,14 @@ export function windowOf(
 /** Code-point order: the same on every machine, unlike `localeCompare`. */
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The signal sums of an aggregate row whose columns are named after the signals. */
+export function signalCountsOf(row: object): SignalCounts {
+  const values = row as Record<string, unknown>;
+  const signals = zeroSignals();
+  for (const [signal] of binarySignalColumns) signals[signal] = Number(values[signal] ?? 0);
+  return signals;
 }
 
 export function zeroSignals(): SignalCounts {
