@@ -14,6 +14,8 @@ import { SqliteWorker } from './sqlite-worker.js';
 export interface SqliteReaderOptions {
   path: string;
   busyTimeoutMs: number;
+  /** SQLite's page cache of the worker's connection, in KiB. */
+  pageCacheKb: number;
 }
 
 /**
@@ -37,7 +39,7 @@ export class SqliteReader {
       role: 'reader',
       path: options.path,
       source: READER_SOURCE,
-      workerData: { path: options.path, busyTimeoutMs: options.busyTimeoutMs },
+      workerData: { path: options.path, busyTimeoutMs: options.busyTimeoutMs, pageCacheKb: options.pageCacheKb },
       afterFailure: 'restart',
       failure: (reply) => new Error(`Cannot read ${options.path}: ${reply.error}`),
     });
@@ -91,6 +93,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path, { readonly: true });
 db.pragma('busy_timeout = ' + Number(workerData.busyTimeoutMs));
+db.pragma('cache_size = -' + Number(workerData.pageCacheKb));
 const prepared = new Map();
 parentPort.on('message', ({ id, sql, parameters }) => {
   try {

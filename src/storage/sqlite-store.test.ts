@@ -132,8 +132,10 @@ describe('openSqliteStore', () => {
       expect((await store.popularItems({ since: 0 })).length).toBe(round + 1);
     }
     const { SqliteReader } = await import('./sqlite-reader.js');
-    const reader = new SqliteReader({ path, busyTimeoutMs: 1000 });
+    const reader = new SqliteReader({ path, busyTimeoutMs: 1000, pageCacheKb: 2048 });
     expect(await reader.query('select count(*) as n from events', [])).toEqual([{ n: 3 }]);
+    // Its page cache is the one asked for (better-sqlite3's default would be 16 MB).
+    expect(await reader.query('pragma cache_size', [])).toEqual([{ cache_size: -2048 }]);
     await expect(reader.query('delete from events', [])).rejects.toThrow(/Cannot read .*reader\.sqlite: /);
     await reader.close();
     await expect(reader.query('select 1', [])).rejects.toThrow(/closed/);
@@ -159,6 +161,14 @@ describe('openSqliteStore', () => {
     expect(warnings[0]).toMatch(/^SQLite ingest write took 1\d{3} ms in .*slow\.sqlite \(WAL \d+\.\d MiB\)$/);
     expect((await store.counts()).events).toBe(2);
     await store.close();
+  });
+
+  it('refuses a page cache that is not a positive number of megabytes', async () => {
+    for (const pageCacheMb of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      await expect(openSqliteStore({ path: ':memory:', pageCacheMb })).rejects.toThrow(
+        /pageCacheMb must be a positive number of megabytes/,
+      );
+    }
   });
 
   it('works in memory for tests', async () => {

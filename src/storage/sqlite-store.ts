@@ -32,8 +32,19 @@ export interface SqliteStoreOptions {
   logger?: Pick<Logger, 'warn'>;
   /** How long a write waits for another process's lock before failing (default 5000 ms). */
   busyTimeoutMs?: number;
+  /**
+   * SQLite's page cache per connection, in MB (default 4; the store holds
+   * three: queries, the reader thread, the writer thread). It fills as reads
+   * touch pages, so it bounds how much resident memory grows with the log:
+   * better-sqlite3's own default is 16 MB each. Pages past it come from the
+   * operating system's file cache.
+   */
+  pageCacheMb?: number;
   now?: () => number;
 }
+
+/** `pageCacheMb` when unset: about the hot pages of a feed's reads, far below a log's size. */
+export const DEFAULT_PAGE_CACHE_MB = 4;
 
 /**
  * The embedded default: one SQLite file through better-sqlite3, in WAL mode
@@ -42,6 +53,7 @@ export interface SqliteStoreOptions {
  */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
   const inMemory = options.path === ':memory:' || options.path === '';
+  const pageCacheKb = pageCacheKbOf(options.pageCacheMb);
   let database: BetterSqlite3.Database;
   try {
     if (!inMemory) mkdirSync(dirname(options.path), { recursive: true });
@@ -53,6 +65,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     if (!inMemory) database.pragma('journal_mode = WAL');
     database.pragma(`synchronous = ${(options.synchronous ?? 'full').toUpperCase()}`);
     database.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    database.pragma(`cache_size = -${pageCacheKb}`);
     const db = new Kysely<Database>({
       dialect: new SqliteDialect({ database: reusingStatements(database) }),
     });
@@ -66,7 +79,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       ...(!inMemory && {
         reads: new Kysely<Database>({
           dialect: readerDialect(
-            new SqliteReader({ path: options.path, busyTimeoutMs: options.busyTimeoutMs ?? 5000 }),
+            new SqliteReader({ path: options.path, busyTimeoutMs: options.busyTimeoutMs ?? 5000, pageCacheKb }),
           ),
         }),
         writer: new SqliteWriter({
@@ -74,6 +87,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
           synchronous: options.synchronous ?? 'full',
           feedLogSynchronous: options.feedLogSynchronous ?? options.synchronous ?? 'full',
           busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+          pageCacheKb,
           ...(options.logger && { logger: options.logger }),
         }),
       }),
@@ -83,6 +97,14 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     database.close();
     throw unavailable(options.path, error);
   }
+}
+
+/** `pageCacheMb` in KiB (SQLite's `cache_size = -KiB`), refused unless a positive finite number. */
+function pageCacheKbOf(megabytes = DEFAULT_PAGE_CACHE_MB): number {
+  if (!Number.isFinite(megabytes) || megabytes <= 0) {
+    throw new RangeError(`SQLite store: pageCacheMb must be a positive number of megabytes (got ${megabytes})`);
+  }
+  return Math.max(1, Math.round(megabytes * 1024));
 }
 
 /** Statements prepared by the query builder's connection, kept by SQL text. */

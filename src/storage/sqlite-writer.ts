@@ -45,6 +45,8 @@ export interface SqliteWriterOptions {
   /** For the feed log's writes (`writeFeeds`). */
   feedLogSynchronous: 'full' | 'normal';
   busyTimeoutMs: number;
+  /** SQLite's page cache of the worker's connection, in KiB. */
+  pageCacheKb: number;
   /** Warned of each transaction that took longer than `SLOW_COMMIT_MS` in the worker (lock wait included). */
   logger?: Pick<Logger, 'warn'>;
 }
@@ -80,6 +82,7 @@ export class SqliteWriter implements StoreWriter {
         synchronous: options.synchronous,
         feedLogSynchronous: options.feedLogSynchronous,
         busyTimeoutMs: options.busyTimeoutMs,
+        pageCacheKb: options.pageCacheKb,
         slowCommitMs: SLOW_COMMIT_MS,
       },
       afterFailure: 'refuse',
@@ -127,6 +130,7 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.path);
 db.pragma('journal_mode = WAL');
 db.pragma('busy_timeout = ' + Number(workerData.busyTimeoutMs));
+db.pragma('cache_size = -' + Number(workerData.pageCacheKb));
 // The level for the next transaction (a pragma between transactions, one string compare when unchanged).
 let level;
 function synchronous(wanted) {
