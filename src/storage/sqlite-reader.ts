@@ -39,7 +39,11 @@ export class SqliteReader {
       role: 'reader',
       path: options.path,
       source: READER_SOURCE,
-      workerData: { path: options.path, busyTimeoutMs: options.busyTimeoutMs, pageCacheKb: options.pageCacheKb },
+      workerData: {
+        path: options.path,
+        busyTimeoutMs: options.busyTimeoutMs,
+        pageCacheKb: options.pageCacheKb,
+      },
       afterFailure: 'restart',
       failure: (reply) => new Error(`Cannot read ${options.path}: ${reply.error}`),
     });

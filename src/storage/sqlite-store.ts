@@ -79,7 +79,11 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       ...(!inMemory && {
         reads: new Kysely<Database>({
           dialect: readerDialect(
-            new SqliteReader({ path: options.path, busyTimeoutMs: options.busyTimeoutMs ?? 5000, pageCacheKb }),
+            new SqliteReader({
+              path: options.path,
+              busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+              pageCacheKb,
+            }),
           ),
         }),
         writer: new SqliteWriter({
@@ -102,7 +106,9 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
 /** `pageCacheMb` in KiB (SQLite's `cache_size = -KiB`), refused unless a positive finite number. */
 function pageCacheKbOf(megabytes = DEFAULT_PAGE_CACHE_MB): number {
   if (!Number.isFinite(megabytes) || megabytes <= 0) {
-    throw new RangeError(`SQLite store: pageCacheMb must be a positive number of megabytes (got ${megabytes})`);
+    throw new RangeError(
+      `SQLite store: pageCacheMb must be a positive number of megabytes (got ${megabytes})`,
+    );
   }
   return Math.max(1, Math.round(megabytes * 1024));
 }
