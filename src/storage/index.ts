@@ -9,6 +9,7 @@ export {
   timeRange,
   WORD_MAX_LENGTH,
 } from './bounds.js';
+export { CorruptModelFileError } from './corrupt-model-file-error.js';
 export {
   type ImportOptions,
   type ImportSummary,
@@ -25,6 +26,7 @@ export {
 export { type ReadJsonlOptions, readJsonl } from './import/read-jsonl.js';
 export { migrateToLatest, migrationNames } from './migrations.js';
 export { DEFAULT_SQLITE_PATH, openStore, type StoreLocation } from './open-store.js';
+export { MODEL_ACTIVATION_CHANNEL } from './postgres-model-activations.js';
 export { openPostgresStore, type PostgresStoreOptions, redactPassword } from './postgres-store.js';
 export type {
   EventInput,
@@ -36,12 +38,16 @@ export type {
   ImpressionRecord,
   ItemInput,
   ItemRecord,
+  ModelActivation,
+  ModelFile,
+  ModelFileInput,
   ModelVersion,
   ModelVersionInput,
   StageCost,
   UserInput,
   UserRecord,
 } from './records.js';
+export { MODEL_CHUNK_BYTES } from './sql-model-files.js';
 export { openSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 export type {
   BinarySignal,

@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, PostgresAdapter } from 'kysely';
 import type { Database } from './schema.js';
 
 /**
@@ -175,7 +175,48 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropIndex('events_user_time').execute();
     },
   },
+  '0005-model-files': {
+    // The model registry in the store: a version's files as rows, so every
+    // server on one database loads the same versions without a shared folder.
+    // Each file is cut into chunks of a few MB (`MODEL_CHUNK_BYTES`), so a
+    // large model is never one giant row or one giant buffer. Versions
+    // recorded before keep their files at `path` (stored_files 0).
+    async up(db: AnyDatabase) {
+      await db.schema
+        .alterTable('model_versions')
+        .addColumn('stored_files', 'integer', (column) => column.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .alterTable('model_versions')
+        .addColumn('stored_bytes', 'bigint', (column) => column.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .createTable('model_files')
+        .addColumn('name', 'text', (column) => column.notNull())
+        .addColumn('version', 'integer', (column) => column.notNull())
+        .addColumn('path', 'text', (column) => column.notNull())
+        .addColumn('bytes', 'bigint', (column) => column.notNull())
+        .addColumn('sha256', 'text', (column) => column.notNull())
+        .addColumn('chunks', 'integer', (column) => column.notNull())
+        .addPrimaryKeyConstraint('model_files_pk', ['name', 'version', 'path'])
+        .execute();
+      await db.schema
+        .createTable('model_file_chunks')
+        .addColumn('name', 'text', (column) => column.notNull())
+        .addColumn('version', 'integer', (column) => column.notNull())
+        .addColumn('path', 'text', (column) => column.notNull())
+        .addColumn('chunk', 'integer', (column) => column.notNull())
+        .addColumn('data', binaryType(db), (column) => column.notNull())
+        .addPrimaryKeyConstraint('model_file_chunks_pk', ['name', 'version', 'path', 'chunk'])
+        .execute();
+    },
+  },
 };
+
+/** The one column type the backends name differently: bytes (SQLite BLOB, PostgreSQL bytea). */
+function binaryType(db: AnyDatabase): 'bytea' | 'blob' {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'bytea' : 'blob';
+}
 
 const provider: MigrationProvider = {
   getMigrations: async () => migrations,

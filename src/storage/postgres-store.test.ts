@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { NotFoundError } from '../core/index.js';
 import { importData } from './import/import-data.js';
 import { openPostgresStore, redactPassword } from './postgres-store.js';
+import type { ModelActivation } from './records.js';
 import type { Store } from './store.js';
 import { StoreUnavailableError } from './store-unavailable-error.js';
 import { describeStoreContract } from './test-support/store-contract.js';
@@ -61,6 +63,7 @@ if (reachable && url !== undefined) {
         stores.push(await open());
         return stores.at(-1)!;
       },
+      tables: { postgres: url, schema },
       async dispose() {
         for (const store of stores) await store.close();
         await dropSchema(schema);
@@ -98,6 +101,70 @@ if (reachable && url !== undefined) {
         await dropSchema(`${schema}_import`);
       }
     });
+
+    it("tells every server of the schema of an activation through NOTIFY, and no other schema's", async () => {
+      const listening = `${schema}_notify`;
+      const [a, b] = await Promise.all(
+        [0, 1].map(() => openPostgresStore({ connectionString: url, schema: listening, maxConnections: 1 })),
+      );
+      const other = await openPostgresStore({
+        connectionString: url,
+        schema: `${listening}_other`,
+        maxConnections: 1,
+      });
+      try {
+        const heard: Array<ModelActivation | undefined> = [];
+        const heardElsewhere: Array<ModelActivation | undefined> = [];
+        await b!.listenModelActivations((activation) => heard.push(activation));
+        await other.listenModelActivations((activation) => heardElsewhere.push(activation));
+        await a!.addModelVersion({ name: 'generative', path: 'p', checksum: 'c' });
+        const started = performance.now();
+        await a!.activateModelVersion('generative', 1);
+        await vi.waitFor(() => expect(heard).toEqual([{ name: 'generative', version: 1 }]), {
+          timeout: 5000,
+        });
+        expect(performance.now() - started).toBeLessThan(5000);
+        // A rolled-back activation announces nothing.
+        await expect(a!.activateModelVersion('generative', 2)).rejects.toThrow(NotFoundError);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(heard).toHaveLength(1);
+        expect(heardElsewhere).toEqual([]);
+      } finally {
+        await Promise.all([a!.close(), b!.close(), other.close()]);
+        await dropSchema(listening);
+        await dropSchema(`${listening}_other`);
+      }
+    });
+
+    it('listens again after its connection is cut, telling listeners to check what they missed', async () => {
+      const listening = `${schema}_reconnect`;
+      const a = await openPostgresStore({ connectionString: url, schema: listening, maxConnections: 1 });
+      const b = await openPostgresStore({ connectionString: url, schema: listening, maxConnections: 1 });
+      try {
+        const heard: Array<ModelActivation | undefined> = [];
+        await b.listenModelActivations((activation) => heard.push(activation));
+        await a.addModelVersion({ name: 'generative', path: 'p', checksum: 'c' });
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        try {
+          const cut = await client.query(
+            'select pg_terminate_backend(pid) as cut from pg_stat_activity where application_name = $1',
+            [`genfeed models ${listening}`],
+          );
+          expect(cut.rows).toEqual([{ cut: true }]);
+        } finally {
+          await client.end();
+        }
+        await vi.waitFor(() => expect(heard).toEqual([undefined]), { timeout: 10_000 });
+        await a.activateModelVersion('generative', 1);
+        await vi.waitFor(() => expect(heard).toEqual([undefined, { name: 'generative', version: 1 }]), {
+          timeout: 5000,
+        });
+      } finally {
+        await Promise.all([a.close(), b.close()]);
+        await dropSchema(listening);
+      }
+    }, 20_000);
 
     it('rejects a schema name it would have to quote', async () => {
       await expect(openPostgresStore({ connectionString: url, schema: 'Bad; drop' })).rejects.toThrow(

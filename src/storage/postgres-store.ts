@@ -3,6 +3,7 @@ import pg from 'pg';
 import { type Logger, silentLogger } from '../core/index.js';
 import { advisoryClaimTransaction } from './advisory-user-locks.js';
 import { migrateToLatest } from './migrations.js';
+import { PostgresModelActivations } from './postgres-model-activations.js';
 import type { Database } from './schema.js';
 import { SqlStore } from './sql-store.js';
 import type { Store } from './store.js';
@@ -90,6 +91,12 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     backend: 'postgres',
     location,
     claimTransaction: advisoryClaimTransaction,
+    modelActivations: new PostgresModelActivations({
+      connectionString: options.connectionString,
+      schema: options.schema ?? 'public',
+      location,
+      logger,
+    }),
     ...(options.now && { now: options.now }),
   });
 }

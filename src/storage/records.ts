@@ -117,10 +117,16 @@ export interface ModelVersionInput {
   name: string;
   /** Left out: one more than the newest version of `name`. */
   version?: number;
-  /** Where the model's files are (a folder or a file). */
+  /**
+   * Where the model's files are on disk: for a version whose `files` the store
+   * keeps, the publishing machine's copy (the model registry's cache folder);
+   * otherwise the only copy.
+   */
   path: string;
   checksum: string;
   metrics?: Readonly<Record<string, number>>;
+  /** The model directory's files, kept in the store with the version (written in the same transaction). */
+  files?: readonly ModelFileInput[];
 }
 
 export interface ModelVersion {
@@ -131,6 +137,35 @@ export interface ModelVersion {
   metrics: Record<string, number>;
   createdAt: number;
   active: boolean;
+  /** Files the store keeps for this version (0: its files are only at `path`). */
+  storedFiles: number;
+  /** Their total size in bytes. */
+  storedBytes: number;
+}
+
+/** One file of a model directory, as `addModelVersion` takes it. */
+export interface ModelFileInput {
+  /** Relative to the model directory, `/`-separated, without `.` or `..` parts (`model.safetensors`). */
+  path: string;
+  /** The file's bytes in pieces of any size, read once inside the publishing transaction. */
+  read: () => AsyncIterable<Uint8Array>;
+  /** When given, the write is refused (and nothing of the version kept) unless the bytes have this sha256 (hex). */
+  sha256?: string;
+}
+
+/** A file the store keeps for a model version, in chunks of at most `MODEL_CHUNK_BYTES`. */
+export interface ModelFile {
+  path: string;
+  bytes: number;
+  /** Hex sha256 of the whole file, computed by the store as it wrote the chunks. */
+  sha256: string;
+  chunks: number;
+}
+
+/** A model version made active (on this server or, on PostgreSQL, any server of the database). */
+export interface ModelActivation {
+  name: string;
+  version: number;
 }
 
 /** An A/B test: traffic split between pipelines by weight (e.g. `{ generative: 25, cascade: 75 }`). */

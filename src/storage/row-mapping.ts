@@ -174,6 +174,8 @@ export function modelVersionRecord(row: ModelVersionsTable): ModelVersion {
     metrics: JSON.parse(row.metrics),
     createdAt: row.created_at,
     active: row.active === 1,
+    storedFiles: row.stored_files,
+    storedBytes: row.stored_bytes,
   };
 }
 

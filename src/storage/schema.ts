@@ -13,6 +13,8 @@ export interface Database {
   impressions: ImpressionsTable;
   events: EventsTable;
   model_versions: ModelVersionsTable;
+  model_files: ModelFilesTable;
+  model_file_chunks: ModelFileChunksTable;
   experiments: ExperimentsTable;
   dashboard_sessions: DashboardSessionsTable;
 }
@@ -101,6 +103,29 @@ export interface ModelVersionsTable {
   metrics: string;
   created_at: number;
   active: number;
+  /** Rows of `model_files` for this version (0 for a version whose files are only at `path`). */
+  stored_files: number;
+  stored_bytes: number;
+}
+
+/** A model version's file; its bytes are `chunks` rows of `model_file_chunks`, numbered from 0. */
+export interface ModelFilesTable {
+  name: string;
+  version: number;
+  path: string;
+  bytes: number;
+  /** Hex sha256 of the whole file. */
+  sha256: string;
+  chunks: number;
+}
+
+/** A piece of a model file: SQLite BLOB, PostgreSQL bytea, `MODEL_CHUNK_BYTES` long but for the last. */
+export interface ModelFileChunksTable {
+  name: string;
+  version: number;
+  path: string;
+  chunk: number;
+  data: Uint8Array;
 }
 
 export interface ExperimentsTable {

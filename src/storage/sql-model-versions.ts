@@ -1,12 +1,18 @@
 import type { Transaction } from 'kysely';
 import { ConflictError, NotFoundError } from '../core/index.js';
+import type { ModelActivationChannel, ModelActivationListener, StopListening } from './model-activations.js';
 import type { ModelVersion, ModelVersionInput } from './records.js';
 import { modelVersionRecord } from './row-mapping.js';
 import type { Database } from './schema.js';
 import type { SqlContext } from './sql-context.js';
+import { deleteModelFiles, writeModelFiles } from './sql-model-files.js';
 import type { Store } from './store.js';
 
-/** Trained model versions by name, at most one of each name active. */
+/**
+ * Trained model versions by name, at most one of each name active, with the
+ * files of each version when the publisher hands them over. Activations are
+ * announced on `activations` (PostgreSQL: NOTIFY to every server).
+ */
 export class SqlModelVersions
   implements
     Pick<
@@ -17,12 +23,15 @@ export class SqlModelVersions
       | 'activeModelVersion'
       | 'activateModelVersion'
       | 'deleteModelVersion'
+      | 'listenModelActivations'
     >
 {
   readonly #context: SqlContext;
+  readonly #activations: ModelActivationChannel;
 
-  constructor(context: SqlContext) {
+  constructor(context: SqlContext, activations: ModelActivationChannel) {
     this.#context = context;
+    this.#activations = activations;
   }
 
   async addModelVersion(input: ModelVersionInput): Promise<ModelVersion> {
@@ -45,9 +54,20 @@ export class SqlModelVersions
           metrics: JSON.stringify(input.metrics ?? {}),
           created_at: this.#context.now(),
           active: 0,
+          stored_files: 0,
+          stored_bytes: 0,
         };
+        // The row first: a version number taken meanwhile fails here, before any file is sent.
         await trx.insertInto('model_versions').values(row).execute();
-        return modelVersionRecord(row);
+        if (input.files === undefined || input.files.length === 0) return modelVersionRecord(row);
+        const stored = await writeModelFiles(trx, input.name, version, input.files);
+        await trx
+          .updateTable('model_versions')
+          .set({ stored_files: stored.files, stored_bytes: stored.bytes })
+          .where('name', '=', input.name)
+          .where('version', '=', version)
+          .execute();
+        return modelVersionRecord({ ...row, stored_files: stored.files, stored_bytes: stored.bytes });
       });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
@@ -100,8 +120,14 @@ export class SqlModelVersions
         .where('name', '=', name)
         .where('version', '=', version)
         .execute();
+      await this.#activations.announce(trx, { name, version });
     });
+    this.#activations.committed({ name, version });
     return (await this.getModelVersion(name, version))!;
+  }
+
+  listenModelActivations(listener: ModelActivationListener): Promise<StopListening> {
+    return this.#activations.listen(listener);
   }
 
   async deleteModelVersion(name: string, version: number): Promise<void> {
@@ -109,6 +135,7 @@ export class SqlModelVersions
       if ((await activeFlag(trx, name, version)) === 1) {
         throw new ConflictError(`Model ${name} version ${version} is active: activate another version first`);
       }
+      await deleteModelFiles(trx, name, version);
       await trx
         .deleteFrom('model_versions')
         .where('name', '=', name)

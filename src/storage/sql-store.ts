@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { dailyActiveUsers, hourlyEvents, itemTimeStats } from './activity-stats.js';
+import { LocalModelActivations, type ModelActivationChannel } from './model-activations.js';
 import { pipelineStats, pipelineUserStats } from './pipeline-stats.js';
 import type {
   EventInput,
@@ -11,6 +12,8 @@ import type {
   ImpressionRecord,
   ItemInput,
   ItemRecord,
+  ModelActivation,
+  ModelFile,
   ModelVersion,
   ModelVersionInput,
   SessionRecord,
@@ -25,6 +28,7 @@ import { SqlExperiments } from './sql-experiments.js';
 import { type ClaimTransaction, SqlFeeds } from './sql-feeds.js';
 import { type FastFeedContext, SqlHistory } from './sql-history.js';
 import { SqlItems } from './sql-items.js';
+import { SqlModelFiles } from './sql-model-files.js';
 import { SqlModelVersions } from './sql-model-versions.js';
 import { SqlSessions } from './sql-sessions.js';
 import { sqlUsers } from './sql-users.js';
@@ -69,6 +73,8 @@ export interface SqlStoreOptions {
   fastFeedContext?: FastFeedContext;
   /** Serialises `claimFeed`s of the same users across servers (PostgreSQL: advisory locks). */
   claimTransaction?: ClaimTransaction;
+  /** How model activations reach listeners (default: in this process only; PostgreSQL: LISTEN/NOTIFY). */
+  modelActivations?: ModelActivationChannel;
 }
 
 /**
@@ -92,6 +98,8 @@ export class SqlStore implements Store {
   readonly #events: SqlEvents;
   readonly #history: SqlHistory;
   readonly #modelVersions: SqlModelVersions;
+  readonly #modelFiles: SqlModelFiles;
+  readonly #modelActivations: ModelActivationChannel;
   readonly #experiments: SqlExperiments;
   readonly #sessions: SqlSessions;
   #closed = false;
@@ -118,7 +126,9 @@ export class SqlStore implements Store {
     this.#history = new SqlHistory(context, {
       ...(options.fastFeedContext && { fastFeedContext: options.fastFeedContext }),
     });
-    this.#modelVersions = new SqlModelVersions(context);
+    this.#modelActivations = options.modelActivations ?? new LocalModelActivations();
+    this.#modelVersions = new SqlModelVersions(context, this.#modelActivations);
+    this.#modelFiles = new SqlModelFiles(context);
     this.#experiments = new SqlExperiments(context);
     this.#sessions = new SqlSessions(context);
   }
@@ -258,6 +268,20 @@ export class SqlStore implements Store {
     return this.#modelVersions.deleteModelVersion(name, version);
   }
 
+  listModelFiles(name: string, version: number): Promise<ModelFile[]> {
+    return this.#modelFiles.listModelFiles(name, version);
+  }
+
+  readModelFile(name: string, version: number, path: string): AsyncGenerator<Uint8Array> {
+    return this.#modelFiles.readModelFile(name, version, path);
+  }
+
+  listenModelActivations(
+    listener: (activation: ModelActivation | undefined) => void,
+  ): Promise<() => Promise<void>> {
+    return this.#modelVersions.listenModelActivations(listener);
+  }
+
   putExperiment(input: ExperimentInput): Promise<Experiment> {
     return this.#experiments.putExperiment(input);
   }
@@ -298,6 +322,7 @@ export class SqlStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#modelActivations.close();
     await Promise.all([this.#feeds.idle(), this.#events.idle()]);
     await this.#writer?.close();
     if (this.#reads !== this.#db) await this.#reads.destroy();

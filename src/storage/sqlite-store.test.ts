@@ -27,6 +27,7 @@ describeStoreContract('SQLite (file, WAL)', async ({ now }) => {
       stores.push(await open());
       return stores.at(-1)!;
     },
+    tables: { sqlite: path },
     async dispose() {
       for (const store of stores) await store.close();
     },

@@ -9,6 +9,8 @@ import type {
   ImpressionRecord,
   ItemInput,
   ItemRecord,
+  ModelActivation,
+  ModelFile,
   ModelVersion,
   ModelVersionInput,
   SessionRecord,
@@ -97,15 +99,46 @@ export interface Store {
   /** Distinct users with an event per UTC day of a window. */
   dailyActiveUsers(options?: StatsOptions): Promise<DailyActiveUsers[]>;
 
+  /**
+   * Records a version and, when `input.files` is given, its files, in one
+   * transaction: either all of it is kept or none. Each file is read once,
+   * cut into chunks of `MODEL_CHUNK_BYTES` and hashed as it is written.
+   * ConflictError if the version number exists; InvalidInputError for a bad
+   * or repeated path, or bytes that do not match a given sha256.
+   */
   addModelVersion(input: ModelVersionInput): Promise<ModelVersion>;
   getModelVersion(name: string, version: number): Promise<ModelVersion | undefined>;
   /** Newest first; every model's versions when `name` is left out. */
   listModelVersions(name?: string): Promise<ModelVersion[]>;
   activeModelVersion(name: string): Promise<ModelVersion | undefined>;
-  /** Makes this version the active one of its name (and no other); throws NotFoundError if absent. */
+  /**
+   * Makes this version the active one of its name (and no other), in one
+   * transaction that also announces it to `listenModelActivations`
+   * listeners; throws NotFoundError if absent.
+   */
   activateModelVersion(name: string, version: number): Promise<ModelVersion>;
-  /** Throws NotFoundError if absent, ConflictError if it is the active version. */
+  /** Deletes the version and its files. Throws NotFoundError if absent, ConflictError if it is the active version. */
   deleteModelVersion(name: string, version: number): Promise<void>;
+  /** The files kept for a version, in code-point order of their paths (none for a version kept only on disk); NotFoundError if absent. */
+  listModelFiles(name: string, version: number): Promise<ModelFile[]>;
+  /**
+   * A kept file's bytes, one chunk at a time (constant memory for any size).
+   * NotFoundError if there is no such file; a CorruptModelFileError naming
+   * the model, version and file when a chunk is missing or the size or
+   * sha256 differ from what was written, thrown after the last chunk at the
+   * latest, so a reader keeps nothing until the generator finished.
+   */
+  readModelFile(name: string, version: number, path: string): AsyncGenerator<Uint8Array>;
+  /**
+   * Calls `listener` after each activation commits: on PostgreSQL every
+   * activation of the database (any server, through LISTEN/NOTIFY); on SQLite
+   * those made through this store object (other processes poll). Called with
+   * `undefined` when some may have been missed. Resolves to a function that
+   * stops it.
+   */
+  listenModelActivations(
+    listener: (activation: ModelActivation | undefined) => void,
+  ): Promise<() => Promise<void>>;
 
   /** Creates or replaces an experiment (its creation time is kept). */
   putExperiment(input: ExperimentInput): Promise<Experiment>;

@@ -1,14 +1,41 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { createHash, randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../core/index.js';
-import type { EventInput, ItemInput } from '../records.js';
+import { CorruptModelFileError } from '../corrupt-model-file-error.js';
+import type { EventInput, ItemInput, ModelActivation, ModelFileInput } from '../records.js';
+import { MODEL_CHUNK_BYTES } from '../sql-model-files.js';
 import type { Store } from '../store.js';
+import { damageModelChunk, type StoreTables } from './model-chunk-damage.js';
 
 /** One store under test: its data can be reopened after `close`, and disposed of at the end. */
 export interface StoreUnderTest {
   store: Store;
   /** Opens the same data again (after `store.close()`), as a restarted server would. */
   reopen(): Promise<Store>;
+  /** Its tables, for a second connection that damages what the store wrote. */
+  tables: StoreTables;
   dispose(): Promise<void>;
+}
+
+/** A file of `bytes`, handed to the store in pieces of `piece` bytes. */
+function modelFile(path: string, bytes: Uint8Array, piece = 1 << 20): ModelFileInput {
+  return {
+    path,
+    async *read() {
+      for (let offset = 0; offset < bytes.length; offset += piece)
+        yield bytes.subarray(offset, offset + piece);
+    },
+  };
+}
+
+async function readAll(chunks: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  for await (const chunk of chunks) parts.push(chunk);
+  return Buffer.concat(parts);
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 export type StoreFactory = (options: { now?: () => number }) => Promise<StoreUnderTest>;
@@ -703,6 +730,8 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
           metrics: { 'recall@10': 0.0674 },
           createdAt: 1000,
           active: false,
+          storedFiles: 0,
+          storedBytes: 0,
         });
         const second = await store.addModelVersion({ name: 'generative', path: 'p2', checksum: 'bb' });
         expect(second.version).toBe(2);
@@ -728,6 +757,152 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         await store.deleteModelVersion('generative', 1);
         await expect(store.deleteModelVersion('generative', 1)).rejects.toThrow(NotFoundError);
         expect((await store.listModelVersions('generative')).map((model) => model.version)).toEqual([2]);
+      });
+
+      it("keeps a version's files with it in chunks, byte for byte, listed in path order", async () => {
+        const store = await fresh();
+        // Three chunks, handed over in pieces that straddle the chunk boundaries.
+        const weights = randomBytes(2 * MODEL_CHUNK_BYTES + 123);
+        const manifest = Buffer.from('{"format": 1, "名前": "模型"}');
+        const version = await store.addModelVersion({
+          name: 'generative',
+          path: '/cache/generative/v1',
+          checksum: 'sum',
+          files: [
+            modelFile('model.safetensors', weights, 1_000_003),
+            { ...modelFile('sub/manifest.json', manifest), sha256: sha256(manifest).toUpperCase() },
+            modelFile('empty', new Uint8Array(0)),
+          ],
+        });
+        const total = weights.length + manifest.length;
+        expect(version).toMatchObject({ version: 1, storedFiles: 3, storedBytes: total });
+        expect(await store.getModelVersion('generative', 1)).toMatchObject({
+          storedFiles: 3,
+          storedBytes: total,
+        });
+        expect(await store.listModelFiles('generative', 1)).toEqual([
+          { path: 'empty', bytes: 0, sha256: sha256(new Uint8Array(0)), chunks: 0 },
+          { path: 'model.safetensors', bytes: weights.length, sha256: sha256(weights), chunks: 3 },
+          { path: 'sub/manifest.json', bytes: manifest.length, sha256: sha256(manifest), chunks: 1 },
+        ]);
+        const sizes: number[] = [];
+        const back = await readAll(
+          (async function* () {
+            for await (const chunk of store.readModelFile('generative', 1, 'model.safetensors')) {
+              sizes.push(chunk.byteLength);
+              yield chunk;
+            }
+          })(),
+        );
+        expect(sizes).toEqual([MODEL_CHUNK_BYTES, MODEL_CHUNK_BYTES, 123]);
+        expect(back.equals(weights)).toBe(true);
+        expect(
+          (await readAll(store.readModelFile('generative', 1, 'sub/manifest.json'))).equals(manifest),
+        ).toBe(true);
+        expect((await readAll(store.readModelFile('generative', 1, 'empty'))).length).toBe(0);
+        await expect(readAll(store.readModelFile('generative', 1, 'missing.bin'))).rejects.toThrow(
+          new NotFoundError('Model generative@1 has no file missing.bin in the store'),
+        );
+        await expect(store.listModelFiles('generative', 2)).rejects.toThrow(NotFoundError);
+      });
+
+      it('writes a version and its files in one transaction: a refused file leaves nothing behind', async () => {
+        const store = await fresh();
+        const bytes = randomBytes(1000);
+        const refused = async (files: ModelFileInput[], message: RegExp) => {
+          await expect(
+            store.addModelVersion({ name: 'generative', path: 'p', checksum: 'c', files }),
+          ).rejects.toThrow(message);
+          expect(await store.listModelVersions()).toEqual([]);
+        };
+        await refused(
+          [
+            modelFile('a.bin', randomBytes(MODEL_CHUNK_BYTES + 1)),
+            { ...modelFile('b.bin', bytes), sha256: 'ab' },
+          ],
+          /Cannot store model generative@1: b\.bin has sha256 [0-9a-f]{64}, expected ab/,
+        );
+        await refused([modelFile('../escape', bytes)], /file path "\.\.\/escape" must be relative/);
+        await refused([modelFile('/etc/passwd', bytes)], /must be relative/);
+        await refused([modelFile('a\\b', bytes)], /must be relative/);
+        await refused([modelFile('a.bin', bytes), modelFile('a.bin', bytes)], /a\.bin is given twice/);
+        const failing: ModelFileInput = {
+          path: 'half.bin',
+          async *read() {
+            yield bytes;
+            throw new Error('disk gone');
+          },
+        };
+        await refused([modelFile('a.bin', bytes), failing], /disk gone/);
+
+        // The number is free again, and a deleted version takes its files with it.
+        await store.addModelVersion({
+          name: 'generative',
+          path: 'p',
+          checksum: 'c',
+          files: [modelFile('a.bin', bytes)],
+        });
+        await store.addModelVersion({ name: 'generative', path: 'p', checksum: 'c' });
+        await store.activateModelVersion('generative', 2);
+        await store.deleteModelVersion('generative', 1);
+        await expect(store.listModelFiles('generative', 1)).rejects.toThrow(NotFoundError);
+        const other = randomBytes(10);
+        await store.addModelVersion({
+          name: 'generative',
+          version: 1,
+          path: 'p',
+          checksum: 'c',
+          files: [modelFile('a.bin', other)],
+        });
+        expect((await readAll(store.readModelFile('generative', 1, 'a.bin'))).equals(other)).toBe(true);
+        expect(await store.listModelFiles('generative', 2)).toEqual([]);
+      });
+
+      it('refuses a file whose bytes in the store were damaged, naming the model, version and file', async () => {
+        const underTest = await open();
+        const store = underTest.store;
+        const weights = randomBytes(2 * MODEL_CHUNK_BYTES + 5);
+        for (const version of [1, 2])
+          await store.addModelVersion({
+            name: 'generative',
+            version,
+            path: 'p',
+            checksum: 'c',
+            files: [modelFile('model.safetensors', weights)],
+          });
+        const chunk = { name: 'generative', path: 'model.safetensors', chunk: 1 };
+        await damageModelChunk(underTest.tables, { ...chunk, version: 1 }, 'flip');
+        const flipped = readAll(store.readModelFile('generative', 1, 'model.safetensors'));
+        await expect(flipped).rejects.toThrow(CorruptModelFileError);
+        await expect(flipped).rejects.toThrow(
+          /^Model generative@1: model\.safetensors has sha256 [0-9a-f]{64} in the store, [0-9a-f]{64} when it was written \(corrupted in the store\)$/,
+        );
+        await damageModelChunk(underTest.tables, { ...chunk, version: 2 }, 'drop');
+        await expect(readAll(store.readModelFile('generative', 2, 'model.safetensors'))).rejects.toThrow(
+          new CorruptModelFileError(
+            'Model generative@2: model.safetensors lacks chunk 1 of its 3 in the store (corrupted in the store)',
+          ),
+        );
+      });
+
+      it('tells listeners of each activation once it committed, and nothing once they stopped', async () => {
+        const store = await fresh();
+        await store.addModelVersion({ name: 'generative', path: 'p1', checksum: 'a' });
+        await store.addModelVersion({ name: 'generative', path: 'p2', checksum: 'b' });
+        const heard: Array<ModelActivation | undefined> = [];
+        const stop = await store.listenModelActivations((activation) => heard.push(activation));
+        await store.activateModelVersion('generative', 1);
+        await expect(store.activateModelVersion('generative', 9)).rejects.toThrow(NotFoundError);
+        await store.activateModelVersion('generative', 2);
+        await vi.waitFor(() => expect(heard).toHaveLength(2), { timeout: 5000 });
+        expect(heard).toEqual([
+          { name: 'generative', version: 1 },
+          { name: 'generative', version: 2 },
+        ]);
+        await stop();
+        await store.activateModelVersion('generative', 1);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(heard).toHaveLength(2);
       });
     });
 
