@@ -6,18 +6,12 @@ import { type InsightsOptions, InsightsService } from '../insights/index.js';
 import type { Store } from '../storage/index.js';
 import type { FeedSource } from './feed-source.js';
 import type { ApiKeys } from './http/api-keys.js';
+import { answerError, validationHook } from './http/api-router.js';
 import { requireScope, scopeOfMethod } from './http/auth.js';
 import { bodyLimits } from './http/body-limits.js';
 import { registerContentRoutes } from './http/content-routes.js';
 import { READ_ONLY_POST, registerCreatorRoutes } from './http/creator-routes.js';
-import {
-  ApiError,
-  CLIENT_CLOSED_REQUEST,
-  errorResponse,
-  isClientAbort,
-  toApiError,
-  validationError,
-} from './http/errors.js';
+import { ApiError, errorResponse } from './http/errors.js';
 import { registerHealthRoutes } from './http/health-routes.js';
 import { INGEST_PATHS, registerIngestRoutes } from './http/ingest-routes.js';
 import { ServeMetrics } from './http/metrics.js';
@@ -68,11 +62,7 @@ export function createApp(options: AppOptions): ServeApp {
     attribution: new RequestAttribution(options.store),
   };
 
-  const app: ServeApp = new OpenAPIHono<ServeEnv>({
-    defaultHook: (result, c) => {
-      if (!result.success) return errorResponse(c, validationError(result.error, result.target));
-    },
-  });
+  const app: ServeApp = new OpenAPIHono<ServeEnv>({ defaultHook: validationHook });
 
   // Bodies are JSON (or Prometheus text): a browser must never sniff an id echoed in a
   // message as HTML, frame a response, or run anything from one. A route that sets its
@@ -154,14 +144,7 @@ export function createApp(options: AppOptions): ServeApp {
       new ApiError(404, 'not_found', `No route ${c.req.method} ${c.req.path.slice(0, 200)}`),
     );
   });
-  app.onError((error, c) => {
-    const where = `${c.req.method} ${c.req.path}`;
-    if (isClientAbort(error, c.req.raw)) {
-      logger.info(`${where}: client aborted the request`);
-      return new Response(null, { status: CLIENT_CLOSED_REQUEST });
-    }
-    return errorResponse(c, toApiError(error, logger, where));
-  });
+  app.onError((error, c) => answerError(error, c, logger));
   return app;
 }
 

@@ -3,6 +3,20 @@ export { type AppOptions, createApp } from './app.js';
 export { GenfeedApiError } from './client/api-error.js';
 export { type ClientOptions, GenfeedClient } from './client/client.js';
 export {
+  type BucketReport,
+  type BucketsReport,
+  type BucketsReportOptions,
+  bucketsReport,
+} from './experiments/bucket-report.js';
+export {
+  DAY_MS,
+  type DataWindow,
+  dataWindow,
+  dayLabel,
+  newestEventTime,
+  windowBetween,
+} from './experiments/data-window.js';
+export {
   type ExperimentReport,
   type ExperimentReportOptions,
   experimentReport,
@@ -10,6 +24,7 @@ export {
   type PipelineComparison,
   type PipelineReport,
 } from './experiments/experiment-report.js';
+export { ExperimentService } from './experiments/experiment-service.js';
 export { type PipelineCost, StageLedger } from './experiments/stage-ledger.js';
 export { TrafficSplit, userPosition } from './experiments/traffic-split.js';
 // What `genfeed serve` composes: the feed service over the model registry.
@@ -24,8 +39,26 @@ export {
   type PipelineProvider,
 } from './feed-service.js';
 export type { FeedSource, PipelineStatus, ServedFeed, SimilarItem } from './feed-source.js';
+export type {
+  AdminExperimentsResponse,
+  AdminItemsResponse,
+  AdminModelsResponse,
+  AdminOverviewResponse,
+  AdminUsersResponse,
+  CreateExperimentBody,
+  CreatorInsightsResponse,
+  Experiment as ExperimentResponse,
+  ExperimentReportResponse,
+  SetSplitBody,
+} from './http/admin-schemas.js';
+export * as adminSchemas from './http/admin-schemas.js';
 export { type ApiKeyEntry, ApiKeys, MIN_KEY_LENGTH, type Scope, scopes } from './http/api-keys.js';
+// For routes mounted on serve's app from above it (the dashboard's JSON API): same validation, errors and document.
+export { apiRouter } from './http/api-router.js';
+export { ApiError } from './http/errors.js';
+export { jsonBody } from './http/json-body.js';
 export { ServeMetrics, type ServeMetricsOptions } from './http/metrics.js';
+export { errorResponses, jsonContent } from './http/openapi-helpers.js';
 export { type PopularFeedOptions, PopularFeedSource } from './http/popular-feed-source.js';
 export type {
   ErrorBody,
@@ -39,7 +72,7 @@ export type {
   UserBody,
   UserResponse,
 } from './http/schemas.js';
-export { defaultLimits, type ServeLimits } from './http/serve-context.js';
+export { defaultLimits, type ServeApp, type ServeLimits } from './http/serve-context.js';
 export {
   type ColdStartLoadOptions,
   ColdStartPipeline,

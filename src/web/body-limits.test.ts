@@ -25,7 +25,7 @@ const ingestPaths = ['/v1/items', '/v1/users', '/v1/events'];
 /** The limit each route is meant to have. */
 function limitOf(path: string): number {
   if (ingestPaths.includes(path)) return defaultLimits.maxBodyBytes;
-  if (path === '/dashboard/login' || path === '/dashboard/logout') return LOGIN_BODY_BYTES;
+  if (path.startsWith('/dashboard/')) return LOGIN_BODY_BYTES; // login, logout and the experiment forms
   return defaultLimits.maxOtherBodyBytes;
 }
 
@@ -93,7 +93,14 @@ describe('body limits', () => {
       ),
     ];
     expect(withBodies).toEqual(
-      expect.arrayContaining([...ingestPaths, '/v1/creators/x/titles', '/dashboard/login']),
+      expect.arrayContaining([
+        ...ingestPaths,
+        '/v1/creators/x/titles',
+        '/v1/admin/experiments',
+        '/v1/admin/experiments/x/split',
+        '/dashboard/login',
+        '/dashboard/experiments/split',
+      ]),
     );
     for (const path of withBodies) {
       const limit = limitOf(path);

@@ -13,9 +13,9 @@ import {
   uploadCompetition,
 } from '../assistant/index.js';
 import { NotFoundError } from '../core/index.js';
+import { DAY_MS, dayLabel } from '../serve/index.js';
 import { cards, chart, formatNumber, formatPercent, notice, section, table } from './components.js';
 import type { DashboardContext } from './dashboard-context.js';
-import { DAY_MS, dayLabel } from './data-window.js';
 import type { PlatformSnapshot } from './platform-snapshot.js';
 import { h, type SafeHtml } from './safe-html.js';
 
@@ -44,6 +44,21 @@ export interface CreatorData {
 }
 
 export const weekdays = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+/**
+ * The creator view as a key sees it: a creator's key (bound to `creator`) gets
+ * its own author whatever the query names, and no list of the others.
+ */
+export async function creatorView(
+  context: DashboardContext,
+  query: { author?: string; draft?: string; days?: number },
+  creator: string | undefined,
+): Promise<CreatorData> {
+  if (creator === undefined) return creatorData(context, query);
+  const data = await creatorData(context, { ...query, author: creator });
+  data.authors = data.authors.filter((entry) => entry.author === creator);
+  return data;
+}
 
 export async function creatorData(
   context: DashboardContext,

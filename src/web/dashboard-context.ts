@@ -1,6 +1,6 @@
+import { type BucketsReport, type DataWindow, dataWindow, ExperimentService } from '../serve/index.js';
 import type { Store } from '../storage/index.js';
 import type { DashboardOptions } from './dashboard-options.js';
-import { type DataWindow, dataWindow } from './data-window.js';
 import { type EventScan, scanEvents } from './event-scan.js';
 import { PlatformSnapshot } from './platform-snapshot.js';
 
@@ -62,12 +62,15 @@ class WindowCache<T> {
 /** What every page's data function gets: the options, a clock and the cached passes over the log. */
 export class DashboardContext {
   readonly store: Store;
+  /** Experiments: the admin API's routes and the Experiments page's forms change them here. */
+  readonly experiments: ExperimentService;
   readonly #scans = new WindowCache<EventScan>();
   readonly #snapshots = new WindowCache<PlatformSnapshot>();
   readonly #aggregates = new WindowCache<unknown>();
 
   constructor(readonly options: DashboardOptions) {
     this.store = options.store;
+    this.experiments = new ExperimentService(options.store);
   }
 
   now(): number {
@@ -87,6 +90,18 @@ export class DashboardContext {
   /** A page's own costly aggregate of the window under `name` (the Experiments page's statistics). */
   aggregate<T>(name: string, window: DataWindow, compute: () => Promise<T>): Promise<T> {
     return this.#aggregates.get(window, compute, name) as Promise<T>;
+  }
+
+  /**
+   * The buckets of an experiment (all traffic without one) over the window,
+   * the Experiments page's and the admin API's figures. They are passes over
+   * the window's log (seconds on a large one): kept 30 s like the overview's
+   * scan, so views and refreshes in between cost nothing.
+   */
+  experimentReport(window: DataWindow, experiment?: string): Promise<BucketsReport> {
+    return this.aggregate(`experiments:${experiment ?? ''}`, window, () =>
+      this.experiments.report(window, experiment === undefined ? {} : { experiment }),
+    );
   }
 
   /** The window's events and the catalogue in memory (Creator, Items' audience). */

@@ -1,4 +1,5 @@
 import type { TitleProvider } from '../assistant/index.js';
+import type { Logger } from '../core/index.js';
 import type { FeedPipeline } from '../feed/index.js';
 import type { Store } from '../storage/index.js';
 import type { SessionStore } from './session-store.js';
@@ -49,4 +50,6 @@ export interface DashboardOptions {
   now?: () => number;
   /** No-repeat window of the Users page's feeds, ms (default 7 days). */
   noRepeatWindowMs?: number;
+  /** Where the JSON API logs its 500s (default silent); `genfeed serve` passes its own. */
+  logger?: Logger;
 }

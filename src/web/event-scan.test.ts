@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Random } from '../core/index.js';
+import { DAY_MS, dataWindow } from '../serve/index.js';
 import { binarySignals, type EventInput, openSqliteStore, type Store } from '../storage/index.js';
-import { DAY_MS, dataWindow } from './data-window.js';
 import { hourWeekdaySlot, scanEvents } from './event-scan.js';
 
 let store: Store | undefined;

@@ -1,5 +1,5 @@
+import { DAY_MS, type DataWindow } from '../serve/index.js';
 import { binarySignals, type SignalCounts, type Store } from '../storage/index.js';
-import { DAY_MS, type DataWindow } from './data-window.js';
 
 export interface DayFigures {
   day: number;

@@ -39,6 +39,7 @@ describe('the Experiments page statistics', () => {
     expect(calls.lists).toBe(2);
     expect(second).toEqual(first);
     // Another experiment is another report.
+    await store.putExperiment({ name: 'ab', split: { generative: 1, cascade: 1 } });
     await experimentsData(context, { experiment: 'ab' });
     expect(calls.stats).toBeGreaterThan(statsAfterFirst);
   });

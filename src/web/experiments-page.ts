@@ -1,199 +1,60 @@
-import {
-  type Interval,
-  liftInterval,
-  meanInterval,
-  proportionInterval,
-  ratioInterval,
-} from '../statistics/index.js';
-import type { Experiment, PipelineStats, PipelineUserStats, StageCost } from '../storage/index.js';
+import { type BucketReport, type BucketsReport, DAY_MS, dayLabel } from '../serve/index.js';
+import type { Interval } from '../statistics/index.js';
+import type { Experiment } from '../storage/index.js';
 import { binarySignals } from '../storage/index.js';
 import { cards, chart, formatNumber, notice, section, table, withInterval } from './components.js';
 import type { DashboardContext } from './dashboard-context.js';
-import { DAY_MS, type DataWindow, dayLabel } from './data-window.js';
 import { h, type SafeHtml } from './safe-html.js';
 
-export interface BucketReport {
-  pipeline: string;
-  users: number;
-  requests: number;
-  events: number;
-  /** Watch seconds per active user-day: mean over users of playTime / active days. */
-  stayTimeSecondsPerUserDay: Interval;
-  /** Share of users active on two or more days of the window. */
-  retention: Interval;
-  /** Events with the signal / events, users as the unit (delta method). */
-  signalRates: Record<string, Interval>;
-  cpuMsPerRequest: number;
-  latencyMsPerRequest: number;
-  /** Mean CPU and wall ms per request per stage over `sampledRequests` recent requests. */
-  stages: Record<string, StageCost>;
-  sampledRequests: number;
-  /** Stay time relative to the reference bucket (undefined for the reference itself). */
-  stayTimeLift?: Interval;
-}
-
-export interface ExperimentsData {
+export interface ExperimentsData extends BucketsReport {
+  /** The running experiments. */
   experiments: Experiment[];
   /** The experiment reported, or undefined for all traffic. */
   experiment?: string;
-  since: number;
-  until: number;
-  reference?: string;
-  buckets: BucketReport[];
-  days: Array<{
-    day: string;
-    pipelines: Record<string, { requests: number; stayTimeSecondsPerUser: number; cpuMsPerRequest: number }>;
-  }>;
 }
-
-const SAMPLE_USERS = 40;
-const SAMPLE_REQUESTS = 200;
 
 export async function experimentsData(
   context: DashboardContext,
   query: { experiment?: string; days?: number },
 ): Promise<ExperimentsData> {
-  const experiments = await context.store.listExperiments();
+  const experiments = await context.experiments.list();
   const experiment = query.experiment === '' ? undefined : query.experiment;
   const window = await context.window(query.days);
-  // The statistics are passes over the window's log (seconds on a large one): kept 30 s like the
-  // overview's scan, so views and refreshes in between cost nothing; the experiment list stays fresh.
-  const report = await context.aggregate(`experiments:${experiment ?? ''}`, window, () =>
-    experimentReport(context, window, experiment),
-  );
-  return { experiments, ...(experiment === undefined ? {} : { experiment }), ...report };
-}
-
-/** Everything of `ExperimentsData` but the experiment list: the buckets' statistics over `window`. */
-async function experimentReport(
-  context: DashboardContext,
-  window: DataWindow,
-  experiment: string | undefined,
-): Promise<Omit<ExperimentsData, 'experiments' | 'experiment'>> {
-  const { store } = context;
-  const filter = {
-    since: window.since,
-    until: window.until,
+  return {
+    experiments,
     ...(experiment === undefined ? {} : { experiment }),
+    ...(await context.experimentReport(window, experiment)),
   };
-  const [totals, perUser, perDay] = await Promise.all([
-    store.pipelineStats(filter),
-    store.pipelineUserStats(filter),
-    Promise.all(
-      window.days.map((day) => store.pipelineStats({ ...filter, since: day, until: day + DAY_MS })),
-    ),
-  ]);
-  const pipelines = totals.map((entry) => entry.pipeline);
-  const reference = pipelines.includes('cascade') ? 'cascade' : pipelines[0];
-  const stayOf = (users: PipelineUserStats[]) =>
-    users.filter((user) => user.activeDays > 0).map((user) => user.playTimeMs / 1000 / user.activeDays);
-  const usersOf = (pipeline: string) => perUser.filter((user) => user.pipeline === pipeline);
-  const buckets = await Promise.all(
-    totals.map(async (entry) => {
-      const users = usersOf(entry.pipeline);
-      const bucket = await bucketReport(context, entry, users, window.since);
-      if (reference !== undefined && entry.pipeline !== reference) {
-        bucket.stayTimeLift = liftInterval(stayOf(users), stayOf(usersOf(reference)));
-      }
-      return bucket;
-    }),
-  );
-  return {
-    since: window.since,
-    until: window.until,
-    ...(reference === undefined ? {} : { reference }),
-    buckets,
-    days: window.days.map((day, index) => {
-      const row: ExperimentsData['days'][number] = { day: dayLabel(day), pipelines: {} };
-      for (const entry of perDay[index]!) {
-        // A day without requests of the pipeline has no point (its late events alone say nothing).
-        if (entry.requests === 0 || entry.users === 0) continue;
-        row.pipelines[entry.pipeline] = {
-          requests: entry.requests,
-          stayTimeSecondsPerUser: entry.playTimeMs / 1000 / entry.users,
-          cpuMsPerRequest: entry.cpuMs / entry.requests,
-        };
-      }
-      return row;
-    }),
-  };
-}
-
-async function bucketReport(
-  context: DashboardContext,
-  totals: PipelineStats,
-  users: PipelineUserStats[],
-  since: number,
-): Promise<BucketReport> {
-  const active = users.filter((user) => user.activeDays > 0);
-  const signalRates: Record<string, Interval> = {};
-  for (const signal of binarySignals) {
-    signalRates[signal] = ratioInterval(
-      users.map((user) => user.signals[signal]),
-      users.map((user) => user.events),
-    );
-  }
-  const { stages, sampled } = await sampleStages(context, totals.pipeline, users, since);
-  return {
-    pipeline: totals.pipeline,
-    users: users.length,
-    requests: totals.requests,
-    events: totals.events,
-    stayTimeSecondsPerUserDay: meanInterval(active.map((user) => user.playTimeMs / 1000 / user.activeDays)),
-    retention: proportionInterval(active.filter((user) => user.activeDays >= 2).length, active.length),
-    signalRates,
-    cpuMsPerRequest: totals.requests === 0 ? 0 : totals.cpuMs / totals.requests,
-    latencyMsPerRequest: totals.requests === 0 ? 0 : totals.latencyMs / totals.requests,
-    stages,
-    sampledRequests: sampled,
-  };
-}
-
-/**
- * Per-stage cost is kept per request (`getFeed`), not summed by the store: the
- * mean over the latest requests of the busiest users of the bucket (at most 200).
- */
-async function sampleStages(
-  context: DashboardContext,
-  pipeline: string,
-  users: PipelineUserStats[],
-  since: number,
-): Promise<{ stages: Record<string, StageCost>; sampled: number }> {
-  const { store } = context;
-  const busiest = [...users].sort((a, b) => b.requests - a.requests).slice(0, SAMPLE_USERS);
-  const requestIds = new Set<string>();
-  for (const user of busiest) {
-    if (requestIds.size >= SAMPLE_REQUESTS) break;
-    for (const impression of await store.userImpressions(user.userId, { limit: 50 })) {
-      if (impression.pipeline === pipeline && impression.time >= since) requestIds.add(impression.requestId);
-      if (requestIds.size >= SAMPLE_REQUESTS) break;
-    }
-  }
-  const sums: Record<string, StageCost> = {};
-  let sampled = 0;
-  for (const requestId of requestIds) {
-    const feed = await store.getFeed(requestId);
-    if (feed?.stages === undefined) continue;
-    sampled++;
-    for (const [stage, cost] of Object.entries(feed.stages)) {
-      const sum = sums[stage] ?? { cpuMs: 0, latencyMs: 0 };
-      sum.cpuMs += cost.cpuMs;
-      sum.latencyMs += cost.latencyMs;
-      sums[stage] = sum;
-    }
-  }
-  for (const cost of Object.values(sums)) {
-    cost.cpuMs /= sampled;
-    cost.latencyMs /= sampled;
-  }
-  return { stages: sums, sampled };
 }
 
 const palette = ['#2b6cb0', '#dd6b20', '#38a169', '#805ad5', '#d53f8c', '#718096'];
 
-export function experimentsPage(data: ExperimentsData): SafeHtml {
+/**
+ * The running experiment's controls (an admin session's CSRF token in each
+ * form): one weight per bucket, and stopping it. Stopped experiments have none.
+ */
+function experimentActions(experiment: Experiment, csrf: string): SafeHtml {
+  const buckets = Object.entries(experiment.split);
+  return section(
+    `Change ${experiment.name}`,
+    h`<form class="inline" method="post" action="/dashboard/experiments/split" data-testid="split-form"><input type="hidden" name="csrf" value="${csrf}"><input type="hidden" name="experiment" value="${experiment.name}">${buckets.map(
+      ([pipeline, weight]) =>
+        h`<label>${pipeline} <input type="number" name="split.${pipeline}" value="${weight}" min="0" step="any" required data-testid="split-${pipeline}"></label> `,
+    )}<button class="primary" type="submit" data-testid="split-submit">Change the split</button></form>
+<form class="inline" method="post" action="/dashboard/experiments/stop" data-testid="stop-form"><input type="hidden" name="csrf" value="${csrf}"><input type="hidden" name="experiment" value="${experiment.name}"><button type="submit" data-testid="stop-submit">Stop ${experiment.name}</button> <span class="muted">Servers go back to their default pipeline; the report stays.</span></form>`,
+  );
+}
+
+/** The page; `csrf` (an admin session's token) adds the forms that change the experiment shown. */
+export function experimentsPage(data: ExperimentsData, csrf?: string): SafeHtml {
   const pipelines = data.buckets.map((bucket) => bucket.pipeline);
   const labels = data.days.map((day) => day.day);
+  const running = data.experiments.find((experiment) => experiment.name === data.experiment);
+  // A stopped experiment is still reported (its feeds keep its name): keep it selected.
+  const stopped =
+    data.experiment !== undefined && running === undefined
+      ? h`<option value="${data.experiment}" selected>${data.experiment} (stopped)</option>`
+      : '';
   const picker = h`<form class="inline" method="get"><label>Experiment <select name="experiment" data-submit-on-change><option value="">all traffic</option>${data.experiments.map(
     (experiment) =>
       h`<option value="${experiment.name}"${experiment.name === data.experiment ? h` selected` : ''}>${experiment.name} (${Object.entries(
@@ -201,9 +62,10 @@ export function experimentsPage(data: ExperimentsData): SafeHtml {
       )
         .map(([pipeline, weight]) => `${pipeline} ${weight}`)
         .join(' / ')})</option>`,
-  )}</select></label><noscript><button type="submit">Show</button></noscript></form>`;
+  )}${stopped}</select></label><noscript><button type="submit">Show</button></noscript></form>`;
+  const actions = running === undefined || csrf === undefined ? '' : experimentActions(running, csrf);
   if (data.buckets.length === 0) {
-    return h`${picker}${notice('No feeds were served in this window: no buckets to compare.', 'no-buckets')}`;
+    return h`${picker}${actions}${notice('No feeds were served in this window: no buckets to compare.', 'no-buckets')}`;
   }
   const overTime = (metric: 'stayTimeSecondsPerUser' | 'cpuMsPerRequest', name: string, id: string) =>
     chart(
@@ -279,7 +141,7 @@ export function experimentsPage(data: ExperimentsData): SafeHtml {
     ['latency ms / request', (bucket) => formatNumber(bucket.latencyMsPerRequest, 3)],
     ['requests sampled for stages', (bucket) => bucket.sampledRequests],
   ];
-  return h`${picker}
+  return h`${picker}${actions}
 <p class="muted">${data.experiment === undefined ? 'All traffic' : `Experiment ${data.experiment}`}, ${dayLabel(data.since)} to ${dayLabel(data.until - DAY_MS)} (UTC). Intervals are 95%, users as the unit.</p>
 ${cards(
   data.buckets.map((bucket) => ({

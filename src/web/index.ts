@@ -1,5 +1,4 @@
 export type { DashboardOptions } from './dashboard-options.js';
-export { type DataWindow, dataWindow, newestEventTime } from './data-window.js';
 export { type EventScan, scanEvents } from './event-scan.js';
 export { mountDashboard } from './mount-dashboard.js';
 export { authorizeWithApiKeys, pipelinesOf } from './serve-wiring.js';

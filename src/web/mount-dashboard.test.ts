@@ -64,7 +64,11 @@ describe('mountDashboard', () => {
     const missing = await app.request('/v1/admin/overview');
     expect(missing.status).toBe(401);
     expect(await missing.json()).toEqual({
-      error: { code: 'unauthorized', message: 'Missing API key: send "Authorization: Bearer <key>"' },
+      error: {
+        code: 'unauthorized',
+        message: 'Missing API key: send "Authorization: Bearer <key>"',
+        field: 'Authorization',
+      },
     });
     expect(
       (await app.request('/v1/admin/overview', { headers: { authorization: 'Bearer nope' } })).status,
@@ -280,7 +284,8 @@ describe('mountDashboard', () => {
     expect(await response.json()).toEqual({
       error: {
         code: 'invalid_input',
-        message: 'Query parameter "days" must be a whole number of days from 1 to 366, got "abc"',
+        message: 'query parameter "days": expected a whole number of days from 1 to 366',
+        field: 'days',
       },
     });
   });

@@ -1,10 +1,12 @@
 import type { Context, Env, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { InvalidInputError } from '../core/index.js';
+import { InvalidInputError, NotFoundError } from '../core/index.js';
+import { adminSchemas } from '../serve/index.js';
+import { adminApi } from './admin-api.js';
 import { dashboardScript, dashboardStyles, echartsScript } from './assets.js';
-import { checkAccess, crossSite, grants, type Need } from './auth.js';
-import { creatorData, creatorPage } from './creator-page.js';
+import { type Access, checkAccess, crossSite, grants, type Need } from './auth.js';
+import { creatorPage, creatorView } from './creator-page.js';
 import { DashboardContext } from './dashboard-context.js';
 import type { DashboardOptions } from './dashboard-options.js';
 import { DashboardSessions, sameToken, sessionCookie } from './dashboard-sessions.js';
@@ -41,15 +43,8 @@ interface Page {
   title: string;
   active: string;
   need: Need;
-  /**
-   * The page's figures, and its HTML drawn from them only when a page (not
-   * JSON) was asked for. `creator`: the author a creator's key is bound to.
-   */
-  render: (
-    context: DashboardContext,
-    c: Context,
-    creator: string | undefined,
-  ) => Promise<{ json: unknown; html: () => SafeHtml }>;
+  /** The page's HTML. `access.creator`: the author a creator's key is bound to; `access.csrfToken`: its forms' token. */
+  render: (context: DashboardContext, c: Context, access: Access) => Promise<SafeHtml>;
 }
 
 const pages: Page[] = [
@@ -60,7 +55,7 @@ const pages: Page[] = [
     need: 'admin',
     render: async (context, c) => {
       const data = await overviewData(context, daysOf(c));
-      return { json: data, html: () => overviewPage(data) };
+      return overviewPage(data);
     },
   },
   {
@@ -68,13 +63,13 @@ const pages: Page[] = [
     title: 'Experiments',
     active: 'experiments',
     need: 'admin',
-    render: async (context, c) => {
+    render: async (context, c, access) => {
       const days = daysOf(c);
       const data = await experimentsData(context, {
         ...optional(c, 'experiment'),
         ...(days === undefined ? {} : { days }),
       });
-      return { json: data, html: () => experimentsPage(data) };
+      return experimentsPage(data, access.csrfToken);
     },
   },
   {
@@ -84,7 +79,7 @@ const pages: Page[] = [
     need: 'admin',
     render: async (context) => {
       const data = await modelsData(context);
-      return { json: data, html: () => modelsPage(data) };
+      return modelsPage(data);
     },
   },
   {
@@ -94,7 +89,7 @@ const pages: Page[] = [
     need: 'admin',
     render: async (context, c) => {
       const data = await itemsData(context, { ...optional(c, 'q'), ...optional(c, 'id') });
-      return { json: data, html: () => itemsPage(data, c.req.query('id')) };
+      return itemsPage(data, c.req.query('id'));
     },
   },
   {
@@ -104,7 +99,7 @@ const pages: Page[] = [
     need: 'admin',
     render: async (context, c) => {
       const data = await usersData(context, optional(c, 'id'));
-      return { json: data, html: () => usersPage(data) };
+      return usersPage(data);
     },
   },
   {
@@ -112,19 +107,47 @@ const pages: Page[] = [
     title: 'Creator',
     active: 'creator',
     need: 'creator',
-    render: async (context, c, creator) => {
+    render: async (context, c, { creator }) => {
       const days = daysOf(c);
-      const data = await creatorData(context, {
-        ...(creator === undefined ? optional(c, 'author') : { author: creator }),
+      const query = {
+        ...optional(c, 'author'),
         ...optional(c, 'draft'),
         ...(days === undefined ? {} : { days }),
-      });
-      // A creator's key sees its own author only, not the list of others.
-      if (creator !== undefined) data.authors = data.authors.filter((entry) => entry.author === creator);
-      return { json: data, html: () => creatorPage(data) };
+      };
+      return creatorPage(await creatorView(context, query, creator));
     },
   },
 ];
+
+/** The experiment a form names (`experiment`), checked like the API's path parameter. */
+function experimentOf(form: Record<string, unknown>): string {
+  const parsed = adminSchemas.experimentName.safeParse(form.experiment);
+  if (!parsed.success)
+    throw new InvalidInputError(`Field "experiment": ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data;
+}
+
+/**
+ * The split form: `experiment` and one `split.<pipeline>` weight per bucket,
+ * checked with the API's split schema, so a bad weight is named the same way.
+ */
+function splitForm(form: Record<string, unknown>): { name: string; split: Record<string, number> } {
+  const name = experimentOf(form);
+  const split: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(form)) {
+    if (!field.startsWith('split.')) continue;
+    const text = typeof value === 'string' ? value.trim() : '';
+    split[field.slice('split.'.length)] = /^\d+(?:\.\d+)?$/.test(text) ? Number(text) : text;
+  }
+  const parsed = adminSchemas.trafficSplit.safeParse(split);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const bucket = issue?.path[0];
+    const field = bucket === undefined ? 'split' : `split.${String(bucket)}`;
+    throw new InvalidInputError(`Field "${field}": ${issue?.message ?? 'invalid'}`);
+  }
+  return { name, split: parsed.data };
+}
 
 /** Largest login or logout form in bytes: an API key and the page to go back to. */
 export const LOGIN_BODY_BYTES = 16 * 1024;
@@ -244,6 +267,58 @@ export function mountDashboard<E extends Env>(app: Hono<E>, options: DashboardOp
     return c.redirect('/dashboard/login', 303);
   });
 
+  /**
+   * A state-changing form of an admin page: refused from another site, without
+   * an admin session (back to the login) or without the session's CSRF token;
+   * `act` answers the rest. Bad input re-renders with the message (400).
+   */
+  const adminForm =
+    (title: string, act: (c: Context, form: Record<string, unknown>) => Promise<Response>) =>
+    async (c: Context) => {
+      if (crossSite(c)) return refused(c, 'A change from another site is refused.');
+      const session = await sessions.resolve(getCookie(c, sessionCookie));
+      if (session === undefined) return c.redirect('/dashboard/login?next=%2Fdashboard%2Fexperiments', 303);
+      if (!grants(session.scopes, 'admin')) return refused(c, 'This API key may not change experiments.');
+      const form = await c.req.parseBody();
+      if (typeof form.csrf !== 'string' || !sameToken(session.csrfToken, form.csrf))
+        return refused(c, 'This form is not from this session: reload the page and try again.');
+      try {
+        return await act(c, form);
+      } catch (error) {
+        const status = error instanceof InvalidInputError ? 400 : error instanceof NotFoundError ? 404 : 0;
+        if (status === 0) throw error;
+        const shell = { active: 'experiments', csrf: session.csrfToken };
+        return c.html(
+          layout(
+            title,
+            h`<p class="error" data-testid="form-error">${(error as Error).message}</p><p><a href="/dashboard/experiments">Back to the experiments</a></p>`,
+            shell,
+          ),
+          status,
+        );
+      }
+    };
+  const backToExperiment = (c: Context, name: string) =>
+    c.redirect(`/dashboard/experiments?experiment=${encodeURIComponent(name)}`, 303);
+  app.post(
+    '/dashboard/experiments/split',
+    formLimit,
+    adminForm('Change the split', async (c, form) => {
+      const { name, split } = splitForm(form);
+      await context.experiments.setSplit(name, split);
+      return backToExperiment(c, name);
+    }),
+  );
+  app.post(
+    '/dashboard/experiments/stop',
+    formLimit,
+    adminForm('Stop the experiment', async (c, form) => {
+      const name = experimentOf(form);
+      await context.experiments.stop(name);
+      return backToExperiment(c, name);
+    }),
+  );
+
   for (const page of pages) {
     const htmlPath = page.path === '' ? '/dashboard' : `/dashboard/${page.path}`;
     app.get(htmlPath, async (c) => {
@@ -265,36 +340,13 @@ export function mountDashboard<E extends Env>(app: Hono<E>, options: DashboardOp
       }
       const shell = { active: page.active, ...csrf };
       try {
-        const { html } = await page.render(context, c, access.creator);
-        return c.html(layout(page.title, html(), shell));
+        return c.html(layout(page.title, await page.render(context, c, access), shell));
       } catch (error) {
-        if (!(error instanceof InvalidInputError)) throw error;
-        return c.html(layout(page.title, h`<p class="error">${error.message}</p>`, shell), 400);
-      }
-    });
-    const jsonPath =
-      page.need === 'creator'
-        ? '/v1/creator/insights'
-        : `/v1/admin/${page.path === '' ? 'overview' : page.path}`;
-    app.get(jsonPath, async (c) => {
-      const access = await accessOf(c, page.need);
-      if (access.status === 'missing')
-        return jsonError(c, 401, 'unauthorized', 'Missing API key: send "Authorization: Bearer <key>"');
-      if (access.status === 'unknown') return jsonError(c, 401, 'unauthorized', 'Unknown API key');
-      if (access.status === 'forbidden') {
-        return jsonError(
-          c,
-          403,
-          'forbidden',
-          `This API key lacks the ${page.need === 'creator' ? 'admin, creator or read' : 'admin'} scope`,
-        );
-      }
-      try {
-        return c.json((await page.render(context, c, access.creator)).json as object);
-      } catch (error) {
-        if (!(error instanceof InvalidInputError)) throw error;
-        return jsonError(c, 400, error.code, error.message);
+        const status = error instanceof InvalidInputError ? 400 : error instanceof NotFoundError ? 404 : 0;
+        if (status === 0) throw error;
+        return c.html(layout(page.title, h`<p class="error">${(error as Error).message}</p>`, shell), status);
       }
     });
   }
+  app.route('/', adminApi(context, accessOf, options.logger));
 }

@@ -1,8 +1,8 @@
+import { DAY_MS, dayLabel } from '../serve/index.js';
 import type { StoreCounts } from '../storage/index.js';
 import { binarySignals } from '../storage/index.js';
 import { cards, chart, formatNumber, formatPercent, notice, section, table } from './components.js';
 import type { DashboardContext } from './dashboard-context.js';
-import { DAY_MS, dayLabel } from './data-window.js';
 import { h, type SafeHtml } from './safe-html.js';
 
 export interface OverviewDay {

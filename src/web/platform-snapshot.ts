@@ -1,8 +1,7 @@
 import type { CreatorEvent } from '../assistant/index.js';
-import { readCatalogue } from '../serve/index.js';
+import { type DataWindow, readCatalogue } from '../serve/index.js';
 import type { ItemRecord, Store } from '../storage/index.js';
 import { AudienceFinder, interestLog } from '../understand/index.js';
-import type { DataWindow } from './data-window.js';
 
 /**
  * The window's events and the whole catalogue in memory, in the shapes the

@@ -1,4 +1,4 @@
-import type { Store } from '../storage/index.js';
+import type { Store } from '../../storage/index.js';
 
 export const DAY_MS = 86_400_000;
 
@@ -62,4 +62,13 @@ export async function dataWindow(
 
 export function dayLabel(dayStart: number): string {
   return new Date(dayStart).toISOString().slice(0, 10);
+}
+
+/** The window `[since, until)` with the UTC days it touches (explicit bounds, as `genfeed experiment report --since` gives). */
+export function windowBetween(since: number, until: number): DataWindow {
+  if (!(Number.isFinite(since) && Number.isFinite(until) && since < until))
+    throw new RangeError(`the window needs since < until, got ${since} and ${until}`);
+  const first = Math.floor(since / DAY_MS) * DAY_MS;
+  const count = Math.ceil((until - first) / DAY_MS);
+  return { since, until, days: Array.from({ length: count }, (_, day) => first + day * DAY_MS) };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqliteStore, type Store } from '../storage/index.js';
+import { openSqliteStore, type Store } from '../../storage/index.js';
 import { DAY_MS, dataWindow, newestEventTime } from './data-window.js';
 
 let store: Store;
