@@ -221,7 +221,7 @@ export async function prepareDemoPlatform(options: DemoOptions): Promise<DemoPla
     });
     await registry.publish('cascade', cascadeDir, { metrics: { buildSeconds: cascade.seconds } });
     // Follow versions published by other processes (`genfeed train generative --watch --db <this store>`).
-    registry.watch();
+    await registry.watch();
 
     const split = options.split ?? { generative: 50, cascade: 50 };
     logger.info(
@@ -287,13 +287,13 @@ export async function prepareDemoPlatform(options: DemoOptions): Promise<DemoPla
       },
       close: async () => {
         openedFeeds.close();
-        openedRegistry.close();
+        await openedRegistry.close();
         await server.close();
       },
     };
   } catch (error) {
     feeds?.close();
-    registry?.close();
+    await registry?.close();
     await store.close();
     throw error;
   }

@@ -1,12 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { GENERATIVE_REWARD_FILE, saveGenerativeReward } from '../serve/index.js';
-import { openSqliteStore } from '../storage/index.js';
+import { openPostgresStore, openSqliteStore, type Store } from '../storage/index.js';
 import { importPlaygroundData, simulatePlaygroundData } from './playground-data.js';
 import { fitReward } from './train-models.js';
-import { gateDecision, type Publisher, retrainOnce } from './train-watch.js';
+import { gateDecision, type Publisher, registryTarget, retrainOnce } from './train-watch.js';
 import { readTrainingLog } from './training-log.js';
 
 describe('the training gate', () => {
@@ -106,4 +108,80 @@ describe('retrainOnce', () => {
       await store.close();
     }
   }, 60_000);
+});
+
+/**
+ * `genfeed train --watch` on the store's registry: it publishes a version's
+ * files into the store, and a round on another machine (a cache folder of its
+ * own) judges and extends the active version from the store's copy.
+ */
+const postgresUrl = process.env.GENFEED_TEST_POSTGRES_URL;
+const backends: Array<[string, (dir: string) => Promise<{ store: Store; dispose: () => Promise<void> }>]> = [
+  [
+    'SQLite',
+    async (dir) => {
+      const store = await openSqliteStore({ path: join(dir, 'store.sqlite') });
+      return { store, dispose: () => store.close() };
+    },
+  ],
+];
+if (postgresUrl !== undefined)
+  backends.push([
+    'PostgreSQL',
+    async () => {
+      const schema = `genfeed_test_watch_${randomBytes(4).toString('hex')}`;
+      const store = await openPostgresStore({ connectionString: postgresUrl, schema, maxConnections: 2 });
+      return {
+        store,
+        dispose: async () => {
+          await store.close();
+          const client = new pg.Client({ connectionString: postgresUrl });
+          await client.connect();
+          await client.query(`drop schema if exists ${schema} cascade`);
+          await client.end();
+        },
+      };
+    },
+  ]);
+
+describe.each(backends)('retrainOnce into the registry of a %s store', (_backend, open) => {
+  it("publishes the version's files into the store; another machine's round reads the active one back from it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'genfeed-watch-registry-'));
+    const { store, dispose } = await open(dir);
+    try {
+      const data = await simulatePlaygroundData({ users: 120, items: 150, days: 1, seed: 5 });
+      await importPlaygroundData(store, data);
+      const params = { epochs: 1, dim: 16, heads: 1, codebookSize: 8, batchSize: 32 };
+      const here = registryTarget(store, join(dir, 'cache-here'));
+      const first = await retrainOnce(store, here.publish, {
+        params,
+        minUsers: 10,
+        seed: 1,
+        modelDirectory: here.modelDirectory,
+      });
+      expect(first.published).toBe(1);
+      const stored = (await store.activeModelVersion('generative'))!;
+      expect(stored.storedFiles).toBeGreaterThan(0);
+      expect(stored.storedBytes).toBe(
+        (await store.listModelFiles('generative', 1)).reduce((sum, file) => sum + file.bytes, 0),
+      );
+
+      // The trainer on another machine: nothing in its cache, the store has it all.
+      const there = registryTarget(store, join(dir, 'cache-there'));
+      const second = await retrainOnce(store, there.publish, {
+        params,
+        minUsers: 10,
+        seed: 1,
+        tolerance: 1,
+        modelDirectory: there.modelDirectory,
+      });
+      expect(second.activeVersion).toBe(1);
+      // Judged by loading the stored version (its Recall@10 on today's tail), not by its stored figure.
+      expect(second.active).toBeCloseTo(first.candidate);
+      expect(second.published).toBe(2);
+      expect(existsSync(join(dir, 'cache-there', 'generative', 'v1', 'manifest.json'))).toBe(true);
+    } finally {
+      await dispose();
+    }
+  }, 90_000);
 });

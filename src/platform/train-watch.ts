@@ -85,6 +85,11 @@ export interface RetrainOptions {
   logger?: Logger;
   progress?: Progress;
   genfeedVersion?: string;
+  /**
+   * The active version's files on this machine (the registry's cache, fetched
+   * from the store: `ModelRegistry.directoryOf`); default its recorded `path`.
+   */
+  modelDirectory?: (version: ModelVersion) => Promise<string>;
 }
 
 export interface RetrainReport {
@@ -124,8 +129,11 @@ export async function retrainOnce(
   });
   const candidate = heldOutRecall(trained.model, heldOut, log.items.length);
   const activeVersion = await store.activeModelVersion(name);
+  const modelDirectory = options.modelDirectory ?? (async (version: ModelVersion) => version.path);
   const active =
-    activeVersion === undefined ? undefined : await activeRecall(activeVersion, log, heldOut, logger);
+    activeVersion === undefined
+      ? undefined
+      : await activeRecall(activeVersion, modelDirectory, log, heldOut, logger);
   const decision = gateDecision({
     candidate,
     active,
@@ -150,7 +158,8 @@ export async function retrainOnce(
         seed,
         ...(options.genfeedVersion === undefined ? {} : { genfeedVersion: options.genfeedVersion }),
       });
-      if (activeVersion !== undefined) await carryReward(activeVersion, dir, log.items.length, logger);
+      if (activeVersion !== undefined)
+        await carryReward(activeVersion, modelDirectory, dir, log.items.length, logger);
       const version = await publish(name, dir, {
         recallAt10: candidate,
         heldOutUsers: heldOut.users.length,
@@ -171,10 +180,16 @@ export async function retrainOnce(
  * copied into the new version's directory; otherwise the new version serves
  * the beam's order.
  */
-async function carryReward(active: ModelVersion, dir: string, items: number, logger: Logger): Promise<void> {
-  const source = join(active.path, GENERATIVE_REWARD_FILE);
-  if (!existsSync(source)) return;
+async function carryReward(
+  active: ModelVersion,
+  modelDirectory: (version: ModelVersion) => Promise<string>,
+  dir: string,
+  items: number,
+  logger: Logger,
+): Promise<void> {
   try {
+    const source = join(await modelDirectory(active), GENERATIVE_REWARD_FILE);
+    if (!existsSync(source)) return;
     const reward = await loadRewardModel(source);
     if (reward.config.numItems < items) {
       logger.warn(
@@ -196,12 +211,13 @@ async function carryReward(active: ModelVersion, dir: string, items: number, log
  */
 async function activeRecall(
   version: ModelVersion,
+  modelDirectory: (version: ModelVersion) => Promise<string>,
   log: TrainingLog,
   heldOut: HeldOut,
   logger: Logger,
 ): Promise<number | undefined> {
   try {
-    const saved = await loadModelDirectory(version.path);
+    const saved = await loadModelDirectory(await modelDirectory(version));
     let sum = 0;
     heldOut.users.forEach((user, i) => {
       const history = Array.from(heldOut.fit[user]!, (item) => log.items[item]!.id);
@@ -218,12 +234,19 @@ async function activeRecall(
   }
 }
 
+/** Where `genfeed train --watch` publishes, and where it finds the active version's files. */
+export interface RegistryTarget {
+  publish: Publisher;
+  modelDirectory: (version: ModelVersion) => Promise<string>;
+}
+
 /**
- * A Publisher into the model registry under `root` (the server's `--registry`):
- * the version is copied, checked by loading its pipeline, recorded in the store
- * and activated; servers watching the store swap to it.
+ * The model registry of `store`, with `root` as this machine's cache (the
+ * servers' `--models`): a version is checked by loading its pipeline, its
+ * files and row written to the store and activated; servers on the store
+ * swap to it. The active version is read back from the store into the cache.
  */
-export function registryPublisher(store: Store, root: string, logger: Logger = silentLogger): Publisher {
+export function registryTarget(store: Store, root: string, logger: Logger = silentLogger): RegistryTarget {
   const registry = new ModelRegistry({
     store,
     root,
@@ -231,7 +254,10 @@ export function registryPublisher(store: Store, root: string, logger: Logger = s
     catalogue: () => readCatalogue(store),
     logger,
   });
-  return (name, dir, metrics) => registry.publish(name, dir, { metrics });
+  return {
+    publish: (name, dir, metrics) => registry.publish(name, dir, { metrics }),
+    modelDirectory: (version) => registry.directoryOf(version),
+  };
 }
 
 export interface WatchOptions extends RetrainOptions {

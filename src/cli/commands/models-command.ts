@@ -17,6 +17,10 @@ function parseMetrics(value: string): Record<string, number> {
   return metrics;
 }
 
+function megabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
 function parseVersion(value: string): number {
   const version = Number(value);
   if (!Number.isInteger(version) || version < 1)
@@ -36,7 +40,11 @@ function withRegistry(command: Command): Command {
         'GENFEED_POSTGRES_URL',
       ),
     )
-    .option('--models <dir>', 'model registry folder (as genfeed serve --models)', 'genfeed-models');
+    .option(
+      '--models <dir>',
+      'local cache of model versions (as genfeed serve --models; the store keeps their files)',
+      'genfeed-models',
+    );
 }
 
 async function openFrom(flags: { db?: string; postgres?: string }, io: CliIo): Promise<Store> {
@@ -46,7 +54,11 @@ async function openFrom(flags: { db?: string; postgres?: string }, io: CliIo): P
   return openStore(location, { logger: io.logger });
 }
 
-/** `genfeed models list|publish|activate`: the model registry from the command line; running servers follow the active version. */
+/**
+ * `genfeed models list|publish|activate`: the model registry from the command
+ * line. Versions and their files live in the store, so any machine on it can
+ * publish or roll back; running servers follow the active version.
+ */
 export function modelsCommand(io: CliIo): Command {
   const command = new Command('models').description(
     'Versioned model directories: publish (checked and loaded first), activate or roll back, list',
@@ -74,7 +86,7 @@ export function modelsCommand(io: CliIo): Command {
     withRegistry(
       new Command('publish')
         .description(
-          'Copy a model directory into the registry as the next version, after checking and loading it',
+          "Store a model directory as the next version (files and version in the store's database), after checking and loading it",
         )
         .argument('<name>', 'model name: generative or cascade')
         .argument('<dir>', 'directory written by genfeed train (or saveCascade)')
@@ -100,7 +112,7 @@ export function modelsCommand(io: CliIo): Command {
     withRegistry(
       new Command('activate')
         .description(
-          'Make a recorded version active (it is loaded and checked first); servers swap to it on their next poll',
+          'Make a recorded version active (it is fetched, checked and loaded here first); servers swap to it within seconds',
         )
         .argument('<name>', 'model name')
         .argument('<version>', 'version number', parseVersion),
@@ -132,6 +144,9 @@ export function modelsCommand(io: CliIo): Command {
               Object.entries(v.metrics)
                 .map(([metric, value]) => `${metric}=${value}`)
                 .join(','),
+              v.storedFiles > 0
+                ? `${v.storedFiles} files, ${megabytes(v.storedBytes)} in the store`
+                : 'files on disk only',
               v.path,
             ].join('\t'),
           );

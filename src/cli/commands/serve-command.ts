@@ -48,7 +48,7 @@ export function serveCommand(io: CliIo): Command {
     )
     .option(
       '--models <dir>',
-      'model registry folder (versions published by genfeed train / demo)',
+      "this server's cache of model versions (the store keeps their files; fetched here once, checked on load)",
       'genfeed-models',
     )
     .option('--experiment <name>', 'experiment whose traffic split picks each user’s pipeline')
@@ -96,7 +96,7 @@ export function serveCommand(io: CliIo): Command {
       try {
         await feeds.start();
         await registry.sync();
-        registry.watch();
+        await registry.watch();
         server = await startServer({
           store,
           feeds,
@@ -114,7 +114,7 @@ export function serveCommand(io: CliIo): Command {
         });
       } catch (error) {
         feeds.close();
-        registry.close();
+        await registry.close();
         await store.close();
         throw error;
       }
@@ -168,7 +168,7 @@ function untilStopped(
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       feeds.close();
-      registry.close();
+      void registry.close();
       void server.close().then(resolve);
     };
     process.on('SIGINT', stop);

@@ -3,7 +3,7 @@ import { InvalidInputError, Random } from '../../core/index.js';
 import { loadDataset, type ReadReport } from '../../data/index.js';
 import { parseParams, splitProtocols } from '../../eval/index.js';
 import { modelFormats, saveModelDirectory } from '../../generative/index.js';
-import { registryPublisher, watchAndRetrain } from '../../platform/index.js';
+import { registryTarget, watchAndRetrain } from '../../platform/index.js';
 import { DEFAULT_SQLITE_PATH, openStore } from '../../storage/index.js';
 import type { CliIo } from '../cli-io.js';
 import { withDataOptions } from '../data-options.js';
@@ -125,7 +125,7 @@ function withWatchOptions(command: Command): void {
     .addOption(new Option('--postgres <url>', 'PostgreSQL store (--watch)').env('GENFEED_POSTGRES_URL'))
     .option(
       '--models <dir>',
-      "the model registry's folder, as genfeed serve's --models (--watch)",
+      "this machine's cache of model versions, as genfeed serve's --models (--watch; the store keeps their files)",
       'genfeed-models',
     );
 }
@@ -143,7 +143,9 @@ async function watch(io: CliIo, modelName: string, flags: Record<string, unknown
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
   try {
-    await watchAndRetrain(store, registryPublisher(store, String(flags.models), io.logger), {
+    const registry = registryTarget(store, String(flags.models), io.logger);
+    await watchAndRetrain(store, registry.publish, {
+      modelDirectory: registry.modelDirectory,
       everyMinutes: Number(flags.every),
       ...(flags.rounds === undefined ? {} : { rounds: Number(flags.rounds) }),
       tolerance: Number(flags.tolerance),

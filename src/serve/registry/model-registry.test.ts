@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Logger } from '../../core/index.js';
 import type { Store } from '../../storage/index.js';
+import { damageModelChunk } from '../../storage/test-support/model-chunk-damage.js';
 import { FeedService } from '../feed-service.js';
 import { readCatalogue } from '../pipelines/coldstart-pipeline.js';
 import { GENERATIVE_REWARD_FILE, saveGenerativeReward } from '../pipelines/generative-loader.js';
@@ -127,34 +128,54 @@ describe('ModelRegistry', () => {
     expect((await feeds.feed('after-reject', 4)).pipeline).toBe('generative');
   });
 
-  it('servers converge on the active version; a version modified on disk is refused and the old one kept', async () => {
+  it('servers converge on the active version from the store; a damaged version is refused and the old one kept', async () => {
     const a = registry();
-    const b = registry();
+    // Another server: a cache folder of its own, filled from the store.
+    const b = registry(join(folder, 'registry-b'));
     await a.sync();
     await b.sync();
     expect(b.currentVersion('generative')?.version).toBe(2);
+    expect(await directoryChecksum(join(folder, 'registry-b', 'generative', 'v2'))).toBe(
+      await directoryChecksum(second),
+    );
     // Roll back on A: B follows on its next sync.
     await a.activate('generative', 1);
     expect(a.current('generative')?.modelVersion).toBe('generative@1');
     await b.sync();
     expect(b.current('generative')?.modelVersion).toBe('generative@1');
 
-    // Someone edits v2's files after it was registered: activating it elsewhere is refused.
+    // Someone edits A's cached copy of v2: the store's copy replaces it.
     const v2 = (await store.getModelVersion('generative', 2))!;
     await appendFile(join(v2.path, 'items.json'), ' ');
-    await expect(a.activate('generative', 2)).rejects.toThrow(
-      /Cannot load generative@2: .* has checksum [0-9a-f]+, the registry recorded [0-9a-f]+ \(corrupted or modified\)/,
+    await a.activate('generative', 2);
+    expect(await directoryChecksum(v2.path)).toBe(v2.checksum);
+    await a.activate('generative', 1);
+
+    // v2's bytes in the store are damaged: a server without a good cached copy refuses it.
+    await damageModelChunk(
+      { sqlite: join(folder, 'store.sqlite') },
+      { name: 'generative', version: 2, path: 'model.safetensors', chunk: 0 },
+      'flip',
     );
-    expect(a.current('generative')?.modelVersion).toBe('generative@1');
+    const c = registry(join(folder, 'registry-c'));
+    await c.sync();
+    await expect(c.activate('generative', 2)).rejects.toThrow(
+      /^Model generative@2: model\.safetensors has sha256 [0-9a-f]+ in the store, [0-9a-f]+ when it was written \(corrupted in the store\)$/,
+    );
+    expect(c.current('generative')?.modelVersion).toBe('generative@1');
     expect((await store.activeModelVersion('generative'))?.version).toBe(1);
+    expect(await readdir(join(folder, 'registry-c', 'generative'))).toEqual(['v1']);
     // If the store's active version is the broken one, sync logs and keeps serving (and does not retry every poll).
     await store.activateModelVersion('generative', 2);
     errors.length = 0;
-    await b.sync();
-    await b.sync();
-    expect(b.current('generative')?.modelVersion).toBe('generative@1');
+    await c.sync();
+    await c.sync();
+    expect(c.current('generative')?.modelVersion).toBe('generative@1');
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toContain('registry: cannot load generative@2; still serving generative@1');
+    expect(errors[0]).toContain(
+      'registry: cannot load generative@2; still serving generative@1: Model generative@2: model.safetensors has sha256',
+    );
+    await store.activateModelVersion('generative', 1);
   });
 
   it('serves the reward model of a generative directory as its rerank stage, and refuses a truncated one naming the file', async () => {

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { cp, mkdir, rename, rm, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import {
   ConflictError,
   InvalidInputError,
@@ -9,14 +8,17 @@ import {
   silentLogger,
 } from '../../core/index.js';
 import type { FeedPipeline } from '../../feed/index.js';
-import type { ItemRecord, ModelVersion, Store } from '../../storage/index.js';
+import type { ItemRecord, ModelActivation, ModelVersion, Store } from '../../storage/index.js';
 import type { PipelineStatus } from '../feed-source.js';
 import { defaultLoaders, type PipelineLoader } from '../pipelines/model-pipeline.js';
-import { directoryChecksum } from './directory-checksum.js';
+import { ModelCache } from './model-cache.js';
 
 export interface ModelRegistryOptions {
   store: Store;
-  /** Versions live in `<root>/<name>/v<version>/`. */
+  /**
+   * The local cache of versions, `<root>/<name>/v<version>/`: the store keeps
+   * every version's files, this server loads them from here (fetched once).
+   */
   root: string;
   /** Model name -> how to build its pipeline. Default: `generative` (`genfeed train` directories) and `cascade` (`saveCascade`). */
   loaders?: Readonly<Record<string, PipelineLoader>>;
@@ -39,37 +41,48 @@ interface Loaded {
 }
 
 /**
- * Versioned model directories and the pipelines built from them.
+ * Versioned model directories and the pipelines built from them, shared by
+ * every server on one store.
  *
- * `publish` copies a directory into the registry, checks it (the model's own
- * manifest and sha256s through its loader, plus one checksum over every file,
- * stored with the version) and builds its pipeline before anything changes:
- * a corrupt or incompatible model is rejected with the loader's error while the
- * previous version keeps serving. Hot swap: building happens off the request
- * path, and the swap is one reference assignment, so a request that already
- * took the old pipeline finishes on it and no request waits or fails. Servers
- * converge through the store: `sync` (or `watch`, every few seconds) loads
- * whatever version the store marks active. Loads of one name run one at a time.
+ * `publish` copies a directory into the local cache, checks it (the model's
+ * own manifest and sha256s through its loader, plus one checksum over every
+ * file) and builds its pipeline before anything changes, then writes the
+ * files and the version row to the store in one transaction: a corrupt or
+ * incompatible model is rejected with the loader's error while the previous
+ * version keeps serving. Activation is one transaction, announced to every
+ * server (PostgreSQL: LISTEN/NOTIFY). Each server materialises the active
+ * version from the store into its own cache folder, checks every file's
+ * sha256, the directory checksum and the manifest, and only then swaps: a
+ * version whose bytes in the store are damaged is refused, naming the model,
+ * version and file, and the previous one keeps serving. Hot swap: building
+ * happens off the request path and the swap is one reference assignment, so
+ * a request that already took the old pipeline finishes on it and no request
+ * waits or fails. Loads of one name run one at a time.
  */
 export class ModelRegistry {
   readonly #store: Store;
-  readonly #root: string;
+  readonly #cache: ModelCache;
   readonly #loaders: Readonly<Record<string, PipelineLoader>>;
   readonly #catalogue: () => Promise<readonly ItemRecord[]>;
   readonly #logger: Logger;
   readonly #loaded = new Map<string, Loaded>();
   readonly #queue = new Map<string, Promise<unknown>>();
-  /** `version:checksum` of the last failed load per name: not retried until the active version changes. */
+  /** `version:checksum` of the last version refused per name: not retried until the active version changes. */
   readonly #failed = new Map<string, string>();
   #timer: NodeJS.Timeout | undefined;
+  #stopListening: (() => Promise<void>) | undefined;
+  /** Bumped by `watch` and `close`: a listener that arrives after either is stopped at once. */
+  #watching = 0;
+  #syncing = false;
+  #syncAgain = false;
   readonly #swapListeners: Array<(name: string, pipeline: FeedPipeline) => void> = [];
 
   constructor(options: ModelRegistryOptions) {
     this.#store = options.store;
-    this.#root = resolve(options.root);
     this.#loaders = options.loaders ?? defaultLoaders;
     this.#catalogue = options.catalogue;
     this.#logger = options.logger ?? silentLogger;
+    this.#cache = new ModelCache({ store: options.store, root: options.root, logger: this.#logger });
   }
 
   /** The model names this registry builds pipelines for. */
@@ -97,10 +110,10 @@ export class ModelRegistry {
   }
 
   /**
-   * Adds `dir` as the next version of `name`: copied under the root, checked,
-   * built, recorded in the store and (by default) activated and swapped in.
-   * Throws (and leaves no version behind) when the directory is missing,
-   * corrupt or not a `name` model.
+   * Adds `dir` as the next version of `name`: copied into the cache, checked,
+   * built, written to the store (files and version in one transaction) and
+   * (by default) activated and swapped in. Throws (and leaves no version
+   * behind) when the directory is missing, corrupt or not a `name` model.
    */
   async publish(name: string, dir: string, options: PublishOptions = {}): Promise<ModelVersion> {
     const loader = this.#loaderOf(name);
@@ -108,35 +121,30 @@ export class ModelRegistry {
     const info = await stat(source).catch(() => undefined);
     if (info === undefined || !info.isDirectory())
       throw new InvalidInputError(`Cannot publish ${name}: ${source} is not a directory`);
-    const folder = join(this.#root, name);
-    await mkdir(folder, { recursive: true });
-    const incoming = join(folder, `.incoming-${randomUUID()}`);
-    await cp(source, incoming, { recursive: true });
+    const staged = await this.#cache.stage(name, source);
     try {
-      const checksum = await directoryChecksum(incoming);
+      if (staged.files.length === 0)
+        throw new InvalidInputError(`Cannot publish ${name}: ${source} holds no files`);
       return await this.#serial(name, async () => {
         for (let attempt = 0; attempt < 3; attempt++) {
           const versions = await this.#store.listModelVersions(name);
           const next = versions.reduce((max, version) => Math.max(max, version.version), 0) + 1;
-          const pipeline = await this.#build(name, loader, incoming, next, source);
-          // A folder left by a publish that crashed before recording (or racing on a shared disk) is not reused.
-          const plain = join(this.#root, name, `v${next}`);
-          const path = (await exists(plain)) ? `${plain}-${randomUUID().slice(0, 8)}` : plain;
-          await rename(incoming, path);
+          const pipeline = await this.#build(name, loader, staged.path, next, source);
           let version: ModelVersion;
           try {
             version = await this.#store.addModelVersion({
               name,
               version: next,
-              path,
-              checksum,
+              path: this.#cache.folderOf(name, next),
+              checksum: staged.checksum,
               metrics: options.metrics ?? {},
+              files: this.#cache.storeInput(staged),
             });
           } catch (error) {
-            await rename(path, incoming);
             if (error instanceof ConflictError) continue; // another server took this number: build again as the next
             throw error;
           }
+          await this.#cache.keep(staged, name, version.version);
           if (!(options.activate ?? true)) return version;
           const active = await this.#store.activateModelVersion(name, version.version);
           this.#swap(name, pipeline, active);
@@ -145,7 +153,7 @@ export class ModelRegistry {
         throw new ConflictError(`Cannot publish ${name}: other servers kept taking the next version number`);
       });
     } finally {
-      await rm(incoming, { recursive: true, force: true });
+      await this.#cache.discard(staged.path);
     }
   }
 
@@ -163,9 +171,10 @@ export class ModelRegistry {
 
   /**
    * Loads the store's active version of every name whose loaded version
-   * differs (another server published or rolled back). A version that fails is
-   * logged, the current one keeps serving, and it is not retried until the
-   * active version changes.
+   * differs (another server published or rolled back). A version that is
+   * refused (corrupt or incompatible) is logged, the current one keeps
+   * serving, and it is not retried until the active version changes; a
+   * failure to reach the store or the disk is retried at the next sync.
    */
   async sync(): Promise<void> {
     for (const name of this.names) {
@@ -182,50 +191,85 @@ export class ModelRegistry {
           this.#swap(name, await this.#load(active), active);
           this.#failed.delete(name);
         } catch (error) {
-          this.#failed.set(name, key);
+          const refused = error instanceof InvalidInputError;
+          if (refused) this.#failed.set(name, key);
           this.#logger.error(
-            `registry: cannot load ${name}@${active.version}; ${loaded ? `still serving ${name}@${loaded.version}` : 'nothing loaded'}: ${(error as Error).message}`,
+            `registry: cannot load ${name}@${active.version}; ${loaded ? `still serving ${name}@${loaded.version}` : 'nothing loaded'}${refused ? '' : ' (retrying at the next sync)'}: ${(error as Error).message}`,
           );
         }
       });
     }
   }
 
-  /** Polls the store every `intervalMs` (default 5 s) and syncs; `close` stops it. */
-  watch(intervalMs = 5000): void {
-    this.close();
-    let running = false;
-    this.#timer = setInterval(() => {
-      if (running) return;
-      running = true;
-      this.sync()
-        .catch((error: Error) => this.#logger.error(`registry: sync failed: ${error.message}`))
-        .finally(() => {
-          running = false;
-        });
-    }, intervalMs);
+  /**
+   * Follows the store: syncs on every activation the store announces
+   * (PostgreSQL: LISTEN/NOTIFY from any server; SQLite: this process's) and
+   * polls every `intervalMs` (default 5 s) as the fallback (SQLite servers in
+   * other processes, a notification lost while reconnecting). Resolves once
+   * announcements are being listened to; `close` stops both.
+   */
+  async watch(intervalMs = 5000): Promise<void> {
+    await this.close();
+    const watching = ++this.#watching;
+    this.#timer = setInterval(() => this.#syncSoon(), intervalMs);
     this.#timer.unref();
+    try {
+      const stop = await this.#store.listenModelActivations((activation) => this.#announced(activation));
+      if (watching === this.#watching) this.#stopListening = stop;
+      else await stop();
+    } catch (error) {
+      this.#logger.warn(
+        `registry: cannot listen for model activations (${(error as Error).message}); polling every ${intervalMs} ms`,
+      );
+    }
   }
 
-  close(): void {
+  /** Stops following the store (`watch`). */
+  async close(): Promise<void> {
+    this.#watching++;
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
+    const stop = this.#stopListening;
+    this.#stopListening = undefined;
+    await stop?.().catch(() => {});
   }
 
-  /** Builds the pipeline of a stored version after checking its directory against the stored checksum. */
+  /**
+   * The files of a stored version on this machine (the cache, fetched from
+   * the store when missing or different), checked against its checksum.
+   */
+  directoryOf(version: ModelVersion): Promise<string> {
+    return this.#cache.directoryOf(version);
+  }
+
+  #announced(activation: ModelActivation | undefined): void {
+    if (activation !== undefined && !this.names.includes(activation.name)) return;
+    this.#syncSoon();
+  }
+
+  /** Syncs now, or right after the sync in progress (an announcement may have arrived after it read the store). */
+  #syncSoon(): void {
+    if (this.#syncing) {
+      this.#syncAgain = true;
+      return;
+    }
+    this.#syncing = true;
+    this.sync()
+      .catch((error: Error) => this.#logger.error(`registry: sync failed: ${error.message}`))
+      .finally(() => {
+        this.#syncing = false;
+        if (this.#syncAgain) {
+          this.#syncAgain = false;
+          this.#syncSoon();
+        }
+      });
+  }
+
+  /** Builds the pipeline of a stored version from its checked files in the cache. */
   async #load(version: ModelVersion): Promise<FeedPipeline> {
     const loader = this.#loaderOf(version.name);
-    const label = `${version.name}@${version.version}`;
-    const checksum = await directoryChecksum(version.path).catch((error: Error) => {
-      throw new InvalidInputError(`Cannot load ${label}: ${version.path} cannot be read (${error.message})`, {
-        cause: error,
-      });
-    });
-    if (checksum !== version.checksum)
-      throw new InvalidInputError(
-        `Cannot load ${label}: ${version.path} has checksum ${checksum}, the registry recorded ${version.checksum} (corrupted or modified)`,
-      );
-    return this.#build(version.name, loader, version.path, version.version);
+    const dir = await this.#cache.directoryOf(version);
+    return this.#build(version.name, loader, dir, version.version);
   }
 
   /** `shownAs`: the directory errors name (a publish's source, not its temporary copy). */
@@ -286,11 +330,4 @@ export class ModelRegistry {
     );
     return next;
   }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }
