@@ -76,14 +76,28 @@ describe('genfeed experiment', () => {
     expect(report.out).toMatch(/^pipeline\s+requests\s+users\s+stay s\/user-day/);
     expect(report.out).toMatch(/\ngenerative\s+2\s+2\s+15\.0 \[/);
     expect(report.out).toMatch(/\ncascade\s+3\s+3\s+20\.0 \[/);
-    expect(report.out).toContain('generative vs cascade: stay time -5.0');
+    expect(report.out).toContain('generative vs cascade: stay time -25.0');
     expect(report.out).toContain('cpu ratio 0.125');
     const json = JSON.parse(
       (await run('experiment', 'report', '--db', db, '--json', '--since', '2026-04-01')).out,
     );
-    expect(json.pipelines.map((p: { pipeline: string }) => p.pipeline)).toEqual(['cascade', 'generative']);
-    expect((await run('experiment', 'report', '--db', db, '--since', '2027-01-01')).out).toBe(
-      'no feeds logged in this window',
+    expect(json.buckets.map((p: { pipeline: string }) => p.pipeline)).toEqual(['cascade', 'generative']);
+    expect(
+      (await run('experiment', 'report', '--db', db, '--since', '2027-01-01', '--until', '2027-01-02')).out,
+    ).toBe('no feeds logged in this window');
+    // Stopped: no longer listed, still reported from its logged feeds; stopping it again names it.
+    expect((await run('experiment', 'stop', 'ab', '--db', db)).out).toBe(
+      'experiment ab stopped (it ran cascade 75.0%, generative 25.0%)',
+    );
+    expect((await run('experiment', 'list', '--db', db)).out).toBe('');
+    expect((await run('experiment', 'report', '--experiment', 'ab', '--db', db)).out).toMatch(
+      /\ncascade\s+3\s+3/,
+    );
+    const again = await run('experiment', 'stop', 'ab', '--db', db);
+    expect(again.code).not.toBe(0);
+    expect(again.err).toContain('No experiment "ab" is running');
+    expect((await run('experiment', 'report', '--experiment', 'typo', '--db', db)).err).toContain(
+      'No experiment "typo"',
     );
   });
 });

@@ -1,5 +1,12 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { experimentReport, formatExperimentReport, TrafficSplit } from '../../serve/index.js';
+import {
+  type BucketsReport,
+  dataWindow,
+  ExperimentService,
+  TrafficSplit,
+  windowBetween,
+} from '../../serve/index.js';
+import type { Interval } from '../../statistics/index.js';
 import { DEFAULT_SQLITE_PATH, openStore, type Store, type StoreLocation } from '../../storage/index.js';
 import type { CliIo } from '../cli-io.js';
 
@@ -47,7 +54,74 @@ async function openFrom(flags: { db?: string; postgres?: string }, io: CliIo): P
   return openStore(location, { logger: io.logger });
 }
 
-/** `genfeed experiment set|list|report`: the traffic split and the per-pipeline report from the logged feeds and events. */
+/** Runs `use` on the command's store and closes it. */
+async function withExperiments<T>(
+  flags: { db?: string; postgres?: string },
+  io: CliIo,
+  use: (experiments: ExperimentService, store: Store) => Promise<T>,
+): Promise<T> {
+  const store = await openFrom(flags, io);
+  try {
+    return await use(new ExperimentService(store), store);
+  } finally {
+    await store.close();
+  }
+}
+
+function sharesOf(split: Readonly<Record<string, number>>, name: string): string {
+  return new TrafficSplit(name, split).buckets
+    .map((bucket) => `${bucket.name} ${(bucket.share * 100).toFixed(1)}%`)
+    .join(', ');
+}
+
+/** The report as a plain-text table: the admin API's `/v1/admin/experiments/{name}/report` figures. */
+export function formatBucketsReport(report: BucketsReport): string {
+  const number = (value: number, digits: number): string =>
+    Number.isFinite(value) ? value.toFixed(digits) : '-';
+  const interval = (value: Interval | undefined, digits: number, scale = 1): string =>
+    value === undefined
+      ? '-'
+      : `${number(value.value * scale, digits)} [${number(value.low * scale, digits)}, ${number(value.high * scale, digits)}]`;
+  const header = [
+    'pipeline',
+    'requests',
+    'users',
+    'stay s/user-day',
+    'retention %',
+    'like %',
+    'long view %',
+    'cpu ms/req',
+  ];
+  const rows = report.buckets.map((bucket) => [
+    bucket.pipeline,
+    String(bucket.requests),
+    String(bucket.users),
+    interval(bucket.stayTimeSecondsPerUserDay, 1),
+    interval(bucket.retention, 0, 100),
+    interval(bucket.signalRates.like, 1, 100),
+    interval(bucket.signalRates.longView, 1, 100),
+    number(bucket.cpuMsPerRequest, 3),
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
+  );
+  const line = (cells: readonly string[]): string =>
+    cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ');
+  const lines = [line(header), ...rows.map(line)];
+  const reference = report.buckets.find((bucket) => bucket.pipeline === report.reference);
+  for (const bucket of report.buckets) {
+    if (bucket === reference || reference === undefined) continue;
+    lines.push(
+      `${bucket.pipeline} vs ${reference.pipeline}: stay time ${interval(bucket.stayTimeLift, 1, 100)}%, cpu ratio ${number(bucket.cpuMsPerRequest / reference.cpuMsPerRequest, 3)}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/**
+ * `genfeed experiment set|list|stop|report`: the admin API's experiment
+ * routes on the machine that holds the store, through the same `ExperimentService`.
+ */
 export function experimentCommand(io: CliIo): Command {
   const command = new Command('experiment').description(
     'Split traffic between pipelines by user and report which one wins (docs/serve-feeds.md)',
@@ -64,64 +138,81 @@ export function experimentCommand(io: CliIo): Command {
         )
         .option('--description <text>', 'what the experiment tests'),
     ).action(async (name: string, flags) => {
-      const split = new TrafficSplit(name, flags.split);
-      const store = await openFrom(flags, io);
-      try {
-        await store.putExperiment({
+      const saved = await withExperiments(flags, io, (experiments) =>
+        experiments.save({
           name,
           split: flags.split,
           ...(flags.description !== undefined && { description: flags.description }),
-        });
-        io.out(
-          `experiment ${name}: ${split.buckets.map((b) => `${b.name} ${(b.share * 100).toFixed(1)}%`).join(', ')}`,
-        );
-      } finally {
-        await store.close();
-      }
+        }),
+      );
+      io.out(`experiment ${name}: ${sharesOf(saved.split, name)}`);
     }),
   );
   command.addCommand(
-    withStore(new Command('list').description('The experiments and their splits')).action(async (flags) => {
-      const store = await openFrom(flags, io);
-      try {
-        for (const experiment of await store.listExperiments())
+    withStore(new Command('list').description('The running experiments and their splits')).action(
+      async (flags) => {
+        for (const experiment of await withExperiments(flags, io, (experiments) => experiments.list()))
           io.out(
             `${experiment.name}\t${Object.entries(experiment.split)
               .map(([name, weight]) => `${name}=${weight}`)
               .join(',')}\t${experiment.description ?? ''}`,
           );
-      } finally {
-        await store.close();
-      }
+      },
+    ),
+  );
+  command.addCommand(
+    withStore(
+      new Command('stop')
+        .description('Stop an experiment: servers go back to their default pipeline; its report stays')
+        .argument('<name>', 'experiment name'),
+    ).action(async (name: string, flags) => {
+      const stopped = await withExperiments(flags, io, (experiments) => experiments.stop(name));
+      io.out(`experiment ${name} stopped (it ran ${sharesOf(stopped.split, name)})`);
     }),
   );
   command.addCommand(
     withStore(
       new Command('report')
         .description(
-          'Per pipeline: requests, stay time per user-day, signal rates, returning users, CPU per request, with 95% CIs over users',
+          'Per pipeline: requests, stay time per user-day, retention, signal rates, CPU per request, with 95% intervals over users (the dashboard’s Experiments figures)',
         )
         .option('--experiment <name>', 'only this experiment’s requests and events')
-        .option('--since <time>', 'window start (unix ms or ISO 8601)', parseTime)
-        .option('--until <time>', 'window end, exclusive', parseTime)
+        .option(
+          '--days <n>',
+          'whole UTC days ending on the newest event’s day (default 14, fewer for a younger log)',
+          parseDays,
+        )
+        .option('--since <time>', 'window start instead (unix ms or ISO 8601)', parseTime)
+        .option(
+          '--until <time>',
+          'window end, exclusive (default: the end of the newest event’s day)',
+          parseTime,
+        )
         .option('--baseline <pipeline>', 'pipeline the others are compared with (default cascade)')
-        .option('--json', 'print the report as JSON'),
+        .option('--json', 'print the report as JSON (the admin API’s body)'),
     ).action(async (flags) => {
-      const store = await openFrom(flags, io);
-      try {
-        const report = await experimentReport(store, {
+      const report = await withExperiments(flags, io, async (experiments, store) => {
+        const window =
+          flags.since === undefined && flags.until === undefined
+            ? await dataWindow(store, flags.days, Date.now())
+            : windowBetween(flags.since ?? 0, flags.until ?? (await dataWindow(store, 1, Date.now())).until);
+        return experiments.report(window, {
           ...(flags.experiment !== undefined && { experiment: flags.experiment }),
-          ...(flags.since !== undefined && { since: flags.since }),
-          ...(flags.until !== undefined && { until: flags.until }),
-          ...(flags.baseline !== undefined && { baseline: flags.baseline }),
+          ...(flags.baseline !== undefined && { reference: flags.baseline }),
         });
-        if (flags.json) io.out(JSON.stringify(report, null, 2));
-        else if (report.pipelines.length === 0) io.out('no feeds logged in this window');
-        else io.out(formatExperimentReport(report));
-      } finally {
-        await store.close();
-      }
+      });
+      const body = flags.experiment === undefined ? report : { experiment: flags.experiment, ...report };
+      if (flags.json) io.out(JSON.stringify(body, null, 2));
+      else if (report.buckets.length === 0) io.out('no feeds logged in this window');
+      else io.out(formatBucketsReport(report));
     }),
   );
   return command;
+}
+
+function parseDays(value: string): number {
+  const days = Number(value);
+  if (!/^\d{1,3}$/.test(value) || days < 1 || days > 366)
+    throw new InvalidArgumentError(`expected a whole number of days from 1 to 366, got "${value}"`);
+  return days;
 }
