@@ -24,13 +24,14 @@ export interface FuzzWorld {
   app: Hono;
   store: Store;
   /** Ids the store holds by kind (items, users, authors, requests, pipelines): drawn often, so that writes succeed. */
-  known: Record<'items' | 'users' | 'authors' | 'requests' | 'pipelines', string[]>;
+  known: Record<'items' | 'users' | 'authors' | 'requests' | 'pipelines' | 'experiments', string[]>;
   /** What the server logged as errors (a 500's stack), newest last. */
   errors: string[];
   close(): Promise<void>;
 }
 
 const DAY = 86_400_000;
+const fuzzExperiments = ['fuzz-ab', 'fuzz-cd'];
 export const fuzzUsers = Array.from({ length: 6 }, (_, user) => `user-${user}`);
 
 /**
@@ -51,6 +52,8 @@ export async function fuzzWorld(now: number): Promise<FuzzWorld> {
     ),
     { createMissing: true },
   );
+  for (const name of fuzzExperiments)
+    await store.putExperiment({ name, split: { generative: 1, popular: 1 } });
   const errors: string[] = [];
   const logger: Logger = { debug() {}, info() {}, warn() {}, error: (message) => void errors.push(message) };
   const model = await loadModelDirectory(await writeGenerativeModel(join(folder, 'model')));
@@ -68,6 +71,7 @@ export async function fuzzWorld(now: number): Promise<FuzzWorld> {
   });
   mountDashboard(app, {
     store,
+    logger,
     authorize: authorizeWithApiKeys(apiKeys),
     pipelines: () => [pipeline],
     similar: (itemId, n) => feeds.similar(itemId, n),
@@ -82,6 +86,7 @@ export async function fuzzWorld(now: number): Promise<FuzzWorld> {
       authors: ['author-0', 'author-1', 'author-4', 'chef'],
       requests: [served.requestId],
       pipelines: ['generative', 'popular'],
+      experiments: fuzzExperiments,
     },
     errors,
     close: async () => {

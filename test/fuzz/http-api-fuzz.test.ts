@@ -109,8 +109,9 @@ async function requestContext(): Promise<RequestContext> {
 
 /** The ids a field (or the collection of a path parameter) of this name holds: all of them when the name says nothing. */
 function knownFor(field: string | undefined): readonly string[] {
-  const { items, users, authors, requests, pipelines } = world.known;
-  if (field === undefined) return [...items, ...users, ...authors, ...requests, ...pipelines];
+  const { items, users, authors, requests, pipelines, experiments } = world.known;
+  if (field === undefined) return [...items, ...users, ...authors, ...requests, ...pipelines, ...experiments];
+  if (/^experiments?$/i.test(field)) return experiments;
   if (/^items?$|itemId/i.test(field)) return items;
   if (/^users?$|userId/i.test(field)) return users;
   if (/author|creator/i.test(field)) return authors;

@@ -54,22 +54,18 @@ export function openApiRoutes(document: OpenApiDocument): Map<string, RouteSpec>
 const days: JsonSchema = { type: 'string', pattern: '^\\d{1,3}$' };
 const text: JsonSchema = { type: 'string', maxLength: 200 };
 
-const dashboardPages: [string, string, Record<string, JsonSchema>][] = [
-  ['/dashboard', '/v1/admin/overview', { days }],
-  ['/dashboard/experiments', '/v1/admin/experiments', { days, experiment: text }],
-  ['/dashboard/models', '/v1/admin/models', {}],
-  ['/dashboard/items', '/v1/admin/items', { q: text, id: text }],
-  ['/dashboard/users', '/v1/admin/users', { id: text }],
-  [
-    '/dashboard/creator',
-    '/v1/creator/insights',
-    { days, author: text, draft: { type: 'string', maxLength: 3000 } },
-  ],
+const dashboardPages: [string, Record<string, JsonSchema>][] = [
+  ['/dashboard', { days }],
+  ['/dashboard/experiments', { days, experiment: text }],
+  ['/dashboard/models', {}],
+  ['/dashboard/items', { q: text, id: text }],
+  ['/dashboard/users', { id: text }],
+  ['/dashboard/creator', { days, author: text, draft: { type: 'string', maxLength: 3000 } }],
 ];
 
 /**
- * The routes the OpenAPI document does not describe (the dashboard, metrics,
- * the document itself), written out by hand. A route in neither list fails
+ * The routes the OpenAPI document does not describe (the dashboard's pages,
+ * forms and assets, metrics, the document itself), written out by hand. A route in neither list fails
  * the suite: add it here when it is added to the app.
  */
 export const undocumentedRoutes: RouteSpec[] = [
@@ -93,8 +89,26 @@ export const undocumentedRoutes: RouteSpec[] = [
     body: { form: { csrf: { type: 'string', maxLength: 100 } } },
     redirects: true,
   },
-  ...dashboardPages.flatMap(([page, data, query]): RouteSpec[] => [
-    { method: 'GET', pattern: page, query, redirects: true },
-    { method: 'GET', pattern: data, query },
-  ]),
+  ...['split', 'stop'].map(
+    (action): RouteSpec => ({
+      method: 'POST',
+      pattern: `/dashboard/experiments/${action}`,
+      query: {},
+      body: {
+        form: {
+          csrf: { type: 'string', maxLength: 100 },
+          experiment: text,
+          ...(action === 'split' && {
+            'split.generative': { type: 'string', pattern: '^\\d{1,4}$' },
+            'split.cascade': { type: 'string', pattern: '^\\d{1,4}$' },
+          }),
+        },
+      },
+      redirects: true,
+    }),
+  ),
+  // Their JSON twins (`/v1/admin/*`, `/v1/creator/insights`) are in the document.
+  ...dashboardPages.map(
+    ([page, query]): RouteSpec => ({ method: 'GET', pattern: page, query, redirects: true }),
+  ),
 ];

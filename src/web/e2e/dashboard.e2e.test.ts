@@ -210,6 +210,44 @@ describe.skipIf(skip)(title, () => {
     ]);
   });
 
+  it("changes a running experiment's split and stops it, behind the session's CSRF token", async () => {
+    await store.putExperiment({ name: 'e2e-split', split: { generative: 1, cascade: 3 } });
+    await page.goto(`${base}/dashboard/experiments?experiment=e2e-split`);
+    expect(await page.inputValue('[data-testid=split-generative]')).toBe('1');
+    await page.fill('[data-testid=split-generative]', '2');
+    await Promise.all([page.waitForURL(/experiment=e2e-split$/), page.click('[data-testid=split-submit]')]);
+    expect((await store.getExperiment('e2e-split'))?.split).toEqual({ generative: 2, cascade: 3 });
+    expect(await page.locator('select[name=experiment] option:checked').textContent()).toBe(
+      'e2e-split (generative 2 / cascade 3)',
+    );
+    // A weight the split cannot take is named, and nothing changes.
+    await page.fill('[data-testid=split-generative]', '0');
+    await page.fill('[data-testid=split-cascade]', '0');
+    const errorsBefore = pageErrors.length;
+    await page.click('[data-testid=split-submit]');
+    expect(await page.getByTestId('form-error').textContent()).toContain('the weights sum to 0');
+    // The browser logs the 400 itself; nothing else may have gone wrong.
+    expect(pageErrors.splice(errorsBefore)).toEqual([
+      'Failed to load resource: the server responded with a status of 400 (Bad Request)',
+    ]);
+    expect((await store.getExperiment('e2e-split'))?.split).toEqual({ generative: 2, cascade: 3 });
+    // The same form without the session's token (as another site would post it) is refused.
+    const forged = await page.request.post(`${base}/dashboard/experiments/split`, {
+      form: { experiment: 'e2e-split', 'split.generative': '9', 'split.cascade': '1' },
+    });
+    expect(forged.status()).toBe(403);
+    expect((await store.getExperiment('e2e-split'))?.split).toEqual({ generative: 2, cascade: 3 });
+
+    await page.goto(`${base}/dashboard/experiments?experiment=e2e-split`);
+    await Promise.all([page.waitForURL(/experiment=e2e-split$/), page.click('[data-testid=stop-submit]')]);
+    expect(await store.getExperiment('e2e-split')).toBeUndefined();
+    expect(await page.locator('select[name=experiment] option:checked').textContent()).toBe(
+      'e2e-split (stopped)',
+    );
+    expect(await page.getByTestId('split-form').count()).toBe(0);
+    await shot('experiment-stopped');
+  });
+
   it('shows which model version serves, its training curve and the offline figures', async () => {
     await page.goto(`${base}/dashboard/models`);
     expect(await page.getByTestId('serving-generative').textContent()).toBe('serving');
