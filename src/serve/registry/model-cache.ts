@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { cp, mkdir, rename, rm } from 'node:fs/promises';
+import { cp, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { InvalidInputError, type Logger } from '../../core/index.js';
@@ -11,6 +11,13 @@ import {
   type Store,
 } from '../../storage/index.js';
 import { checksumOf, directoryChecksum, type FileDigest, fileDigests } from './directory-checksum.js';
+
+/**
+ * How old a hidden `.incoming-` or `.stale-` folder must be before it is taken
+ * for the leftover of a killed process (a fetch or publish in progress in
+ * another process of a shared cache is far younger).
+ */
+const LEFTOVER_AGE_MS = 60 * 60 * 1000;
 
 /** A directory copied into the cache for publishing: checked, built and stored from this copy. */
 export interface StagedModel {
@@ -28,11 +35,14 @@ export interface StagedModel {
  * chunk by chunk, into a hidden folder that replaces the old one by rename
  * only once every file's sha256 matched. Servers may share one cache folder
  * (`genfeed serve --processes N`): whoever installs a good copy first wins.
+ * Hidden folders that a killed process left are removed after an hour.
  */
 export class ModelCache {
   readonly #store: Store;
   readonly #root: string;
   readonly #logger: Logger;
+  /** Names whose folder was swept of leftovers in this run. */
+  readonly #swept = new Set<string>();
 
   constructor(options: { store: Store; root: string; logger: Logger }) {
     this.#store = options.store;
@@ -84,6 +94,7 @@ export class ModelCache {
   async stage(name: string, dir: string): Promise<StagedModel> {
     const folder = join(this.#root, name);
     await mkdir(folder, { recursive: true });
+    await this.#sweep(name);
     const path = join(folder, `.incoming-${randomUUID()}`);
     try {
       await cp(dir, path, { recursive: true });
@@ -127,6 +138,7 @@ export class ModelCache {
     this.#logger.info(
       `registry: fetching ${label} from the store (${files.length} files, ${(bytes / 1e6).toFixed(1)} MB) into ${target}`,
     );
+    await this.#sweep(name);
     const incoming = join(this.#root, name, `.incoming-${randomUUID()}`);
     try {
       for (const file of files) {
@@ -164,6 +176,21 @@ export class ModelCache {
       await this.#install(incoming, target, version.checksum);
     } finally {
       await this.discard(incoming);
+    }
+  }
+
+  /** Removes, once per name and run, the hidden folders of fetches and publishes that never finished. */
+  async #sweep(name: string): Promise<void> {
+    if (this.#swept.has(name)) return;
+    this.#swept.add(name);
+    const folder = join(this.#root, name);
+    const cutoff = Date.now() - LEFTOVER_AGE_MS;
+    for (const entry of await readdir(folder).catch(() => [])) {
+      if (!/^\.(incoming|stale)-/.test(entry)) continue;
+      const info = await stat(join(folder, entry)).catch(() => undefined);
+      if (info === undefined || info.mtimeMs >= cutoff) continue;
+      await rm(join(folder, entry), { recursive: true, force: true });
+      this.#logger.info(`registry: removed ${join(folder, entry)}, left by a process that did not finish`);
     }
   }
 

@@ -1,4 +1,4 @@
-import { appendFile, cp, readdir, readFile, truncate, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, readdir, readFile, truncate, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Logger } from '../../core/index.js';
@@ -115,6 +115,8 @@ describe('ModelRegistry', () => {
       /as generative: it holds a "sasrec" model/,
     );
     await expect(models.publish('generative', join(folder, 'missing'))).rejects.toThrow(/is not a directory/);
+    await mkdir(join(folder, 'empty'));
+    await expect(models.publish('generative', join(folder, 'empty'))).rejects.toThrow(/empty holds no files/);
     await expect(models.publish('ranker', first)).rejects.toThrow(
       'Unknown model name "ranker" (the registry loads: generative, cascade)',
     );
@@ -205,6 +207,22 @@ describe('ModelRegistry', () => {
     expect(models.current('generative')?.modelVersion).toBe(`generative@${published.version}`);
     expect((await store.activeModelVersion('generative'))?.version).toBe(published.version);
   }, 60_000);
+
+  it('removes the hidden folders a killed process left in the cache, and only those', async () => {
+    const root = join(folder, 'registry-leftovers');
+    const generative = join(root, 'generative');
+    const old = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    for (const name of ['.incoming-killed', '.stale-killed', '.incoming-in-progress', 'notes']) {
+      await mkdir(join(generative, name), { recursive: true });
+      if (name.endsWith('killed') || name === 'notes') await utimes(join(generative, name), old, old);
+    }
+    const published = await registry(root).publish('generative', first);
+    expect((await readdir(generative)).sort()).toEqual([
+      '.incoming-in-progress',
+      'notes',
+      `v${published.version}`,
+    ]);
+  });
 
   it('loads SASRec directories through a custom loader table', async () => {
     const models = new ModelRegistry({
