@@ -259,7 +259,9 @@ export async function prepareDemoPlatform(options: DemoOptions): Promise<DemoPla
         store,
         authorize: (key) => (key === apiKey ? ['admin'] : undefined),
         pipelines: pipelinesOf(registry),
+        registry,
         similar: (itemId, n) => openedFeeds.similar(itemId, n),
+        logger,
       });
       urls.dashboard = `${server.url}/dashboard`;
     }

@@ -19,6 +19,7 @@ import { registerReadRoutes } from './http/read-routes.js';
 import { RequestAttribution } from './http/request-attribution.js';
 import {
   defaultLimits,
+  MODEL_UPLOAD_ROUTE,
   type ServeApp,
   type ServeContext,
   type ServeEnv,
@@ -87,7 +88,13 @@ export function createApp(options: AppOptions): ServeApp {
   const otherBodyBytes = Math.min(limits.maxOtherBodyBytes, limits.maxBodyBytes);
   app.use(
     '*',
-    bodyLimits((route) => (INGEST_PATHS.includes(route) ? limits.maxBodyBytes : otherBodyBytes)),
+    bodyLimits((route) =>
+      INGEST_PATHS.includes(route)
+        ? limits.maxBodyBytes
+        : route === MODEL_UPLOAD_ROUTE
+          ? limits.maxModelBytes
+          : otherBodyBytes,
+    ),
   );
   const byMethod = requireScope(options.keys, scopeOfMethod);
   const readOnly = requireScope(options.keys, 'read');

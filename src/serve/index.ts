@@ -1,7 +1,12 @@
 // The HTTP API (docs/serve.md): app, server, keys, metrics, the model-free feed source and the typed client.
 export { type AppOptions, createApp } from './app.js';
 export { GenfeedApiError } from './client/api-error.js';
-export { type ClientOptions, GenfeedClient } from './client/client.js';
+export {
+  type ClientOptions,
+  GenfeedClient,
+  type ModelFileUpload,
+  type PublishModelOptions,
+} from './client/client.js';
 export {
   type BucketReport,
   type BucketsReport,
@@ -72,7 +77,12 @@ export type {
   UserBody,
   UserResponse,
 } from './http/schemas.js';
-export { defaultLimits, type ServeApp, type ServeLimits } from './http/serve-context.js';
+export {
+  defaultLimits,
+  MODEL_UPLOAD_ROUTE,
+  type ServeApp,
+  type ServeLimits,
+} from './http/serve-context.js';
 export {
   type ColdStartLoadOptions,
   ColdStartPipeline,
@@ -98,7 +108,12 @@ export {
   type PipelineLoader,
 } from './pipelines/model-pipeline.js';
 export { SasRecPipeline } from './pipelines/sasrec-pipeline.js';
-export { directoryChecksum } from './registry/directory-checksum.js';
+export { checksumOf, directoryChecksum } from './registry/directory-checksum.js';
 export type { PublishOptions } from './registry/model-registry.js';
 export { ModelRegistry, type ModelRegistryOptions } from './registry/model-registry.js';
+export {
+  MAX_MODEL_FILE_PATH,
+  ModelService,
+  type ReceivedModelFile,
+} from './registry/model-service.js';
 export { type RunningServer, type ServerOptions, startServer } from './server.js';

@@ -41,6 +41,10 @@ const undocumented: Record<string, string> = {
     'a browser form (session and CSRF token); the API: PUT /v1/admin/experiments/{name}/split',
   'POST /dashboard/experiments/stop':
     'a browser form (session and CSRF token); the API: POST /v1/admin/experiments/{name}/stop',
+  'POST /dashboard/models/activate':
+    'a browser form (session and CSRF token); the API: POST /v1/admin/models/{name}/versions/{version}/activate',
+  'POST /dashboard/models/rollback':
+    'a browser form (session and CSRF token); the API: POST /v1/admin/models/{name}/rollback',
   'GET /dashboard/assets/dashboard.js': 'a static asset',
   'GET /dashboard/assets/dashboard.css': 'a static asset',
   'GET /dashboard/assets/echarts.min.js': 'a static asset',

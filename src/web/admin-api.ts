@@ -8,6 +8,7 @@ import {
   errorResponses,
   jsonBody,
   jsonContent,
+  type ModelService,
   type ServeApp,
 } from '../serve/index.js';
 import type { Access, Need } from './auth.js';
@@ -21,6 +22,20 @@ import { usersData } from './users-page.js';
 
 const security = [{ bearer: [] }];
 const adminOnly = 'Needs an API key with the admin scope (read, write and creator keys get 403).';
+
+const multipart = /^multipart\/form-data\s*;/i;
+
+/** The model upload's body must be multipart (415 otherwise), before its form is parsed. */
+const multipartBody: MiddlewareHandler = async (c, next) => {
+  const contentType = c.req.header('content-type');
+  if (contentType === undefined || !multipart.test(contentType))
+    throw new ApiError(
+      415,
+      'unsupported_media_type',
+      `Request body must be multipart/form-data (a checksum and one "file" part per file)${contentType ? `, got "${contentType.slice(0, 100)}"` : ', got none'}`,
+    );
+  await next();
+};
 
 /** Drops absent (undefined) query values, so the data functions see only what was sent. */
 function present<T extends object>(query: T): { [K in keyof T]: Exclude<T[K], undefined> } {
@@ -218,6 +233,134 @@ export function adminApi(
       },
     }),
     async (c) => c.json(await modelsData(context), 200),
+  );
+
+  const modelsOf = (): ModelService => {
+    if (context.models === undefined)
+      throw new ApiError(
+        503,
+        'no_model_registry',
+        'This server runs no model registry, so its model versions cannot be changed here',
+      );
+    return context.models;
+  };
+  const modelErrors = errorResponses(400, 401, 403, 404, 409, 413, 503);
+
+  api.openapi(
+    createRoute({
+      ...adminGet,
+      path: '/v1/admin/models/versions',
+      summary:
+        'Recorded model versions, newest first: checksum, metrics, which is active, files in the store',
+      request: { query: adminSchemas.modelVersionsQuery },
+      responses: {
+        200: { description: 'The versions', content: jsonContent(adminSchemas.modelVersionsResponse) },
+        ...readErrors,
+      },
+    }),
+    async (c) => {
+      const { name } = c.req.valid('query');
+      return c.json({ versions: await context.store.listModelVersions(name) }, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/admin/models/{name}/versions',
+      summary: 'Upload a model directory as the next version, checked against its declared checksum',
+      description: `${adminOnly} A multipart/form-data body: \`checksum\` (the directory checksum of the files), one \`file\` part per file whose filename is its path in the model directory, optional \`metrics\` (JSON) and \`activate\` (default true). The server refuses a checksum mismatch or a model its loader rejects with a 400 naming what failed, storing nothing, while the active version keeps serving. Otherwise the files and the version are stored in one transaction and (by default) activated: every server swaps to it. Bodies up to the server's model limit (\`--max-model-bytes\`, default 256 MiB).`,
+      security,
+      middleware: [admin, multipartBody],
+      request: {
+        params: adminSchemas.modelParam,
+        body: {
+          required: true,
+          content: { 'multipart/form-data': { schema: adminSchemas.uploadModelForm } },
+        },
+      },
+      responses: {
+        201: { description: 'The version, stored', content: jsonContent(adminSchemas.modelVersionRecord) },
+        ...errorResponses(400, 401, 403, 409, 413, 415, 503),
+      },
+    }),
+    async (c) => {
+      const { name } = c.req.valid('param');
+      const { checksum, file, metrics, activate } = c.req.valid('form');
+      const version = await modelsOf().publishFiles(
+        name,
+        file.map((part) => ({ path: part.name, read: () => part.stream() })),
+        {
+          checksum,
+          ...(metrics === undefined ? {} : { metrics }),
+          ...(activate === undefined ? {} : { activate: activate === 'true' }),
+        },
+      );
+      return c.json(version, 201);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/admin/models/{name}/versions/{version}/activate',
+      summary: 'Make a recorded version active on every server',
+      description: `${adminOnly} This server fetches, checks and loads it first: a version that fails (damaged in the store, rejected by its loader) is a 400 naming the file and is not activated. No body.`,
+      security,
+      middleware: admin,
+      request: { params: adminSchemas.modelVersionParam },
+      responses: {
+        200: {
+          description: 'The version, now active',
+          content: jsonContent(adminSchemas.modelVersionRecord),
+        },
+        ...modelErrors,
+      },
+    }),
+    async (c) => {
+      const { name, version } = c.req.valid('param');
+      return c.json(await modelsOf().activate(name, version), 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/admin/models/{name}/rollback',
+      summary: 'Activate the version before the active one (the newest recorded version numbered below it)',
+      description: `${adminOnly} 409 when no version is active or none is recorded below it; loaded and checked first, as an activation. No body.`,
+      security,
+      middleware: admin,
+      request: { params: adminSchemas.modelParam },
+      responses: {
+        200: {
+          description: 'The version, now active',
+          content: jsonContent(adminSchemas.modelVersionRecord),
+        },
+        ...modelErrors,
+      },
+    }),
+    async (c) => c.json(await modelsOf().rollback(c.req.valid('param').name), 200),
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/v1/admin/models/{name}/versions/{version}',
+      summary: 'Delete a version that is not active, with its files',
+      description: `${adminOnly} 409 for the active version (activate another first), 404 for an unknown one.`,
+      security,
+      middleware: admin,
+      request: { params: adminSchemas.modelVersionParam },
+      responses: {
+        200: { description: 'The version as it was', content: jsonContent(adminSchemas.modelVersionRecord) },
+        ...modelErrors,
+      },
+    }),
+    async (c) => {
+      const { name, version } = c.req.valid('param');
+      return c.json(await modelsOf().delete(name, version), 200);
+    },
   );
 
   api.openapi(

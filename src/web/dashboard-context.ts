@@ -1,4 +1,10 @@
-import { type BucketsReport, type DataWindow, dataWindow, ExperimentService } from '../serve/index.js';
+import {
+  type BucketsReport,
+  type DataWindow,
+  dataWindow,
+  ExperimentService,
+  ModelService,
+} from '../serve/index.js';
 import type { Store } from '../storage/index.js';
 import type { DashboardOptions } from './dashboard-options.js';
 import { type EventScan, scanEvents } from './event-scan.js';
@@ -64,6 +70,8 @@ export class DashboardContext {
   readonly store: Store;
   /** Experiments: the admin API's routes and the Experiments page's forms change them here. */
   readonly experiments: ExperimentService;
+  /** Model versions (the admin API's routes and the Models page's forms); absent without a registry. */
+  readonly models: ModelService | undefined;
   readonly #scans = new WindowCache<EventScan>();
   readonly #snapshots = new WindowCache<PlatformSnapshot>();
   readonly #aggregates = new WindowCache<unknown>();
@@ -71,6 +79,8 @@ export class DashboardContext {
   constructor(readonly options: DashboardOptions) {
     this.store = options.store;
     this.experiments = new ExperimentService(options.store);
+    this.models =
+      options.registry === undefined ? undefined : new ModelService(options.store, options.registry);
   }
 
   now(): number {

@@ -1,6 +1,7 @@
 import type { TitleProvider } from '../assistant/index.js';
 import type { Logger } from '../core/index.js';
 import type { FeedPipeline } from '../feed/index.js';
+import type { ModelRegistry } from '../serve/index.js';
 import type { Store } from '../storage/index.js';
 import type { SessionStore } from './session-store.js';
 
@@ -21,6 +22,12 @@ export interface DashboardOptions {
   authorize: (key: string) => readonly string[] | undefined | Promise<readonly string[] | undefined>;
   /** The pipelines the server runs now (the Users page asks each for a feed, without logging it). */
   pipelines?: () => readonly FeedPipeline[];
+  /**
+   * The server's model registry: with it the admin API and the Models page
+   * publish, activate, roll back and delete versions (without it they answer
+   * 503 `no_model_registry` and the page shows no actions).
+   */
+  registry?: ModelRegistry;
   /** Items similar to an item (the serving side's item-to-item). */
   similar?: (itemId: string, n: number) => Promise<ReadonlyArray<{ itemId: string; score: number }>>;
   /**

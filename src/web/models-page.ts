@@ -129,18 +129,62 @@ function metricCell(row: OfflineRow, metric: string): string {
   return `${formatNumber(value, 4)}${ci === undefined ? '' : ` ± ${formatNumber(ci, 4)}`}${anchor === undefined ? '' : ` (anchor ${formatNumber(anchor, 4)})`}`;
 }
 
-export function modelsPage(data: ModelsData): SafeHtml {
+/** A one-button form of the Models page, posted with the session's CSRF token. */
+function actionForm(
+  action: 'activate' | 'rollback',
+  csrf: string,
+  fields: Record<string, string | number>,
+  label: string,
+  testId: string,
+): SafeHtml {
+  return h`<form class="inline" method="post" action="/dashboard/models/${action}"><input type="hidden" name="csrf" value="${csrf}">${Object.entries(
+    fields,
+  ).map(
+    ([name, value]) => h`<input type="hidden" name="${name}" value="${String(value)}">`,
+  )}<button type="submit" data-testid="${testId}">${label}</button></form>`;
+}
+
+function storedFiles(version: ModelVersion): string {
+  return version.storedFiles === 0
+    ? 'on disk only'
+    : `${version.storedFiles} files, ${formatNumber(version.storedBytes / 1e6, 1)} MB`;
+}
+
+/** The page; `csrf` (an admin session's token, on a server with a registry) adds the activate and roll back forms. */
+export function modelsPage(data: ModelsData, csrf?: string): SafeHtml {
   const names = [...new Set(data.versions.map((version) => version.name))].sort();
   const serving = data.versions.filter((version) => version.active);
+  const activateCell = (version: ModelVersion) =>
+    csrf === undefined || version.active
+      ? ''
+      : actionForm(
+          'activate',
+          csrf,
+          { model: version.name, version: version.version },
+          'activate',
+          `activate-${version.name}-${version.version}`,
+        );
+  const rollbackCell = (active: ModelVersion | undefined) => {
+    if (csrf === undefined || active === undefined) return '';
+    const earlier = data.versions.some(
+      (version) => version.name === active.name && version.version < active.version,
+    );
+    return earlier
+      ? actionForm('rollback', csrf, { model: active.name }, 'roll back', `rollback-${active.name}`)
+      : '';
+  };
   const versionRows = data.versions.map((version) => [
     version.name,
     version.version,
-    version.active ? h`<strong data-testid="serving-${version.name}">serving</strong>` : '',
+    version.active
+      ? h`<strong data-testid="serving-${version.name}">serving</strong>`
+      : activateCell(version),
     new Date(version.createdAt).toISOString().replace('T', ' ').slice(0, 19),
     Object.entries(version.metrics)
       .map(([metric, value]) => `${metric} ${formatNumber(value, Number.isInteger(value) ? 0 : 4)}`)
       .join(', ') || '–',
     h`<code>${version.checksum.slice(0, 12)}</code>`,
+    storedFiles(version),
     version.path,
   ]);
   const curves = data.versions.filter((version) => version.trainingCurve !== undefined);
@@ -153,13 +197,14 @@ export function modelsPage(data: ModelsData): SafeHtml {
           'no-models',
         )
       : table(
-          ['model', 'serving version', 'published'],
+          ['model', 'serving version', 'published', ''],
           names.map((name) => {
             const active = serving.find((version) => version.name === name);
             return [
               name,
               active === undefined ? 'none active' : active.version,
               active === undefined ? '–' : new Date(active.createdAt).toISOString().slice(0, 10),
+              rollbackCell(active),
             ];
           }),
           { id: 'serving-table' },
@@ -168,7 +213,7 @@ export function modelsPage(data: ModelsData): SafeHtml {
 ${section(
   'Versions',
   table(
-    ['model', 'version', '', 'created (UTC)', 'metrics at publication', 'checksum', 'path'],
+    ['model', 'version', '', 'created (UTC)', 'metrics at publication', 'checksum', 'in the store', 'path'],
     versionRows,
     {
       id: 'versions-table',

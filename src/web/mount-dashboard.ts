@@ -1,7 +1,7 @@
 import type { Context, Env, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { InvalidInputError, NotFoundError } from '../core/index.js';
+import { ConflictError, InvalidInputError, NotFoundError } from '../core/index.js';
 import { adminSchemas } from '../serve/index.js';
 import { adminApi } from './admin-api.js';
 import { dashboardScript, dashboardStyles, echartsScript } from './assets.js';
@@ -77,9 +77,9 @@ const pages: Page[] = [
     title: 'Models',
     active: 'models',
     need: 'admin',
-    render: async (context) => {
+    render: async (context, _c, access) => {
       const data = await modelsData(context);
-      return modelsPage(data);
+      return modelsPage(data, context.models === undefined ? undefined : access.csrfToken);
     },
   },
   {
@@ -147,6 +147,24 @@ function splitForm(form: Record<string, unknown>): { name: string; split: Record
     throw new InvalidInputError(`Field "${field}": ${issue?.message ?? 'invalid'}`);
   }
   return { name, split: parsed.data };
+}
+
+/** The model and version a form names, checked like the API's path parameters. */
+function modelVersionOf(form: Record<string, unknown>): { name: string; version: number } {
+  const parsed = adminSchemas.modelVersionParam.safeParse({ name: form.model, version: form.version });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path[0] === 'name' ? 'model' : 'version';
+    throw new InvalidInputError(`Field "${field}": ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+function modelOf(form: Record<string, unknown>): string {
+  const parsed = adminSchemas.modelName.safeParse(form.model);
+  if (!parsed.success)
+    throw new InvalidInputError(`Field "model": ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data;
 }
 
 /** Largest login or logout form in bytes: an API key and the page to go back to. */
@@ -268,30 +286,44 @@ export function mountDashboard<E extends Env>(app: Hono<E>, options: DashboardOp
   });
 
   /**
-   * A state-changing form of an admin page: refused from another site, without
-   * an admin session (back to the login) or without the session's CSRF token;
-   * `act` answers the rest. Bad input re-renders with the message (400).
+   * A state-changing form of an admin page (`page`: its path under /dashboard):
+   * refused from another site, without an admin session (back to the login)
+   * or without the session's CSRF token; `act` answers the rest. Bad input
+   * re-renders with the message (400), an unknown experiment or version 404,
+   * a change the state refuses (the active version deleted, nothing to roll
+   * back to) 409.
    */
   const adminForm =
-    (title: string, act: (c: Context, form: Record<string, unknown>) => Promise<Response>) =>
+    (
+      page: 'experiments' | 'models',
+      title: string,
+      act: (c: Context, form: Record<string, unknown>) => Promise<Response>,
+    ) =>
     async (c: Context) => {
       if (crossSite(c)) return refused(c, 'A change from another site is refused.');
       const session = await sessions.resolve(getCookie(c, sessionCookie));
-      if (session === undefined) return c.redirect('/dashboard/login?next=%2Fdashboard%2Fexperiments', 303);
-      if (!grants(session.scopes, 'admin')) return refused(c, 'This API key may not change experiments.');
+      if (session === undefined) return c.redirect(`/dashboard/login?next=%2Fdashboard%2F${page}`, 303);
+      if (!grants(session.scopes, 'admin')) return refused(c, `This API key may not change ${page}.`);
       const form = await c.req.parseBody();
       if (typeof form.csrf !== 'string' || !sameToken(session.csrfToken, form.csrf))
         return refused(c, 'This form is not from this session: reload the page and try again.');
       try {
         return await act(c, form);
       } catch (error) {
-        const status = error instanceof InvalidInputError ? 400 : error instanceof NotFoundError ? 404 : 0;
+        const status =
+          error instanceof InvalidInputError
+            ? 400
+            : error instanceof NotFoundError
+              ? 404
+              : error instanceof ConflictError
+                ? 409
+                : 0;
         if (status === 0) throw error;
-        const shell = { active: 'experiments', csrf: session.csrfToken };
+        const shell = { active: page, csrf: session.csrfToken };
         return c.html(
           layout(
             title,
-            h`<p class="error" data-testid="form-error">${(error as Error).message}</p><p><a href="/dashboard/experiments">Back to the experiments</a></p>`,
+            h`<p class="error" data-testid="form-error">${(error as Error).message}</p><p><a href="/dashboard/${page}">Back to the ${page}</a></p>`,
             shell,
           ),
           status,
@@ -303,7 +335,7 @@ export function mountDashboard<E extends Env>(app: Hono<E>, options: DashboardOp
   app.post(
     '/dashboard/experiments/split',
     formLimit,
-    adminForm('Change the split', async (c, form) => {
+    adminForm('experiments', 'Change the split', async (c, form) => {
       const { name, split } = splitForm(form);
       await context.experiments.setSplit(name, split);
       return backToExperiment(c, name);
@@ -312,10 +344,32 @@ export function mountDashboard<E extends Env>(app: Hono<E>, options: DashboardOp
   app.post(
     '/dashboard/experiments/stop',
     formLimit,
-    adminForm('Stop the experiment', async (c, form) => {
+    adminForm('experiments', 'Stop the experiment', async (c, form) => {
       const name = experimentOf(form);
       await context.experiments.stop(name);
       return backToExperiment(c, name);
+    }),
+  );
+  const modelService = () => {
+    if (context.models === undefined)
+      throw new InvalidInputError('This server runs no model registry: its versions cannot be changed here');
+    return context.models;
+  };
+  app.post(
+    '/dashboard/models/activate',
+    formLimit,
+    adminForm('models', 'Activate a version', async (c, form) => {
+      const { name, version } = modelVersionOf(form);
+      await modelService().activate(name, version);
+      return c.redirect('/dashboard/models', 303);
+    }),
+  );
+  app.post(
+    '/dashboard/models/rollback',
+    formLimit,
+    adminForm('models', 'Roll back', async (c, form) => {
+      await modelService().rollback(modelOf(form));
+      return c.redirect('/dashboard/models', 303);
     }),
   );
 

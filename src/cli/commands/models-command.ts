@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { InvalidInputError } from '../../core/index.js';
-import { ModelRegistry, readCatalogue } from '../../serve/index.js';
+import { ModelRegistry, ModelService, readCatalogue } from '../../serve/index.js';
 import { DEFAULT_SQLITE_PATH, openStore, type Store, type StoreLocation } from '../../storage/index.js';
 import type { CliIo } from '../cli-io.js';
 
@@ -55,29 +55,28 @@ async function openFrom(flags: { db?: string; postgres?: string }, io: CliIo): P
 }
 
 /**
- * `genfeed models list|publish|activate`: the model registry from the command
- * line. Versions and their files live in the store, so any machine on it can
- * publish or roll back; running servers follow the active version.
+ * `genfeed models list|publish|activate|rollback|delete`: the model registry
+ * from the command line, through `ModelService` as the admin API's routes and
+ * the dashboard's forms. Versions and their files live in the store, so any
+ * machine on it can publish or roll back; running servers follow the active version.
  */
 export function modelsCommand(io: CliIo): Command {
   const command = new Command('models').description(
-    'Versioned model directories: publish (checked and loaded first), activate or roll back, list',
+    'Versioned model directories: publish (checked and loaded first), activate or roll back, list, delete',
   );
   const withOpen = async (
     flags: { db?: string; postgres?: string; models: string },
-    work: (registry: ModelRegistry, store: Store) => Promise<void>,
+    work: (models: ModelService) => Promise<void>,
   ) => {
     const store = await openFrom(flags, io);
     try {
-      await work(
-        new ModelRegistry({
-          store,
-          root: flags.models,
-          catalogue: () => readCatalogue(store),
-          logger: io.logger,
-        }),
+      const registry = new ModelRegistry({
         store,
-      );
+        root: flags.models,
+        catalogue: () => readCatalogue(store),
+        logger: io.logger,
+      });
+      await work(new ModelService(store, registry));
     } finally {
       await store.close();
     }
@@ -97,8 +96,8 @@ export function modelsCommand(io: CliIo): Command {
         )
         .option('--no-activate', 'record the version without making it active'),
     ).action(async (name: string, dir: string, flags) =>
-      withOpen(flags, async (registry) => {
-        const version = await registry.publish(name, dir, {
+      withOpen(flags, async (models) => {
+        const version = await models.publish(name, dir, {
           activate: flags.activate,
           ...(flags.metrics !== undefined && { metrics: flags.metrics }),
         });
@@ -117,9 +116,36 @@ export function modelsCommand(io: CliIo): Command {
         .argument('<name>', 'model name')
         .argument('<version>', 'version number', parseVersion),
     ).action(async (name: string, version: number, flags) =>
-      withOpen(flags, async (registry) => {
-        const active = await registry.activate(name, version);
+      withOpen(flags, async (models) => {
+        const active = await models.activate(name, version);
         io.out(`${name}@${active.version} active`);
+      }),
+    ),
+  );
+  command.addCommand(
+    withRegistry(
+      new Command('rollback')
+        .description(
+          'Activate the version before the active one (the newest recorded below it), loaded and checked here first',
+        )
+        .argument('<name>', 'model name'),
+    ).action(async (name: string, flags) =>
+      withOpen(flags, async (models) => {
+        const active = await models.rollback(name);
+        io.out(`${name}@${active.version} active`);
+      }),
+    ),
+  );
+  command.addCommand(
+    withRegistry(
+      new Command('delete')
+        .description('Delete a version that is not active, with its files in the store')
+        .argument('<name>', 'model name')
+        .argument('<version>', 'version number', parseVersion),
+    ).action(async (name: string, version: number, flags) =>
+      withOpen(flags, async (models) => {
+        await models.delete(name, version);
+        io.out(`${name}@${version} deleted`);
       }),
     ),
   );
@@ -129,8 +155,8 @@ export function modelsCommand(io: CliIo): Command {
         .description('Recorded versions, newest first')
         .argument('[name]', 'only this model'),
     ).action(async (name: string | undefined, flags) =>
-      withOpen(flags, async (_registry, store) => {
-        const versions = await store.listModelVersions(name);
+      withOpen(flags, async (models) => {
+        const versions = await models.list(name);
         if (versions.length === 0) {
           if (name !== undefined) throw new InvalidInputError(`No versions of model "${name}" are recorded`);
           io.out('no model versions recorded');

@@ -59,6 +59,12 @@ export function serveCommand(io: CliIo): Command {
       parseInteger,
       defaultLimits.maxBodyBytes,
     )
+    .option(
+      '--max-model-bytes <n>',
+      'largest model upload (POST /v1/admin/models/{name}/versions; held in memory while it is stored)',
+      parseInteger,
+      defaultLimits.maxModelBytes,
+    )
     .option('--max-batch <n>', 'most records per ingest request', parseInteger, defaultLimits.maxBatch)
     .addOption(pastDays)
     .addOption(futureDays)
@@ -106,6 +112,7 @@ export function serveCommand(io: CliIo): Command {
           logger: io.logger,
           limits: {
             maxBodyBytes: flags.maxBodyBytes,
+            maxModelBytes: flags.maxModelBytes,
             maxBatch: flags.maxBatch,
             timeWindowPastMs: window.pastMs,
             timeWindowFutureMs: window.futureMs,
@@ -123,7 +130,9 @@ export function serveCommand(io: CliIo): Command {
         authorize: authorizeWithApiKeys(keys),
         sessions: storeSessions(store),
         pipelines: pipelinesOf(registry),
+        registry,
         similar: (itemId, n) => feeds.similar(itemId, n),
+        logger: io.logger,
       });
       // In a cluster the primary says where it listens; each process only that it is up.
       if (cluster.isWorker) {

@@ -136,6 +136,108 @@ export const experimentsResponse = z
   })
   .openapi('AdminExperiments');
 
+// --- model versions ------------------------------------------------------
+
+export const modelName = nameSchema().openapi({ example: 'generative' });
+
+const versionNumber = z
+  .string()
+  .regex(/^[1-9]\d{0,8}$/, { error: 'expected a version number from 1' })
+  .transform(Number);
+
+export const modelParam = z.object({
+  name: modelName.openapi({ param: { name: 'name', in: 'path' }, example: 'generative' }),
+});
+
+export const modelVersionParam = z.object({
+  name: modelName.openapi({ param: { name: 'name', in: 'path' }, example: 'generative' }),
+  version: versionNumber.openapi({ param: { name: 'version', in: 'path' }, example: '3' }),
+});
+
+export const modelVersionRecord = z
+  .object({
+    name: z.string(),
+    version: z.number().int(),
+    path: z.string().openapi({ description: "the version's folder in the publishing server's cache" }),
+    checksum: z
+      .string()
+      .openapi({ description: 'sha256 over the sorted `path \\0 sha256-of-file \\n` lines of every file' }),
+    metrics: z
+      .record(z.string(), z.number())
+      .openapi({ description: 'offline metrics kept with the version' }),
+    createdAt: z.number().openapi({ description: 'unix ms' }),
+    active: z.boolean().openapi({ description: 'the version every server serves' }),
+    storedFiles: z
+      .number()
+      .int()
+      .openapi({ description: 'files the store keeps (0: recorded before the store kept files)' }),
+    storedBytes: z.number().int().openapi({ description: 'their total size' }),
+  })
+  .openapi('ModelVersion');
+
+export const modelVersionsResponse = z
+  .object({ versions: z.array(modelVersionRecord).openapi({ description: 'newest first' }) })
+  .openapi('ModelVersions');
+
+const sha256Hex = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, { error: 'expected 64 lowercase hex digits (a sha256)' });
+
+const uploadedFile = z
+  .custom<File>((value) => value instanceof File, { error: 'expected a file part (with a filename)' })
+  .openapi({
+    type: 'string',
+    format: 'binary',
+    description: 'one file; its filename is its path in the model directory (`/`-separated)',
+  });
+
+const metricsText = z
+  .string()
+  .max(10_000, { error: 'must be at most 10000 characters' })
+  .transform((text, context) => {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      context.addIssue({ code: 'custom', message: 'expected a JSON object of numbers' });
+      return z.NEVER;
+    }
+    const parsed = z.record(nameSchema(200), z.number()).safeParse(value);
+    if (!parsed.success) {
+      context.addIssue({
+        code: 'custom',
+        message: 'expected a JSON object of numbers, e.g. {"recall10":0.31}',
+      });
+      return z.NEVER;
+    }
+    return parsed.data;
+  });
+
+export const uploadModelForm = z
+  .strictObject({
+    checksum: sha256Hex.openapi({
+      description:
+        "the directory checksum of the files sent (genfeed's `directoryChecksum`, `checksumOf`): the version is refused with a 400 naming both checksums unless the files received have it",
+    }),
+    file: z
+      .union([uploadedFile, z.array(uploadedFile)])
+      .transform((files) => (Array.isArray(files) ? files : [files]))
+      .openapi({
+        type: 'array',
+        items: { type: 'string', format: 'binary' },
+        description: 'one part per file of the model directory, its filename the path in the directory',
+      }),
+    metrics: metricsText.optional().openapi({
+      type: 'string',
+      description: 'offline metrics kept with the version, as JSON: {"recall10":0.31}',
+    }),
+    activate: z
+      .enum(['true', 'false'], { error: 'expected true or false' })
+      .optional()
+      .openapi({ description: 'make it the active version (default true)' }),
+  })
+  .openapi('ModelUpload');
+
 // --- queries -------------------------------------------------------------
 
 const daysParameter = z
@@ -171,6 +273,9 @@ export const experimentsQuery = z.strictObject({
 export const itemsQuery = z.strictObject({
   q: queryText('q', 200, 'search ids, captions, authors, hashtags, tags and categories'),
   id: queryText('id', ID_MAX_LENGTH, 'one item in full, with similar items and its likely audience'),
+});
+export const modelVersionsQuery = z.strictObject({
+  name: queryText('name', ID_MAX_LENGTH, 'only the versions of this model'),
 });
 export const usersQuery = z.strictObject({
   id: queryText('id', ID_MAX_LENGTH, 'the user: history and the feed each pipeline would serve now'),
@@ -311,6 +416,8 @@ export const modelsResponse = z
           metrics: z.record(z.string(), z.number()),
           createdAt: z.number(),
           active: z.boolean(),
+          storedFiles: z.number().int(),
+          storedBytes: z.number().int(),
           trainingCurve: z.array(z.record(z.string(), z.number())).optional(),
         })
         .openapi({ description: 'a model version of the registry, newest first' }),
@@ -398,3 +505,5 @@ export type AdminItemsResponse = z.infer<typeof itemsResponse>;
 export type AdminUsersResponse = z.infer<typeof usersResponse>;
 export type AdminModelsResponse = z.infer<typeof modelsResponse>;
 export type CreatorInsightsResponse = z.infer<typeof insightsResponse>;
+export type ModelVersion = z.infer<typeof modelVersionRecord>;
+export type ModelVersionsResponse = z.infer<typeof modelVersionsResponse>;

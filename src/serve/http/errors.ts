@@ -87,6 +87,8 @@ function fromHttpException(error: HTTPException): ApiError {
   if (status === 415) return unsupportedMediaType();
   if (/malformed json/i.test(error.message))
     return new ApiError(400, 'malformed_json', 'Request body is not valid JSON');
+  if (/malformed formdata/i.test(error.message))
+    return new ApiError(400, 'malformed_form', 'Request body is not a valid form (multipart or url-encoded)');
   return new ApiError(status, status >= 500 ? 'internal' : 'bad_request', error.message || 'Bad request');
 }
 

@@ -15,6 +15,12 @@ export interface ServeLimits {
    * the largest title draft, every character escaped, is about 76 KB.
    */
   maxOtherBodyBytes: number;
+  /**
+   * Largest model upload (`POST /v1/admin/models/{name}/versions`, multipart)
+   * in bytes, 413 beyond. The upload is held in memory while it is parsed and
+   * written out, so this bounds a publish's memory too. Default 256 MiB.
+   */
+  maxModelBytes: number;
   /** Most records in one ingest request. Default 1,000. */
   maxBatch: number;
   /** Default and largest `n` of the feed and similar-items routes. Default 10 and 200. */
@@ -32,12 +38,16 @@ export interface ServeLimits {
 export const defaultLimits: ServeLimits = {
   maxBodyBytes: 2 * 1024 * 1024,
   maxOtherBodyBytes: 128 * 1024,
+  maxModelBytes: 256 * 1024 * 1024,
   maxBatch: 1000,
   defaultCount: 10,
   maxCount: 200,
   timeWindowPastMs: defaultTimeWindow.pastMs,
   timeWindowFutureMs: defaultTimeWindow.futureMs,
 };
+
+/** The model upload route as registered (its own body limit, `maxModelBytes`). */
+export const MODEL_UPLOAD_ROUTE = '/v1/admin/models/:name/versions';
 
 /** What the route handlers share. */
 export interface ServeContext {

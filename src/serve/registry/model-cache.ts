@@ -120,6 +120,17 @@ export class ModelCache {
     await this.#install(staged.path, this.folderOf(name, version), staged.checksum);
   }
 
+  /** Removes the cached copy of a version (deleted from the store); other servers' copies stay until their cache is cleared. */
+  async remove(name: string, version: number): Promise<void> {
+    const target = this.folderOf(name, version);
+    const stale = join(dirname(target), `.stale-${randomUUID()}`);
+    // Renamed first: a reader never sees a half-removed folder under the version's name.
+    await rename(target, stale).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+    await rm(stale, { recursive: true, force: true });
+  }
+
   /** Removes a staged copy that was not kept (a no-op once `keep` moved it). */
   async discard(path: string): Promise<void> {
     await rm(path, { recursive: true, force: true });

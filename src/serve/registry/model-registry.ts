@@ -32,6 +32,14 @@ export interface PublishOptions {
   metrics?: Readonly<Record<string, number>>;
   /** Make it the active version (default true): this server swaps to it, others follow on their next sync. */
   activate?: boolean;
+  /**
+   * The directory checksum the publisher computed (`directoryChecksum`): the
+   * version is refused, before anything is built or stored, unless the files
+   * have exactly this checksum (an upload cut short or altered on the way).
+   */
+  checksum?: string;
+  /** How errors name the directory (default: its path); an upload's temporary folder is "the upload". */
+  shownAs?: string;
 }
 
 /** The pipeline a model name serves now and the version it was built from. */
@@ -118,18 +126,23 @@ export class ModelRegistry {
   async publish(name: string, dir: string, options: PublishOptions = {}): Promise<ModelVersion> {
     const loader = this.#loaderOf(name);
     const source = resolve(dir);
+    const shownAs = options.shownAs ?? source;
     const info = await stat(source).catch(() => undefined);
     if (info === undefined || !info.isDirectory())
-      throw new InvalidInputError(`Cannot publish ${name}: ${source} is not a directory`);
+      throw new InvalidInputError(`Cannot publish ${name}: ${shownAs} is not a directory`);
     const staged = await this.#cache.stage(name, source);
     try {
       if (staged.files.length === 0)
-        throw new InvalidInputError(`Cannot publish ${name}: ${source} holds no files`);
+        throw new InvalidInputError(`Cannot publish ${name}: ${shownAs} holds no files`);
+      if (options.checksum !== undefined && options.checksum !== staged.checksum)
+        throw new InvalidInputError(
+          `Cannot publish ${name}: checksum mismatch: declared ${options.checksum}, the ${staged.files.length} files received have ${staged.checksum}`,
+        );
       return await this.#serial(name, async () => {
         for (let attempt = 0; attempt < 3; attempt++) {
           const versions = await this.#store.listModelVersions(name);
           const next = versions.reduce((max, version) => Math.max(max, version.version), 0) + 1;
-          const pipeline = await this.#build(name, loader, staged.path, next, source);
+          const pipeline = await this.#build(name, loader, staged.path, next, shownAs);
           let version: ModelVersion;
           try {
             version = await this.#store.addModelVersion({
@@ -166,6 +179,21 @@ export class ModelRegistry {
       const active = await this.#store.activateModelVersion(name, version);
       this.#swap(name, pipeline, active);
       return active;
+    });
+  }
+
+  /**
+   * Removes a version that is not active from the store (its files with it)
+   * and from this server's cache. ConflictError for the active version,
+   * NotFoundError for an unknown one.
+   */
+  async delete(name: string, version: number): Promise<ModelVersion> {
+    return this.#serial(name, async () => {
+      const stored = await this.#store.getModelVersion(name, version);
+      if (stored === undefined) throw new NotFoundError(`Model ${name} has no version ${version}`);
+      await this.#store.deleteModelVersion(name, version);
+      await this.#cache.remove(name, version);
+      return stored;
     });
   }
 
