@@ -7,6 +7,7 @@ import type { FeedPipeline } from '../../feed/index.js';
 import {
   ApiKeys,
   fixedPipelines,
+  ModelRegistry,
   PopularFeedSource,
   type RunningServer,
   startServer,
@@ -31,6 +32,7 @@ const readKey = 'e2e-read-key-0123456789';
 
 let folder: string;
 let store: Store;
+let registry: ModelRegistry;
 let seed: SeedSummary;
 let server: RunningServer;
 let base: string;
@@ -90,32 +92,34 @@ describe.skipIf(skip)(title, () => {
     mkdirSync(screenshots, { recursive: true });
     store = await openSqliteStore({ path: join(folder, 'store.sqlite'), synchronous: 'normal' });
     seed = await seedStore(store, { users: 200, items: 300, days: 4 });
-    // A registered model whose directory carries a training curve (the manifest's `trainingCurve` shape).
+    // Two versions published through the registry (files in the store), the first active; their
+    // directory carries a training curve (the manifest's `trainingCurve` shape). A toy loader
+    // stands in for the generative model's: the Models page's actions go through the registry.
+    registry = new ModelRegistry({
+      store,
+      root: join(folder, 'registry'),
+      loaders: {
+        generative: async (_dir, context) => ({
+          ...fixedPipeline('generative', []),
+          modelVersion: context.modelVersion,
+        }),
+      },
+      catalogue: async () => [],
+    });
     const modelDir = join(folder, 'models', 'generative-1');
     mkdirSync(modelDir, { recursive: true });
+    const trainingCurve = [
+      { epoch: 1, loss: 3.1, validationRecallAt10: 0.02, seconds: 4.2 },
+      { epoch: 2, loss: 2.7, validationRecallAt10: 0.031, seconds: 4.1 },
+      { epoch: 3, loss: 2.6, validationRecallAt10: 0.034, seconds: 4.3 },
+    ];
+    writeFileSync(join(modelDir, 'manifest.json'), JSON.stringify({ trainingCurve }));
+    await registry.publish('generative', modelDir, { metrics: { 'recall@10': 0.034 } });
     writeFileSync(
       join(modelDir, 'manifest.json'),
-      JSON.stringify({
-        trainingCurve: [
-          { epoch: 1, loss: 3.1, validationRecallAt10: 0.02, seconds: 4.2 },
-          { epoch: 2, loss: 2.7, validationRecallAt10: 0.031, seconds: 4.1 },
-          { epoch: 3, loss: 2.6, validationRecallAt10: 0.034, seconds: 4.3 },
-        ],
-      }),
+      JSON.stringify({ trainingCurve: trainingCurve.slice(0, 2) }),
     );
-    await store.addModelVersion({
-      name: 'generative',
-      path: modelDir,
-      checksum: 'a'.repeat(64),
-      metrics: { 'recall@10': 0.034 },
-    });
-    await store.addModelVersion({
-      name: 'generative',
-      path: modelDir,
-      checksum: 'b'.repeat(64),
-      metrics: { 'recall@10': 0.031 },
-    });
-    await store.activateModelVersion('generative', 1);
+    await registry.publish('generative', modelDir, { metrics: { 'recall@10': 0.031 }, activate: false });
 
     // The real server (serve's startServer, its API keys and its model-free feed source), with the dashboard on it.
     const keys = ApiKeys.from([
@@ -136,6 +140,7 @@ describe.skipIf(skip)(title, () => {
         }),
       ),
       benchResultsDir: resolve(import.meta.dirname, '../../../bench/results'),
+      registry,
     });
     base = server.url;
 
@@ -151,6 +156,7 @@ describe.skipIf(skip)(title, () => {
 
   afterAll(async () => {
     await browser?.close();
+    await registry?.close();
     await server?.close();
     await store?.close();
     if (folder) rmSync(folder, { recursive: true, force: true });
@@ -256,6 +262,36 @@ describe.skipIf(skip)(title, () => {
     expect(await page.getByTestId('curve-generative-1').count()).toBe(1);
     expect(await chartsDrawn()).toBeGreaterThanOrEqual(2);
     await shot('models');
+  });
+
+  it("activates a version and rolls it back, behind the session's CSRF token", async () => {
+    await page.goto(`${base}/dashboard/models`);
+    expect(await page.getByTestId('rollback-generative').count()).toBe(0);
+    await Promise.all([
+      page.waitForURL(/\/dashboard\/models$/),
+      page.click('[data-testid=activate-generative-2]'),
+    ]);
+    expect((await store.activeModelVersion('generative'))?.version).toBe(2);
+    expect(registry.currentVersion('generative')?.version).toBe(2);
+    expect(await page.getByTestId('serving-table').textContent()).toContain('generative2');
+    expect(await page.getByTestId('activate-generative-1').count()).toBe(1);
+    await shot('models-activated');
+
+    // The same form without the session's token (as another site would post it) is refused.
+    const forged = await page.request.post(`${base}/dashboard/models/rollback`, {
+      form: { model: 'generative' },
+    });
+    expect(forged.status()).toBe(403);
+    expect((await store.activeModelVersion('generative'))?.version).toBe(2);
+
+    await Promise.all([
+      page.waitForURL(/\/dashboard\/models$/),
+      page.click('[data-testid=rollback-generative]'),
+    ]);
+    expect((await store.activeModelVersion('generative'))?.version).toBe(1);
+    expect(registry.currentVersion('generative')?.version).toBe(1);
+    expect(await page.getByTestId('serving-table').textContent()).toContain('generative1');
+    expect(await page.getByTestId('rollback-generative').count()).toBe(0);
   });
 
   it('searches items and opens one', async () => {
