@@ -21,10 +21,13 @@ import { authorizeWithApiKeys } from './serve-wiring.js';
 const adminKey = 'admin-key-0123456789abcdef';
 const keys = ApiKeys.from([{ key: adminKey, scopes: ['admin'], name: 'operator' }]);
 const ingestPaths = ['/v1/items', '/v1/users', '/v1/events'];
+/** The model upload's own limit, small here so the test stays cheap (default 256 MiB). */
+const maxModelBytes = 512 * 1024;
 
 /** The limit each route is meant to have. */
 function limitOf(path: string): number {
   if (ingestPaths.includes(path)) return defaultLimits.maxBodyBytes;
+  if (path === '/v1/admin/models/x/versions') return maxModelBytes;
   if (path.startsWith('/dashboard/')) return LOGIN_BODY_BYTES; // login, logout and the experiment forms
   return defaultLimits.maxOtherBodyBytes;
 }
@@ -39,6 +42,7 @@ beforeAll(async () => {
     feeds: new PopularFeedSource(store),
     keys,
     metrics: new ServeMetrics({ processMetrics: false }),
+    limits: { maxModelBytes },
   });
   mountDashboard(served, { store, authorize: authorizeWithApiKeys(keys) });
   app = served as unknown as Hono;
@@ -100,6 +104,8 @@ describe('body limits', () => {
         '/v1/admin/experiments/x/split',
         '/dashboard/login',
         '/dashboard/experiments/split',
+        '/v1/admin/models/x/versions',
+        '/dashboard/models/activate',
       ]),
     );
     for (const path of withBodies) {

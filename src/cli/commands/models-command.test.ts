@@ -111,6 +111,20 @@ describe('genfeed models', () => {
     expect((await run('models', 'activate', 'generative', '0', ...flags)).err).toContain(
       'expected a version number >= 1, got "0"',
     );
+
+    // Roll back and delete through the same ModelService as the admin API.
+    expect((await run('models', 'rollback', 'generative', ...flags)).out).toBe('generative@1 active');
+    const active = await run('models', 'delete', 'generative', '1', ...flags);
+    expect(active.code).not.toBe(0);
+    expect(active.err).toContain('Model generative version 1 is active');
+    expect((await run('models', 'delete', 'generative', '2', ...flags)).out).toBe('generative@2 deleted');
+    expect((await run('models', 'rollback', 'generative', ...flags)).err).toContain(
+      'generative@1 is active and no earlier version is recorded',
+    );
+    expect((await run('models', 'activate', 'generative', '2', ...flags)).err).toContain(
+      'Model generative has no version 2',
+    );
+    expect((await run('models', 'list', 'generative', ...flags)).out.split('\n')).toHaveLength(1);
   });
 
   it('refuses a generative directory whose reward model is truncated, naming the file; the active version stays', async () => {
