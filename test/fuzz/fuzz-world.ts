@@ -1,3 +1,4 @@
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
 import type { Logger } from '../../src/core/index.js';
@@ -7,6 +8,7 @@ import {
   FeedService,
   fixedPipelines,
   GenerativePipeline,
+  ModelRegistry,
   readCatalogue,
   ServeMetrics,
 } from '../../src/serve/index.js';
@@ -24,7 +26,10 @@ export interface FuzzWorld {
   app: Hono;
   store: Store;
   /** Ids the store holds by kind (items, users, authors, requests, pipelines): drawn often, so that writes succeed. */
-  known: Record<'items' | 'users' | 'authors' | 'requests' | 'pipelines' | 'experiments', string[]>;
+  known: Record<
+    'items' | 'users' | 'authors' | 'requests' | 'pipelines' | 'experiments' | 'models' | 'versions',
+    string[]
+  >;
   /** What the server logged as errors (a 500's stack), newest last. */
   errors: string[];
   close(): Promise<void>;
@@ -32,6 +37,8 @@ export interface FuzzWorld {
 
 const DAY = 86_400_000;
 const fuzzExperiments = ['fuzz-ab', 'fuzz-cd'];
+/** A toy model published in this many versions, so activations, roll-backs and deletions have versions to act on. */
+const TOY_VERSIONS = 6;
 export const fuzzUsers = Array.from({ length: 6 }, (_, user) => `user-${user}`);
 
 /**
@@ -69,9 +76,11 @@ export async function fuzzWorld(now: number): Promise<FuzzWorld> {
     logger,
     metrics: new ServeMetrics({ processMetrics: false }),
   });
+  const registry = await toyRegistry(store, folder);
   mountDashboard(app, {
     store,
     logger,
+    registry,
     authorize: authorizeWithApiKeys(apiKeys),
     pipelines: () => [pipeline],
     similar: (itemId, n) => feeds.similar(itemId, n),
@@ -87,11 +96,41 @@ export async function fuzzWorld(now: number): Promise<FuzzWorld> {
       requests: [served.requestId],
       pipelines: ['generative', 'popular'],
       experiments: fuzzExperiments,
+      models: ['toy'],
+      versions: Array.from({ length: TOY_VERSIONS }, (_, version) => String(version + 1)),
     },
     errors,
     close: async () => {
+      registry.close();
       feeds.close();
       await dispose();
     },
   };
+}
+
+/**
+ * A registry on the world's store with a toy model in `TOY_VERSIONS` versions,
+ * the last active: its loader builds an empty pipeline from any directory
+ * whose `model.json` names it.
+ */
+async function toyRegistry(store: Store, folder: string): Promise<ModelRegistry> {
+  const registry = new ModelRegistry({
+    store,
+    root: join(folder, 'registry'),
+    loaders: {
+      toy: async (_dir, context) => ({
+        name: 'toy',
+        modelVersion: context.modelVersion,
+        recommend: () => ({ items: [], stages: {} }),
+      }),
+    },
+    catalogue: async () => [],
+  });
+  for (let version = 1; version <= TOY_VERSIONS; version++) {
+    const dir = join(folder, `toy-${version}`);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'model.json'), JSON.stringify({ model: 'toy', version }));
+    await registry.publish('toy', dir, { activate: version === TOY_VERSIONS });
+  }
+  return registry;
 }

@@ -78,20 +78,22 @@ function pathArbitrary(pattern: string, context: RequestContext): fc.Arbitrary<s
   const names = pattern.match(/:[^/]+/g) ?? [];
   if (names.length === 0)
     return fc.oneof({ weight: 9, arbitrary: fc.constant(pattern) }, trailingJunk(pattern));
-  // The collection a parameter is in names what it holds: `/v1/items/:id` an item's id.
-  const collection = /([^/]+)\/:[^/]+/.exec(pattern)?.[1];
-  const segment = fc.oneof(
-    { weight: 8, arbitrary: fc.constantFrom(...context.schema.known(collection)).map(percentEncode) },
-    { weight: 3, arbitrary: fc.constantFrom(...edgeStrings).map(percentEncode) },
-    { weight: 2, arbitrary: anyString(40).map(percentEncode) },
-    { weight: 1, arbitrary: fc.constantFrom(511, 512, 513, 2000).chain(longString).map(percentEncode) },
-    {
-      weight: 1,
-      arbitrary: fc.constantFrom('%', '%zz', '%E0%A4%A', '%00', '%2F', '%2e%2e', '..', ';', ' ', '+', ''),
-    },
-  );
+  // The collection a parameter is in names what it holds: `/v1/items/:id` an item's id,
+  // `/v1/admin/models/:name/versions/:version` a model's name, then one of its versions.
+  const collections = names.map((name) => new RegExp(`([^/]+)/${name}(?:/|$)`).exec(pattern)?.[1]);
+  const segment = (collection: string | undefined) =>
+    fc.oneof(
+      { weight: 8, arbitrary: fc.constantFrom(...context.schema.known(collection)).map(percentEncode) },
+      { weight: 3, arbitrary: fc.constantFrom(...edgeStrings).map(percentEncode) },
+      { weight: 2, arbitrary: anyString(40).map(percentEncode) },
+      { weight: 1, arbitrary: fc.constantFrom(511, 512, 513, 2000).chain(longString).map(percentEncode) },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom('%', '%zz', '%E0%A4%A', '%00', '%2F', '%2e%2e', '..', ';', ' ', '+', ''),
+      },
+    );
   return fc
-    .array(segment, { minLength: names.length, maxLength: names.length })
+    .tuple(...collections.map(segment))
     .map((values) => names.reduce((path, name, index) => path.replace(name, values[index] ?? ''), pattern));
 }
 

@@ -107,8 +107,40 @@ export const undocumentedRoutes: RouteSpec[] = [
       redirects: true,
     }),
   ),
+  {
+    method: 'POST',
+    pattern: '/dashboard/models/activate',
+    query: {},
+    body: {
+      form: {
+        csrf: { type: 'string', maxLength: 100 },
+        model: text,
+        version: { type: 'string', pattern: '^\\d{1,3}$' },
+      },
+    },
+    redirects: true,
+  },
+  {
+    method: 'POST',
+    pattern: '/dashboard/models/rollback',
+    query: {},
+    body: { form: { csrf: { type: 'string', maxLength: 100 }, model: text } },
+    redirects: true,
+  },
   // Their JSON twins (`/v1/admin/*`, `/v1/creator/insights`) are in the document.
   ...dashboardPages.map(
     ([page, query]): RouteSpec => ({ method: 'GET', pattern: page, query, redirects: true }),
   ),
 ];
+
+/**
+ * Routes the fuzzer reaches only with refusals, each for a reason; they are
+ * still fuzzed (a 2xx or 4xx in bounded time, the store unchanged on a 4xx).
+ */
+export const refusedOnly = new Map<string, string>([
+  [
+    routeKey('POST', '/v1/admin/models/:name/versions'),
+    'a model upload is multipart with a checksum over its files, which random bodies never match; ' +
+      'src/web/admin-models-api.test.ts publishes through it',
+  ],
+]);
