@@ -91,7 +91,10 @@ function processTable() {
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       table.set(Number(entry), {
         parent: Number(fields[1]),
-        cpuSeconds: (Number(fields[11]) + Number(fields[12])) / ticksPerSecond,
+        // utime + stime, and cutime + cstime: what its children that exited used (a PostgreSQL
+        // backend that closed is counted in the postmaster's), so a tree's total never goes back.
+        cpuSeconds:
+          (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / ticksPerSecond,
       });
     } catch {
       // exited meanwhile
@@ -100,7 +103,7 @@ function processTable() {
   return table;
 }
 
-/** CPU seconds used so far by each root and its descendants (live ones: a backend that exited is lost). */
+/** CPU seconds used so far by each root and its descendants, exited ones included (through their parents' cutime). */
 export function treeCpuSeconds(roots) {
   const table = processTable();
   const children = new Map();
