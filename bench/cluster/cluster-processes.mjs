@@ -94,7 +94,8 @@ function processTable() {
         // utime + stime, and cutime + cstime: what its children that exited used (a PostgreSQL
         // backend that closed is counted in the postmaster's), so a tree's total never goes back.
         cpuSeconds:
-          (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / ticksPerSecond,
+          (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) /
+          ticksPerSecond,
       });
     } catch {
       // exited meanwhile
