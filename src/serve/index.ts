@@ -22,6 +22,7 @@ export {
   windowBetween,
 } from './experiments/data-window.js';
 export {
+  alignedColumns,
   type ExperimentReport,
   type ExperimentReportOptions,
   experimentReport,

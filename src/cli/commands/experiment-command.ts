@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
+  alignedColumns,
   type BucketsReport,
   dataWindow,
   ExperimentService,
@@ -102,12 +103,7 @@ export function formatBucketsReport(report: BucketsReport): string {
     interval(bucket.signalRates.longView, 1, 100),
     number(bucket.cpuMsPerRequest, 3),
   ]);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
-  );
-  const line = (cells: readonly string[]): string =>
-    cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ');
-  const lines = [line(header), ...rows.map(line)];
+  const lines = alignedColumns(header, rows);
   const reference = report.buckets.find((bucket) => bucket.pipeline === report.reference);
   for (const bucket of report.buckets) {
     if (bucket === reference || reference === undefined) continue;

@@ -137,6 +137,16 @@ function stayTimePerDay(user: PipelineUserStats): number {
 }
 
 /** The report as a plain-text table (the CLI and the demo print it). */
+/** A header and rows as lines of left-aligned columns two spaces apart (a terminal's table). */
+export function alignedColumns(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)),
+  );
+  const line = (cells: readonly string[]): string =>
+    cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ');
+  return [line(header), ...rows.map(line)];
+}
+
 export function formatExperimentReport(report: ExperimentReport): string {
   const number = (value: number, digits = 2): string =>
     Number.isFinite(value) ? value.toFixed(digits) : '-';
@@ -162,12 +172,7 @@ export function formatExperimentReport(report: ExperimentReport): string {
     interval(p.returningUsers, 0, 100),
     number(p.cpuMsPerRequest, 3),
   ]);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
-  );
-  const line = (cells: readonly string[]): string =>
-    cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ');
-  const lines = [line(header), ...rows.map(line)];
+  const lines = alignedColumns(header, rows);
   for (const p of report.pipelines)
     if (p.stages !== undefined)
       lines.push(

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { ID_MAX_LENGTH, nameSchema } from '../../storage/index.js';
+import { binarySignals, ID_MAX_LENGTH, nameSchema } from '../../storage/index.js';
+import { suggestedTitle } from './creator-routes.js';
 import { feedItem, itemRecord, stageCost, userRecord } from './schemas.js';
 
 /**
@@ -351,14 +352,7 @@ export const itemsResponse = z
   .openapi('AdminItems');
 
 const signalNames = [
-  'click',
-  'like',
-  'follow',
-  'comment',
-  'forward',
-  'hate',
-  'longView',
-  'profileEnter',
+  ...binarySignals,
   'playTimeMs',
   'durationMs',
   'profileStayTimeMs',
@@ -478,18 +472,7 @@ export const insightsResponse = z
       }),
     ),
     draft: z.string().optional(),
-    titles: z
-      .array(
-        z.object({
-          title: z.string(),
-          source: z.enum(['mined', 'llm']),
-          predicted: z.number().optional(),
-          itemId: z.string().optional(),
-          similarity: z.number().optional(),
-          engagement: z.number().optional(),
-        }),
-      )
-      .optional(),
+    titles: z.array(suggestedTitle).optional(),
     titlesError: z.string().optional(),
     snapshot: z.object({ events: z.number(), truncated: z.boolean() }),
   })

@@ -81,20 +81,21 @@ export const titlesRequest = z
   })
   .openapi('TitlesRequest');
 
+/** One suggested title: mined from the creator's best items or written by the language model. */
+export const suggestedTitle = z.object({
+  title: z.string(),
+  source: z.enum(['mined', 'llm']),
+  predicted: z.number().optional(),
+  itemId: z.string().optional(),
+  similarity: z.number().optional(),
+  engagement: z.number().optional(),
+});
+
 export const titlesResponse = z
   .object({
     creatorId: z.string(),
     draftPredicted: z.number().optional().openapi({ description: "the draft's P(high engagement)" }),
-    titles: z.array(
-      z.object({
-        title: z.string(),
-        source: z.enum(['mined', 'llm']),
-        predicted: z.number().optional(),
-        itemId: z.string().optional(),
-        similarity: z.number().optional(),
-        engagement: z.number().optional(),
-      }),
-    ),
+    titles: z.array(suggestedTitle),
     window: windowSummary,
   })
   .openapi('TitleSuggestions');
