@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,6 +83,13 @@ describe('genfeed serve --processes', () => {
     });
     // Both processes said they serve (the primary announces the URL only then).
     expect(output.match(/process \d+ serving/g)).toHaveLength(2);
+    // Each runs with two malloc arenas unless the operator chose (Linux: its environment in /proc).
+    for (const [, pid] of output.matchAll(/process (\d+) serving/g)) {
+      const environ = `/proc/${pid}/environ`;
+      if (!existsSync(environ)) continue;
+      const variables = readFileSync(environ, 'utf8').split('\0');
+      expect(variables).toContain(`MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? '2'}`);
+    }
 
     // A login made on one process opens the dashboard on every one (sessions in the store).
     const login = await send(`${url}/dashboard/login`, {
