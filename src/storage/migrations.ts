@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, PostgresAdapter } from 'kysely';
+import { createActivityRollups } from './activity-rollups.js';
 import type { Database } from './schema.js';
 
 /**
@@ -210,6 +211,14 @@ const migrations: Record<string, Migration> = {
         .addPrimaryKeyConstraint('model_file_chunks_pk', ['name', 'version', 'path', 'chunk'])
         .execute();
     },
+  },
+  '0006-activity-rollups': {
+    // The dashboard's overview and experiment report summed the raw log on
+    // every refresh (1.7 s on the reader at 350k events, and the servers'
+    // memory rose with the log: docs/soak.md). Rollups per (item, hour), per
+    // (user, day) and per (day, experiment, pipeline, user), kept by triggers
+    // in the writing transaction, filled from the log once here.
+    up: createActivityRollups,
   },
 };
 

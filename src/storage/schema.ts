@@ -17,6 +17,9 @@ export interface Database {
   model_file_chunks: ModelFileChunksTable;
   experiments: ExperimentsTable;
   dashboard_sessions: DashboardSessionsTable;
+  item_hour_stats: ItemHourStatsTable;
+  active_user_days: ActiveUserDaysTable;
+  pipeline_user_days: PipelineUserDaysTable;
 }
 
 export type StoreDatabase = Kysely<Database>;
@@ -144,4 +147,52 @@ export interface DashboardSessionsTable {
   scopes: string;
   csrf_token: string;
   expires_at: number;
+}
+
+/** The 0/1 signals summed, one column each, named as in `events`. */
+interface SignalSums {
+  is_click: number;
+  is_like: number;
+  is_follow: number;
+  is_comment: number;
+  is_forward: number;
+  is_hate: number;
+  long_view: number;
+  is_profile_enter: number;
+}
+
+/**
+ * Rollups kept by triggers on `events` and `requests` (activity-rollups.ts),
+ * so the dashboard's aggregates read rows per (item, hour) and per (user, day)
+ * instead of the log. A replaced event moves its counts; rows whose counts
+ * fall to 0 stay and are skipped by the queries.
+ */
+export interface ItemHourStatsTable extends SignalSums {
+  /** `floor(time / 1 h)`. */
+  hour: number;
+  item_id: string;
+  events: number;
+  play_time_ms: number;
+}
+
+export interface ActiveUserDaysTable {
+  /** `floor(time / 1 day)`. */
+  day: number;
+  user_id: string;
+  events: number;
+}
+
+export interface PipelineUserDaysTable extends SignalSums {
+  day: number;
+  /** `''` for requests and events without an experiment (a key column cannot be NULL). */
+  experiment: string;
+  pipeline: string;
+  user_id: string;
+  requests: number;
+  impressions: number;
+  latency_ms: number;
+  cpu_ms: number;
+  /** Events attributed to the pipeline (events with a `pipeline`). */
+  events: number;
+  play_time_ms: number;
 }

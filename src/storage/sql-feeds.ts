@@ -3,6 +3,7 @@ import { GroupCommit } from './group-commit.js';
 import { insertBatches } from './insert-batches.js';
 import type { FeedInput, FeedRecord } from './records.js';
 import { claimingUsers, refusedClaims } from './refused-claims.js';
+import { retryOnDeadlock } from './retry-on-deadlock.js';
 import { feedRows } from './row-mapping.js';
 import type { Database, StoreDatabase } from './schema.js';
 import type { SqlContext } from './sql-context.js';
@@ -107,7 +108,9 @@ export class SqlFeeds implements Pick<Store, 'insertFeeds' | 'claimFeed' | 'getF
     const users = claimingUsers(rows);
     const claimTransaction = this.#claimTransaction;
     if (users.size === 0 || claimTransaction === undefined) return this.#context.writes.transaction(write);
-    return this.#context.writes.exclusive(() => claimTransaction(this.#context.db, [...users], write));
+    return this.#context.writes.exclusive(() =>
+      retryOnDeadlock(() => claimTransaction(this.#context.db, [...users], write)),
+    );
   }
 
   async getFeed(requestId: string): Promise<FeedRecord | undefined> {

@@ -55,6 +55,63 @@ describe('openSqliteStore', () => {
     raw.close();
   });
 
+  it('fills the rollups from the log when migration 0006 runs on a store written before it', async () => {
+    const path = join(directory, 'before-rollups.sqlite');
+    const store = await openSqliteStore({ path });
+    const T0 = Date.UTC(2026, 0, 5);
+    await store.insertFeeds(
+      Array.from({ length: 12 }, (_, index) => ({
+        requestId: `r${index}`,
+        userId: `u${index % 3}`,
+        pipeline: index % 2 ? 'generative' : 'cascade',
+        ...(index % 4 === 0 && { experiment: 'ab' }),
+        time: T0 + index * 5_000_000,
+        items: [{ itemId: 'v1' }],
+        latencyMs: 3,
+        cpuMs: 1,
+      })),
+    );
+    await store.upsertEvents(
+      Array.from({ length: 30 }, (_, index) => ({
+        id: `e${index}`,
+        userId: `u${index % 4}`,
+        itemId: `v${index % 5}`,
+        time: T0 + index * 2_000_000,
+        ...(index % 3 !== 0 && { pipeline: index % 2 ? 'generative' : 'cascade' }),
+        signals: { click: (index % 2) as 0 | 1, playTimeMs: 100 * index },
+      })),
+    );
+    const read = async (from: Store) => ({
+      items: await from.itemTimeStats({ bucketMs: 43_200_000 }),
+      hours: await from.hourlyEvents(),
+      users: await from.dailyActiveUsers(),
+      pipelines: await from.pipelineStats(),
+      perUser: await from.pipelineUserStats({ since: T0, until: T0 + 86_400_000 }),
+    });
+    const before = await read(store);
+    expect(before.hours.length).toBeGreaterThan(10);
+    await store.close();
+
+    // The file as a store before 0006 would have left it: no rollups, no triggers, 0006 not applied.
+    const { default: BetterSqlite3 } = await import('better-sqlite3');
+    const raw = new BetterSqlite3(path);
+    for (const { name } of raw
+      .prepare("select name from sqlite_master where type = 'trigger' and name like '%rollup%'")
+      .all() as Array<{ name: string }>)
+      raw.exec(`drop trigger ${name}`);
+    raw.exec('drop table item_hour_stats; drop table active_user_days; drop table pipeline_user_days');
+    raw.prepare('delete from kysely_migration where name = ?').run('0006-activity-rollups');
+    raw.close();
+
+    const migrated = await openSqliteStore({ path });
+    expect(await read(migrated)).toEqual(before);
+    await migrated.upsertEvents([{ id: 'late', userId: 'u9', itemId: 'v1', time: T0 + 10 }]);
+    expect((await migrated.dailyActiveUsers()).find((row) => row.day === T0)?.users).toBe(
+      before.users.find((row) => row.day === T0)!.users + 1,
+    );
+    await migrated.close();
+  });
+
   it('logs concurrent feeds in shared commits from its worker, each readable once its call resolved', async () => {
     const path = join(directory, 'feeds.sqlite');
     const store = await openSqliteStore({ path });

@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import { retryOnDeadlock } from './retry-on-deadlock.js';
 import type { Database, StoreDatabase } from './schema.js';
 
 /**
@@ -22,7 +23,8 @@ export class WriteQueue {
     return run;
   }
 
+  /** A transaction after the writes queued before it; run again if PostgreSQL broke a deadlock with it. */
   transaction<T>(body: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-    return this.exclusive(() => this.#db.transaction().execute(body));
+    return this.exclusive(() => retryOnDeadlock(() => this.#db.transaction().execute(body)));
   }
 }

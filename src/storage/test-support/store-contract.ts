@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../core/index.js';
+import { Random } from '../../core/random.js';
 import { CorruptModelFileError } from '../corrupt-model-file-error.js';
-import type { EventInput, ItemInput, ModelActivation, ModelFileInput } from '../records.js';
+import type { EventInput, FeedInput, ItemInput, ModelActivation, ModelFileInput } from '../records.js';
 import { MODEL_CHUNK_BYTES } from '../sql-model-files.js';
 import type { Store } from '../store.js';
 import { damageModelChunk, type StoreTables } from './model-chunk-damage.js';
@@ -709,6 +710,166 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await store.itemTimeStats({ since: T0 + 3 * DAY, bucketMs: HOUR })).toEqual([]);
         expect(await store.hourlyEvents({ since: T0 + 3 * DAY })).toEqual([]);
         expect(await store.dailyActiveUsers({ since: T0 + 3 * DAY })).toEqual([]);
+      });
+
+      it('answers from its rollups exactly what the log holds, for any window, after events are replaced', async () => {
+        const store = await fresh();
+        const HOUR = 3_600_000;
+        const random = new Random(11);
+        const pick = <T>(values: readonly T[]): T => values[random.int(values.length)] as T;
+        const users = ['u1', 'u2', 'u3', 'u4'];
+        const pipelines = ['cascade', 'generative'];
+        const experiments = [undefined, 'ab1', 'ab2'];
+        const someTime = () => T0 + random.int(3 * 24) * HOUR + random.int(HOUR);
+        const feeds: FeedInput[] = [];
+        for (let index = 0; index < 40; index++) {
+          const experiment = pick(experiments);
+          feeds.push({
+            requestId: `r${index}`,
+            userId: pick(users),
+            pipeline: pick(pipelines),
+            ...(experiment !== undefined && { experiment }),
+            time: someTime(),
+            items: [{ itemId: 'v1' }, { itemId: 'v2' }].slice(0, 1 + random.int(2)),
+            latencyMs: random.int(20),
+            ...(random.next() < 0.8 && { cpuMs: random.int(10) }),
+          });
+        }
+        await store.insertFeeds(feeds);
+        const someEvent = (id: string): EventInput => {
+          const experiment = pick(experiments);
+          const pipeline = random.next() < 0.7 ? pick(pipelines) : undefined;
+          return {
+            id,
+            userId: pick(users),
+            itemId: pick(['v1', 'v2', 'v3']),
+            time: someTime(),
+            ...(pipeline !== undefined && { pipeline }),
+            ...(experiment !== undefined && { experiment }),
+            signals: {
+              click: random.int(2) as 0 | 1,
+              like: random.int(2) as 0 | 1,
+              ...(random.next() < 0.7 && { playTimeMs: random.int(5000) }),
+            },
+          };
+        };
+        const log = new Map<string, EventInput>();
+        for (let round = 0; round < 3; round++) {
+          // Each round replaces some events already stored (new time, user, item, pipeline, signals).
+          const batch = Array.from({ length: 60 }, () => someEvent(`e${random.int(120)}`));
+          await store.upsertEvents(batch);
+          for (const event of batch) log.set(event.id, event);
+        }
+        const events = [...log.values()];
+        const within = (time: number, window: { since?: number; until?: number }) =>
+          (window.since === undefined || time >= window.since) &&
+          (window.until === undefined || time < window.until);
+        const windows = [
+          {},
+          { since: T0, until: T0 + 3 * DAY },
+          { since: T0 + DAY },
+          { until: T0 + DAY + 5 * HOUR },
+          { since: T0 + 7 * HOUR + 123, until: T0 + 2 * DAY + 13 * HOUR + 7 },
+          { since: T0 + 30 * HOUR + 10, until: T0 + 30 * HOUR + 2000 },
+          { since: T0 + 20 * HOUR, until: T0 + 29 * HOUR },
+        ];
+        for (const window of windows) {
+          const inWindow = events.filter((event) => within(event.time, window));
+          const byHour = new Map<number, number>();
+          const usersByDay = new Map<number, Set<string>>();
+          const byItemHalfDay = new Map<string, { events: number; playTimeMs: number; like: number }>();
+          for (const event of inWindow) {
+            const hour = Math.floor(event.time / HOUR) * HOUR;
+            byHour.set(hour, (byHour.get(hour) ?? 0) + 1);
+            const day = Math.floor(event.time / DAY) * DAY;
+            usersByDay.set(day, (usersByDay.get(day) ?? new Set()).add(event.userId));
+            const key = `${event.itemId}@${Math.floor(event.time / (DAY / 2)) * (DAY / 2)}`;
+            const sum = byItemHalfDay.get(key) ?? { events: 0, playTimeMs: 0, like: 0 };
+            sum.events++;
+            sum.playTimeMs += event.signals?.playTimeMs ?? 0;
+            sum.like += event.signals?.like ?? 0;
+            byItemHalfDay.set(key, sum);
+          }
+          const label = JSON.stringify(window);
+          expect(await store.hourlyEvents(window), label).toEqual(
+            [...byHour].sort((a, b) => a[0] - b[0]).map(([hour, count]) => ({ hour, events: count })),
+          );
+          expect(await store.dailyActiveUsers(window), label).toEqual(
+            [...usersByDay].sort((a, b) => a[0] - b[0]).map(([day, set]) => ({ day, users: set.size })),
+          );
+          const buckets = await store.itemTimeStats({ ...window, bucketMs: DAY / 2 });
+          expect(
+            new Map(
+              buckets.map((row) => [
+                `${row.itemId}@${row.start}`,
+                { events: row.events, playTimeMs: row.playTimeMs, like: row.signals.like },
+              ]),
+            ),
+            label,
+          ).toEqual(byItemHalfDay);
+
+          for (const experiment of [undefined, 'ab1']) {
+            const filter = { ...window, ...(experiment !== undefined && { experiment }) };
+            const matches = (row: { experiment?: string; time: number }) =>
+              within(row.time, window) && (experiment === undefined || row.experiment === experiment);
+            const expected = new Map<
+              string,
+              { requests: number; events: number; playTimeMs: number; click: number; days: Set<number> }
+            >();
+            const entry = (pipeline: string, userId: string) => {
+              const key = `${pipeline}/${userId}`;
+              const value = expected.get(key) ?? {
+                requests: 0,
+                events: 0,
+                playTimeMs: 0,
+                click: 0,
+                days: new Set(),
+              };
+              expected.set(key, value);
+              return value;
+            };
+            for (const feed of feeds.filter(matches)) {
+              const value = entry(feed.pipeline, feed.userId);
+              value.requests++;
+              value.days.add(Math.floor(feed.time / DAY));
+            }
+            for (const event of events.filter(matches)) {
+              if (event.pipeline === undefined) continue;
+              const value = entry(event.pipeline, event.userId);
+              value.events++;
+              value.playTimeMs += event.signals?.playTimeMs ?? 0;
+              value.click += event.signals?.click ?? 0;
+              value.days.add(Math.floor(event.time / DAY));
+            }
+            const perUser = await store.pipelineUserStats(filter);
+            expect(
+              new Map(
+                perUser.map((row) => [
+                  `${row.pipeline}/${row.userId}`,
+                  {
+                    requests: row.requests,
+                    events: row.events,
+                    playTimeMs: row.playTimeMs,
+                    click: row.signals.click,
+                    days: row.activeDays,
+                  },
+                ]),
+              ),
+              `${label} ${experiment}`,
+            ).toEqual(
+              new Map([...expected].map(([key, value]) => [key, { ...value, days: value.days.size }])),
+            );
+            const totals = await store.pipelineStats(filter);
+            for (const pipeline of pipelines) {
+              const served = feeds.filter((feed) => feed.pipeline === pipeline && matches(feed));
+              const row = totals.find((total) => total.pipeline === pipeline);
+              expect(row?.requests ?? 0, `${label} ${experiment} ${pipeline}`).toBe(served.length);
+              expect(row?.impressions ?? 0).toBe(served.reduce((sum, feed) => sum + feed.items.length, 0));
+              expect(row?.cpuMs ?? 0).toBe(served.reduce((sum, feed) => sum + (feed.cpuMs ?? 0), 0));
+              expect(row?.users ?? 0).toBe(new Set(served.map((feed) => feed.userId)).size);
+            }
+          }
+        }
       });
     });
 
