@@ -39,6 +39,9 @@ export interface PolicyReport {
   impressionsPerUserDay: Estimate;
   satisfactionPerImpression: Estimate;
   satisfactionPerUserDay: Estimate;
+  /** Satisfaction world: mean satisfaction stock at the end of the test days, share of users churned. */
+  satisfactionStock: Estimate;
+  churned: Estimate;
   signals: Record<BinarySignal, Estimate>;
 }
 
@@ -164,7 +167,7 @@ export async function runAbTest(environment: Environment, options: AbTestOptions
       progress,
     });
     options.policies.forEach((_, bucket) => {
-      figures[bucket]!.push(metrics.figures(bucket));
+      figures[bucket]!.push(metrics.figures(bucket, state));
     });
     options.onReplicateEnd?.(replicate, state);
   }
@@ -199,6 +202,8 @@ function policyReport(name: string, replicates: readonly BucketFigures[]): Polic
     impressionsPerUserDay: of((figures) => figures.impressionsPerUserDay),
     satisfactionPerImpression: of((figures) => figures.satisfactionPerImpression),
     satisfactionPerUserDay: of((figures) => figures.satisfactionPerUserDay),
+    satisfactionStock: of((figures) => figures.satisfactionStock),
+    churned: of((figures) => figures.churned),
     signals,
   };
 }

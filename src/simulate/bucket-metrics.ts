@@ -1,5 +1,6 @@
 import type { Outcome } from './response-model.js';
 import { type BinarySignal, binarySignals } from './signals.js';
+import type { SimulationState } from './simulation-state.js';
 import type { Impression, SimulationSink } from './simulator.js';
 
 /** The per-policy figures of one replicate (one seed). */
@@ -17,6 +18,9 @@ export interface BucketFigures {
   /** Hidden ground truth: mean satisfaction per impression, and summed per user-day. */
   satisfactionPerImpression: number;
   satisfactionPerUserDay: number;
+  /** Satisfaction world: the users' mean satisfaction stock at the end of the run (0 = reference), and the share churned. */
+  satisfactionStock: number;
+  churned: number;
   signals: Record<BinarySignal, number>;
 }
 
@@ -86,7 +90,18 @@ export class BucketMetrics implements SimulationSink {
     this.#lastActive[user] = day;
   }
 
-  figures(bucket: number): BucketFigures {
+  /** The bucket's figures; `state` (the run's end state) gives the stock and churn, else they read 0. */
+  figures(bucket: number, state?: SimulationState): BucketFigures {
+    let stock = 0;
+    let churned = 0;
+    if (state) {
+      for (let user = 0; user < this.#bucketOf.length; user++) {
+        if (this.#bucketOf[user] !== bucket) continue;
+        stock += state.satisfactionStock[user]!;
+        churned += state.churned[user]!;
+      }
+    }
+    const members = Math.max(this.#users[bucket]!, 1);
     const userDays = Math.max(this.#userDays[bucket]!, 1);
     const impressions = Math.max(this.#impressions[bucket]!, 1);
     const signals = {} as Record<BinarySignal, number>;
@@ -102,6 +117,8 @@ export class BucketMetrics implements SimulationSink {
       impressionsPerUserDay: this.#impressions[bucket]! / userDays,
       satisfactionPerImpression: this.#satisfaction[bucket]! / impressions,
       satisfactionPerUserDay: this.#satisfaction[bucket]! / userDays,
+      satisfactionStock: stock / members,
+      churned: churned / members,
       signals,
     };
   }

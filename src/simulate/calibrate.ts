@@ -17,6 +17,10 @@ export interface CalibrationSample {
   expressiveness: Float64Array;
   durationMs: Float64Array;
   canFollow: Uint8Array;
+  /** Satisfaction world only (`ResponseShape`): keep and watch logit shifts, and [size, 4] per-signal propensities (like, follow, comment, forward). */
+  keepShift?: Float64Array;
+  watchShift?: Float64Array;
+  propensity?: Float64Array;
 }
 
 /**
@@ -44,17 +48,21 @@ export function calibrate(sample: CalibrationSample, targets: SignalStats, seed 
   }
   const rate = (signal: CalibratedSignal) => signalRate(targets, signal);
 
+  const keepShift = (i: number) => (sample.keepShift ? sample.keepShift[i]! : 0);
+  const watchShift = (i: number) => (sample.watchShift ? sample.watchShift[i]! : 0);
   const keep = bisect((value) => {
     let sum = 0;
-    for (let i = 0; i < n; i++) sum += sigmoid(value + taste[i]!);
+    for (let i = 0; i < n; i++) sum += sigmoid(value + taste[i]! + keepShift(i));
     return sum / n;
   }, rate('is_click'));
   const click = new Float64Array(n);
-  for (let i = 0; i < n; i++) click[i] = keepDraw[i]! < sigmoid(keep + taste[i]!) ? 1 : 0;
+  for (let i = 0; i < n; i++) click[i] = keepDraw[i]! < sigmoid(keep + taste[i]! + keepShift(i)) ? 1 : 0;
   const longViewAt = (watch: number, out?: Float64Array): number => {
     let count = 0;
     for (let i = 0; i < n; i++) {
-      const value = click[i] ? longViewOfKept(watch + taste[i]! + watchNoise[i]!, sample.durationMs[i]!) : 0;
+      const value = click[i]
+        ? longViewOfKept(watch + taste[i]! + watchNoise[i]! + watchShift(i), sample.durationMs[i]!)
+        : 0;
       if (out) out[i] = value;
       count += value;
     }
@@ -65,7 +73,11 @@ export function calibrate(sample: CalibrationSample, targets: SignalStats, seed 
   longViewAt(watch, longView);
 
   const weights = responseDesign.tasteWeight;
-  const expressive = (i: number) => responseDesign.expressiveWeight * sample.expressiveness[i]!;
+  // Column k of the propensities: 0 like, 1 follow, 2 comment, 3 forward; today one expressiveness for all.
+  const expressive = (i: number, k: number) =>
+    sample.propensity
+      ? sample.propensity[i * 4 + k]!
+      : responseDesign.expressiveWeight * sample.expressiveness[i]!;
   const fitSignal = (
     signal: CalibratedSignal,
     features: Array<{ column: Float64Array; given: CalibratedSignal | null }>,
@@ -100,27 +112,27 @@ export function calibrate(sample: CalibrationSample, targets: SignalStats, seed 
   const like = fitSignal(
     'is_like',
     base,
-    (i) => weights.like * taste[i]! + expressive(i),
+    (i) => weights.like * taste[i]! + expressive(i, 0),
     initialParams.like,
   );
   const withLike = [...base, { column: like.drawn, given: 'is_like' as const }];
   const follow = fitSignal(
     'is_follow',
     withLike,
-    (i) => weights.follow * taste[i]! + expressive(i),
+    (i) => weights.follow * taste[i]! + expressive(i, 1),
     initialParams.follow,
     sample.canFollow,
   );
   const comment = fitSignal(
     'is_comment',
     withLike,
-    (i) => weights.comment * taste[i]! + expressive(i),
+    (i) => weights.comment * taste[i]! + expressive(i, 2),
     initialParams.comment,
   );
   const forward = fitSignal(
     'is_forward',
     withLike,
-    (i) => weights.forward * taste[i]! + expressive(i),
+    (i) => weights.forward * taste[i]! + expressive(i, 3),
     initialParams.forward,
   );
   const hate = fitSignal('is_hate', base, (i) => weights.hate * taste[i]!, initialParams.hate);

@@ -4,6 +4,7 @@ import { type CalibrationSample, calibrate } from './calibrate.js';
 import { loggingPolicy, policyRandom } from './policies.js';
 import { type Reference, referenceSatisfaction } from './reference.js';
 import { initialParams, type ResponseParams } from './response-model.js';
+import { expressiveSignals } from './satisfaction-world.js';
 import { SignalCounter, type SignalStats } from './signals.js';
 import { SimulationState } from './simulation-state.js';
 import { type Impression, simulateDays } from './simulator.js';
@@ -49,6 +50,12 @@ export async function calibratedEnvironment(
     durationMs: new Float64Array(size),
     canFollow: new Uint8Array(size),
   };
+  const departures = world.departures;
+  if (departures) {
+    sample.keepShift = new Float64Array(size);
+    sample.watchShift = new Float64Array(size);
+    sample.propensity = new Float64Array(size * expressiveSignals.length);
+  }
   // Reservoir sampling: a uniform subsample of every impression of the run.
   const reservoir = new Random(seed + 99);
   let seen = 0;
@@ -65,6 +72,13 @@ export async function calibratedEnvironment(
       sample.expressiveness[k] = world.population.expressiveness[impression.user]!;
       sample.durationMs[k] = world.catalogue.durationMs[impression.item]!;
       sample.canFollow[k] = impression.canFollow ? 1 : 0;
+      if (departures) {
+        sample.keepShift![k] = departures.keepShift[impression.item]!;
+        sample.watchShift![k] = departures.watchShift[impression.item]!;
+        const width = expressiveSignals.length;
+        for (let j = 0; j < width; j++)
+          sample.propensity![k * width + j] = departures.propensity[impression.user * width + j]!;
+      }
     },
   };
   const days = options.days ?? calibrationDays;

@@ -50,6 +50,7 @@ export {
   emptyOutcome,
   type Outcome,
   type ResponseParams,
+  type ResponseShape,
   respond,
   responseDesign,
   sigmoid,
@@ -62,6 +63,14 @@ export {
   rewardPolicyDesign,
 } from './reward-policies.js';
 export { type RewardReport, type RewardReportOptions, rewardReport } from './reward-report.js';
+export {
+  type Departures,
+  maxWorldStrength,
+  type SatisfactionWorldOptions,
+  satisfactionDesign,
+  type WorldStrengths,
+  withSatisfactionWorld,
+} from './satisfaction-world.js';
 export { SeenItems, UserHistory } from './seen-items.js';
 export {
   dynamicsDesign,

@@ -13,8 +13,12 @@ export function referenceSatisfaction(world: World, seed = 3, samples = 50_000):
   let sum = 0;
   let sumSquares = 0;
   for (let s = 0; s < samples; s++) {
-    const z = taste(world, random.int(world.population.size), random.int(world.catalogue.size));
-    const satisfaction = sigmoid(z + responseDesign.tasteNoise * random.normal());
+    const user = random.int(world.population.size);
+    const item = random.int(world.catalogue.size);
+    const z = taste(world, user, item);
+    const realised = z + responseDesign.tasteNoise * random.normal();
+    // In a satisfaction world the temptation's cost is part of the hidden satisfaction.
+    const satisfaction = sigmoid(world.departures ? realised - world.departures.valueShift[item]! : realised);
     sum += satisfaction;
     sumSquares += satisfaction * satisfaction;
   }

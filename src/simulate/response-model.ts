@@ -55,8 +55,10 @@ export const initialParams: ResponseParams = {
 export interface Outcome {
   /** Realised taste t (standardised affinity + noise): the latent cause of every signal. */
   taste: number;
-  /** Hidden ground-truth satisfaction sigma(t), never logged. */
+  /** Hidden ground-truth satisfaction sigma(t) (minus the temptation's cost in a satisfaction world), never logged. */
   satisfaction: number;
+  /** What the user feels while watching, which decides leaving now: sigma(t) plus any allure (equal to `satisfaction` in today's world). */
+  experienced: number;
   playTimeMs: number;
   click: number;
   longView: number;
@@ -74,6 +76,7 @@ export function emptyOutcome(): Outcome {
   return {
     taste: 0,
     satisfaction: 0,
+    experienced: 0,
     playTimeMs: 0,
     click: 0,
     longView: 0,
@@ -92,13 +95,39 @@ export function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
 
+/**
+ * How a satisfaction world (satisfaction-world.ts) bends one impression's
+ * response: logit shifts on keep and watch, the value lost to allure, and the
+ * user's own propensity per explicit signal. Absent: today's world.
+ */
+export interface ResponseShape {
+  keepShift: number;
+  watchShift: number;
+  /** Subtracted from the taste for the hidden satisfaction only. */
+  valueShift: number;
+  /** Logit offsets of like, follow, comment, forward (today: 0.8 x expressiveness for all four). */
+  like: number;
+  follow: number;
+  comment: number;
+  forward: number;
+}
+
 /** Watch time of one impression: swipe away before a valid play, or watch a taste-driven fraction. */
-export function playTime(params: ResponseParams, taste: number, durationMs: number, random: Random): number {
+export function playTime(
+  params: ResponseParams,
+  taste: number,
+  durationMs: number,
+  random: Random,
+  keepShift = 0,
+  watchShift = 0,
+): number {
   const firstPart = Math.min(durationMs, CLICK_MS);
-  if (random.next() >= sigmoid(params.keep + taste)) return firstPart * (0.02 + 0.97 * random.next());
+  if (random.next() >= sigmoid(params.keep + taste + keepShift))
+    return firstPart * (0.02 + 0.97 * random.next());
   const rest = durationMs - firstPart;
   // Watch fraction of the rest; the clip at 1 is the mass of complete views.
-  const fraction = 1.25 * sigmoid(params.watch + taste + responseDesign.watchNoise * random.normal()) - 0.1;
+  const fraction =
+    1.25 * sigmoid(params.watch + taste + responseDesign.watchNoise * random.normal() + watchShift) - 0.1;
   // The floor keeps a kept view a valid play (> 7 s) even at fraction 0.
   if (fraction < 1 && rest > 0) return firstPart + Math.max(fraction, 0.001) * rest;
   return random.next() < responseDesign.replay ? durationMs * (1 + random.next()) : durationMs;
@@ -115,7 +144,8 @@ export function isLongView(playTimeMs: number, durationMs: number): number {
 /**
  * Samples every signal of one impression into `out`. `affinity` is the
  * standardised taste z (plus any follow bonus); `canFollow` is false when the
- * user already follows the author.
+ * user already follows the author; `shape`, in a satisfaction world, bends the
+ * response (its propensities then replace `expressiveness`).
  */
 export function respond(
   params: ResponseParams,
@@ -125,23 +155,38 @@ export function respond(
   canFollow: boolean,
   random: Random,
   out: Outcome,
+  shape?: ResponseShape,
 ): Outcome {
   const weights = responseDesign.tasteWeight;
   const taste = affinity + responseDesign.tasteNoise * random.normal();
-  const play = playTime(params, taste, durationMs, random);
+  const play = shape
+    ? playTime(params, taste, durationMs, random, shape.keepShift, shape.watchShift)
+    : playTime(params, taste, durationMs, random);
   const click = isClick(play, durationMs);
   const longView = isLongView(play, durationMs);
   const expressive = responseDesign.expressiveWeight * expressiveness;
-  const like = draw(logit3(params.like, click, longView) + weights.like * taste + expressive, random);
+  const like = draw(
+    logit3(params.like, click, longView) + weights.like * taste + (shape ? shape.like : expressive),
+    random,
+  );
   const follow = canFollow
-    ? draw(logit4(params.follow, click, longView, like) + weights.follow * taste + expressive, random)
+    ? draw(
+        logit4(params.follow, click, longView, like) +
+          weights.follow * taste +
+          (shape ? shape.follow : expressive),
+        random,
+      )
     : 0;
   const comment = draw(
-    logit4(params.comment, click, longView, like) + weights.comment * taste + expressive,
+    logit4(params.comment, click, longView, like) +
+      weights.comment * taste +
+      (shape ? shape.comment : expressive),
     random,
   );
   const forward = draw(
-    logit4(params.forward, click, longView, like) + weights.forward * taste + expressive,
+    logit4(params.forward, click, longView, like) +
+      weights.forward * taste +
+      (shape ? shape.forward : expressive),
     random,
   );
   const hate = draw(logit3(params.hate, click, longView) + weights.hate * taste, random);
@@ -155,7 +200,8 @@ export function respond(
     random,
   );
   out.taste = taste;
-  out.satisfaction = sigmoid(taste);
+  out.satisfaction = shape ? sigmoid(taste - shape.valueShift) : sigmoid(taste);
+  out.experienced = shape ? sigmoid(taste + shape.keepShift) : out.satisfaction;
   out.playTimeMs = Math.round(play);
   out.click = click;
   out.longView = longView;

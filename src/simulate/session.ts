@@ -8,6 +8,7 @@ import {
   responseDesign,
   sigmoid,
 } from './response-model.js';
+import { emptyShape, fillShape, satisfactionDesign } from './satisfaction-world.js';
 import type { SimulationState } from './simulation-state.js';
 import { taste, type World } from './world.js';
 
@@ -137,6 +138,12 @@ function* sessionSteps(
     outcome: emptyOutcome(),
   };
   const outcome = watched.outcome;
+  const departures = world.departures;
+  const shape = departures ? fillShape(departures, user, 0, emptyShape()) : undefined;
+  // The satisfaction stock of the recent days keeps satisfied users longer (departure 4).
+  const stayLonger = departures
+    ? departures.strengths.longRun * satisfactionDesign.stockSession * state.satisfactionStock[user]!
+    : 0;
   let time = start.timeMs;
   let recent = reference.mean;
   let impressions = 0;
@@ -160,6 +167,7 @@ function* sessionSteps(
         !following,
         random,
         outcome,
+        shape && fillShape(departures!, user, item, shape),
       );
       const hour = Math.floor((time - dayStart) / HOUR_MS) % 24;
       watched.item = item;
@@ -177,11 +185,13 @@ function* sessionSteps(
       impressions++;
       satisfaction += outcome.satisfaction;
       time += outcome.playTimeMs + design.swipeSeconds * 1000;
-      recent += design.sessionMemory * (outcome.satisfaction - recent);
+      // Leaving now follows what the user feels (allure included); the hidden satisfaction counts later.
+      recent += design.sessionMemory * (outcome.experienced - recent);
       const leave =
         design.leaveBase +
         (design.leaveSatisfaction * (reference.mean - recent)) / reference.sd +
-        design.leaveHate * outcome.hate;
+        design.leaveHate * outcome.hate -
+        stayLonger;
       if (random.next() < sigmoid(leave)) leaving = true;
     }
     if (shown === 0) break;
@@ -189,12 +199,34 @@ function* sessionSteps(
   return { satisfaction, impressions };
 }
 
-/** Whether `user` comes back today: their return logit, moved by the recent days' satisfaction. */
+/**
+ * Whether `user` comes back today: their return logit, moved by the recent days'
+ * satisfaction. In a satisfaction world also by the accumulated stock, and a
+ * user may churn for good first (hazard 2 sigma(-stock) x the churn rate).
+ */
 export function returnsToday(context: SessionContext, user: number, random: Random): boolean {
   const { world, reference, state } = context;
   const drift = (state.daySatisfaction[user]! - reference.mean) / reference.sd;
+  const departures = world.departures;
+  if (!departures)
+    return (
+      random.next() < sigmoid(world.population.returnLogit[user]! + dynamicsDesign.returnSatisfaction * drift)
+    );
+  if (state.churned[user]) return false;
+  const longRun = departures.strengths.longRun;
+  const stock = state.satisfactionStock[user]!;
+  const hazard = longRun * satisfactionDesign.churnHazard * 2 * sigmoid(-stock);
+  if (hazard > 0 && random.next() < hazard) {
+    state.churned[user] = 1;
+    return false;
+  }
   return (
-    random.next() < sigmoid(world.population.returnLogit[user]! + dynamicsDesign.returnSatisfaction * drift)
+    random.next() <
+    sigmoid(
+      world.population.returnLogit[user]! +
+        dynamicsDesign.returnSatisfaction * drift +
+        longRun * satisfactionDesign.stockReturn * stock,
+    )
   );
 }
 
@@ -203,11 +235,28 @@ export function sessionsToday(world: World, user: number, random: Random): numbe
   return 1 + poisson(world.population.extraSessions[user]!, random);
 }
 
-/** The day's mean satisfaction moves the user's return probability; a user who watched nothing keeps theirs. */
-export function endUserDay(state: SimulationState, user: number, totals: SessionTotals): void {
-  if (totals.impressions === 0) return;
-  state.daySatisfaction[user]! +=
-    dynamicsDesign.dayMemory * (totals.satisfaction / totals.impressions - state.daySatisfaction[user]!);
+/**
+ * The day's mean satisfaction moves the user's return probability; a user who
+ * watched nothing keeps theirs. Every user's hidden satisfaction is summed, and
+ * the satisfaction stock (departure 4; RecSim's net positive exposure) decays by
+ * `stockMemory` and takes in the day's mean, in standard units of the reference.
+ * Call it for inactive days too (`totals` empty): the stock then only decays.
+ */
+export function endUserDay(
+  state: SimulationState,
+  user: number,
+  totals: SessionTotals,
+  reference?: Reference,
+): void {
+  state.satisfactionTotal[user]! += totals.satisfaction;
+  const stock = satisfactionDesign.stockMemory * state.satisfactionStock[user]!;
+  if (totals.impressions === 0) {
+    state.satisfactionStock[user] = stock;
+    return;
+  }
+  const dayMean = totals.satisfaction / totals.impressions;
+  if (reference) state.satisfactionStock[user] = stock + (dayMean - reference.mean) / reference.sd;
+  state.daySatisfaction[user]! += dynamicsDesign.dayMemory * (dayMean - state.daySatisfaction[user]!);
 }
 
 /** Poisson draw by inversion (small means). */

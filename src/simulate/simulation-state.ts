@@ -10,6 +10,12 @@ export class SimulationState {
   readonly fans: FanGraph;
   /** Running satisfaction of the recent active days. */
   readonly daySatisfaction: Float64Array;
+  /** Hidden satisfaction summed over every impression, per user (the ground truth a report can show). */
+  readonly satisfactionTotal: Float64Array;
+  /** The satisfaction stock of a satisfaction world (departure 4), per user; 0 = reference. */
+  readonly satisfactionStock: Float64Array;
+  /** 1 once a user churned for good (satisfaction world only). */
+  readonly churned: Uint8Array;
   /** Days simulated so far (the next day's index). */
   day = 0;
 
@@ -30,6 +36,9 @@ export class SimulationState {
       });
     this.fans = parts?.fans ?? new FanGraph(population.size);
     this.daySatisfaction = parts?.daySatisfaction ?? new Float64Array(population.size).fill(reference.mean);
+    this.satisfactionTotal = parts?.satisfactionTotal ?? new Float64Array(population.size);
+    this.satisfactionStock = parts?.satisfactionStock ?? new Float64Array(population.size);
+    this.churned = parts?.churned ?? new Uint8Array(population.size);
     this.day = parts?.day ?? 0;
   }
 
@@ -39,6 +48,9 @@ export class SimulationState {
       seen: this.seen.map((seen) => seen.clone()),
       fans: this.fans.clone(),
       daySatisfaction: this.daySatisfaction.slice(),
+      satisfactionTotal: this.satisfactionTotal.slice(),
+      satisfactionStock: this.satisfactionStock.slice(),
+      churned: this.churned.slice(),
       day: this.day,
     });
   }

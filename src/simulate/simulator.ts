@@ -102,6 +102,7 @@ export function simulateDays(
   const start = Date.parse(`${options.startDate ?? '2022-04-08'}T00:00:00Z`);
   const limit = options.maxImpressions ?? Number.POSITIVE_INFINITY;
   let impressions = 0;
+  const idle: SessionTotals = { satisfaction: 0, impressions: 0 };
   // What the session loop calls back: the policy of the user being simulated ranks a page, the sink logs.
   let policy: Policy = options.policies[0]!;
   let dayStart = start;
@@ -134,6 +135,7 @@ export function simulateDays(
       const bucket = options.assignment[user]!;
       if (bucket < 0) continue;
       if (!returnsToday(context, user, random)) {
+        endUserDay(state, user, idle, reference);
         options.sink.userDay?.(user, day, false);
         continue;
       }
@@ -152,7 +154,7 @@ export function simulateDays(
         today.satisfaction += totals.satisfaction;
         today.impressions += totals.impressions;
       }
-      endUserDay(state, user, today);
+      endUserDay(state, user, today, reference);
       options.sink.userDay?.(user, day, true);
     }
     state.day++;

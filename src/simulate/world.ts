@@ -1,3 +1,4 @@
+import type { Departures } from './satisfaction-world.js';
 import type { SignalStats } from './signals.js';
 
 /**
@@ -57,6 +58,8 @@ export interface World {
   affinitySd: number;
   /** The calibration targets. */
   targets: SignalStats;
+  /** The satisfaction world's departures (issue 19); absent: today's world. */
+  departures?: Departures;
 }
 
 /** Standardised taste z of user u for item i (mean 0, sd 1 over random pairs). */
