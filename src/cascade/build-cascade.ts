@@ -1,6 +1,6 @@
 import { cosineNeighbours } from '../baselines/index.js';
 import { InvalidInputError, Random } from '../core/index.js';
-import type { RewardModel } from '../reward/index.js';
+import type { ImpressionLog, RewardModel } from '../reward/index.js';
 import { collaborativeVectors } from '../tokenizer/index.js';
 import { AnnIndex } from './ann-index.js';
 import { Cascade, type CascadeParts } from './cascade.js';
@@ -9,6 +9,10 @@ import { Catalogue, type CatalogueItem } from './catalogue.js';
 import type { ItemEmbeddings } from './item-vectors.js';
 import { recentCounts } from './popular-recall.js';
 import { defaultPrerankWeights, fitPrerankWeights, type PrerankExample } from './prerank-model.js';
+import type { TargetAttentionModel } from './target-attention-model.js';
+import { trainTargetAttention } from './train-target-attention.js';
+import { trainTwoTower } from './train-two-tower.js';
+import type { TwoTowerModel } from './two-tower-model.js';
 
 export interface BuildCascadeInput {
   /** The catalogue; item i gets dense index i (a reward model must use the same order). */
@@ -17,6 +21,14 @@ export interface BuildCascadeInput {
   interactions: Iterable<readonly [string, readonly string[]]>;
   /** The rank stage's model (`reward`'s `loadRewardModel`); without one the pre-rank score ranks. */
   reward?: RewardModel;
+  /**
+   * Logged impressions (users and items as dense indices, items in catalogue
+   * order) the target-attention ranker trains on when the settings select it
+   * (`rankModel: 'target-attention'`) and no trained `rankModel` is given.
+   */
+  impressions?: ImpressionLog;
+  /** A trained target-attention ranker over this catalogue's item order. */
+  rankModel?: TargetAttentionModel;
 }
 
 export interface BuildCascadeOptions {
@@ -55,6 +67,14 @@ export function buildCascade(input: BuildCascadeInput, options: BuildCascadeOpti
   }
   const parts = fitCascadeParts(catalogue, sequences, options.settings);
   if (input.reward) parts.reward = input.reward;
+  if (input.rankModel) parts.rankModel = input.rankModel;
+  else if (parts.config.rankModel === 'target-attention') {
+    if (!input.impressions)
+      throw new InvalidInputError(
+        "rankModel 'target-attention' needs impressions to train on (or a trained rankModel)",
+      );
+    parts.rankModel = fitTargetAttention(catalogue, input.impressions, parts.config);
+  }
   parts.info = { ...parts.info, interactions, skippedInteractions: skipped };
   return new Cascade(parts, options.modelVersion === undefined ? {} : { modelVersion: options.modelVersion });
 }
@@ -73,6 +93,10 @@ export function fitCascadeParts(
 ): CascadeParts {
   const config = resolveCascadeConfig(settings);
   const parts = fitStatistics(catalogue, sequences, config);
+  if (config.prerankModel === 'two-tower') {
+    parts.twoTower = fitTwoTower(catalogue, sequences, config);
+    return parts;
+  }
   const fit = fitPrerank(catalogue, sequences, config);
   parts.prerankWeights = fit.weights;
   parts.info.prerankExamples = fit.examples;
@@ -87,11 +111,12 @@ function fitPrerank(
   const initial = defaultPrerankWeights();
   const eligible = sequences.flatMap((sequence, user) => (sequence.length >= 2 ? [user] : []));
   if (config.prerankUsers === 0 || eligible.length === 0) return { weights: initial, examples: 0 };
+  // Only the held-out recall and features are used: no rank model.
   const heldOut = new Cascade(
     fitStatistics(
       catalogue,
       sequences.map((sequence) => sequence.subarray(0, -1)),
-      config,
+      { ...config, rankModel: 'reward' },
     ),
   );
   const random = new Random(config.seed);
@@ -111,6 +136,46 @@ function fitPrerank(
   if (examples.length === 0) return { weights: initial, examples: 0 };
   const weights = fitPrerankWeights(examples, initial, { epochs: config.prerankEpochs, seed: config.seed });
   return { weights, examples: examples.length };
+}
+
+/** The two-tower pre-rank trained on next items of the sequences, and every item's vector. */
+function fitTwoTower(
+  catalogue: Catalogue,
+  sequences: readonly Int32Array[],
+  config: CascadeConfig,
+): { model: TwoTowerModel; itemVectors: Float32Array } {
+  const side = { author: catalogue.author, category: catalogue.category };
+  const { model } = trainTwoTower(
+    sequences,
+    {
+      numItems: catalogue.size,
+      numAuthors: catalogue.authorNames.length,
+      numCategories: catalogue.categoryNames.length,
+      side,
+    },
+    { ...config.twoTower, seed: config.seed },
+  );
+  return { model, itemVectors: model.itemVectors(side) };
+}
+
+/** The target-attention ranker trained on logged impressions over this catalogue. */
+export function fitTargetAttention(
+  catalogue: Catalogue,
+  impressions: ImpressionLog,
+  config: CascadeConfig,
+): TargetAttentionModel {
+  if (impressions.numItems !== catalogue.size)
+    throw new InvalidInputError(
+      `impressions: the log counts ${impressions.numItems} items, the catalogue has ${catalogue.size}`,
+    );
+  const side = {
+    author: catalogue.author,
+    category: catalogue.category,
+    durationMs: catalogue.durationMs,
+    numAuthors: catalogue.authorNames.length,
+    numCategories: catalogue.categoryNames.length,
+  };
+  return trainTargetAttention(impressions, side, { ...config.targetAttention, seed: config.seed }).model;
 }
 
 /** Every part but the learned pre-rank weights (left at their defaults). */

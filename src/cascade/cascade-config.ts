@@ -1,12 +1,52 @@
 import { z } from 'zod';
 
+/** Most candidates recall may return in all (the production range is 1,000-5,000). */
+export const maxRecallSize = 20_000;
+
 /** Candidates each recall source adds (after deduplication against earlier sources). */
 const quotasSchema = z
   .object({
-    itemknn: z.number().int().min(0),
-    ann: z.number().int().min(0),
-    popular: z.number().int().min(0),
-    fresh: z.number().int().min(0),
+    itemknn: z.number().int().min(0).max(maxRecallSize),
+    ann: z.number().int().min(0).max(maxRecallSize),
+    popular: z.number().int().min(0).max(maxRecallSize),
+    fresh: z.number().int().min(0).max(maxRecallSize),
+  })
+  .strict()
+  .refine((quotas) => quotas.itemknn + quotas.ann + quotas.popular + quotas.fresh <= maxRecallSize, {
+    message: `the quotas add up to more than ${maxRecallSize} candidates`,
+  });
+
+/** The two-tower pre-rank's shape and training (two-tower-model.ts, train-two-tower.ts). */
+const twoTowerSchema = z
+  .object({
+    /** Width of both towers' embeddings and outputs. */
+    dim: z.number().int().min(4).max(256),
+    /** Recent history items the user tower reads. */
+    historyLength: z.number().int().min(1).max(200),
+    epochs: z.number().int().min(1).max(100),
+    /** Examples per batch (= in-batch negatives + 1). */
+    batchSize: z.number().int().min(2).max(4096),
+    /** Next-item examples from the end of each user's sequence. */
+    examplesPerUser: z.number().int().min(1).max(100),
+    /** At most this many examples in all (a seeded sample). */
+    maxExamples: z.number().int().min(1),
+  })
+  .strict();
+
+/** The target-attention ranker's width and training (target-attention-model.ts). */
+const targetAttentionSchema = z
+  .object({
+    /** Embedding width. */
+    dim: z.number().int().min(4).max(128),
+    /** Width of the tower's two hidden layers. */
+    hidden: z.number().int().min(4).max(1024),
+    /** Width of the attention unit's hidden layer. */
+    attentionHidden: z.number().int().min(2).max(256),
+    /** Recent valid plays the attention reads. */
+    historyLength: z.number().int().min(1).max(200),
+    epochs: z.number().int().min(1).max(100),
+    /** Impressions per batch. */
+    batchSize: z.number().int().min(8).max(8192),
   })
   .strict();
 
@@ -15,8 +55,17 @@ export const cascadeConfigSchema = z
   .object({
     /** Recall quota per source, run in this order: item-kNN, ANN, popular, fresh (sum = recall size). */
     quotas: quotasSchema,
-    /** Candidates the pre-rank keeps for the rank stage. */
-    prerankSize: z.number().int().min(1),
+    /** Candidates the pre-rank keeps for the rank stage (a few hundred in production). */
+    prerankSize: z.number().int().min(1).max(5000),
+    /** The pre-rank: the linear model over five features (prerank-model.ts) or the two-tower model. */
+    prerankModel: z.enum(['linear', 'two-tower']).default('linear'),
+    twoTower: twoTowerSchema.default(() => ({ ...defaultTwoTower })),
+    /**
+     * The rank stage: the reward model (when the build is given one) or the
+     * target-attention ranker (trained at build time on the given impressions).
+     */
+    rankModel: z.enum(['reward', 'target-attention']).default('reward'),
+    targetAttention: targetAttentionSchema.default(() => ({ ...defaultTargetAttention })),
     /** Recent history items read by item-kNN and the user vector. */
     historyWindow: z.number().int().min(1),
     /** Weight decay^age of a history item (newest age 0). */
@@ -57,9 +106,31 @@ export const cascadeConfigSchema = z
 export type CascadeConfig = z.infer<typeof cascadeConfigSchema>;
 
 /** Partial settings: nested objects may be partial too. */
-export type CascadeSettings = Partial<Omit<CascadeConfig, 'quotas' | 'ann'>> & {
+export type CascadeSettings = Partial<
+  Omit<CascadeConfig, 'quotas' | 'ann' | 'twoTower' | 'targetAttention'>
+> & {
   quotas?: Partial<CascadeConfig['quotas']>;
   ann?: Partial<CascadeConfig['ann']>;
+  twoTower?: Partial<CascadeConfig['twoTower']>;
+  targetAttention?: Partial<CascadeConfig['targetAttention']>;
+};
+
+const defaultTwoTower = {
+  dim: 32,
+  historyLength: 20,
+  epochs: 5,
+  batchSize: 256,
+  examplesPerUser: 5,
+  maxExamples: 200_000,
+};
+
+const defaultTargetAttention = {
+  dim: 16,
+  hidden: 64,
+  attentionHidden: 32,
+  historyLength: 20,
+  epochs: 3,
+  batchSize: 512,
 };
 
 /**
@@ -69,6 +140,10 @@ export type CascadeSettings = Partial<Omit<CascadeConfig, 'quotas' | 'ann'>> & {
 export const defaultCascadeConfig: CascadeConfig = {
   quotas: { itemknn: 200, ann: 200, popular: 60, fresh: 40 },
   prerankSize: 100,
+  prerankModel: 'linear',
+  twoTower: defaultTwoTower,
+  rankModel: 'reward',
+  targetAttention: defaultTargetAttention,
   historyWindow: 50,
   historyDecay: 0.9,
   neighbours: 100,
@@ -93,6 +168,8 @@ export function resolveCascadeConfig(settings: CascadeSettings = {}): CascadeCon
     ...settings,
     quotas: { ...defaultCascadeConfig.quotas, ...settings.quotas },
     ann: { ...defaultCascadeConfig.ann, ...settings.ann },
+    twoTower: { ...defaultCascadeConfig.twoTower, ...settings.twoTower },
+    targetAttention: { ...defaultCascadeConfig.targetAttention, ...settings.targetAttention },
   };
   const parsed = cascadeConfigSchema.safeParse(merged);
   if (!parsed.success) {

@@ -1,13 +1,23 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { Random } from '../core/index.js';
 import { loadRewardModel, saveRewardModel } from '../reward/index.js';
-import { type DirectoryFormat, ManifestDirectory } from '../tensor/index.js';
+import {
+  type DirectoryFormat,
+  loadCheckpoint,
+  loadParameters,
+  ManifestDirectory,
+  type Module,
+  saveCheckpoint,
+} from '../tensor/index.js';
 import { AnnIndex } from './ann-index.js';
 import { Cascade, type CascadeParts } from './cascade.js';
 import { cascadeConfigSchema } from './cascade-config.js';
 import { Catalogue, type CatalogueItem } from './catalogue.js';
 import { numPrerankFeatures } from './prerank-model.js';
+import { type TargetAttentionConfig, TargetAttentionModel } from './target-attention-model.js';
+import { type TwoTowerConfig, TwoTowerModel } from './two-tower-model.js';
 
 export const CASCADE_DIRECTORY_FORMAT = 'genfeed.cascade';
 /** Bumped when a reader of the previous version could misread a directory. */
@@ -15,6 +25,8 @@ export const CASCADE_DIRECTORY_VERSION = 1;
 const ITEMS = 'items.json';
 const ANN = 'ann.hnsw';
 const REWARD = 'reward.safetensors';
+const TWO_TOWER = 'two-tower.safetensors';
+const RANK_MODEL = 'target-attention.safetensors';
 
 /** The typed arrays of a cascade, one raw little-endian file each. */
 const arrayFiles = {
@@ -34,6 +46,9 @@ const manifestSchema = z
     items: z.number().int().min(0),
     dim: z.number().int().min(1),
     hasReward: z.boolean(),
+    /** Whether `two-tower.safetensors` / `target-attention.safetensors` are present (absent in older directories). */
+    hasTwoTower: z.boolean().default(false),
+    hasRankModel: z.boolean().default(false),
     /** The pre-rank model's weights (prerank-model.ts), float32 values. */
     prerankWeights: z.array(z.number()).length(numPrerankFeatures),
     info: z.object({
@@ -83,6 +98,16 @@ export async function saveCascade(cascade: Cascade, dir: string): Promise<void> 
     await saveRewardModel(parts.reward, join(dir, REWARD));
     written.push(REWARD);
   } else await rm(join(dir, REWARD), { force: true });
+  const models: Array<[string, (Module & { config: object }) | undefined]> = [
+    [TWO_TOWER, parts.twoTower?.model],
+    [RANK_MODEL, parts.rankModel],
+  ];
+  for (const [file, model] of models) {
+    if (model) {
+      await saveCheckpoint(join(dir, file), model.namedParameters(), { config: model.config });
+      written.push(file);
+    } else await rm(join(dir, file), { force: true });
+  }
   await directory.finishWriting<CascadeManifest>(
     {
       format: CASCADE_DIRECTORY_FORMAT,
@@ -91,6 +116,8 @@ export async function saveCascade(cascade: Cascade, dir: string): Promise<void> 
       items: parts.catalogue.size,
       dim: parts.embeddings.dim,
       hasReward: parts.reward !== undefined,
+      hasTwoTower: parts.twoTower !== undefined,
+      hasRankModel: parts.rankModel !== undefined,
       prerankWeights: Array.from(parts.prerankWeights),
       info: parts.info,
     },
@@ -107,7 +134,14 @@ export async function saveCascade(cascade: Cascade, dir: string): Promise<void> 
 export async function loadCascade(dir: string, options: { modelVersion?: string } = {}): Promise<Cascade> {
   const directory = new ManifestDirectory(dir, 'cascade directory');
   const manifest = await directory.readManifest(cascadeFormat);
-  const required = [...Object.keys(arrayFiles), ITEMS, ANN, ...(manifest.hasReward ? [REWARD] : [])];
+  const required = [
+    ...Object.keys(arrayFiles),
+    ITEMS,
+    ANN,
+    ...(manifest.hasReward ? [REWARD] : []),
+    ...(manifest.hasTwoTower ? [TWO_TOWER] : []),
+    ...(manifest.hasRankModel ? [RANK_MODEL] : []),
+  ];
   const contents = await directory.verify(manifest, required);
   const array = <F extends ArrayFile>(file: F, length: number): InstanceType<(typeof arrayFiles)[F]> => {
     const bytes = contents.get(file)!;
@@ -168,6 +202,30 @@ export async function loadCascade(dir: string, options: { modelVersion?: string 
     } catch (error) {
       directory.fail(REWARD, `cannot be loaded: ${(error as Error).message}`, error);
     }
+  }
+  const model = async <M extends Module>(file: string, build: (config: never) => M): Promise<M> => {
+    try {
+      const checkpoint = await loadCheckpoint(join(dir, file));
+      const built = build(checkpoint.config as never);
+      loadParameters(built, checkpoint, { source: `${file} of ${dir}` });
+      return built;
+    } catch (error) {
+      return directory.fail(file, `cannot be loaded: ${(error as Error).message}`, error);
+    }
+  };
+  if (manifest.hasTwoTower) {
+    const twoTower = await model(
+      TWO_TOWER,
+      (config: TwoTowerConfig) => new TwoTowerModel(config, new Random(0)),
+    );
+    const side = { author: parts.catalogue.author, category: parts.catalogue.category };
+    parts.twoTower = { model: twoTower, itemVectors: twoTower.itemVectors(side) };
+  }
+  if (manifest.hasRankModel) {
+    parts.rankModel = await model(
+      RANK_MODEL,
+      (config: TargetAttentionConfig) => new TargetAttentionModel(config, new Random(0)),
+    );
   }
   try {
     return new Cascade(parts, options);

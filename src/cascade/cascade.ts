@@ -23,6 +23,10 @@ import { PopularRecall } from './popular-recall.js';
 import { numPrerankFeatures, type PrerankExample } from './prerank-model.js';
 import type { RecallSource } from './recall-source.js';
 import { RewardRanker } from './reward-ranker.js';
+import type { TargetAttentionModel } from './target-attention-model.js';
+import { TargetAttentionRanker } from './target-attention-ranker.js';
+import type { TwoTowerModel } from './two-tower-model.js';
+import { TwoTowerPrerank } from './two-tower-prerank.js';
 
 /** What a cascade was built from (kept in its model directory). */
 export interface CascadeInfo {
@@ -49,8 +53,12 @@ export interface CascadeParts {
   popularCounts: Float32Array;
   /** The pre-rank model's weights over its features (prerank-model.ts). */
   prerankWeights: Float32Array;
-  /** The rank stage's model; absent: the pre-rank score ranks. */
+  /** The two-tower pre-rank and its item vectors [numItems, dim] (config.prerankModel 'two-tower'). */
+  twoTower?: { model: TwoTowerModel; itemVectors: Float32Array };
+  /** The rank stage's model with config.rankModel 'reward'; absent: the pre-rank score ranks. */
   reward?: RewardModel;
+  /** The rank stage's model with config.rankModel 'target-attention'. */
+  rankModel?: TargetAttentionModel;
   info: CascadeInfo;
 }
 
@@ -81,7 +89,8 @@ export class Cascade implements FeedPipeline {
   readonly itemKnn: ItemKnnRecall;
   readonly popular: PopularRecall;
   readonly fresh: FreshRecall;
-  readonly #ranker: RewardRanker | undefined;
+  readonly #ranker: RewardRanker | TargetAttentionRanker | undefined;
+  readonly #twoTower: TwoTowerPrerank | undefined;
   readonly #quotas: number[];
   readonly #blocked: Uint8Array;
   readonly #pool: CandidatePool;
@@ -100,7 +109,17 @@ export class Cascade implements FeedPipeline {
     this.sources = [this.itemKnn, new AnnRecall(parts.ann), this.popular, this.fresh];
     const { itemknn, ann, popular, fresh } = config.quotas;
     this.#quotas = [itemknn, ann, popular, fresh];
-    this.#ranker = parts.reward && new RewardRanker(parts.reward, catalogue, config.rewardFusion);
+    if (config.rankModel === 'target-attention') {
+      if (!parts.rankModel)
+        throw new RangeError("rankModel 'target-attention' needs a trained target-attention model");
+      this.#ranker = new TargetAttentionRanker(parts.rankModel, catalogue);
+    } else {
+      this.#ranker = parts.reward && new RewardRanker(parts.reward, catalogue, config.rewardFusion);
+    }
+    if (config.prerankModel === 'two-tower') {
+      if (!parts.twoTower) throw new RangeError("prerankModel 'two-tower' needs a trained two-tower model");
+      this.#twoTower = new TwoTowerPrerank(parts.twoTower.model, parts.twoTower.itemVectors);
+    }
     this.#blocked = Uint8Array.from(catalogue.hidden);
     this.#pool = new CandidatePool(
       this.#quotas.reduce((sum, quota) => sum + quota, 0),
@@ -117,7 +136,7 @@ export class Cascade implements FeedPipeline {
     return this.parts.config;
   }
 
-  /** True when a reward model ranks; false when the pre-rank score does. */
+  /** True when a model ranks (the reward model or the target-attention ranker); false when the pre-rank score does. */
   get hasRewardModel(): boolean {
     return this.#ranker !== undefined;
   }
@@ -166,7 +185,9 @@ export class Cascade implements FeedPipeline {
       const hasUser = timeStage(stages, 'recall', () => this.#recall(history, now));
 
       const kept = timeStage(stages, 'prerank', () => {
-        const prerank = this.#prerankScores(this.#features(hasUser, now));
+        const prerank = this.#twoTower
+          ? this.#twoTower.scores(pool.items.subarray(0, pool.size), history)
+          : this.#prerankScores(this.#features(hasUser, now));
         return { order: bestFirst(prerank, Math.min(config.prerankSize, pool.size)), prerank };
       });
 

@@ -15,6 +15,9 @@
  * - `coldStartFeed(cascade, request, { freshShare? }): FeedResult` (popular + fresh)
  *   and `coldStartPipeline(cascade)` (the same as a `FeedPipeline` named `coldstart`).
  * - `cascadeSpec` / `CascadeRecommender`: the cascade on the eval harness.
+ * - Selectable stages (settings `prerankModel: 'two-tower'`, `rankModel:
+ *   'target-attention'` with `impressions` to train on): `TwoTowerModel`,
+ *   `TargetAttentionModel` and their trainers.
  */
 export { AnnIndex, type AnnIndexOptions } from './ann-index.js';
 export {
@@ -22,12 +25,14 @@ export {
   type BuildCascadeOptions,
   buildCascade,
   fitCascadeParts,
+  fitTargetAttention,
 } from './build-cascade.js';
 export { Cascade, type CascadeInfo, type CascadeParts, type RankedList } from './cascade.js';
 export {
   type CascadeConfig,
   type CascadeSettings,
   defaultCascadeConfig,
+  maxRecallSize,
   resolveCascadeConfig,
 } from './cascade-config.js';
 export {
@@ -40,3 +45,18 @@ export { CascadeRecommender, cascadeSpec } from './cascade-recommender.js';
 export { Catalogue, type CatalogueItem } from './catalogue.js';
 export { type ColdStartOptions, coldStartFeed, coldStartPipeline } from './cold-start-feed.js';
 export type { RewardFusion } from './reward-ranker.js';
+export {
+  type RankItemSide,
+  type TargetAttentionConfig,
+  TargetAttentionModel,
+} from './target-attention-model.js';
+export { TargetAttentionRanker } from './target-attention-ranker.js';
+export {
+  impressionTargets,
+  type TrainedTargetAttention,
+  type TrainTargetAttentionOptions,
+  trainTargetAttention,
+} from './train-target-attention.js';
+export { type TrainedTwoTower, type TrainTwoTowerOptions, trainTwoTower } from './train-two-tower.js';
+export { type TwoTowerConfig, type TwoTowerItemSide, TwoTowerModel, userBatch } from './two-tower-model.js';
+export { TwoTowerPrerank } from './two-tower-prerank.js';
