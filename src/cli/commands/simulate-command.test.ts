@@ -60,6 +60,21 @@ describe('genfeed simulate', () => {
     );
   });
 
+  it('runs the satisfaction world at a strength and records its calibration error', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'genfeed-simulate-')), 'world.json');
+    const result = await run(
+      ...['--users', '300', '--items', '1500', '--world-strength', '0.5', '--calibration', '--json', out],
+    );
+    expect(result.code).toBe(0);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(report.world).toEqual({
+      strength: 0.5,
+      strengths: { durationBias: 0.5, temptation: 0.5, expression: 0.5, longRun: 0.5 },
+    });
+    expect(report.calibrationMaxRelError).toBeGreaterThan(0);
+    expect(report.calibration.is_click.ok).toBe(true);
+  });
+
   it('refuses bad input with one clear line', async () => {
     const bad = join(mkdtempSync(join(tmpdir(), 'genfeed-simulate-')), 'summary.json');
     writeFileSync(bad, '{"description": "x"}');
@@ -73,6 +88,11 @@ describe('genfeed simulate', () => {
     expect(days.err).toMatch(/--days must be at least 1/);
     const items = await run('--items', '10');
     expect(items.err).toMatch(/--items must be at least 100, got 10/);
+    for (const strength of ['5', '-1', 'strong', '']) {
+      const world = await run('--world-strength', strength, '--calibration');
+      expect(world.code).toBe(2);
+      expect(world.err).toMatch(`--world-strength must be a number from 0 to 4, got "${strength}"`);
+    }
     const real = await run('--mode', 'real', '--data', join(tmpdir(), 'genfeed-no-such-folder'));
     expect(real.code).toBe(2);
     expect(real.err).toMatch(/is not a folder/);

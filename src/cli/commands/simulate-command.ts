@@ -15,6 +15,7 @@ import {
   formatCalibration,
   formatValidity,
   KuaiRandLogWriter,
+  maxWorldStrength,
   measureCalibration,
   playgroundWorld,
   policyNames,
@@ -26,6 +27,7 @@ import {
   type ValidityModel,
   validityCheck,
   type World,
+  withSatisfactionWorld,
 } from '../../simulate/index.js';
 import type { CliIo } from '../cli-io.js';
 import { packageRoot } from '../package-paths.js';
@@ -60,6 +62,10 @@ export function simulateCommand(io: CliIo): Command {
       3,
     )
     .option('--seed <n>', 'random seed of the world and the run', parseInteger, 42)
+    .option(
+      '--world-strength <s>',
+      `the satisfaction world (docs/simulate.md): duration bias, temptation, heterogeneous expression and a satisfaction-driven long run at this strength, 0 (today's world) to ${maxWorldStrength}`,
+    )
     .option(
       '--warmup-days <n>',
       'days of random exposure the policies learn from (default: 3 in the playground, 0 in real mode)',
@@ -98,6 +104,14 @@ export function simulateCommand(io: CliIo): Command {
       }
       if (!(flags.items >= 100))
         throw new InvalidInputError(`--items must be at least 100, got ${flags.items}`);
+      const worldStrength = flags.worldStrength === undefined ? undefined : Number(flags.worldStrength);
+      if (
+        worldStrength !== undefined &&
+        !(flags.worldStrength.trim() !== '' && worldStrength >= 0 && worldStrength <= maxWorldStrength)
+      )
+        throw new InvalidInputError(
+          `--world-strength must be a number from 0 to ${maxWorldStrength}, got "${flags.worldStrength}"`,
+        );
       const progress = terminalProgress(io.interactive);
       if (flags.writeSummary) {
         const summary = await deriveSummary(flags.data, { seed: flags.seed, logger: io.logger });
@@ -111,8 +125,12 @@ export function simulateCommand(io: CliIo): Command {
         flags.mode === 'real' || flags.validity
           ? await realWorld(flags.data, { seed: flags.seed, fallback: summary, logger: io.logger })
           : undefined;
-      const world: World =
+      const baseWorld: World =
         real?.world ?? playgroundWorld(summary, { users: flags.users, items: flags.items, seed: flags.seed });
+      const world =
+        worldStrength === undefined
+          ? baseWorld
+          : withSatisfactionWorld(baseWorld, { strength: worldStrength, seed: flags.seed });
       io.logger.info(
         `${world.mode} world: ${world.population.size} users, ${world.catalogue.size} videos, ${world.catalogue.authorIds.length} authors (${((performance.now() - started) / 1000).toFixed(1)} s)`,
       );
@@ -122,12 +140,16 @@ export function simulateCommand(io: CliIo): Command {
         progress,
       });
       const json: Record<string, unknown> = { mode: world.mode, seed: flags.seed };
+      if (world.departures) json.world = { strength: worldStrength, strengths: world.departures.strengths };
       if (flags.calibration || flags.json) {
         const report = calibrationReport(
           await measureCalibration(environment, { seed: flags.seed, progress }),
           world.targets,
         );
         json.calibration = calibrationJson(report);
+        json.calibrationMaxRelError = Math.max(
+          ...[...report.rates, ...report.cooccurrence].map((row) => Math.abs(row.relativeError)),
+        );
         if (flags.calibration) io.out(formatCalibration(report));
       }
       if (flags.validity) {
