@@ -103,6 +103,15 @@ export {
   shippedSummary,
   summarySchema,
 } from './summary.js';
+export {
+  type FormulaCandidate,
+  type FormulaWeights,
+  formulaPolicy,
+  type TunedFormula,
+  type TuneFormulaOptions,
+  tuneFormulaWeights,
+  weightedFormulaScores,
+} from './tuned-formula.js';
 export { sessionHour } from './user-traits.js';
 export {
   randomScoresSpec,

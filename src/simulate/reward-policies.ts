@@ -68,7 +68,7 @@ function rewardModelOf(context: PolicyContext): RewardModel {
  * A policy that ranks the shared recall candidates (item-kNN + popularity) by
  * a score derived from the reward model's output.
  */
-function rewardRankingPolicy(
+export function rewardRankingPolicy(
   name: string,
   description: string,
   pick: (scores: RewardScores) => Float32Array,
