@@ -1,6 +1,12 @@
 export type { Neighbours } from './cosine-neighbours.js';
 export { cosineNeighbours } from './cosine-neighbours.js';
-export { ItemKnn, type ItemKnnParams, itemKnnParamsSchema, itemKnnSpec } from './item-knn.js';
+export {
+  addNeighbourScores,
+  ItemKnn,
+  type ItemKnnParams,
+  itemKnnParamsSchema,
+  itemKnnSpec,
+} from './item-knn.js';
 export {
   MarkovKnn,
   type MarkovParams,

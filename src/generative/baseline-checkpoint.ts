@@ -14,7 +14,7 @@ import {
  * serves beside it as its ID model (`idModel`): named arrays plus the model's
  * name and params in the config.
  */
-interface BaselineState {
+export interface BaselineState {
   model: string;
   params: Record<string, unknown>;
   floats: Record<string, Float32Array>;
@@ -22,7 +22,7 @@ interface BaselineState {
 }
 
 /** Writes `state` to `path` (atomically, as every checkpoint). */
-async function saveBaseline(path: string, state: BaselineState): Promise<void> {
+export async function saveBaseline(path: string, state: BaselineState): Promise<void> {
   const tensors: Array<[string, StoredTensor]> = [];
   for (const [name, values] of Object.entries(state.floats))
     tensors.push([name, new Tensor(values, [values.length])]);
@@ -44,7 +44,11 @@ async function saveBaseline(path: string, state: BaselineState): Promise<void> {
 }
 
 /** Reads a file `saveBaseline` wrote for `model`; names the file and what is wrong otherwise. */
-async function loadBaseline(path: string, model: string, floats: readonly string[]): Promise<BaselineState> {
+export async function loadBaseline(
+  path: string,
+  model: string,
+  floats: readonly string[],
+): Promise<BaselineState> {
   const checkpoint = await loadCheckpoint(path);
   const fail = (problem: string): never => {
     throw new InvalidInputError(`Cannot load ${path}: ${problem}`);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { markovParamsSchema } from '../baselines/index.js';
 import { ID_MODELS, type IdModelName } from './id-model.js';
+import { learnedParamsSchema } from './learned-id-model.js';
 import { neuralFitShape } from './neural-fit.js';
 import { sasrecParamsSchema } from './sasrec-spec.js';
 
@@ -51,8 +52,10 @@ export const generativeParamsSchema = z.object({
   headMix: z.number().min(0).max(1).default(0.5),
   /**
    * An ID model trained beside the generative one whose log-scores are the
-   * head (its params under its name: `sasrec.`, `markov.`; trained for its
-   * configured budget, no early stopping): candidates are the beam's items
+   * head (its params under its name: `sasrec.`, `markov.`, `learned.`; trained
+   * for its configured budget, no early stopping; `learned` is a linear scorer
+   * over popularity, recent popularity, the last item's transitions and
+   * item-kNN, fitted on held-out last items): candidates are the beam's items
    * plus the ID model's top items, ranked by (1 - headMix) * path log-prob +
    * headMix * the ID model's log-score, the per-instance combination of a
    * generative and an ID model (arXiv 2603.19809). `none`: the model's own
@@ -67,6 +70,7 @@ export const generativeParamsSchema = z.object({
   idCandidates: z.number().int().min(0).default(0),
   ...prefixed('sasrec', sasrecParamsSchema.shape),
   ...prefixed('markov', markovParamsSchema.shape),
+  ...prefixed('learned', learnedParamsSchema.shape),
   /** Grid of headMix tried on validation (0: keep `headMix`). */
   headMixSteps: z.number().int().min(0).default(10),
   /** Validation users ranked to choose headMix (a fixed random sample; 0: all). */

@@ -1,10 +1,12 @@
 import { MarkovKnn, markovSpec, Popularity } from '../baselines/index.js';
+import { InvalidInputError } from '../core/index.js';
 import { type FitContext, parseParams, type TrainingData } from '../eval/index.js';
 import { loadMarkov, loadPopularity, saveMarkov, savePopularity } from './baseline-checkpoint.js';
+import { LearnedIdModel, learnedParamsSchema } from './learned-id-model.js';
 import { SasRecRecommender, sasrecSpec } from './sasrec-spec.js';
 
 /** The ID models a generative model can be combined with per request (`idModel`). */
-export const ID_MODELS = ['none', 'sasrec', 'markov', 'pop'] as const;
+export const ID_MODELS = ['none', 'sasrec', 'markov', 'pop', 'learned'] as const;
 export type IdModelName = (typeof ID_MODELS)[number];
 
 /**
@@ -47,6 +49,17 @@ export async function fitIdModel(
     await sasrec.fit(data, { ...withoutValidation, random: context.random.fork() });
     return sasrecIdModel(sasrec);
   }
+  if (name === 'learned') {
+    const parsed = learnedParamsSchema.safeParse(params);
+    if (!parsed.success)
+      throw new InvalidInputError(
+        `Invalid ${source}: field "learned.${parsed.error.issues[0]!.path.join('.')}": ${parsed.error.issues[0]!.message}`,
+      );
+    const learned = LearnedIdModel.fit(data, parsed.data, context.random.fork());
+    const weights = learned.columns.map((column, c) => `${column} ${learned.weights[c]!.toFixed(3)}`);
+    context.logger.info(`generative: learned ID model weights: ${weights.join(', ')}`);
+    return learned;
+  }
   if (name === 'markov') {
     const markov = new MarkovKnn(parseParams(markovSpec, params, { source, path: 'markov' }));
     markov.fit(data);
@@ -60,6 +73,7 @@ export async function fitIdModel(
 /** Reads what `IdModel.save` wrote for `name`. */
 export async function loadIdModel(name: Exclude<IdModelName, 'none'>, path: string): Promise<IdModel> {
   if (name === 'sasrec') return sasrecIdModel(await SasRecRecommender.load(path));
+  if (name === 'learned') return LearnedIdModel.load(path);
   if (name === 'markov') return baselineIdModel('markov', await loadMarkov(path));
   return baselineIdModel('pop', await loadPopularity(path));
 }

@@ -108,6 +108,28 @@ describe('model directories', () => {
     );
   });
 
+  it('keeps a generative model with a learned ID model: the reload recommends alike', async () => {
+    const combined = new GenerativeRecommender({
+      ...tiny,
+      levels: 2,
+      codebookSize: 4,
+      vectorDim: 8,
+      idModel: 'learned',
+      'learned.features': 'popularity,transition,neighbours',
+      headMix: 0.8,
+    });
+    await fitted(combined);
+    const dir = join(root, 'generative-learned');
+    await saveModelDirectory(dir, combined, info('generative', combined.params));
+    const loaded = await loadModelDirectory(dir);
+    expect(Object.keys(loaded.manifest.files)).toContain('id-model.safetensors');
+    const trained = new SavedModel(loaded.manifest, combined, itemIds);
+    for (const sequence of sequences.slice(0, 6)) {
+      const history = Array.from(sequence.subarray(0, -1), (item) => itemIds[item]!);
+      expect(loaded.recommend(history, 5)).toEqual(trained.recommend(history, 5));
+    }
+  });
+
   it('reads a genfeed 0.1 directory, whose categorical params were indices, with their names', async () => {
     const dir = join(root, 'legacy');
     const generative = models.generative!.recommender as GenerativeRecommender;
