@@ -18,6 +18,7 @@ export {
 } from './impression-log.js';
 export { type ItemSide, itemSideOfDurations } from './item-side.js';
 export { type ItemSideLimits, itemSideOfRecords } from './item-side-of-records.js';
+export { normalisedRanks } from './normalised-ranks.js';
 export { type RankingQuality, rankingQuality, type SignalQuality, signalQuality } from './offline-report.js';
 export { levelPairs, type Pairs, pairLoss, predictionPairs } from './pair-loss.js';
 export { auc, gauc, groupNdcg, meanNdcg } from './ranking-metrics.js';
@@ -31,7 +32,7 @@ export { loadRewardModel, saveRewardModel } from './reward-checkpoint.js';
 export {
   defaultShape,
   Fusion,
-  normalisedRanks,
+  type FusionArchitecture,
   type RewardConfig,
   RewardModel,
   SignalTower,

@@ -16,6 +16,8 @@ import {
 } from '../tensor/index.js';
 import type { CandidateBatch } from './candidate-batch.js';
 import type { ItemSide } from './item-side.js';
+import { normalisedRanks } from './normalised-ranks.js';
+import { SetFusion } from './set-fusion.js';
 import { numHeads } from './signals.js';
 import { durationBucket, type WatchTimeScale } from './watch-time.js';
 
@@ -45,7 +47,17 @@ export interface RewardConfig {
    * can weigh a head differently for short and long videos. Absent = false.
    */
   fusionReadsDuration?: boolean;
+  /**
+   * The fusion's architecture: the per-candidate MLP with a mean-pooled request
+   * context (`mlp`, absent in checkpoints written before the option) or the
+   * transformer over the request's candidates (`set-transformer`, `SetFusion`).
+   */
+  fusionArchitecture?: FusionArchitecture;
+  /** The set transformer's blocks, attention heads and inputs (only with `set-transformer`). */
+  setFusion?: { layers: number; heads: number; readsRanks: boolean; readsListRank: boolean };
 }
+
+export type FusionArchitecture = 'mlp' | 'set-transformer';
 
 export const defaultShape = { dim: 16, hidden: 64, fusionHidden: 32, historyLength: 20, positions: 10 };
 
@@ -192,6 +204,7 @@ export class Fusion extends Module {
     hidden: Tensor | undefined,
     requestOffsets: Int32Array,
     durationMs?: ArrayLike<number>,
+    _userFeatures?: Float32Array,
   ): Tensor {
     const N = logits.shape[0]!;
     const R = requestOffsets.length - 1;
@@ -226,10 +239,10 @@ export class Fusion extends Module {
   }
 }
 
-/** The signal tower and the fusion over it. */
+/** The signal tower and the fusion over it (an MLP `Fusion` or a `SetFusion`, by `fusionArchitecture`). */
 export class RewardModel extends Module {
   readonly tower: SignalTower;
-  readonly fusion: Fusion;
+  readonly fusion: Fusion | SetFusion;
 
   constructor(
     readonly config: RewardConfig,
@@ -237,27 +250,19 @@ export class RewardModel extends Module {
   ) {
     super();
     this.tower = this.addModule('tower', new SignalTower(config, random));
-    this.fusion = this.addModule('fusion', new Fusion(config, random));
+    const set = config.setFusion;
+    if (config.fusionArchitecture === 'set-transformer' && !set)
+      throw new RangeError('RewardModel: a set-transformer fusion needs its setFusion shape');
+    this.fusion = this.addModule(
+      'fusion',
+      config.fusionArchitecture === 'set-transformer' && set
+        ? new SetFusion(
+            { width: config.fusionHidden, durationBounds: config.watch.durationBounds, ...set },
+            random,
+          )
+        : new Fusion(config, random),
+    );
   }
-}
-
-/**
- * Per head, each row's rank within its request by that head's logit, as a
- * fraction: 0 for the request's best, 1 for its worst (EMER's normalised ranks).
- */
-export function normalisedRanks(logits: Float32Array, requestOffsets: Int32Array): Float32Array {
-  const out = new Float32Array(logits.length);
-  for (let r = 0; r + 1 < requestOffsets.length; r++) {
-    const from = requestOffsets[r]!;
-    const n = requestOffsets[r + 1]! - from;
-    if (n < 2) continue;
-    const order = Array.from({ length: n }, (_, k) => from + k);
-    for (let h = 0; h < numHeads; h++) {
-      order.sort((a, b) => logits[b * numHeads + h]! - logits[a * numHeads + h]!);
-      for (let k = 0; k < n; k++) out[order[k]! * numHeads + h] = k / (n - 1);
-    }
-  }
-  return out;
 }
 
 function itemColumns(

@@ -2,6 +2,7 @@ import { noGrad, sigmoid, tidy } from '../tensor/index.js';
 import { type CandidateBatch, requestSlice } from './candidate-batch.js';
 import type { ItemSide } from './item-side.js';
 import type { RewardModel } from './reward-model.js';
+import { userFeatures } from './set-fusion.js';
 import { numHeads } from './signals.js';
 
 /** What the reward model says of each candidate. */
@@ -29,7 +30,13 @@ export function scoreCandidates(
       tidy(() => {
         const { hidden, logits } = model.tower.forward(part, side);
         const durations = Float32Array.from(part.item, (item) => side.durationMs[item]!);
-        const score = model.fusion.forward(logits, hidden, part.requestOffsets, durations);
+        const score = model.fusion.forward(
+          logits,
+          hidden,
+          part.requestOffsets,
+          durations,
+          userFeatures(part),
+        );
         predictions.set(sigmoid(logits).data, start * numHeads);
         fused.set(score.data, start);
         return [];

@@ -14,9 +14,19 @@ import { batchOfLog, type CandidateBatch, requestSlice } from './candidate-batch
 import { engagementLevel, feedbackLevel } from './feedback-level.js';
 import { type ImpressionLog, sliceLog } from './impression-log.js';
 import type { ItemSide } from './item-side.js';
+import { longRunProxies } from './long-run-proxies.js';
 import { headPairTargets, levelPairs, type Pairs, pairLoss, predictionPairs } from './pair-loss.js';
-import { defaultShape, type Fusion, type RewardConfig, RewardModel, SignalTower } from './reward-model.js';
+import {
+  defaultShape,
+  type Fusion,
+  type FusionArchitecture,
+  type RewardConfig,
+  RewardModel,
+  SignalTower,
+} from './reward-model.js';
+import { SetFusion } from './set-fusion.js';
 import { hateIndex, headNames, numBinary, numHeads } from './signals.js';
+import { type SetFusionSettings, setFusionObjectives, trainSetFusion } from './train-set-fusion.js';
 import { UncertaintyWeights } from './uncertainty-weights.js';
 import { fitWatchTimeScale, watchPercentile } from './watch-time.js';
 
@@ -61,6 +71,22 @@ export interface TrainRewardOptions {
   folds?: number;
   /** Fusion epochs when cross-fitting. Default `epochs`. */
   fusionEpochs?: number;
+  /**
+   * The fusion: `mlp` (default; per candidate, mean-pooled request context) or
+   * `set-transformer` (a transformer over the request's candidates with the
+   * long-run proxies and the self-evolving evaluator; cross-fit only).
+   */
+  architecture?: FusionArchitecture;
+  /** The set transformer's shape and inputs. Defaults: 2 layers, 2 heads, head ranks read, list rank not read. */
+  setFusion?: Partial<NonNullable<RewardConfig['setFusion']>>;
+  /** Base weight of the session-continues objective (set transformer). Default 0.5. */
+  continuedWeight?: number;
+  /** Fixed weight of the returns-next-day auxiliary loss (set transformer). Default 0.25. */
+  returnedWeight?: number;
+  /** The self-evolving evaluator (set transformer): every `holdoutEvery`-th request held out (default 10), re-measured every `evaluateEvery` steps (default 25). */
+  evaluator?: SetFusionSettings['evaluator'] & { holdoutEvery?: number; evaluateEvery?: number };
+  /** Impressions per page, to tell a session's end from a full page (default 10). */
+  pageSize?: number;
   seed?: number;
   shape?: Partial<typeof defaultShape>;
   logger?: Logger;
@@ -83,8 +109,10 @@ export interface RewardEpoch {
 export interface TrainedReward {
   model: RewardModel;
   epochs: RewardEpoch[];
-  /** Names of the consistency objectives, in `weights` order. */
+  /** Names of the objectives whose shares `weights` holds, in order. */
   objectives: string[];
+  /** The set transformer's evaluator: each evaluation's agreements and shares. */
+  evaluations?: { agreements: number[]; weights: number[] }[];
 }
 
 /**
@@ -114,6 +142,9 @@ export function trainReward(
     throw new RangeError(
       "trainReward: a cross-fitted fusion cannot read the tower's hidden features (each fold's tower has its own)",
     );
+  const architecture = options.architecture ?? 'mlp';
+  if (architecture === 'set-transformer' && fusionTraining !== 'cross-fit')
+    throw new RangeError('trainReward: the set-transformer fusion trains on cross-fitted head values only');
   const random = new Random(options.seed ?? 42);
   const config: RewardConfig = {
     numItems: side.numItems,
@@ -124,6 +155,10 @@ export function trainReward(
     watch: fitWatchTimeScale(log),
     fusionReadsHidden: fusionTraining === 'in-sample' && (options.fusionReadsHidden ?? true),
     fusionReadsDuration: options.fusionReadsDuration ?? true,
+    ...(architecture === 'set-transformer' && {
+      fusionArchitecture: architecture,
+      setFusion: { layers: 2, heads: 2, readsRanks: true, readsListRank: false, ...options.setFusion },
+    }),
   };
   const model = new RewardModel(config, random.fork());
   const targets = headTargets(log, config);
@@ -202,8 +237,52 @@ export function trainReward(
     });
   }
   // 2. The fusion on the out-of-fold values.
-  const fusionTask = requestBlocks(model.fusion, batch, settings, (part, rows) =>
-    fusionLoss(model.fusion, weights, part, side, settings, means, {
+  if (model.fusion instanceof SetFusion) {
+    const offsets = batch.requestOffsets;
+    const { epochs: setEpochs, evaluator } = trainSetFusion(
+      model.fusion,
+      {
+        batch,
+        side,
+        logits: outOfFold,
+        levels,
+        proxies: longRunProxies(log, offsets, { pageSize: options.pageSize ?? 10 }),
+      },
+      {
+        batchRequests: settings.batchRequests,
+        margin: settings.margin,
+        consistencyWeight: settings.consistencyWeight,
+        continuedWeight: options.continuedWeight ?? 0.5,
+        returnedWeight: options.returnedWeight ?? 0.25,
+        holdoutEvery: options.evaluator?.holdoutEvery ?? 10,
+        evaluateEvery: options.evaluator?.evaluateEvery ?? 25,
+        evaluator: options.evaluator ?? {},
+      },
+      trainer('set fusion', options.fusionEpochs ?? epochs),
+    );
+    for (const record of setEpochs) {
+      report({ ...record, headLoss: Number.NaN }, 'set fusion');
+      logger.info(
+        `reward set fusion epoch ${record.epoch}: continues ${record.continuedLoss.toFixed(4)}, returns ${record.returnedLoss.toFixed(4)}, weights ${record.weights.map((w) => w.toFixed(3)).join(' ')}`,
+      );
+    }
+    const serving = fitTower(
+      model.tower,
+      log,
+      side,
+      config,
+      settings,
+      trainer('reward heads', epochs),
+      logger,
+    );
+    serving.forEach((headLoss, k) => {
+      if (history[k]) history[k]!.headLoss = headLoss;
+    });
+    return { model, epochs: history, objectives: setFusionObjectives, evaluations: evaluator.history };
+  }
+  const fusion = model.fusion;
+  const fusionTask = requestBlocks(fusion, batch, settings, (part, rows) =>
+    fusionLoss(fusion, weights, part, side, settings, means, {
       logits: outOfFold.subarray(rows * numHeads, (rows + part.size) * numHeads),
       levels: levels.subarray(rows, rows + part.size),
     }),
