@@ -13,6 +13,12 @@ export interface ScaledLogOptions {
   candidates?: number;
   /** Share of the candidates drawn from the category of the user's last valid play (default 0.5). */
   topicalShare?: number;
+  /**
+   * Share of page slots filled with a uniformly drawn candidate instead of the
+   * next best (default 0.2): exploration, so the log holds disliked items too
+   * and a ranker trained on it sees the contrast it has to learn.
+   */
+  explorationShare?: number;
   /** Days the requests spread over, so `splitLastDay` has a last day to hold out (default 3). */
   days?: number;
   seed?: number;
@@ -32,7 +38,8 @@ export interface ScaledLog {
  * stand-in for the platform's logging policy. Each request draws `candidates`
  * items (a `topicalShare` from the category of the user's last valid play, the
  * rest uniformly), shows the `pageSize` of them the user likes most under the
- * impression noise of the response model, and the user responds to each by the
+ * impression noise of the response model (an `explorationShare` of the slots
+ * get a random candidate instead), and the user responds to each by the
  * simulator's response model with the parameters fitted on the shipped summary
  * (`initialParams`; no follow state, no session exits). Cost is linear in
  * users x requests x candidates, independent of the catalogue size (items are
@@ -44,6 +51,7 @@ export function scaledLog(world: World, options: ScaledLogOptions = {}): ScaledL
   const candidates = options.candidates ?? 100;
   const topical = options.topicalShare ?? 0.5;
   const days = options.days ?? 3;
+  const exploration = options.explorationShare ?? 0.2;
   if (!(pageSize >= 1 && candidates >= pageSize)) {
     throw new RangeError(`scaledLog: need candidates >= pageSize >= 1, got ${candidates} and ${pageSize}`);
   }
@@ -72,7 +80,8 @@ export function scaledLog(world: World, options: ScaledLogOptions = {}): ScaledL
       const hour = population.peakHour[user]!;
       const shown = new Set<number>();
       for (let k = 0, position = 0; k < candidates && position < pageSize; k++) {
-        const item = drawn[order[k]!]!;
+        const explore = random.next() < exploration;
+        const item = explore ? drawn[random.int(candidates)]! : drawn[order[k]!]!;
         if (shown.has(item)) continue;
         shown.add(item);
         const z = taste(world, user, item);

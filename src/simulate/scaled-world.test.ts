@@ -45,6 +45,16 @@ describe('scaled worlds', () => {
     expect(clickRate).toBeLessThan(0.95);
   });
 
+  it('explores: a share of random slots lowers the taste of what is shown', () => {
+    const meanTaste = (explorationShare: number) => {
+      const { log } = scaledLog(world, { requestsPerUser: 2, explorationShare, seed: 4 });
+      let sum = 0;
+      for (let k = 0; k < log.size; k++) sum += taste(world, log.user[k]!, log.item[k]!);
+      return sum / log.size;
+    };
+    expect(meanTaste(0.5)).toBeLessThan(meanTaste(0) - 0.5);
+  });
+
   it("gives each user's truth: the highest-taste videos, best first, without the excluded ones", () => {
     const user = 11;
     const all = Array.from({ length: 3000 }, (_, item) => item).sort(
