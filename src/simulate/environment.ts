@@ -1,10 +1,10 @@
 import { type Logger, type Progress, Random, silentLogger, silentProgress } from '../core/index.js';
 import type { TrainingData } from '../eval/index.js';
 import { type CalibrationSample, calibrate } from './calibrate.js';
+import { expressiveSignals } from './departures.js';
 import { loggingPolicy, policyRandom } from './policies.js';
 import { type Reference, referenceSatisfaction } from './reference.js';
 import { initialParams, type ResponseParams } from './response-model.js';
-import { expressiveSignals } from './satisfaction-world.js';
 import { SignalCounter, type SignalStats } from './signals.js';
 import { SimulationState } from './simulation-state.js';
 import { type Impression, simulateDays } from './simulator.js';

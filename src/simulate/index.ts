@@ -20,6 +20,7 @@ export {
   pairTolerance,
   rateTolerance,
 } from './calibration-report.js';
+export type { Departures, WorldStrengths } from './departures.js';
 export { deriveSummary } from './derive-summary.js';
 export {
   type CalibrateOptions,
@@ -64,11 +65,9 @@ export {
 } from './reward-policies.js';
 export { type RewardReport, type RewardReportOptions, rewardReport } from './reward-report.js';
 export {
-  type Departures,
   maxWorldStrength,
   type SatisfactionWorldOptions,
   satisfactionDesign,
-  type WorldStrengths,
   withSatisfactionWorld,
 } from './satisfaction-world.js';
 export { SeenItems, UserHistory } from './seen-items.js';

@@ -1,4 +1,5 @@
 import { Random } from '../core/index.js';
+import { type Departures, expressiveSignals, type WorldStrengths } from './departures.js';
 import type { ResponseShape } from './response-model.js';
 import type { World } from './world.js';
 
@@ -28,34 +29,6 @@ export const satisfactionDesign = {
   /** Long run: daily churn hazard at the reference stock (design choice); 2 sigma(-A) times it. */
   churnHazard: 0.01,
 } as const;
-
-/** How strongly each departure acts; 0 is today's world. */
-export interface WorldStrengths {
-  durationBias: number;
-  temptation: number;
-  expression: number;
-  longRun: number;
-}
-
-/** The signals with a per-user propensity, in the order of `Departures.propensity`'s columns. */
-export const expressiveSignals = ['like', 'follow', 'comment', 'forward'] as const;
-
-/** Per-item and per-user traits of a satisfaction world, precomputed from the strengths. */
-export interface Departures {
-  strengths: WorldStrengths;
-  /** Allure a_i in [0, 1], independent of taste. */
-  allure: Float64Array;
-  /** Added to the keep logit (temptation), per item. */
-  keepShift: Float64Array;
-  /** Added to the watch-fraction logit (temptation + duration bias), per item. */
-  watchShift: Float64Array;
-  /** Subtracted from the satisfaction logit (temptation), per item. */
-  valueShift: Float64Array;
-  /** [users, 4] row-major: the logit offset of like, follow, comment, forward per user. */
-  propensity: Float64Array;
-  /** The catalogue's median duration (the duration bias's reference). */
-  referenceDurationMs: number;
-}
 
 export interface SatisfactionWorldOptions {
   /** Overall strength, 0..4; scales every departure not given in `strengths`. */

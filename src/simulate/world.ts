@@ -1,4 +1,4 @@
-import type { Departures } from './satisfaction-world.js';
+import type { Departures } from './departures.js';
 import type { SignalStats } from './signals.js';
 
 /**

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { DAY_MS, HOUR_MS } from './activity-rollups.js';
 import { signalCountsOf, windowOf } from './pipeline-stats.js';
-import { type RollupWindow, rollupWindow } from './rollup-window.js';
+import { type RollupWindow, rollupWindow, unitRange } from './rollup-window.js';
 import type { StoreDatabase } from './schema.js';
 import { binarySignalColumns } from './signal-columns.js';
 import type {
@@ -168,17 +168,4 @@ function dayRows(rows: Array<{ day: unknown; users: unknown }>): DailyActiveUser
   return rows
     .map((row) => ({ day: Number(row.day) * DAY_MS, users: Number(row.users) }))
     .sort((a, b) => a.day - b.day);
-}
-
-/** `column` within a rollup window's whole units. */
-export function unitRange(
-  // biome-ignore lint/suspicious/noExplicitAny: the same filter applies to every rollup table
-  eb: any,
-  column: 'hour' | 'day',
-  units: NonNullable<RollupWindow['whole']>,
-) {
-  const conditions = [];
-  if (units.from !== undefined) conditions.push(eb(column, '>=', units.from));
-  if (units.to !== undefined) conditions.push(eb(column, '<', units.to));
-  return eb.and(conditions);
 }

@@ -1,7 +1,6 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import { DAY_MS } from './activity-rollups.js';
-import { unitRange } from './activity-stats.js';
-import { type RollupWindow, rollupWindow } from './rollup-window.js';
+import { type RollupWindow, rollupWindow, unitRange } from './rollup-window.js';
 import type { Database, StoreDatabase } from './schema.js';
 import { binarySignalColumns } from './signal-columns.js';
 import type { PipelineStats, PipelineUserStats, SignalCounts, StatsOptions } from './store.js';

@@ -29,3 +29,16 @@ export function rollupWindow(options: Pick<StatsOptions, 'since' | 'until'>, uni
     edges,
   };
 }
+
+/** `column` within a rollup window's whole units. */
+export function unitRange(
+  // biome-ignore lint/suspicious/noExplicitAny: the same filter applies to every rollup table
+  eb: any,
+  column: 'hour' | 'day',
+  units: NonNullable<RollupWindow['whole']>,
+) {
+  const conditions = [];
+  if (units.from !== undefined) conditions.push(eb(column, '>=', units.from));
+  if (units.to !== undefined) conditions.push(eb(column, '<', units.to));
+  return eb.and(conditions);
+}

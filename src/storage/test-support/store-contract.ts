@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConflictError, InvalidInputError, NotFoundError } from '../../core/index.js';
-import { Random } from '../../core/random.js';
+import { ConflictError, InvalidInputError, NotFoundError, Random } from '../../core/index.js';
 import { CorruptModelFileError } from '../corrupt-model-file-error.js';
 import type { EventInput, FeedInput, ItemInput, ModelActivation, ModelFileInput } from '../records.js';
 import { MODEL_CHUNK_BYTES } from '../sql-model-files.js';
