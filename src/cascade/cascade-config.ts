@@ -115,12 +115,18 @@ export type CascadeSettings = Partial<
   targetAttention?: Partial<CascadeConfig['targetAttention']>;
 };
 
+/**
+ * Two-tower training: every position of a sequence (up to 50 from its end) for
+ * 3 epochs. Longer training overfits the id embeddings (scaled 2k world:
+ * satisfaction of the served 20 0.842 at 3 epochs, 0.836 at 8, 0.757 at 30
+ * with 5 examples per user), fewer examples per user too (0.807 at 5).
+ */
 const defaultTwoTower = {
   dim: 32,
   historyLength: 20,
-  epochs: 5,
+  epochs: 3,
   batchSize: 256,
-  examplesPerUser: 5,
+  examplesPerUser: 50,
   maxExamples: 200_000,
 };
 

@@ -25,6 +25,8 @@ export interface TrainTargetAttentionOptions {
   /** Impressions per batch. */
   batchSize?: number;
   lr?: number;
+  /** AdamW decoupled weight decay on the matrices and embeddings (default 0). */
+  weightDecay?: number;
   seed?: number;
 }
 
@@ -79,6 +81,7 @@ export function trainTargetAttention(
       epochs: options.epochs ?? 3,
       batchSize: options.batchSize ?? 512,
       lr: options.lr ?? 3e-3,
+      weightDecay: options.weightDecay ?? 0,
       schedule: () => 1,
       seed: options.seed ?? 9,
       onEpoch: ({ loss }) => losses.push(loss),

@@ -10,7 +10,7 @@ export interface TrainTwoTowerOptions {
   /** Examples per batch; also the number of in-batch negatives + 1. */
   batchSize?: number;
   lr?: number;
-  /** Next-item examples taken from the end of each sequence (default 5). */
+  /** Next-item examples taken from the end of each sequence (default 50). */
   examplesPerUser?: number;
   /** At most this many examples in all, a seeded sample (default 200,000). */
   maxExamples?: number;
@@ -47,7 +47,7 @@ export function trainTwoTower(
   const random = new Random(options.seed ?? 5);
   const model = new TwoTowerModel(config, random);
   const K = config.historyLength;
-  const perUser = options.examplesPerUser ?? 5;
+  const perUser = options.examplesPerUser ?? 50;
   const prefixes: Array<{ user: number; end: number }> = [];
   sequences.forEach((sequence, user) => {
     for (let end = Math.max(1, sequence.length - perUser); end < sequence.length; end++)
@@ -97,7 +97,7 @@ export function trainTwoTower(
       },
     },
     {
-      epochs: options.epochs ?? 5,
+      epochs: options.epochs ?? 3,
       batchSize: options.batchSize ?? 256,
       lr: options.lr ?? 3e-3,
       schedule: () => 1,
