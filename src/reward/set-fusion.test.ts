@@ -2,8 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { Random } from '../core/index.js';
 import { AdamW, add, backward, binaryCrossEntropyWithLogits, concat, tensor } from '../tensor/index.js';
 import { gradCheck } from '../tensor/test-support/gradcheck.js';
+import { batchOfCandidates } from './candidate-batch.js';
 import { levelPairs, pairLoss } from './pair-loss.js';
-import { SetFusion, type SetFusionInput, type SetFusionShape, userFeatureCount } from './set-fusion.js';
+import {
+  SetFusion,
+  type SetFusionInput,
+  type SetFusionShape,
+  userFeatureCount,
+  userFeatures,
+} from './set-fusion.js';
 import { numHeads } from './signals.js';
 
 const bounds = [10_000, 30_000, 60_000];
@@ -135,5 +142,16 @@ describe('SetFusion', () => {
     const last = lossOf().data[0]!;
     expect(first).toBeGreaterThan(1);
     expect(last).toBeLessThan(0.05);
+  });
+});
+
+describe('userFeatures', () => {
+  it('reads the activity of the history window and the hour on the circle', () => {
+    const batch = batchOfCandidates(Int32Array.of(3, 4), { user: 1, history: [5, 6, 7], hour: 6 }, 4);
+    const features = userFeatures(batch);
+    expect(features[0]).toBeCloseTo(Math.log(4) / Math.log(5), 6);
+    expect(features[1]).toBeCloseTo(1, 6); // sin(2 pi 6 / 24)
+    expect(features[2]).toBeCloseTo(0, 6);
+    expect(Array.from(features.subarray(3))).toEqual(Array.from(features.subarray(0, 3)));
   });
 });

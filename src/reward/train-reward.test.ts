@@ -9,7 +9,7 @@ import { ImpressionLogBuilder, splitLastDay } from './impression-log.js';
 import { rankingQuality, signalQuality } from './offline-report.js';
 import { levelPairs, pairLoss } from './pair-loss.js';
 import { loadRewardModel, saveRewardModel } from './reward-checkpoint.js';
-import type { RewardModel } from './reward-model.js';
+import { Fusion, type RewardModel } from './reward-model.js';
 import { scoreCandidates } from './score-candidates.js';
 import { syntheticLog } from './test-support/synthetic-log.js';
 import { headTargets, satisfactionLevels, trainReward } from './train-reward.js';
@@ -68,6 +68,9 @@ describe('trainReward', () => {
     const path = join(dir, 'model.safetensors');
     await saveRewardModel(trained.model, path);
     const loaded = await loadRewardModel(path);
+    // The MLP fusion's config is as before the set transformer existed: old checkpoints load as it.
+    expect(loaded.fusion).toBeInstanceOf(Fusion);
+    expect('fusionArchitecture' in loaded.config || 'setFusion' in loaded.config).toBe(false);
     const batch = batchOfLog(test, trained.model.config.historyLength);
     const before = scoreCandidates(trained.model, batch, side);
     const after = scoreCandidates(loaded, batch, side);
