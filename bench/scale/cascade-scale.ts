@@ -28,10 +28,7 @@ import {
   trainTwoTower,
 } from '../../src/cascade/index.js';
 import { Random } from '../../src/core/index.js';
-import { scaledLog } from '../../src/simulate/scaled-log.js';
-import { scaledWorld } from '../../src/simulate/scaled-world.js';
-import { tasteTruth } from '../../src/simulate/taste-truth.js';
-import { expectedSatisfaction } from '../../src/simulate/world.js';
+import { expectedSatisfaction, scaledLog, scaledWorld, tasteTruth } from '../../src/simulate/index.js';
 import { setThreads } from '../../src/tensor/index.js';
 
 const size = Number(process.argv[2] ?? 2000);

@@ -8,8 +8,7 @@
  * `--log` the same for `scaledLog` (the logged traffic the cascade trains on).
  */
 
-import { scaledLog } from '../../src/simulate/scaled-log.js';
-import { scaledUsers, scaledWorld } from '../../src/simulate/scaled-world.js';
+import { scaledLog, scaledUsers, scaledWorld } from '../../src/simulate/index.js';
 
 const items = Number(process.argv[2] ?? 2000);
 const withLog = process.argv.includes('--log');

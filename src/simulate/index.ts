@@ -70,6 +70,8 @@ export {
   satisfactionDesign,
   withSatisfactionWorld,
 } from './satisfaction-world.js';
+export { type ScaledLog, type ScaledLogOptions, scaledLog } from './scaled-log.js';
+export { type ScaledWorldOptions, scaledUsers, scaledWorld, scaleSizes } from './scaled-world.js';
 export { SeenItems, UserHistory } from './seen-items.js';
 export {
   dynamicsDesign,
@@ -102,6 +104,7 @@ export {
   shippedSummary,
   summarySchema,
 } from './summary.js';
+export { tasteTruth } from './taste-truth.js';
 export {
   type FormulaCandidate,
   type FormulaWeights,
