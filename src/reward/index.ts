@@ -33,6 +33,7 @@ export {
   defaultShape,
   Fusion,
   type FusionArchitecture,
+  fusionArchitectures,
   type RewardConfig,
   RewardModel,
   SignalTower,

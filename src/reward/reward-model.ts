@@ -57,7 +57,9 @@ export interface RewardConfig {
   setFusion?: { layers: number; heads: number; readsRanks: boolean; readsListRank: boolean };
 }
 
-export type FusionArchitecture = 'mlp' | 'set-transformer';
+/** The fusions over the heads: an MLP per item, or a set transformer over a request's candidates. */
+export const fusionArchitectures = ['mlp', 'set-transformer'] as const;
+export type FusionArchitecture = (typeof fusionArchitectures)[number];
 
 export const defaultShape = { dim: 16, hidden: 64, fusionHidden: 32, historyLength: 20, positions: 10 };
 

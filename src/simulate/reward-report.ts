@@ -5,6 +5,7 @@ import {
   batchOfLog,
   binaryHeads,
   type CandidateBatch,
+  type FusionArchitecture,
   type ImpressionLog,
   type RankingQuality,
   type RewardEpoch,
@@ -32,6 +33,8 @@ export interface RewardReportOptions {
   epochs?: number;
   /** Held-out requests whose recall candidates are ranked against expected satisfaction. Default 500. */
   candidateRequests?: number;
+  /** The fusion over the heads (docs/reward.md). Default `mlp`. */
+  architecture?: FusionArchitecture;
   seed?: number;
   logger?: Logger;
   progress?: Progress;
@@ -89,6 +92,7 @@ export async function rewardReport(
   const trained = trainReward(train, side, {
     epochs: options.epochs ?? rewardPolicyDesign.epochs,
     tieBreak: rewardPolicyDesign.tieBreak,
+    ...(options.architecture !== undefined && { architecture: options.architecture }),
     seed,
     logger,
     progress,

@@ -48,10 +48,30 @@ describe('genfeed reward', () => {
     expect(evaluated.code).toBe(0);
     expect(evaluated.out).toMatch(/\| is_click \| \d+ \| 0\.\d{4} \| 0\.\d{4} \|/);
 
+    const setModel = join(folder, 'set-model');
+    const setTrained = await run(
+      ...['reward', 'train', '--log', log, '--out', setModel, '--epochs', '1'],
+      ...['--architecture', 'set-transformer'],
+    );
+    expect(setTrained.err).not.toMatch(/error/);
+    expect(setTrained.code).toBe(0);
+    const setEvaluated = await run('reward', 'eval', '--log', log, '--model', setModel);
+    expect(setEvaluated.code).toBe(0);
+    expect(setEvaluated.out).toMatch(/\| is_click \| \d+ \| 0\.\d{4} \| 0\.\d{4} \|/);
+
     writeFileSync(join(model, 'reward-model.safetensors'), 'not a model');
     const broken = await run('reward', 'eval', '--log', log, '--model', model);
     expect(broken.code).toBe(2);
     expect(broken.err).toMatch(/reward-model\.safetensors/);
+  });
+
+  it('refuses an unknown fusion and a world strength out of range, naming the flag', async () => {
+    const architecture = await run('reward', 'report', '--architecture', 'gbdt');
+    expect(architecture.code).not.toBe(0);
+    expect(architecture.err).toMatch(/--architecture.*gbdt|gbdt.*--architecture/);
+    const strength = await run('reward', 'report', '--world-strength', '9');
+    expect(strength.code).toBe(2);
+    expect(strength.err).toMatch(/--world-strength must be a number from 0 to 4, got "9"/);
   });
 
   it('refuses a missing log with a clear error', async () => {

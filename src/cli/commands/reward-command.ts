@@ -1,10 +1,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { InvalidInputError } from '../../core/index.js';
 import { IdIndex } from '../../data/index.js';
 import {
   batchOfLog,
+  type FusionArchitecture,
+  fusionArchitectures,
   type ItemSide,
   itemSideOfDurations,
   loadRewardModel,
@@ -21,10 +23,12 @@ import {
   playgroundWorld,
   rewardReport,
   shippedSummary,
+  withSatisfactionWorld,
 } from '../../simulate/index.js';
 import type { CliIo } from '../cli-io.js';
 import { parseInteger } from '../parse-flags.js';
 import { terminalProgress } from '../terminal-progress.js';
+import { parseWorldStrength, worldStrengthHelp } from '../world-strength-flag.js';
 
 const MODEL_FILE = 'reward-model.safetensors';
 const ITEMS_FILE = 'items.json';
@@ -46,24 +50,28 @@ export function rewardCommand(io: CliIo): Command {
     .requiredOption('--out <dir>', 'model directory to write')
     .option('--epochs <n>', 'training epochs', parseInteger, 3)
     .option('--seed <n>', 'random seed', parseInteger, 42)
-    .action(async (flags: { log: string; out: string; epochs: number; seed: number }) => {
-      const read = await readImpressionLog(flags.log);
-      const side = sideOfLog(read);
-      const { train, test } = splitLastDay(read.log);
-      io.logger.info(`${train.size} training and ${test.size} held-out impressions (last day)`);
-      const { model } = trainReward(train, side, {
-        epochs: flags.epochs,
-        seed: flags.seed,
-        logger: io.logger,
-        progress: terminalProgress(io.interactive),
-      });
-      mkdirSync(flags.out, { recursive: true });
-      await saveRewardModel(model, join(flags.out, MODEL_FILE));
-      const items = { ids: read.items.ids(), durationMs: Array.from(side.durationMs) };
-      writeFileSync(join(flags.out, ITEMS_FILE), `${JSON.stringify(items)}\n`);
-      io.logger.info(`wrote ${flags.out}`);
-      io.out(formatSignals(signalQuality(model, test, batchOfLog(test, model.config.historyLength), side)));
-    });
+    .addOption(architectureOption())
+    .action(
+      async (flags: { log: string; out: string; epochs: number; seed: number; architecture: string }) => {
+        const read = await readImpressionLog(flags.log);
+        const side = sideOfLog(read);
+        const { train, test } = splitLastDay(read.log);
+        io.logger.info(`${train.size} training and ${test.size} held-out impressions (last day)`);
+        const { model } = trainReward(train, side, {
+          epochs: flags.epochs,
+          seed: flags.seed,
+          architecture: architectureOf(flags.architecture),
+          logger: io.logger,
+          progress: terminalProgress(io.interactive),
+        });
+        mkdirSync(flags.out, { recursive: true });
+        await saveRewardModel(model, join(flags.out, MODEL_FILE));
+        const items = { ids: read.items.ids(), durationMs: Array.from(side.durationMs) };
+        writeFileSync(join(flags.out, ITEMS_FILE), `${JSON.stringify(items)}\n`);
+        io.logger.info(`wrote ${flags.out}`);
+        io.out(formatSignals(signalQuality(model, test, batchOfLog(test, model.config.historyLength), side)));
+      },
+    );
   command
     .command('eval')
     .description('per-signal AUC and GAUC of a saved model on a KuaiRand log')
@@ -84,10 +92,17 @@ export function rewardCommand(io: CliIo): Command {
     .option('--days <n>', 'days of random exposure logged (the last held out)', parseInteger, 4)
     .option('--epochs <n>', 'training epochs', parseInteger, 3)
     .option('--seed <n>', 'random seed', parseInteger, 42)
+    .option('--world-strength <s>', worldStrengthHelp)
+    .addOption(architectureOption())
     .option('--json <out.json>', 'write the report as JSON')
-    .action(async (flags: { users: number; days: number; epochs: number; seed: number; json?: string }) => {
+    .action(async (flags: ReportFlags) => {
+      const strength = parseWorldStrength(flags.worldStrength);
       const progress = terminalProgress(io.interactive);
-      const world = playgroundWorld(shippedSummary(), { users: flags.users, seed: flags.seed });
+      const playground = playgroundWorld(shippedSummary(), { users: flags.users, seed: flags.seed });
+      const world =
+        strength === undefined
+          ? playground
+          : withSatisfactionWorld(playground, { strength, seed: flags.seed });
       const environment = await calibratedEnvironment(world, {
         seed: flags.seed,
         logger: io.logger,
@@ -96,6 +111,7 @@ export function rewardCommand(io: CliIo): Command {
       const report = await rewardReport(environment, {
         days: flags.days,
         epochs: flags.epochs,
+        architecture: architectureOf(flags.architecture),
         seed: flags.seed,
         logger: io.logger,
         progress,
@@ -121,6 +137,30 @@ export function rewardCommand(io: CliIo): Command {
       }
     });
   return command;
+}
+
+interface ReportFlags {
+  users: number;
+  days: number;
+  epochs: number;
+  seed: number;
+  worldStrength?: string;
+  architecture: string;
+  json?: string;
+}
+
+/** `--architecture`: the fusion over the heads (docs/reward.md). */
+function architectureOption(): Option {
+  return new Option(
+    '--architecture <name>',
+    'fusion over the heads: an MLP per item, or a set transformer per request',
+  )
+    .choices(fusionArchitectures)
+    .default('mlp');
+}
+
+function architectureOf(name: string): FusionArchitecture {
+  return name as FusionArchitecture;
 }
 
 function sideOfLog(read: ReadImpressionLog): ItemSide {

@@ -15,7 +15,6 @@ import {
   formatCalibration,
   formatValidity,
   KuaiRandLogWriter,
-  maxWorldStrength,
   measureCalibration,
   playgroundWorld,
   policyNames,
@@ -33,6 +32,7 @@ import type { CliIo } from '../cli-io.js';
 import { packageRoot } from '../package-paths.js';
 import { parseInteger } from '../parse-flags.js';
 import { terminalProgress } from '../terminal-progress.js';
+import { parseWorldStrength, worldStrengthHelp } from '../world-strength-flag.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -62,10 +62,7 @@ export function simulateCommand(io: CliIo): Command {
       3,
     )
     .option('--seed <n>', 'random seed of the world and the run', parseInteger, 42)
-    .option(
-      '--world-strength <s>',
-      `the satisfaction world (docs/simulate.md): duration bias, temptation, heterogeneous expression and a satisfaction-driven long run at this strength, 0 (today's world) to ${maxWorldStrength}`,
-    )
+    .option('--world-strength <s>', worldStrengthHelp)
     .option(
       '--warmup-days <n>',
       'days of random exposure the policies learn from (default: 3 in the playground, 0 in real mode)',
@@ -104,14 +101,7 @@ export function simulateCommand(io: CliIo): Command {
       }
       if (!(flags.items >= 100))
         throw new InvalidInputError(`--items must be at least 100, got ${flags.items}`);
-      const worldStrength = flags.worldStrength === undefined ? undefined : Number(flags.worldStrength);
-      if (
-        worldStrength !== undefined &&
-        !(flags.worldStrength.trim() !== '' && worldStrength >= 0 && worldStrength <= maxWorldStrength)
-      )
-        throw new InvalidInputError(
-          `--world-strength must be a number from 0 to ${maxWorldStrength}, got "${flags.worldStrength}"`,
-        );
+      const worldStrength = parseWorldStrength(flags.worldStrength);
       const progress = terminalProgress(io.interactive);
       if (flags.writeSummary) {
         const summary = await deriveSummary(flags.data, { seed: flags.seed, logger: io.logger });
