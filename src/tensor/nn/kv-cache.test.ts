@@ -49,9 +49,11 @@ describe.each(testBackends())('KV-cache decoding on the %s backend', (backend) =
     const context = [5, 9, 2, 14, 7];
     const caches = model.blocks.map(() => new KVCache(1, context.length, config.dim));
     noGrad(() => model.hidden(new IntTensor(Int32Array.from(context), [1, context.length]), { caches }));
-    const beams = caches.map((cache) => new BeamKVCache(cache, 3));
-    // Step 1: one beam becomes three; step 2 keeps beams 2, 0, 2 (a repeat) of those.
+    const beams = caches.map((cache) => new BeamKVCache(cache, 4));
+    // Step 1: one beam becomes three; step 2 keeps beams 2, 0, 2 (a repeat) of those;
+    // steps 3 and 4 reorder into the two buffers the cache now swaps between.
     const paths: number[][] = [[]];
+    const buffers: ArrayBufferLike[] = [];
     for (const [parents, tokens] of [
       [
         [0, 0, 0],
@@ -61,8 +63,17 @@ describe.each(testBackends())('KV-cache decoding on the %s backend', (backend) =
         [2, 0, 2],
         [1, 6, 29],
       ],
+      [
+        [1, 1, 0],
+        [4, 17, 10],
+      ],
+      [
+        [2, 0, 1],
+        [7, 3, 3],
+      ],
     ] as const) {
       for (const cache of beams) cache.reorder(Int32Array.from(parents));
+      buffers.push(beams[0]!.keys.buffer);
       const next = parents.map((parent, i) => [...paths[parent]!, tokens[i]!]);
       paths.splice(0, paths.length, ...next);
       const stepwise = noGrad(() =>
@@ -77,6 +88,10 @@ describe.each(testBackends())('KV-cache decoding on the %s backend', (backend) =
           expect(Math.abs(v - stepwise.data[beam * config.classes + i]!)).toBeLessThan(1e-4);
       });
     }
+    // Steps 3 and 4 wrote into the buffers of steps 1 and 2: no new arrays once two exist.
+    expect(buffers[2]).toBe(buffers[0]);
+    expect(buffers[3]).toBe(buffers[1]);
+    expect(buffers[1]).not.toBe(buffers[0]);
     expect(() => beams[0]!.reorder(Int32Array.from([3]))).toThrow(/parent 3 of beam 0/);
   });
 });

@@ -60,6 +60,13 @@ export class BeamKVCache {
   length = 0;
   keys: Float32Array; // [beams, maxOwn, C]
   values: Float32Array; // [beams, maxOwn, C]
+  /**
+   * The buffers `reorder` writes into next, swapped with the current ones: a
+   * beam search allocates two of each instead of two per step (each step's
+   * arrays were garbage that forced full collections: docs/generative.md).
+   */
+  #spareKeys: Float32Array = new Float32Array(0);
+  #spareValues: Float32Array = new Float32Array(0);
 
   constructor(context: KVCache, maxOwn: number) {
     if (context.batch !== 1)
@@ -75,8 +82,14 @@ export class BeamKVCache {
   reorder(parents: Int32Array): void {
     const row = this.maxOwn * this.width;
     const used = this.length * this.width;
-    const keys = new Float32Array(parents.length * row);
-    const values = new Float32Array(parents.length * row);
+    const size = parents.length * row;
+    if (this.#spareKeys.buffer.byteLength < size * 4) {
+      this.#spareKeys = new Float32Array(size);
+      this.#spareValues = new Float32Array(size);
+    }
+    // Views of exactly [beams, maxOwn, C]; a row's positions past `length` are never read.
+    const keys = new Float32Array(this.#spareKeys.buffer, 0, size);
+    const values = new Float32Array(this.#spareValues.buffer, 0, size);
     parents.forEach((parent, beam) => {
       if (!(parent >= 0 && parent < this.beams))
         throw new RangeError(
@@ -85,6 +98,8 @@ export class BeamKVCache {
       keys.set(this.keys.subarray(parent * row, parent * row + used), beam * row);
       values.set(this.values.subarray(parent * row, parent * row + used), beam * row);
     });
+    this.#spareKeys = this.keys;
+    this.#spareValues = this.values;
     this.keys = keys;
     this.values = values;
     this.beams = parents.length;
