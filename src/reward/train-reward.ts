@@ -237,6 +237,7 @@ export function trainReward(
     });
   }
   // 2. The fusion on the out-of-fold values.
+  let fused: Pick<TrainedReward, 'objectives' | 'evaluations'>;
   if (model.fusion instanceof SetFusion) {
     const offsets = batch.requestOffsets;
     const { epochs: setEpochs, evaluator } = trainSetFusion(
@@ -266,31 +267,21 @@ export function trainReward(
         `reward set fusion epoch ${record.epoch}: continues ${record.continuedLoss.toFixed(4)}, returns ${record.returnedLoss.toFixed(4)}, weights ${record.weights.map((w) => w.toFixed(3)).join(' ')}`,
       );
     }
-    const serving = fitTower(
-      model.tower,
-      log,
-      side,
-      config,
-      settings,
-      trainer('reward heads', epochs),
-      logger,
+    fused = { objectives: setFusionObjectives, evaluations: evaluator.history };
+  } else {
+    const fusion = model.fusion;
+    const fusionTask = requestBlocks(fusion, batch, settings, (part, rows) =>
+      fusionLoss(fusion, weights, part, side, settings, means, {
+        logits: outOfFold.subarray(rows * numHeads, (rows + part.size) * numHeads),
+        levels: levels.subarray(rows, rows + part.size),
+      }),
     );
-    serving.forEach((headLoss, k) => {
-      if (history[k]) history[k]!.headLoss = headLoss;
+    trainSync(fusionTask, {
+      ...trainer('fusion', options.fusionEpochs ?? epochs),
+      onEpoch: ({ epoch }) => report({ epoch, ...means.take(), weights: weights.shares() }, 'fusion'),
     });
-    return { model, epochs: history, objectives: setFusionObjectives, evaluations: evaluator.history };
+    fused = { objectives };
   }
-  const fusion = model.fusion;
-  const fusionTask = requestBlocks(fusion, batch, settings, (part, rows) =>
-    fusionLoss(fusion, weights, part, side, settings, means, {
-      logits: outOfFold.subarray(rows * numHeads, (rows + part.size) * numHeads),
-      levels: levels.subarray(rows, rows + part.size),
-    }),
-  );
-  trainSync(fusionTask, {
-    ...trainer('fusion', options.fusionEpochs ?? epochs),
-    onEpoch: ({ epoch }) => report({ epoch, ...means.take(), weights: weights.shares() }, 'fusion'),
-  });
   // 3. The serving tower on every row.
   const finalEpochs = fitTower(
     model.tower,
@@ -304,7 +295,7 @@ export function trainReward(
   finalEpochs.forEach((headLoss, k) => {
     if (history[k]) history[k]!.headLoss = headLoss;
   });
-  return { model, epochs: history, objectives };
+  return { model, epochs: history, ...fused };
 }
 
 interface StepSettings {
