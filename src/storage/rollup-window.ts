@@ -17,8 +17,9 @@ export function rollupWindow(options: Pick<StatsOptions, 'since' | 'until'>, uni
   const { since, until } = options;
   const from = since === undefined ? undefined : Math.ceil(since / unitMs);
   const to = until === undefined ? undefined : Math.floor(until / unitMs);
-  if (from !== undefined && to !== undefined && from >= to)
-    return { whole: undefined, edges: [{ ...options }] };
+  // No whole unit inside: all of it from the log.
+  if (since !== undefined && until !== undefined && from! >= to!)
+    return { whole: undefined, edges: [{ since, until }] };
   const edges: RollupWindow['edges'] = [];
   if (since !== undefined && from !== undefined && since < from * unitMs)
     edges.push({ since, until: from * unitMs });

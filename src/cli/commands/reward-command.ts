@@ -52,7 +52,13 @@ export function rewardCommand(io: CliIo): Command {
     .option('--seed <n>', 'random seed', parseInteger, 42)
     .addOption(architectureOption())
     .action(
-      async (flags: { log: string; out: string; epochs: number; seed: number; architecture: string }) => {
+      async (flags: {
+        log: string;
+        out: string;
+        epochs: number;
+        seed: number;
+        architecture: FusionArchitecture;
+      }) => {
         const read = await readImpressionLog(flags.log);
         const side = sideOfLog(read);
         const { train, test } = splitLastDay(read.log);
@@ -60,7 +66,7 @@ export function rewardCommand(io: CliIo): Command {
         const { model } = trainReward(train, side, {
           epochs: flags.epochs,
           seed: flags.seed,
-          architecture: architectureOf(flags.architecture),
+          architecture: flags.architecture,
           logger: io.logger,
           progress: terminalProgress(io.interactive),
         });
@@ -111,7 +117,7 @@ export function rewardCommand(io: CliIo): Command {
       const report = await rewardReport(environment, {
         days: flags.days,
         epochs: flags.epochs,
-        architecture: architectureOf(flags.architecture),
+        architecture: flags.architecture,
         seed: flags.seed,
         logger: io.logger,
         progress,
@@ -145,7 +151,8 @@ interface ReportFlags {
   epochs: number;
   seed: number;
   worldStrength?: string;
-  architecture: string;
+  /** One of `fusionArchitectures` (commander checks the choice). */
+  architecture: FusionArchitecture;
   json?: string;
 }
 
@@ -157,10 +164,6 @@ function architectureOption(): Option {
   )
     .choices(fusionArchitectures)
     .default('mlp');
-}
-
-function architectureOf(name: string): FusionArchitecture {
-  return name as FusionArchitecture;
 }
 
 function sideOfLog(read: ReadImpressionLog): ItemSide {
