@@ -59,6 +59,7 @@ export {
 export {
   fixedFormulaPolicy,
   itemSideOfWorld,
+  learnedRewardMlpPolicy,
   learnedRewardPolicy,
   learnedSessionReward,
   rewardPolicyDesign,
@@ -107,13 +108,19 @@ export {
 export { tasteTruth } from './taste-truth.js';
 export {
   type FormulaCandidate,
-  type FormulaWeights,
-  formulaPolicy,
   type TunedFormula,
   type TuneFormulaOptions,
   tuneFormulaWeights,
+} from './tune-formula.js';
+export {
+  type FormulaWeights,
+  formulaPolicy,
+  tunedFormulaPolicy,
+  tunedWeightsOf,
+  uniformWorldStrength,
   weightedFormulaScores,
 } from './tuned-formula.js';
+export { type TunedWeights, tunedFormulaWeights } from './tuned-formula-weights.js';
 export { sessionHour } from './user-traits.js';
 export {
   randomScoresSpec,

@@ -1,6 +1,7 @@
 import { InvalidInputError } from '../core/index.js';
 import {
   batchOfCandidates,
+  type FusionArchitecture,
   formulaScores,
   headNames,
   type ImpressionLog,
@@ -37,29 +38,46 @@ export const rewardPolicyDesign = {
   perSource: 50,
   /** Ties within a feedback level (docs/reward.md): duration-aware watch percentile, or raw play time. */
   tieBreak: 'play-time' as TieBreak,
+  /**
+   * The fusion the reward policies and the aligned generator use (issue 19): the
+   * EMER-style transformer over each request's candidates. `learned-reward-mlp`
+   * keeps the per-candidate MLP of the earlier runs.
+   */
+  architecture: 'set-transformer' as FusionArchitecture,
 };
 
-// One model per training log: fixed-formula and learned-reward rank with the same heads.
-const models = new WeakMap<ImpressionLog, RewardModel>();
+// One model per training log and fusion: the formula and learned policies rank with the same heads.
+const models = new WeakMap<ImpressionLog, Map<FusionArchitecture, RewardModel>>();
 
-function rewardModelOf(context: PolicyContext): RewardModel {
+function rewardModelOf(
+  context: PolicyContext,
+  architecture: FusionArchitecture = rewardPolicyDesign.architecture,
+): RewardModel {
   const log = context.impressions;
   if (!log || log.size === 0) {
     throw new InvalidInputError(
       'the reward policies train on the warm-up impressions: run with --warmup-days 1 or more',
     );
   }
-  let model = models.get(log);
+  let byArchitecture = models.get(log);
+  if (!byArchitecture) {
+    byArchitecture = new Map();
+    models.set(log, byArchitecture);
+  }
+  let model = byArchitecture.get(architecture);
   if (!model) {
-    context.logger.info(`training the reward model on ${log.size} warm-up impressions`);
+    context.logger.info(
+      `training the reward model (${architecture} fusion) on ${log.size} warm-up impressions`,
+    );
     model = trainReward(log, itemSideOfWorld(context.world), {
       epochs: rewardPolicyDesign.epochs,
       tieBreak: rewardPolicyDesign.tieBreak,
+      architecture,
       seed: context.random.int(1 << 30),
       logger: context.logger,
       progress: context.progress,
     }).model;
-    models.set(log, model);
+    byArchitecture.set(architecture, model);
   }
   return model;
 }
@@ -72,12 +90,13 @@ export function rewardRankingPolicy(
   name: string,
   description: string,
   pick: (scores: RewardScores) => Float32Array,
+  architecture?: FusionArchitecture,
 ): PolicyFactory {
   return {
     name,
     description,
     create(context: PolicyContext): Policy {
-      const model = rewardModelOf(context);
+      const model = rewardModelOf(context, architecture);
       const side = itemSideOfWorld(context.world);
       const recall = new RecallCandidates(context.training, rewardPolicyDesign.perSource);
       const random = context.random.fork();
@@ -106,8 +125,15 @@ export const fixedFormulaPolicy = rewardRankingPolicy(
 
 export const learnedRewardPolicy = rewardRankingPolicy(
   'learned-reward',
-  'recall candidates ranked by the learned (EMER-style) fusion of the reward heads (docs/reward.md)',
+  "recall candidates ranked by the learned EMER-style fusion, a transformer over the request's candidates (docs/reward.md)",
   (scores) => scores.fused,
+);
+
+export const learnedRewardMlpPolicy = rewardRankingPolicy(
+  'learned-reward-mlp',
+  'recall candidates ranked by the per-candidate MLP fusion of the reward heads (the earlier learned reward)',
+  (scores) => scores.fused,
+  'mlp',
 );
 
 /** The hour a session reward scores at: the evening peak of the playground's activity curve. */

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Random } from '../core/index.js';
 import { formulaScores, formulaWeights, headNames, numHeads } from '../reward/index.js';
 import { smallEnvironment } from './test-support/small-world.js';
-import { tuneFormulaWeights, weightedFormulaScores } from './tuned-formula.js';
+import { tuneFormulaWeights } from './tune-formula.js';
+import { weightedFormulaScores } from './tuned-formula.js';
 
 describe('tuned formula', () => {
   it('scores like the fixed formula at the hand-set weights', () => {

@@ -23,6 +23,7 @@ import {
   playgroundWorld,
   rewardReport,
   shippedSummary,
+  tuneFormulaWeights,
   withSatisfactionWorld,
 } from '../../simulate/index.js';
 import type { CliIo } from '../cli-io.js';
@@ -142,7 +143,81 @@ export function rewardCommand(io: CliIo): Command {
         io.logger.info(`wrote ${flags.json}`);
       }
     });
+  command
+    .command('tune-formula')
+    .description(
+      "search the formula's nine weights on a tuning world (seed 7 by default, never the evaluation's) by stay time, as pre-registered in docs/simulate.md",
+    )
+    .option('--world-strength <s>', worldStrengthHelp, '0')
+    .option('--users <n>', 'tuning world users (all take part)', parseInteger, 1000)
+    .option('--items <n>', 'tuning world videos', parseInteger, 5000)
+    .option('--seed <n>', 'tuning world and search seed', parseInteger, 7)
+    .option('--candidates <n>', 'random weight vectors besides the hand-set ones', parseInteger, 24)
+    .option('--seeds <n>', 'replicate seeds per candidate', parseInteger, 2)
+    .option('--finalists <n>', 'best candidates re-scored on as many new seeds', parseInteger, 3)
+    .option('--warmup-days <n>', 'days of random exposure before the test days', parseInteger, 3)
+    .option('--days <n>', 'test days each candidate is scored on', parseInteger, 3)
+    .option('--json <out.json>', 'write every candidate and the winner as JSON')
+    .action(async (flags: TuneFlags) => {
+      const strength = parseWorldStrength(flags.worldStrength) ?? 0;
+      for (const name of ['users', 'candidates', 'seeds', 'finalists', 'warmupDays', 'days'] as const) {
+        if (!(flags[name] >= 1))
+          throw new InvalidInputError(`--${kebab(name)} must be at least 1, got ${flags[name]}`);
+      }
+      const progress = terminalProgress(io.interactive);
+      const world = withSatisfactionWorld(
+        playgroundWorld(shippedSummary(), { users: flags.users, items: flags.items, seed: flags.seed }),
+        { strength, seed: flags.seed },
+      );
+      const environment = await calibratedEnvironment(world, {
+        seed: flags.seed,
+        logger: io.logger,
+        progress,
+      });
+      const tuned = await tuneFormulaWeights(environment, {
+        candidates: flags.candidates,
+        seeds: flags.seeds,
+        finalists: flags.finalists,
+        users: flags.users,
+        warmupDays: flags.warmupDays,
+        days: flags.days,
+        seed: flags.seed,
+        logger: io.logger,
+      });
+      const heads = Object.keys(tuned.best.weights);
+      io.out(`| candidate | stay s / user-day | seeds | ${heads.join(' | ')} |`);
+      io.out(`| --- | ---: | ---: | ${heads.map(() => '---:').join(' | ')} |`);
+      for (const [index, candidate] of tuned.candidates.entries()) {
+        const label = `${index === 0 ? 'hand-set' : index}${candidate === tuned.best ? ' (best)' : ''}`;
+        const weights = Object.values(candidate.weights).map((weight) => weight.toPrecision(3));
+        io.out(
+          `| ${label} | ${candidate.meanStayTime.toFixed(1)} | ${candidate.stayTime.length} | ${weights.join(' | ')} |`,
+        );
+      }
+      if (flags.json) {
+        const command = `genfeed reward tune-formula --world-strength ${strength} --users ${flags.users} --seed ${flags.seed}`;
+        writeFileSync(flags.json, `${JSON.stringify({ strength, command, ...tuned }, null, 2)}\n`);
+        io.logger.info(`wrote ${flags.json}`);
+      }
+    });
   return command;
+}
+
+interface TuneFlags {
+  worldStrength: string;
+  users: number;
+  items: number;
+  seed: number;
+  candidates: number;
+  seeds: number;
+  finalists: number;
+  warmupDays: number;
+  days: number;
+  json?: string;
+}
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 }
 
 interface ReportFlags {
