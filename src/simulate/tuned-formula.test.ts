@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../core/index.js';
 import { formulaScores, formulaWeights, headNames, numHeads } from '../reward/index.js';
+import { withSatisfactionWorld } from './satisfaction-world.js';
 import { smallEnvironment } from './test-support/small-world.js';
 import { tuneFormulaWeights } from './tune-formula.js';
-import { weightedFormulaScores } from './tuned-formula.js';
+import { tunedWeightsOf, uniformWorldStrength, weightedFormulaScores } from './tuned-formula.js';
+import { tunedFormulaWeights } from './tuned-formula-weights.js';
 
 describe('tuned formula', () => {
   it('scores like the fixed formula at the hand-set weights', () => {
@@ -42,4 +44,23 @@ describe('tuned formula', () => {
     for (const other of others)
       for (const finalist of finalists) expect(firstSeed(finalist)).toBeGreaterThanOrEqual(firstSeed(other));
   }, 180_000);
+});
+
+describe('tuned-formula policy', () => {
+  it('reads the strength of a uniform satisfaction world; a world without frozen weights is a clear error', async () => {
+    const environment = await smallEnvironment({ users: 100, items: 500 });
+    const { world } = environment;
+    expect(uniformWorldStrength(world)).toBe(0);
+    expect(uniformWorldStrength(withSatisfactionWorld(world, { strength: 0.5, seed: 1 }))).toBe(0.5);
+    const mixed = withSatisfactionWorld(world, { strength: 1, strengths: { temptation: 2 }, seed: 1 });
+    expect(uniformWorldStrength(mixed)).toBeUndefined();
+    expect(() => tunedWeightsOf(mixed)).toThrow(/not for departures of unequal strengths.*tune-formula/);
+    const untuned = withSatisfactionWorld(world, { strength: 3.5, seed: 1 });
+    expect(() => tunedWeightsOf(untuned)).toThrow(/not for 3\.5: tune them with genfeed reward tune-formula/);
+    for (const [strength, tuned] of Object.entries(tunedFormulaWeights)) {
+      const frozen = tunedWeightsOf(withSatisfactionWorld(world, { strength: Number(strength), seed: 1 }));
+      expect(frozen).toBe(tuned);
+      expect(frozen.weights.is_hate).toBeLessThan(0);
+    }
+  });
 });

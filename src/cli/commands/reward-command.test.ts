@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -73,6 +73,30 @@ describe('genfeed reward', () => {
     expect(strength.code).toBe(2);
     expect(strength.err).toMatch(/--world-strength must be a number from 0 to 4, got "9"/);
   });
+
+  it('tune-formula searches the weights on a tuning world and writes every candidate; bad counts name the flag', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'genfeed-tune-')), 'tuned.json');
+    const tuned = await run(
+      ...['reward', 'tune-formula', '--world-strength', '1', '--users', '150', '--items', '800'],
+      ...['--candidates', '2', '--seeds', '1', '--finalists', '1', '--warmup-days', '1', '--days', '1'],
+      ...['--json', out],
+    );
+    expect(tuned.err).not.toMatch(/error/);
+    expect(tuned.code).toBe(0);
+    expect(tuned.out).toMatch(/\| hand-set( \(best\))? \| \d+\.\d \| 1 \| 1\.00 \| 2\.00 \|/);
+    expect(tuned.out).toMatch(/\(best\) \| \d+\.\d \| 2 \|/);
+    const json = JSON.parse(readFileSync(out, 'utf8'));
+    expect(json.strength).toBe(1);
+    expect(json.candidates).toHaveLength(3);
+    expect(json.candidates.map((candidate: { meanStayTime: number }) => candidate.meanStayTime)).toContain(
+      json.best.meanStayTime,
+    );
+    expect(json.command).toMatch(/--world-strength 1 --users 150 --seed 7/);
+
+    const zero = await run('reward', 'tune-formula', '--warmup-days', '0');
+    expect(zero.code).toBe(2);
+    expect(zero.err).toMatch(/--warmup-days must be at least 1, got 0/);
+  }, 120_000);
 
   it('refuses a missing log with a clear error', async () => {
     const result = await run('reward', 'train', '--log', '/nonexistent/log.csv', '--out', '/tmp/never');
