@@ -44,7 +44,7 @@ export {
 export { CascadeRecommender, cascadeSpec } from './cascade-recommender.js';
 export { Catalogue, type CatalogueItem } from './catalogue.js';
 export { type ColdStartOptions, coldStartFeed, coldStartPipeline } from './cold-start-feed.js';
-export type { RewardFusion } from './reward-ranker.js';
+export { type RewardFusion, RewardRanker } from './reward-ranker.js';
 export {
   type RankItemSide,
   type TargetAttentionConfig,
