@@ -11,7 +11,9 @@ const MIN_POOLED = 1024;
 const free = new Map<number, Float32Array[]>();
 const pooled = new WeakSet<Float32Array>();
 let pooledBytes = 0;
-let limitBytes = 1024 * 2 ** 20;
+/** The pool's default cap, 1 GiB. */
+export const DEFAULT_POOL_BYTES = 1024 * 2 ** 20;
+let limitBytes = DEFAULT_POOL_BYTES;
 
 /** A buffer of n floats with arbitrary contents (for outputs that are fully overwritten). */
 export function allocate(n: number): Float32Array {

@@ -53,6 +53,7 @@ export { AdamW, type AdamWOptions } from './optim/adamw.js';
 export { clipGradNorm } from './optim/clip.js';
 export { type WarmupCosineOptions, warmupCosine } from './optim/schedule.js';
 export { type OpProfileEntry, profileOps } from './profiler.js';
+export { ScratchBuffer } from './scratch-buffer.js';
 export { formatShape, type Shape, sizeOf } from './shape.js';
 export { type BackwardOptions, backward, clearTape, isGradEnabled, noGrad, tapeLength } from './tape.js';
 export {

@@ -6,6 +6,7 @@ import { decodeWithCache } from '../bench/workloads.js';
 import { IntTensor, intTensor } from '../int-tensor.js';
 import { noGrad } from '../tape.js';
 import { testBackends } from '../test-support/backends.js';
+import { withoutPool } from '../test-support/pool.js';
 import { BeamKVCache, KVCache } from './kv-cache.js';
 
 describe.each(testBackends())('KV-cache decoding on the %s backend', (backend) => {
@@ -93,5 +94,45 @@ describe.each(testBackends())('KV-cache decoding on the %s backend', (backend) =
     expect(buffers[3]).toBe(buffers[1]);
     expect(buffers[1]).not.toBe(buffers[0]);
     expect(() => beams[0]!.reorder(Int32Array.from([3]))).toThrow(/parent 3 of beam 0/);
+  });
+});
+
+describe('KV-cache buffers', () => {
+  it('go back to the buffer pool on release, where the next caches of the same shape find them', () => {
+    // Two reorders to 10 beams fill both buffer pairs ([10, 4, 32] each, pooled sizes).
+    const buffersOf = (context: KVCache, beams: BeamKVCache): Set<ArrayBufferLike> => {
+      const seen = new Set<ArrayBufferLike>([context.keys.buffer, context.values.buffer]);
+      for (const parents of [new Int32Array(10), Int32Array.from({ length: 10 }, (_, i) => i)]) {
+        beams.reorder(parents);
+        seen.add(beams.keys.buffer).add(beams.values.buffer);
+      }
+      return seen;
+    };
+    const context = new KVCache(1, 64, 32);
+    const beams = new BeamKVCache(context, 4);
+    const used = buffersOf(context, beams);
+    expect(used.size).toBe(6);
+    beams.release();
+    context.release();
+    context.release(); // twice is harmless: each array is lent once
+    expect(() => context.appendPacked(new Float32Array(96), 1)).toThrow(/after release/);
+    expect(() => beams.reorder(new Int32Array(10))).toThrow(/after release/);
+    const nextContext = new KVCache(1, 64, 32);
+    expect(buffersOf(nextContext, new BeamKVCache(nextContext, 4))).toEqual(used);
+    // Lent once: a third cache gets fresh arrays.
+    expect(used.has(new KVCache(1, 64, 32).keys.buffer)).toBe(false);
+  });
+
+  it('start zero-filled, and are fresh arrays with the pool off', () => {
+    const dirty = new KVCache(1, 64, 32);
+    dirty.keys.fill(3);
+    dirty.release();
+    expect(new KVCache(1, 64, 32).keys.every((value) => value === 0)).toBe(true);
+    withoutPool(() => {
+      const cache = new KVCache(1, 64, 32);
+      const buffer = cache.keys.buffer;
+      cache.release();
+      expect(new KVCache(1, 64, 32).keys.buffer).not.toBe(buffer);
+    });
   });
 });

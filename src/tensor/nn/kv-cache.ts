@@ -1,7 +1,11 @@
+import { allocateZeroed, recycle } from '../buffer-pool.js';
+import { ScratchBuffer } from '../scratch-buffer.js';
+
 /**
  * Keys and values of the positions decoded so far, for one attention layer:
  * [B, maxLength, C] each, filled left to right. Step-by-step decoding then costs
- * one new row per step instead of re-running the whole prefix.
+ * one new row per step instead of re-running the whole prefix. The arrays come
+ * from the buffer pool; `release` gives them back once the cache is done.
  */
 export class KVCache {
   readonly batch: number;
@@ -10,13 +14,14 @@ export class KVCache {
   readonly keys: Float32Array; // [B, maxLength, C]
   readonly values: Float32Array; // [B, maxLength, C]
   length = 0;
+  #released = false;
 
   constructor(batch: number, maxLength: number, width: number) {
     this.batch = batch;
     this.maxLength = maxLength;
     this.width = width;
-    this.keys = new Float32Array(batch * maxLength * width);
-    this.values = new Float32Array(batch * maxLength * width);
+    this.keys = allocateZeroed(batch * maxLength * width);
+    this.values = allocateZeroed(batch * maxLength * width);
   }
 
   /**
@@ -24,6 +29,7 @@ export class KVCache {
    * (k at offset C, v at 2C of each row).
    */
   appendPacked(qkv: Float32Array, steps: number): void {
+    if (this.#released) throw new RangeError('KVCache: appendPacked after release');
     if (this.length + steps > this.maxLength) {
       throw new RangeError(`KVCache: ${this.length} + ${steps} positions exceed maxLength ${this.maxLength}`);
     }
@@ -40,6 +46,16 @@ export class KVCache {
   }
 
   reset(): void {
+    this.length = 0;
+  }
+
+  /** Gives the arrays back to the buffer pool; the cache (and every BeamKVCache over it) is dead. */
+  release(): void {
+    // Twice would hand the pool arrays it may already have lent to someone else.
+    if (this.#released) return;
+    this.#released = true;
+    recycle(this.keys);
+    recycle(this.values);
     this.length = 0;
   }
 }
@@ -61,12 +77,14 @@ export class BeamKVCache {
   keys: Float32Array; // [beams, maxOwn, C]
   values: Float32Array; // [beams, maxOwn, C]
   /**
-   * The buffers `reorder` writes into next, swapped with the current ones: a
-   * beam search allocates two of each instead of two per step (each step's
-   * arrays were garbage that forced full collections: docs/generative.md).
+   * Two buffers of each, from the buffer pool: `reorder` writes into the spare
+   * pair and swaps, so a beam search takes two of each from the pool instead of
+   * allocating two per step (each step's arrays were garbage that forced full
+   * collections: docs/generative.md, "Beam-search allocations").
    */
-  #spareKeys: Float32Array = new Float32Array(0);
-  #spareValues: Float32Array = new Float32Array(0);
+  #current = { keys: new ScratchBuffer(), values: new ScratchBuffer() };
+  #spare = { keys: new ScratchBuffer(), values: new ScratchBuffer() };
+  #released = false;
 
   constructor(context: KVCache, maxOwn: number) {
     if (context.batch !== 1)
@@ -74,22 +92,18 @@ export class BeamKVCache {
     this.context = context;
     this.maxOwn = maxOwn;
     this.width = context.width;
-    this.keys = new Float32Array(maxOwn * this.width);
-    this.values = new Float32Array(maxOwn * this.width);
+    this.keys = this.#current.keys.take(maxOwn * this.width);
+    this.values = this.#current.values.take(maxOwn * this.width);
   }
 
   /** Beam i continues beam parents[i] (repeats allowed): its own positions are copied, the context is not. */
   reorder(parents: Int32Array): void {
+    if (this.#released) throw new RangeError('BeamKVCache: reorder after release');
     const row = this.maxOwn * this.width;
     const used = this.length * this.width;
-    const size = parents.length * row;
-    if (this.#spareKeys.buffer.byteLength < size * 4) {
-      this.#spareKeys = new Float32Array(size);
-      this.#spareValues = new Float32Array(size);
-    }
-    // Views of exactly [beams, maxOwn, C]; a row's positions past `length` are never read.
-    const keys = new Float32Array(this.#spareKeys.buffer, 0, size);
-    const values = new Float32Array(this.#spareValues.buffer, 0, size);
+    // Exactly [beams, maxOwn, C]; a row's positions past `length` are never read.
+    const keys = this.#spare.keys.take(parents.length * row);
+    const values = this.#spare.values.take(parents.length * row);
     parents.forEach((parent, beam) => {
       if (!(parent >= 0 && parent < this.beams))
         throw new RangeError(
@@ -98,8 +112,7 @@ export class BeamKVCache {
       keys.set(this.keys.subarray(parent * row, parent * row + used), beam * row);
       values.set(this.values.subarray(parent * row, parent * row + used), beam * row);
     });
-    this.#spareKeys = this.keys;
-    this.#spareValues = this.values;
+    [this.#current, this.#spare] = [this.#spare, this.#current];
     this.keys = keys;
     this.values = values;
     this.beams = parents.length;
@@ -107,6 +120,7 @@ export class BeamKVCache {
 
   /** Appends one position per beam read from a packed qkv buffer [beams, 1, 3C]. */
   appendPacked(qkv: Float32Array): void {
+    if (this.#released) throw new RangeError('BeamKVCache: appendPacked after release');
     if (this.length + 1 > this.maxOwn)
       throw new RangeError(`BeamKVCache: ${this.length} + 1 own positions exceed maxOwn ${this.maxOwn}`);
     const c = this.width;
@@ -117,5 +131,14 @@ export class BeamKVCache {
       this.values.set(qkv.subarray(src + 2 * c, src + 3 * c), dst);
     }
     this.length++;
+  }
+
+  /** Gives the beams' buffers back to the pool (not the context's); the cache is dead. */
+  release(): void {
+    this.#released = true;
+    for (const buffer of [this.#current, this.#spare]) {
+      buffer.keys.release();
+      buffer.values.release();
+    }
   }
 }
