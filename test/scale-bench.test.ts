@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bestPoint, cpuAtQuality, cpuRatioAtEqualQuality, paretoFront } from '../bench/scale/fronts.js';
 import { frontsSvg } from '../bench/scale/fronts-svg.js';
-import { gemmPeakGflops } from '../bench/scale/gemm-peak.js';
 import { semanticIdShape } from '../bench/scale/generative-arm.js';
 import { beamSearchFlops } from '../bench/scale/model-flops.js';
 import { readmeTable, scaleJson } from '../bench/scale/scale-report.js';
@@ -68,7 +67,7 @@ describe('bench:scale smoke (2k videos, tiny knobs)', () => {
       rewardEpochs: 1,
       rate: 200,
       fitThreads: 1,
-      peakGflops: gemmPeakGflops({ n: 128, repeats: 2 }),
+      peakSize: 128,
       log: () => {},
     });
     for (const pipeline of [result.cascade, result.generative]) {

@@ -29,8 +29,8 @@ export interface MeasuredPoint {
   flopsPerRequest: number;
   /** CPU ms per request of the model stages the FLOPs are counted in. */
   modelCpuMsPerRequest: number;
-  /** Achieved FLOP/s in the model stages / the measured single-thread GEMM peak. */
-  mfu: number;
+  /** FLOPs / CPU seconds of the model stages, in GFLOP/s. */
+  achievedGflops: number;
 }
 
 export interface MeasureOptions {
@@ -40,8 +40,6 @@ export interface MeasureOptions {
   warmup?: number;
   /** Stages whose CPU time the FLOPs are spent in. */
   modelStages: readonly string[];
-  /** The machine's measured GEMM peak, GFLOP/s. */
-  peakGflops: number;
 }
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -116,6 +114,6 @@ export function measurePoint(
     truthRecall: hits / (pageSize * count),
     flopsPerRequest: flops / count,
     modelCpuMsPerRequest: modelCpu / count,
-    mfu: achievedGflops / options.peakGflops,
+    achievedGflops,
   };
 }

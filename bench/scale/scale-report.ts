@@ -1,5 +1,4 @@
-import type { MeasuredPoint } from './measure-point.js';
-import type { SizeResult } from './scale-run.js';
+import type { ScoredPoint, SizeResult } from './scale-run.js';
 
 /** A front point as scale.json keeps it. */
 export interface ScalePoint {
@@ -42,7 +41,7 @@ export interface ScaleJson {
 
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
 
-function scalePoint(point: MeasuredPoint): ScalePoint {
+function scalePoint(point: ScoredPoint): ScalePoint {
   return {
     label: point.label,
     knobs: point.knobs,
@@ -73,7 +72,7 @@ export const scaleDefinitions: Record<string, string> = {
     "generative CPU / cascade CPU at the cascade best point's quality; generative CPU = its cheapest front point if that reaches the quality, else linear interpolation in (quality, CPU) between the two front points around it; null when the generative front never reaches it",
   flopsPerRequest:
     'GEMM and attention FLOPs of the model stages counted analytically from their shapes at the configured sizes (bench/scale/model-flops.ts); recall (HNSW, item-kNN) is not counted',
-  mfu: 'flopsPerRequest / CPU seconds of the model stages (cascade: prerank + rank; generative: beam + rerank) / the single-thread GEMM peak (peakGflops, 1024^3 sgemm through the engine)',
+  mfu: 'flopsPerRequest / CPU seconds of the model stages (cascade: prerank + rank; generative: beam + rerank) / the single-thread GEMM peak (peakGflops: the highest of the 512^3 sgemm readings through the engine taken before every point)',
 };
 
 export function scaleJson(results: readonly SizeResult[]): ScaleJson {

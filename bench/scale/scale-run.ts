@@ -36,16 +36,19 @@ export interface SizeOptions {
   rate: number;
   /** Threads while fitting (serving is always measured on one). */
   fitThreads: number;
-  /** A measured GEMM peak to reuse (GFLOP/s); measured here when absent. */
-  peakGflops?: number;
+  /** GEMM size of the peak measurement (default 512; the smoke test uses less). */
+  peakSize?: number;
   log: (line: string) => void;
 }
 
+/** A measured point with its MFU: achieved GFLOP/s in the model stages / the run's GEMM peak. */
+export type ScoredPoint = MeasuredPoint & { mfu: number };
+
 /** One pipeline's measured points, its front and its best quality-per-CPU point. */
 export interface PipelineResult {
-  best: MeasuredPoint;
-  front: MeasuredPoint[];
-  points: MeasuredPoint[];
+  best: ScoredPoint;
+  front: ScoredPoint[];
+  points: ScoredPoint[];
 }
 
 export interface SizeResult {
@@ -70,7 +73,8 @@ export interface SizeResult {
 
 const mib = (bytes: number) => Math.round(bytes / 1048576);
 
-function pipelineResult(points: MeasuredPoint[], floor: number): PipelineResult {
+function pipelineResult(measured: MeasuredPoint[], floor: number, peakGflops: number): PipelineResult {
+  const points = measured.map((point) => ({ ...point, mfu: point.achievedGflops / peakGflops }));
   const front = paretoFront(points);
   return { best: bestPoint(front, floor)!, front, points };
 }
@@ -81,8 +85,15 @@ export async function runSize(options: SizeOptions): Promise<SizeResult> {
   const fitSeconds: Record<string, number> = {};
   const memoryMiB: Record<string, number> = {};
   setThreads(1);
-  const peakGflops = options.peakGflops ?? gemmPeakGflops();
-  log(`GEMM peak (1 thread, 1024^3 sgemm): ${peakGflops.toFixed(1)} GFLOP/s`);
+  // The peak is re-measured before every point and the highest reading is the
+  // denominator of every MFU: on a busy machine one reading can catch a slow moment.
+  const peakSize = options.peakSize ?? 512;
+  let peakGflops = 0;
+  const measurePeak = () => {
+    peakGflops = Math.max(peakGflops, gemmPeakGflops({ n: peakSize, repeats: 3 }));
+  };
+  measurePeak();
+  log(`GEMM peak (1 thread, ${peakSize}^3 sgemm): ${peakGflops.toFixed(1)} GFLOP/s`);
   let started = performance.now();
   const setup = scaleSetup(options.items, { evalUsers: options.evalUsers });
   fitSeconds.worldAndLog = (performance.now() - started) / 1000;
@@ -113,8 +124,9 @@ export async function runSize(options: SizeOptions): Promise<SizeResult> {
   );
 
   setThreads(1);
-  const measure = { rate: options.rate, peakGflops };
+  const measure = { rate: options.rate };
   const cascadePoints = cascadeKnobPoints(options.cascade).map((knobs) => {
+    measurePeak();
     const point = measurePoint(
       setup,
       cascadeLabel(knobs),
@@ -139,6 +151,7 @@ export async function runSize(options: SizeOptions): Promise<SizeResult> {
     for (const beamWidth of options.generative.beamWidth)
       for (const rerank of options.generative.rerank) {
         const knobs = { model: size.name, dim: size.dim, layers: size.layers, beamWidth, rerank };
+        measurePeak();
         const point = measurePoint(
           setup,
           `${size.name}, beam ${beamWidth}, rerank ${rerank}`,
@@ -153,8 +166,9 @@ export async function runSize(options: SizeOptions): Promise<SizeResult> {
   memoryMiB.peak = Math.round(process.resourceUsage().maxRSS / 1024);
 
   const floor = setup.reference.randomQuality;
-  const cascade = pipelineResult(cascadePoints, floor);
-  const generative = pipelineResult(generativePoints, floor);
+  log(`GEMM peak, highest reading: ${peakGflops.toFixed(1)} GFLOP/s`);
+  const cascade = pipelineResult(cascadePoints, floor, peakGflops);
+  const generative = pipelineResult(generativePoints, floor, peakGflops);
   const equalQuality = cpuRatioAtEqualQuality(generative.front, cascade.best);
   return {
     items: options.items,
@@ -180,5 +194,5 @@ function describe(pipeline: string, point: MeasuredPoint): string {
   const stages = Object.entries(point.stagesCpuMs)
     .map(([stage, ms]) => `${stage} ${ms.toFixed(2)}`)
     .join(', ');
-  return `${pipeline} ${point.label}: ${point.cpuMsPerRequest.toFixed(2)} CPU ms (${stages}), p50 ${point.p50Ms.toFixed(1)} p99 ${point.p99Ms.toFixed(1)} ms, ${(point.flopsPerRequest / 1e6).toFixed(2)} MFLOP, MFU ${(100 * point.mfu).toFixed(2)}%, quality ${point.quality.toFixed(4)}, truth recall ${point.truthRecall.toFixed(4)}`;
+  return `${pipeline} ${point.label}: ${point.cpuMsPerRequest.toFixed(2)} CPU ms (${stages}), p50 ${point.p50Ms.toFixed(1)} p99 ${point.p99Ms.toFixed(1)} ms, ${(point.flopsPerRequest / 1e6).toFixed(2)} MFLOP, ${point.achievedGflops.toFixed(2)} GFLOP/s, quality ${point.quality.toFixed(4)}, truth recall ${point.truthRecall.toFixed(4)}`;
 }
