@@ -13,7 +13,7 @@ export function frontsSvg(json: ScaleJson): string {
   const panelHeight = 240;
   const margin = { left: 52, right: 12, top: 28, bottom: 40 };
   const sizes = json.sizes;
-  const width = Math.max(1, sizes.length) * panelWidth;
+  const width = Math.max(2, sizes.length) * panelWidth; // room for the legend
   const height = panelHeight + 30;
   const colours = { cascade: '#1f77b4', generative: '#d62728' } as const;
   const parts: string[] = [
