@@ -67,7 +67,7 @@ describe('bench:scale smoke (2k videos, tiny knobs)', () => {
       rewardEpochs: 1,
       rate: 200,
       fitThreads: 1,
-      peakSize: 128,
+      peakSize: 256,
       log: () => {},
     });
     for (const pipeline of [result.cascade, result.generative]) {
