@@ -2,7 +2,9 @@ import { applyProcessors, type LogitsProcessor, logSoftmaxRows } from './logits-
 
 /**
  * A model seen one decoding step at a time (with its KV cache behind it): what
- * beam search drives. The arrays it returns may be reused by the next call.
+ * beam search drives. The logits it returns are the caller's to overwrite (the
+ * samplers take their log-softmax in place) until the next call, which may
+ * reuse the array.
  */
 export interface StepDecoder {
   readonly vocabularySize: number;
@@ -21,6 +23,11 @@ export interface StepDecoder {
   itemLogits?(): Float32Array;
   /** Another decoder over the same context, sharing its prefill (its own beams). */
   fork?(): StepDecoder;
+  /**
+   * Gives the decoder's buffers back for reuse once its caller is done with it
+   * and with every array it returned (optional: without it they are collected).
+   */
+  release?(): void;
 }
 
 export interface BeamSearchOptions {
@@ -60,7 +67,7 @@ export function beamSearch(decoder: StepDecoder, options: BeamSearchOptions): Be
   const chosenScore = new Float64Array(beamWidth);
   const chosenIndex = new Int32Array(beamWidth);
   for (let step = 0; step < steps; step++) {
-    const logProbs = logits.slice(0, beams * vocabularySize); // [beams, V]
+    const logProbs = logits.subarray(0, beams * vocabularySize); // [beams, V]
     logSoftmaxRows(logProbs, beams, vocabularySize);
     applyProcessors(processors, { beams, step, tokens }, logProbs, vocabularySize);
     // The best beamWidth (beam, token) pairs, kept sorted best first.
@@ -114,13 +121,13 @@ export function pathLogProbs(decoder: StepDecoder, tokens: Int32Array, steps: nu
   const vocabularySize = decoder.vocabularySize;
   const scores = new Float32Array(n);
   if (n === 0) return scores;
-  let logProbs = decoder.begin().slice(0, vocabularySize); // [1, V]
+  let logProbs = decoder.begin().subarray(0, vocabularySize); // [1, V]
   logSoftmaxRows(logProbs, 1, vocabularySize);
   for (let i = 0; i < n; i++) scores[i] = logProbs[tokens[i * steps]!]!;
   let parents = new Int32Array(n); // step 1: every row continues the single context
   for (let step = 1; step < steps; step++) {
     const fed = Int32Array.from({ length: n }, (_, i) => tokens[i * steps + step - 1]!);
-    logProbs = decoder.step(parents, fed).slice(0, n * vocabularySize); // [n, V]
+    logProbs = decoder.step(parents, fed).subarray(0, n * vocabularySize); // [n, V]
     logSoftmaxRows(logProbs, n, vocabularySize);
     for (let i = 0; i < n; i++) scores[i]! += logProbs[i * vocabularySize + tokens[i * steps + step]!]!;
     parents = Int32Array.from({ length: n }, (_, i) => i);

@@ -213,6 +213,8 @@ export class GenerativeRecommender implements Recommender {
   #headMix: number;
   /** With `idModel`: the ID model whose log-scores are the head. */
   #idModel: IdModel | undefined;
+  /** [covered] the ID model's log-scores of the request being ranked (requests are synchronous). */
+  #idScores = new Float32Array(0);
 
   constructor(params: GenerativeParamsInput = {}, options: GenerativeRecommenderOptions = {}) {
     this.params = parseParams(generativeSpec, params, { ignoreUnknown: true });
@@ -363,6 +365,7 @@ export class GenerativeRecommender implements Recommender {
             processors,
           })
         : sampleSequence(decoder, { steps: depth, processors, ...sample });
+    decoder.release?.();
     const count = Math.min(k, found.scores.length);
     const items = new Int32Array(count);
     for (let i = 0; i < count; i++) {
@@ -558,13 +561,17 @@ export class GenerativeRecommender implements Recommender {
     return 'itemLoss' in config && (config.itemLoss ?? 0) > 0;
   }
 
-  /** The head's logits over the items it covers: the ID model's log-scores, or the decoder's head (after `begin`). */
+  /**
+   * The head's logits over the items it covers: the ID model's log-scores (in
+   * an array of the recommender's, rewritten by the next request), or the
+   * decoder's head (after `begin`).
+   */
   #headLogits(history: Int32Array, decoder: StepDecoder): Float32Array {
     const idModel = this.#idModel;
     if (idModel === undefined) return decoder.itemLogits!();
-    const logits = new Float32Array(idModel.covered);
-    idModel.logScores(history, logits);
-    return logits;
+    if (this.#idScores.length !== idModel.covered) this.#idScores = new Float32Array(idModel.covered);
+    idModel.logScores(history, this.#idScores);
+    return this.#idScores;
   }
 
   async #fitIdModel(
@@ -635,10 +642,12 @@ export class GenerativeRecommender implements Recommender {
     extra.forEach((item, i) => {
       extraTokens.set(this.#itemTokens.subarray(item * depth, (item + 1) * depth), i * depth);
     });
-    const extraPaths =
-      mix === 1
-        ? new Float32Array(extra.length)
-        : pathLogProbs(decoder.fork?.() ?? this.model.decoder(input, this.#itemTokens), extraTokens, depth);
+    let extraPaths: Float32Array = new Float32Array(extra.length);
+    if (mix !== 1) {
+      const forced = decoder.fork?.() ?? this.model.decoder(input, this.#itemTokens);
+      extraPaths = pathLogProbs(forced, extraTokens, depth);
+      forced.release?.();
+    }
     for (const [i, item] of extra.entries()) {
       items.push(item);
       paths.push(extraPaths[i]!);
@@ -647,12 +656,14 @@ export class GenerativeRecommender implements Recommender {
     items.forEach((item, i) => {
       tokens.set(this.#itemTokens.subarray(item * depth, (item + 1) * depth), i * depth);
     });
-    return {
+    const pool = {
       items: Int32Array.from(items),
       paths: Float32Array.from(paths),
       heads: Float32Array.from(items, headOf),
       tokens,
     };
+    decoder.release?.();
+    return pool;
   }
 
   /** The logits processors of a constrained generation: the trie, the withheld items, `exclude`. */

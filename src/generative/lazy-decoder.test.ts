@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../core/index.js';
 import { backward, matmul, noGrad, reshape, slice } from '../tensor/index.js';
-import { beamSearch, pathLogProbs } from './beam-search.js';
+import { withoutPool } from '../tensor/test-support/pool.js';
+import { beamSearch, pathLogProbs, type StepDecoder } from './beam-search.js';
 import { LazyDecoder } from './lazy-decoder.js';
 import { BOS_TOKEN, nextTokenBatch, PAD_TOKEN, tokenStreamBatch } from './semantic-sequences.js';
 
@@ -187,5 +188,115 @@ describe('LazyDecoder', () => {
     for (const item of [5, 17, 3, 8, 9]) expect(rows).toContain(item);
     expect(rows.length).toBeGreaterThan(5);
     expect(rows.length).toBeLessThanOrEqual(9);
+  });
+});
+
+describe('LazyDecoder buffers (drawn from the buffer pool, given back by release)', () => {
+  // Sizes the pool keeps (1024 floats and up): logits [12, 122], beam caches [12, 3, 48], context [31, 48].
+  const levels = [2, 42, 82, 122];
+  const tokens = new Int32Array(60 * depth);
+  for (let item = 0; item < 60; item++)
+    tokens.set([2 + (item % 40), 42 + ((item * 7) % 40), 82 + ((item * 13) % 40)], item * depth);
+  const modelOf = (seed: number): LazyDecoder => {
+    const model = new LazyDecoder(
+      { vocabularySize: 122, levelOffsets: levels, dim: 48, layers: 2, heads: 2, maxItems: 10, dropout: 0 },
+      new Random(seed),
+    );
+    model.eval();
+    return model;
+  };
+  const [model, other] = [modelOf(5), modelOf(6)];
+  const [longer, shorter] = [Int32Array.from([5, 17, 3, 44, 21]), Int32Array.from([8, 9])];
+  const beamWidth = 12;
+  const forced = tokens.slice(0, 8 * depth); // 8 items' paths, teacher-forced
+
+  /** A recommender's request: beam search, then the paths of other items on a fork, both released. */
+  const request = (decoding: LazyDecoder, history: Int32Array) => {
+    const decoder = decoding.decoder(history, tokens);
+    const found = beamSearch(decoder, { beamWidth, steps: depth });
+    const fork = decoder.fork!();
+    const paths = pathLogProbs(fork, forced, depth);
+    fork.release!();
+    decoder.release!();
+    return { ...found, paths };
+  };
+
+  /**
+   * The calls of a short decoding (two reorders), its fed tokens moved by
+   * `shift`; each returns the decoder's own logits array.
+   */
+  const script = (shift: number): ((decoder: StepDecoder) => Float32Array)[] => [
+    (decoder) => decoder.begin(),
+    (decoder) =>
+      decoder.step(
+        new Int32Array(beamWidth),
+        Int32Array.from({ length: beamWidth }, (_, i) => 2 + shift + i),
+      ),
+    (decoder) =>
+      decoder.step(
+        Int32Array.from([11, 3, 3, 0, 5, 7, 1, 2, 9, 9, 4, 6]),
+        Int32Array.from({ length: beamWidth }, (_, i) => 42 + shift + 3 * i),
+      ),
+  ];
+  const alone = (decoding: LazyDecoder, history: Int32Array, shift: number): Float32Array[] => {
+    const decoder = decoding.decoder(history, tokens);
+    const outputs = script(shift).map((call) => call(decoder).slice());
+    decoder.release!();
+    return outputs;
+  };
+
+  it('decodes bit-identically from recycled buffers as from fresh ones, and reuses them', () => {
+    const reference = withoutPool(() => request(model, longer));
+    expect(reference.scores.length).toBe(beamWidth);
+    // Another model's requests leave their buffers, full of other values, in the pool.
+    request(other, shorter);
+    request(other, longer);
+    for (let i = 0; i < 3; i++) expect(request(model, longer)).toEqual(reference);
+    // A released decoder's logits are the next one's: nothing new is allocated.
+    const first = model.decoder(longer, tokens);
+    first.begin();
+    const buffer = first.step(new Int32Array(beamWidth), new Int32Array(beamWidth).fill(2)).buffer;
+    first.release!();
+    expect(() => first.begin()).toThrow(/after release/);
+    const second = other.decoder(shorter, tokens);
+    second.begin();
+    expect(second.step(new Int32Array(beamWidth), new Int32Array(beamWidth).fill(2)).buffer).toBe(buffer);
+    second.release!();
+  });
+
+  it('gives two models and two histories, interleaved call by call, what each gives alone', () => {
+    const cases = [
+      [model, longer, 0],
+      [other, shorter, 0],
+      [model, shorter, 0],
+      [model, longer, 1], // the fork below
+    ] as const;
+    const expected = withoutPool(() =>
+      cases.map(([decoding, history, shift]) => alone(decoding, history, shift)),
+    );
+    const decoders = cases.slice(0, 3).map(([decoding, history]) => decoding.decoder(history, tokens));
+    // A fork of the first decoder: its own beams over the shared prefill.
+    decoders.push(decoders[0]!.fork!());
+    const scripts = cases.map(([, , shift]) => script(shift));
+    const outputs: Float32Array[][] = decoders.map(() => []);
+    for (let call = 0; call < scripts[0]!.length; call++) {
+      // Every decoder's logits of this call are read only once all of them made it.
+      const logits = decoders.map((decoder, i) => scripts[i]![call]!(decoder));
+      logits.forEach((values, i) => {
+        outputs[i]!.push(values.slice());
+      });
+    }
+    expect(outputs).toEqual(expected);
+    // Released while the fork lives on: the fork keeps the prefill and decodes the same again.
+    decoders[0]!.release!();
+    decoders[1]!.release!();
+    expect(script(1).map((call) => call(decoders[3]!).slice())).toEqual(expected[3]);
+    for (const decoder of decoders.slice(2)) decoder.release!();
+    // Whole requests of the two models, alternating, as each alone.
+    const requests = withoutPool(() => [request(model, longer), request(other, shorter)]);
+    for (let i = 0; i < 2; i++) {
+      expect(request(model, longer)).toEqual(requests[0]);
+      expect(request(other, shorter)).toEqual(requests[1]);
+    }
   });
 });

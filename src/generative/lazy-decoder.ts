@@ -14,6 +14,7 @@ import {
   mul,
   noGrad,
   reshape,
+  ScratchBuffer,
   slice,
   type Tensor,
   TransformerBlock,
@@ -224,7 +225,10 @@ export class LazyDecoder extends Module {
    * level-0 logits; each `step` feeds one token per beam. Logits are [beams, V]
    * with -Infinity outside the level being generated. `fork` gives another
    * decoder over the same prefilled history (its own beams; no second
-   * prefill). Inference only.
+   * prefill). `release` hands a decoder's caches and logits back to the buffer
+   * pool, and the history's caches with the last decoder of the family, so a
+   * request that releases what it decoded allocates almost nothing once the pool
+   * is warm. Inference only.
    */
   decoder(history: Int32Array, itemTokens: Int32Array): StepDecoder {
     const { vocabularySize, maxItems, dim } = this.config;
@@ -237,9 +241,11 @@ export class LazyDecoder extends Module {
     let context: KVCache[] | undefined;
     let firstLogits: Float32Array | undefined; // [1, V] level 0
     let itemLogits: Float32Array | undefined; // [numItems] the head's logits after the history
-    const logitsOf = (hidden: Tensor, rows: number, level: number): Float32Array => {
-      // hidden [rows, d] -> [rows, V] with only level `level` filled
-      const out = new Float32Array(rows * vocabularySize).fill(Number.NEGATIVE_INFINITY);
+    let open = 0; // decoders of this family not yet released
+    const logitsOf = (hidden: Tensor, level: number, out: Float32Array): void => {
+      // hidden [rows, d] -> out [rows, V] with only level `level` filled
+      const rows = hidden.shape[0]!;
+      out.fill(Number.NEGATIVE_INFINITY);
       const weights = this.levelWeights(level); // [K_l, d]
       const logits = matmul(hidden, weights, { transB: true }); // [rows, K_l]
       const size = weights.shape[0]!;
@@ -247,7 +253,6 @@ export class LazyDecoder extends Module {
       for (let row = 0; row < rows; row++) {
         out.set(logits.data.subarray(row * size, (row + 1) * size), row * vocabularySize + offset);
       }
-      return out;
     };
     const run = (
       caches: readonly (KVCache | BeamKVCache)[],
@@ -256,10 +261,10 @@ export class LazyDecoder extends Module {
       itemPositions: IntTensor,
       levels: IntTensor,
       items: Int32Array,
-      rows: number,
       time: number,
-    ): Float32Array => {
-      let out: Float32Array = new Float32Array(0);
+      out: Float32Array, // [rows, V] the logits, written
+    ): void => {
+      const rows = inputs.shape[0]!;
       noGrad(() =>
         tidy(() => {
           let x = this.embed(inputs, itemPositions, levels, items); // [rows, time, d]
@@ -267,50 +272,59 @@ export class LazyDecoder extends Module {
             x = block.forward(x, { cache: caches[i]! }); // [rows, time, d]
           });
           const last = reshape(slice(this.norm.forward(x), 1, time - 1, time), [rows, dim]); // [rows, d]
-          out = logitsOf(last, rows, level); // [rows, V]
+          logitsOf(last, level, out);
           // After the history (level 0 next) the same state feeds the next-item head.
           if (level === 0 && head !== undefined)
             itemLogits = matmul(last, head, { transB: true }).data.slice(); // [numItems]
           return null;
         }),
       );
-      return out;
     };
     const prefill = (): void => {
       this.eval();
-      const caches = this.blocks.map(() => new KVCache(1, prefix, dim));
-      firstLogits = run(
-        caches,
-        0,
-        stream.inputs,
-        stream.itemPositions,
-        stream.levels,
-        stream.items,
-        1,
-        prefix,
-      );
+      // Every history's caches have the longest stream's length, so the pool hands them round.
+      const caches = this.blocks.map(() => new KVCache(1, 1 + maxItems * depth, dim));
+      firstLogits = new Float32Array(vocabularySize);
+      run(caches, 0, stream.inputs, stream.itemPositions, stream.levels, stream.items, prefix, firstLogits);
       context = caches;
     };
     const stepper = (): StepDecoder => {
       let caches: BeamKVCache[] = [];
       let level = 0; // level of the next token to generate
+      // The logits handed out, [beams, V], rewritten at every call.
+      const logits = new ScratchBuffer();
+      let released = false;
+      open++;
+      const live = (): void => {
+        if (released) throw new Error('LazyDecoder: decoder used after release');
+      };
+      const releaseBeams = (): void => {
+        for (const cache of caches) cache.release();
+        caches = [];
+      };
       return {
         vocabularySize,
         begin(): Float32Array {
+          live();
           if (context === undefined) prefill();
           // The beams share the history's keys and values and keep only their own tokens'.
+          releaseBeams();
           caches = context!.map((cache) => new BeamKVCache(cache, depth));
           level = 0;
-          return firstLogits!;
+          const out = logits.take(vocabularySize); // [1, V] a copy: the caller may overwrite it
+          out.set(firstLogits!);
+          return out;
         },
         step(parents: Int32Array, tokens: Int32Array): Float32Array {
+          live();
           const beams = parents.length;
           // Beam i continues the cached tokens of parents[i].
           for (const cache of caches) cache.reorder(parents);
           const shape = [beams, 1];
           const fedLevel = level;
           level++;
-          return run(
+          const out = logits.take(beams * vocabularySize); // [beams, V]
+          run(
             caches,
             level,
             new IntTensor(Int32Array.from(tokens), shape),
@@ -318,11 +332,22 @@ export class LazyDecoder extends Module {
             new IntTensor(new Int32Array(beams).fill(fedLevel), shape),
             // Fed tokens are codes 0..D-2 of the item being generated: never an item's last slot.
             new Int32Array(beams).fill(-1),
-            beams,
             1,
+            out,
           );
+          return out;
         },
         fork: stepper,
+        release(): void {
+          if (released) return;
+          released = true;
+          releaseBeams();
+          logits.release();
+          open--;
+          if (open > 0 || context === undefined) return;
+          for (const cache of context) cache.release();
+          context = undefined;
+        },
         ...(head !== undefined && {
           itemLogits: (): Float32Array => {
             if (itemLogits === undefined) throw new Error('LazyDecoder: itemLogits before begin');
