@@ -13,4 +13,20 @@ export interface TunedWeights {
  * (pre-registered in docs/simulate.md; the search: tune-formula.ts). Keyed by
  * the strength as written (`String(strength)`).
  */
-export const tunedFormulaWeights: Readonly<Record<string, TunedWeights>> = {};
+export const tunedFormulaWeights: Readonly<Record<string, TunedWeights>> = {
+  '0': {
+    weights: {
+      is_click: 0.8009154862373393,
+      long_view: 6.806736639188966,
+      watch_pct: 2.6048587921559836,
+      is_like: 5.5032411446569025,
+      is_follow: 18.919034258041012,
+      is_comment: 12.279792592892989,
+      is_forward: 14.25193525540629,
+      is_profile_enter: 2.1686585826050315,
+      is_hate: -293.3595762673102,
+    },
+    meanStayTime: 3500.9,
+    command: 'genfeed reward tune-formula --world-strength 0 --users 1000 --seed 7',
+  },
+};
