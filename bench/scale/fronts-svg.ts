@@ -40,7 +40,7 @@ export function frontsSvg(json: ScaleJson): string {
       `<rect x="${x0}" y="${y0}" width="${plotWidth}" height="${plotHeight}" fill="none" stroke="#999"/>`,
     );
     for (let decade = Math.ceil(lowX); decade <= Math.floor(highX); decade++) {
-      const x = px(10 ** decade);
+      const x = px(10 ** decade).toFixed(1);
       parts.push(
         `<line x1="${x}" y1="${y0}" x2="${x}" y2="${y0 + plotHeight}" stroke="#eee"/>`,
         `<text x="${x}" y="${y0 + plotHeight + 14}" text-anchor="middle">${10 ** decade}</text>`,
