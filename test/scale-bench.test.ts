@@ -62,7 +62,7 @@ describe('bench:scale smoke (2k videos, tiny knobs)', () => {
         beamWidth: [20, 30],
         rerank: ['none'],
       },
-      budget: { users: 64, steps: 4, batchSize: 16 },
+      budget: { users: 64, steps: 4, batchSize: 16, maxEpochs: 12 },
       prerankUsers: 50,
       rewardEpochs: 1,
       rate: 200,

@@ -51,17 +51,21 @@ export const fullGenerativeKnobs: GenerativeKnobSpace = {
 
 /**
  * The training budget: the sequences of at most `users` users (a seeded
- * sample; every user below that) for `steps` optimiser steps of `batchSize`
- * sequences, i.e. epochs = max(1, round(steps x batch / sequences)) on a cosine
- * over those epochs. The cost is then bounded whatever the catalogue size.
+ * sample; every user below that) for about `steps` optimiser steps of
+ * `batchSize` sequences and at most `maxEpochs` passes, i.e. epochs =
+ * clamp(round(steps x batch / sequences), 1, maxEpochs) on a cosine over
+ * those epochs. The cost is then bounded whatever the catalogue size; the
+ * epoch cap keeps the small worlds from many passes over few users (12: the
+ * demo preset's epochs).
  */
 export interface TrainingBudget {
   users: number;
   steps: number;
   batchSize: number;
+  maxEpochs: number;
 }
 
-export const defaultBudget: TrainingBudget = { users: 20_000, steps: 1500, batchSize: 64 };
+export const defaultBudget: TrainingBudget = { users: 20_000, steps: 1500, batchSize: 64, maxEpochs: 12 };
 
 export interface GenerativeFit {
   model: GenerativeRecommender;
@@ -94,7 +98,10 @@ export async function fitGenerative(
     [sample[i], sample[j]] = [sample[j]!, sample[i]!];
   }
   const sequences = sample.slice(0, count);
-  const epochs = Math.max(1, Math.round((budget.steps * budget.batchSize) / sequences.length));
+  const epochs = Math.min(
+    budget.maxEpochs,
+    Math.max(1, Math.round((budget.steps * budget.batchSize) / sequences.length)),
+  );
   const model = new GenerativeRecommender(
     {
       architecture: 'lazy-decoder',

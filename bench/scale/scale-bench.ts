@@ -11,7 +11,7 @@
  *   npm run bench:scale -- [--sizes 2000,20000,200000,1000000] [--eval-users 300]
  *     [--recall 1000,3000] [--prerank linear,two-tower] [--keep 100,300]
  *     [--rank none,reward,target-attention] [--models d64,d128] [--beam 20,50,100]
- *     [--rerank none,reward] [--steps 1500] [--train-users 20000] [--fit-threads 1]
+ *     [--rerank none,reward] [--steps 1500] [--max-epochs 12] [--train-users 20000] [--fit-threads 1]
  *     [--gather-only]
  */
 import { spawnSync } from 'node:child_process';
@@ -38,6 +38,7 @@ const { values } = parseArgs({
     'train-users': { type: 'string', default: String(defaultBudget.users) },
     'fit-threads': { type: 'string', default: '1' },
     'reward-epochs': { type: 'string', default: '2' },
+    'max-epochs': { type: 'string', default: String(defaultBudget.maxEpochs) },
     child: { type: 'boolean', default: false },
     'gather-only': { type: 'boolean', default: false },
   },
@@ -90,6 +91,7 @@ if (values.child) {
       ...defaultBudget,
       steps: numbers('steps', values.steps)[0]!,
       users: numbers('train-users', values['train-users'])[0]!,
+      maxEpochs: numbers('max-epochs', values['max-epochs'])[0]!,
     },
     prerankUsers: 2000,
     rewardEpochs: numbers('reward-epochs', values['reward-epochs'])[0]!,
