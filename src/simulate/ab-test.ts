@@ -1,5 +1,6 @@
 import { type Logger, type Progress, Random, silentLogger, silentProgress } from '../core/index.js';
 import type { TrainingData } from '../eval/index.js';
+import type { FusionArchitecture } from '../reward/index.js';
 import { type Estimate, estimate } from '../statistics/index.js';
 import { type BucketFigures, BucketMetrics } from './bucket-metrics.js';
 import type { Environment } from './environment.js';
@@ -18,6 +19,8 @@ export interface AbTestOptions {
   /** Replicates: each reshuffles the buckets and reseeds the users' behaviour. */
   seeds: number;
   seed?: number;
+  /** The reward model's fusion for the policies that use one (default: the set transformer). */
+  rewardFusion?: FusionArchitecture;
   /** Days of random exposure before the test, whose long views the policies are fit on (default: 3 in the playground, 0 in real mode). */
   warmupDays?: number;
   logger?: Logger;
@@ -128,7 +131,10 @@ export async function runAbTest(environment: Environment, options: AbTestOptions
   const policies: Policy[] = [];
   for (const [index, factory] of options.policies.entries()) {
     logger.info(`fitting policy ${factory.name}`);
-    const context = policyContext(environment, training, seed, index, logger);
+    const context = {
+      ...policyContext(environment, training, seed, index, logger),
+      ...(options.rewardFusion && { rewardFusion: options.rewardFusion }),
+    };
     policies.push(
       await factory.create(
         warmupImpressions.size > 0 ? { ...context, impressions: warmupImpressions } : context,

@@ -59,7 +59,6 @@ export {
 export {
   fixedFormulaPolicy,
   itemSideOfWorld,
-  learnedRewardMlpPolicy,
   learnedRewardPolicy,
   learnedSessionReward,
   rewardPolicyDesign,

@@ -10,12 +10,7 @@ import {
   type PolicyContext,
   type PolicyFactory,
 } from './policy.js';
-import {
-  fixedFormulaPolicy,
-  learnedRewardMlpPolicy,
-  learnedRewardPolicy,
-  learnedSessionReward,
-} from './reward-policies.js';
+import { fixedFormulaPolicy, learnedRewardPolicy, learnedSessionReward } from './reward-policies.js';
 import { topItems } from './top-items.js';
 import { tunedFormulaPolicy } from './tuned-formula.js';
 import { taste } from './world.js';
@@ -145,7 +140,6 @@ registerPolicy(
 registerPolicy(generativeAlignedPolicy());
 registerPolicy(fixedFormulaPolicy);
 registerPolicy(learnedRewardPolicy);
-registerPolicy(learnedRewardMlpPolicy);
 registerPolicy(tunedFormulaPolicy);
 // OneRec's ECPO (early-clipped GRPO) on the same learned reward, with a format reward.
 registerPolicy(generativeEcpoPolicy(learnedSessionReward));

@@ -1,6 +1,6 @@
 import type { Logger, Progress, Random } from '../core/index.js';
 import type { TrainingData } from '../eval/index.js';
-import type { ImpressionLog } from '../reward/index.js';
+import type { FusionArchitecture, ImpressionLog } from '../reward/index.js';
 import type { SeenItems } from './seen-items.js';
 import type { World } from './world.js';
 
@@ -34,6 +34,8 @@ export interface PolicyContext {
   training: TrainingData;
   /** Every impression of the warm-up with all its signals (absent without warm-up days): what a reward model learns from. */
   impressions?: ImpressionLog;
+  /** The reward model's fusion for the reward policies and the aligned generators (default: `rewardPolicyDesign.architecture`). */
+  rewardFusion?: FusionArchitecture;
   random: Random;
   logger: Logger;
   progress: Progress;

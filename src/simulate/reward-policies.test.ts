@@ -27,15 +27,22 @@ describe('reward policies', () => {
 
   it('fixed-formula and learned-reward rank the same recall candidates in an A/B; no warm-up is a clear error', async () => {
     const environment = await smallEnvironment({ users: 120 });
+    const messages: string[] = [];
     const report = await runAbTest(environment, {
       policies: ['fixed-formula', 'learned-reward'].map(findPolicy),
       days: 1,
       users: 120,
       seeds: 1,
       warmupDays: 2,
+      rewardFusion: 'mlp',
+      logger: { ...silentLogger, info: (message) => void messages.push(message) },
     });
     expect(report.policies.map((policy) => policy.name)).toEqual(['fixed-formula', 'learned-reward']);
     expect(report.comparisons[0]!.stayTimeLiftPct.mean).toBeTypeOf('number');
+    // One model for both policies, with the fusion the run names.
+    const trained = messages.filter((message) => message.startsWith('training the reward model'));
+    expect(trained).toHaveLength(1);
+    expect(trained[0]).toMatch(/\(mlp fusion\)/);
 
     const context = {
       world: environment.world,

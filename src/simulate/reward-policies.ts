@@ -39,9 +39,10 @@ export const rewardPolicyDesign = {
   /** Ties within a feedback level (docs/reward.md): duration-aware watch percentile, or raw play time. */
   tieBreak: 'play-time' as TieBreak,
   /**
-   * The fusion the reward policies and the aligned generator use (issue 19): the
-   * EMER-style transformer over each request's candidates. `learned-reward-mlp`
-   * keeps the per-candidate MLP of the earlier runs.
+   * The fusion the reward policies and the aligned generators use unless the
+   * context names one (`genfeed simulate --reward-fusion`): since issue 19 the
+   * EMER-style transformer over each request's candidates; `mlp` reruns the
+   * earlier per-candidate fusion.
    */
   architecture: 'set-transformer' as FusionArchitecture,
 };
@@ -49,10 +50,8 @@ export const rewardPolicyDesign = {
 // One model per training log and fusion: the formula and learned policies rank with the same heads.
 const models = new WeakMap<ImpressionLog, Map<FusionArchitecture, RewardModel>>();
 
-function rewardModelOf(
-  context: PolicyContext,
-  architecture: FusionArchitecture = rewardPolicyDesign.architecture,
-): RewardModel {
+function rewardModelOf(context: PolicyContext): RewardModel {
+  const architecture = context.rewardFusion ?? rewardPolicyDesign.architecture;
   const log = context.impressions;
   if (!log || log.size === 0) {
     throw new InvalidInputError(
@@ -90,13 +89,12 @@ export function rewardRankingPolicy(
   name: string,
   description: string,
   pick: (scores: RewardScores) => Float32Array,
-  architecture?: FusionArchitecture,
 ): PolicyFactory {
   return {
     name,
     description,
     create(context: PolicyContext): Policy {
-      const model = rewardModelOf(context, architecture);
+      const model = rewardModelOf(context);
       const side = itemSideOfWorld(context.world);
       const recall = new RecallCandidates(context.training, rewardPolicyDesign.perSource);
       const random = context.random.fork();
@@ -125,15 +123,8 @@ export const fixedFormulaPolicy = rewardRankingPolicy(
 
 export const learnedRewardPolicy = rewardRankingPolicy(
   'learned-reward',
-  "recall candidates ranked by the learned EMER-style fusion, a transformer over the request's candidates (docs/reward.md)",
+  'recall candidates ranked by the learned EMER-style fusion of the reward heads (docs/reward.md)',
   (scores) => scores.fused,
-);
-
-export const learnedRewardMlpPolicy = rewardRankingPolicy(
-  'learned-reward-mlp',
-  'recall candidates ranked by the per-candidate MLP fusion of the reward heads (the earlier learned reward)',
-  (scores) => scores.fused,
-  'mlp',
 );
 
 /** The hour a session reward scores at: the evening peak of the playground's activity curve. */

@@ -93,6 +93,9 @@ describe('genfeed simulate', () => {
       expect(world.code).toBe(2);
       expect(world.err).toMatch(`--world-strength must be a number from 0 to 4, got "${strength}"`);
     }
+    const fusion = await run('--reward-fusion', 'gbdt', '--calibration');
+    expect(fusion.code).not.toBe(0);
+    expect(fusion.err).toMatch(/--reward-fusion.*gbdt|gbdt.*--reward-fusion/);
     const real = await run('--mode', 'real', '--data', join(tmpdir(), 'genfeed-no-such-folder'));
     expect(real.code).toBe(2);
     expect(real.err).toMatch(/is not a folder/);

@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { itemKnnSpec, markovSpec, popularitySpec } from '../../baselines/index.js';
 import { InvalidInputError } from '../../core/index.js';
 import { generativeSpec, sasrecSpec } from '../../generative/index.js';
+import { fusionArchitectures } from '../../reward/index.js';
 import {
   calibratedEnvironment,
   calibrationJson,
@@ -21,6 +22,7 @@ import {
   randomScoresSpec,
   readSummary,
   realWorld,
+  rewardPolicyDesign,
   runAbTest,
   shippedSummary,
   type ValidityModel,
@@ -73,6 +75,14 @@ export function simulateCommand(io: CliIo): Command {
       `a policy to test, repeatable; the first is the control (${policyNames().join(', ')})`,
       collect,
       [],
+    )
+    .addOption(
+      new Option(
+        '--reward-fusion <name>',
+        'fusion of the reward model behind fixed-formula, tuned-formula, learned-reward and the aligned generators (docs/reward.md; mlp: the runs before issue 19)',
+      )
+        .choices(fusionArchitectures)
+        .default(rewardPolicyDesign.architecture),
     )
     .option('--calibration', 'print the calibration table and co-occurrence check')
     .option('--json <out.json>', 'write calibration, policies and comparisons as JSON')
@@ -181,6 +191,7 @@ export function simulateCommand(io: CliIo): Command {
           seeds: flags.seeds,
           seed: flags.seed,
           ...(flags.warmupDays !== undefined && { warmupDays: flags.warmupDays }),
+          rewardFusion: flags.rewardFusion,
           logger: io.logger,
           progress,
           ...(log && { log }),
