@@ -18,6 +18,7 @@ export function frontsSvg(json: ScaleJson): string {
   const colours = { cascade: '#1f77b4', generative: '#d62728' } as const;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
+    '<title>Quality against CPU per request: cascade and generative fronts per catalogue size</title>',
     `<rect width="${width}" height="${height}" fill="white"/>`,
   ];
   sizes.forEach((size, panel) => {

@@ -145,6 +145,7 @@ function liftPlot(rows) {
   const y = (lift) => margin.top + ((high - lift) / (high - low)) * (height - margin.top - margin.bottom);
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
+    '<title>Stay-time lift with 95% intervals against world strength: learned reward vs tuned formula, aligned vs unaligned generator</title>',
     `<rect width="${width}" height="${height}" fill="white"/>`,
     `<text x="${width / 2}" y="16" text-anchor="middle">Stay-time lift % (95% interval) against world strength</text>`,
     `<line x1="${margin.left}" x2="${width - margin.right}" y1="${y(0)}" y2="${y(0)}" stroke="#888"/>`,
