@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { InvalidInputError } from '../../core/index.js';
+import { InvalidInputError, type Progress } from '../../core/index.js';
 import { IdIndex } from '../../data/index.js';
 import {
   batchOfLog,
@@ -20,6 +20,7 @@ import {
 } from '../../reward/index.js';
 import {
   calibratedEnvironment,
+  type Environment,
   playgroundWorld,
   rewardReport,
   shippedSummary,
@@ -103,17 +104,11 @@ export function rewardCommand(io: CliIo): Command {
     .addOption(architectureOption())
     .option('--json <out.json>', 'write the report as JSON')
     .action(async (flags: ReportFlags) => {
-      const strength = parseWorldStrength(flags.worldStrength);
       const progress = terminalProgress(io.interactive);
-      const playground = playgroundWorld(shippedSummary(), { users: flags.users, seed: flags.seed });
-      const world =
-        strength === undefined
-          ? playground
-          : withSatisfactionWorld(playground, { strength, seed: flags.seed });
-      const environment = await calibratedEnvironment(world, {
+      const environment = await playgroundEnvironment(io, progress, {
+        users: flags.users,
         seed: flags.seed,
-        logger: io.logger,
-        progress,
+        strength: parseWorldStrength(flags.worldStrength),
       });
       const report = await rewardReport(environment, {
         days: flags.days,
@@ -165,14 +160,11 @@ export function rewardCommand(io: CliIo): Command {
           throw new InvalidInputError(`--${kebab(name)} must be at least 1, got ${flags[name]}`);
       }
       const progress = terminalProgress(io.interactive);
-      const world = withSatisfactionWorld(
-        playgroundWorld(shippedSummary(), { users: flags.users, items: flags.items, seed: flags.seed }),
-        { strength, seed: flags.seed },
-      );
-      const environment = await calibratedEnvironment(world, {
+      const environment = await playgroundEnvironment(io, progress, {
+        users: flags.users,
+        items: flags.items,
         seed: flags.seed,
-        logger: io.logger,
-        progress,
+        strength,
       });
       const tuned = await tuneFormulaWeights(environment, {
         candidates: flags.candidates,
@@ -239,6 +231,22 @@ function architectureOption(): Option {
   )
     .choices(fusionArchitectures)
     .default('mlp');
+}
+
+/** A calibrated playground, turned into the satisfaction world when a strength is given. */
+function playgroundEnvironment(
+  io: CliIo,
+  progress: Progress,
+  options: { users: number; items?: number; seed: number; strength: number | undefined },
+): Promise<Environment> {
+  const { users, items, seed, strength } = options;
+  const playground = playgroundWorld(shippedSummary(), {
+    users,
+    ...(items !== undefined && { items }),
+    seed,
+  });
+  const world = strength === undefined ? playground : withSatisfactionWorld(playground, { strength, seed });
+  return calibratedEnvironment(world, { seed, logger: io.logger, progress });
 }
 
 function sideOfLog(read: ReadImpressionLog): ItemSide {
