@@ -44,4 +44,19 @@ export const tunedFormulaWeights: Readonly<Record<string, TunedWeights>> = {
     meanStayTime: 5511.6,
     command: 'genfeed reward tune-formula --world-strength 1 --users 1000 --seed 7',
   },
+  '2': {
+    weights: {
+      is_click: 0.3556762188228104,
+      long_view: 1.5214843380781649,
+      watch_pct: 0.9208136349042829,
+      is_like: 2.474652244491465,
+      is_follow: 74.91060037541853,
+      is_comment: 4.894719401143536,
+      is_forward: 5.742048140304662,
+      is_profile_enter: 7.8913731109621965,
+      is_hate: -119.37254176640602,
+    },
+    meanStayTime: 5898.7,
+    command: 'genfeed reward tune-formula --world-strength 2 --users 1000 --seed 7',
+  },
 };
