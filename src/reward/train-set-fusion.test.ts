@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../core/index.js';
 import { tensor } from '../tensor/index.js';
 import { batchOfLog } from './candidate-batch.js';
 import { splitLastDay } from './impression-log.js';
@@ -16,12 +17,25 @@ import { setFusionObjectives } from './train-set-fusion.js';
 describe("trainReward({ architecture: 'set-transformer' })", () => {
   const { log, side } = syntheticLog();
   const { train, test } = splitLastDay(log);
+  const messages: string[] = [];
   const trained = trainReward(train, side, {
     architecture: 'set-transformer',
     epochs: 6,
     batchRequests: 16,
     seed: 3,
     evaluator: { evaluateEvery: 5 },
+    logger: { ...silentLogger, info: (message) => void messages.push(message) },
+  });
+
+  it("reports each epoch's proxy losses as means over the batches that have labels (none on the last day)", () => {
+    const proxies = /^reward set fusion epoch \d+: continues (\S+), returns (\S+),/;
+    const lines = messages.filter((message) => proxies.test(message));
+    expect(lines).toHaveLength(6);
+    for (const line of lines) {
+      const [, continues, returns] = proxies.exec(line)!;
+      expect(Number(continues)).toBeGreaterThan(0);
+      expect(Number(returns)).toBeGreaterThan(0);
+    }
   });
 
   it('trains the set fusion: held-out requests ordered by feedback level below ln 2', () => {

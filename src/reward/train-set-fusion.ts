@@ -87,7 +87,14 @@ export function trainSetFusion(
   const heldOut = pickRequests(data, Int32Array.from(held));
   const evaluator = new SelfEvolvingEvaluator(setFusionObjectives, settings.evaluator);
   const trainRequests = train.batch.requestOffsets.length - 1;
-  const sums = { pairwise: 0, pairSteps: 0, consistency: 0, continued: 0, returned: 0, steps: 0 };
+  // Loss sums and the steps each was defined on (a batch may hold no pair or no known proxy label).
+  const names = ['pairwise', 'consistency', 'continued', 'returned'] as const;
+  const sums = Object.fromEntries(names.map((name) => [name, { sum: 0, steps: 0 }])) as Record<
+    (typeof names)[number],
+    { sum: number; steps: number }
+  >;
+  const meanOf = (name: (typeof names)[number]) =>
+    sums[name].steps > 0 ? sums[name].sum / sums[name].steps : Number.NaN;
   const epochs: SetFusionEpoch[] = [];
   let steps = 0;
   trainSync(
@@ -99,37 +106,26 @@ export function trainSetFusion(
         const from = block! * settings.batchRequests;
         const to = Math.min(trainRequests, from + settings.batchRequests);
         const losses = setFusionLoss(fusion, sliceData(train, from, to), settings, evaluator);
-        if (Number.isFinite(losses.pairwise)) {
-          sums.pairwise += losses.pairwise;
-          sums.pairSteps++;
+        for (const name of names) {
+          if (!Number.isFinite(losses[name])) continue;
+          sums[name].sum += losses[name];
+          sums[name].steps++;
         }
-        sums.consistency += losses.consistency;
-        sums.continued += losses.continued;
-        sums.returned += losses.returned;
-        sums.steps++;
         return losses.total;
       },
     },
     {
       ...trainer,
       onEpoch: ({ epoch }) => {
-        const steps = Math.max(1, sums.steps);
         epochs.push({
           epoch,
-          pairwiseLoss: sums.pairSteps > 0 ? sums.pairwise / sums.pairSteps : Number.NaN,
-          consistencyLoss: sums.consistency / steps,
-          continuedLoss: sums.continued / steps,
-          returnedLoss: sums.returned / steps,
+          pairwiseLoss: meanOf('pairwise'),
+          consistencyLoss: meanOf('consistency'),
+          continuedLoss: meanOf('continued'),
+          returnedLoss: meanOf('returned'),
           weights: evaluator.weights(),
         });
-        Object.assign(sums, {
-          pairwise: 0,
-          pairSteps: 0,
-          consistency: 0,
-          continued: 0,
-          returned: 0,
-          steps: 0,
-        });
+        for (const name of names) sums[name] = { sum: 0, steps: 0 };
       },
     },
   );
