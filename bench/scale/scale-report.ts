@@ -18,25 +18,15 @@ export interface ScalePoint {
 export interface ScaleJson {
   description: string;
   definitions: Record<string, string>;
-  sizes: Array<{
-    items: number;
-    cascade: { best: ScalePoint; front: ScalePoint[]; points: ScalePoint[] };
-    generative: { best: ScalePoint; front: ScalePoint[]; points: ScalePoint[] };
-    cpuRatioAtEqualQuality: number | null;
-    cpuRatioReason?: string;
-    equalQuality: number;
-    generativeFrontP99Within20Ms: boolean;
-    users: number;
-    impressions: number;
-    evalUsers: number;
-    semanticIds: { levels: number; codebookSize: number };
-    reference: { randomQuality: number; truthQuality: number };
-    peakGflops: number;
-    requestRate: number;
-    fitSeconds: Record<string, number>;
-    memoryMiB: Record<string, number>;
-    measured: string;
-  }>;
+  /** Each size as measured (scale-run.ts), its pipelines as front points and the ratio's reading flattened. */
+  sizes: Array<
+    Omit<SizeResult, 'cascade' | 'generative' | 'equalQuality'> & {
+      cascade: { best: ScalePoint; front: ScalePoint[]; points: ScalePoint[] };
+      generative: { best: ScalePoint; front: ScalePoint[]; points: ScalePoint[] };
+      cpuRatioReason?: string;
+      equalQuality: number;
+    }
+  >;
 }
 
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
