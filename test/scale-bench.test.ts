@@ -5,6 +5,7 @@ import { semanticIdShape } from '../bench/scale/generative-arm.js';
 import { beamSearchFlops } from '../bench/scale/model-flops.js';
 import { readmeTable, scaleJson } from '../bench/scale/scale-report.js';
 import { runSize } from '../bench/scale/scale-run.js';
+import { backendInfo } from '../src/tensor/index.js';
 
 const point = (cpuMsPerRequest: number, quality: number) => ({ cpuMsPerRequest, quality });
 
@@ -92,6 +93,7 @@ describe('bench:scale smoke (2k videos, tiny knobs)', () => {
     expect(result.cascade.best.quality).toBeGreaterThan(result.reference.randomQuality);
     expect(result.reference.truthQuality).toBeGreaterThan(result.reference.randomQuality);
     expect(result.memoryMiB.peak).toBeGreaterThan(0);
+    expect(result.backend).toBe(backendInfo().description);
 
     const json = scaleJson([result]);
     const size = json.sizes[0]!;

@@ -17,6 +17,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { backendInfo, nativeUnavailableReason } from '../../src/tensor/index.js';
 import { fullCascadeKnobs } from './cascade-arm.js';
 import { frontsSvg } from './fronts-svg.js';
 import { defaultBudget, fullGenerativeKnobs, modelSizes } from './generative-arm.js';
@@ -72,6 +73,12 @@ const sizeFile = (items: number) => path(`bench/scale/results/scale-${items}.jso
 const sizes = numbers('sizes', values.sizes);
 
 if (values.child) {
+  // The figures are the engine's: a silent fall back to the TypeScript kernels
+  // (an addon the build tree cannot find) would time those instead.
+  if (backendInfo().name !== 'native' && process.env.GENFEED_BACKEND !== 'ts')
+    throw new Error(
+      `bench:scale: the native tensor backend is unavailable (${nativeUnavailableReason()}); run npm run build:native, or set GENFEED_BACKEND=ts to measure the TypeScript kernels on purpose`,
+    );
   const items = sizes[0]!;
   const result = await runSize({
     items,

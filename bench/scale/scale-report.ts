@@ -97,6 +97,7 @@ export function scaleJson(results: readonly SizeResult[]): ScaleJson {
           randomQuality: round(result.reference.randomQuality, 5),
           truthQuality: round(result.reference.truthQuality, 5),
         },
+        backend: result.backend,
         peakGflops: round(result.peakGflops, 2),
         requestRate: result.requestRate,
         fitSeconds: Object.fromEntries(

@@ -1,6 +1,6 @@
 import { type RewardModel, trainReward } from '../../src/reward/index.js';
 import { itemSideOfWorld } from '../../src/simulate/index.js';
-import { setThreads } from '../../src/tensor/index.js';
+import { backendInfo, setThreads } from '../../src/tensor/index.js';
 import {
   type CascadeKnobSpace,
   cascadeKnobPoints,
@@ -58,6 +58,8 @@ export interface SizeResult {
   evalUsers: number;
   semanticIds: { levels: number; codebookSize: number };
   reference: { randomQuality: number; truthQuality: number };
+  /** The tensor backend every model stage ran on (native unless GENFEED_BACKEND=ts asked for ts). */
+  backend: string;
   peakGflops: number;
   requestRate: number;
   fitSeconds: Record<string, number>;
@@ -85,6 +87,7 @@ export async function runSize(options: SizeOptions): Promise<SizeResult> {
   const fitSeconds: Record<string, number> = {};
   const memoryMiB: Record<string, number> = {};
   setThreads(1);
+  log(`tensor backend: ${backendInfo().description}`);
   // The peak is re-measured before every point and the highest reading is the
   // denominator of every MFU: on a busy machine one reading can catch a slow moment.
   const peakSize = options.peakSize ?? 512;
@@ -177,6 +180,7 @@ export async function runSize(options: SizeOptions): Promise<SizeResult> {
     evalUsers: setup.users.length,
     semanticIds: semanticIdShape(options.items),
     reference: setup.reference,
+    backend: backendInfo().description,
     peakGflops,
     requestRate: options.rate,
     fitSeconds,

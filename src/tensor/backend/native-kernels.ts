@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Kernels } from './kernels.js';
 
@@ -58,10 +59,23 @@ const REQUIRED = [
   'dropout',
 ] as const;
 
-/** build/Release/ of the package root: three levels above src/tensor/backend or dist/tensor/backend. */
-export const addonPath = fileURLToPath(
-  new URL('../../../build/Release/genfeed_native.node', import.meta.url),
-);
+const addonFile = join('build', 'Release', 'genfeed_native.node');
+
+/**
+ * build/Release/ of the package root: the nearest ancestor of this module that
+ * holds the addon (three levels above src/tensor/backend or dist/tensor/backend;
+ * deeper for benchmark builds such as dist/bench-scale/src/tensor/backend), or
+ * the package-root path when none does, so the error names where to build it.
+ */
+export const addonPath = findAddon(dirname(fileURLToPath(import.meta.url)));
+
+export function findAddon(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, addonFile);
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return resolve(from, '..', '..', '..', addonFile);
+  }
+}
 
 /** Loads the addon, or returns the reason it cannot be used. */
 export function loadAddon(): NativeAddon | string {

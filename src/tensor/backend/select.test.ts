@@ -1,5 +1,9 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Logger, silentLogger } from '../../core/index.js';
+import { findAddon } from './native-kernels.js';
 import { availableBackends, backendInfo, useBackend } from './select.js';
 
 function capture(): { lines: string[]; logger: Logger } {
@@ -47,5 +51,32 @@ describe('backend selection', () => {
       expect(info.name).toBe('ts');
     }
     expect(lines).toHaveLength(1);
+  });
+});
+
+describe('the addon path', () => {
+  it('is found in the nearest ancestor holding build/Release, however deep the module sits', () => {
+    const root = mkdtempSync(join(tmpdir(), 'genfeed-addon-'));
+    try {
+      const addon = join(root, 'build', 'Release', 'genfeed_native.node');
+      mkdirSync(dirname(addon), { recursive: true });
+      writeFileSync(addon, '');
+      const deep = join(root, 'dist', 'bench-scale', 'src', 'tensor', 'backend');
+      mkdirSync(deep, { recursive: true });
+      expect(findAddon(deep)).toBe(addon);
+      expect(findAddon(join(root, 'dist', 'tensor', 'backend'))).toBe(addon);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('names the package-root location when no ancestor holds it', () => {
+    const root = mkdtempSync(join(tmpdir(), 'genfeed-addon-'));
+    try {
+      const from = join(root, 'a', 'b', 'c');
+      expect(findAddon(from)).toBe(join(root, 'build', 'Release', 'genfeed_native.node'));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
