@@ -250,7 +250,8 @@ async function call(base: string, path: string, init: RequestInit = {}): Promise
         '--models',
         join(folder, 'activator'),
       ]);
-      await waitForOutput(activation, /generative@2 active/, 60_000);
+      // Each phase is bounded below the test's 90 s, so a hang fails naming its phase and the CLI's output.
+      await waitForOutput(activation, /generative@2 active/, 45_000);
       const activated = performance.now();
       const lag: number[] = [];
       await Promise.all(
@@ -262,7 +263,22 @@ async function call(base: string, path: string, init: RequestInit = {}): Promise
           lag[index] = (performance.now() - activated) / 1000;
         }),
       );
-      expect(await activation.exited).toBe(0);
+      let exitWait: NodeJS.Timeout | undefined;
+      const exitCode = await Promise.race([
+        activation.exited,
+        new Promise<never>((_, reject) => {
+          exitWait = setTimeout(
+            () =>
+              reject(
+                new Error(
+                  `genfeed models activate printed its version but did not exit within 15 s:\n${activation.output()}`,
+                ),
+              ),
+            15_000,
+          );
+        }),
+      ]).finally(() => clearTimeout(exitWait));
+      expect(exitCode).toBe(0);
       for (let index = 0; index < SERVERS; index++) expect(await versionOf(index)).toBe('generative@2');
       expect(Math.max(...lag)).toBeLessThan(10);
     }, 90_000);
