@@ -89,6 +89,7 @@ export function scaleJson(results: readonly SizeResult[]): ScaleJson {
         ...(result.equalQuality.reason !== undefined && { cpuRatioReason: result.equalQuality.reason }),
         equalQuality: round(result.equalQuality.quality, 5),
         generativeFrontP99Within20Ms: result.generativeFrontP99Within20Ms,
+        generativeBestP99Within20Ms: result.generative.best.p99Ms <= 20,
         users: result.users,
         impressions: result.impressions,
         evalUsers: result.evalUsers,
