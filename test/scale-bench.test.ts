@@ -3,7 +3,7 @@ import { bestPoint, cpuAtQuality, cpuRatioAtEqualQuality, paretoFront } from '..
 import { frontsSvg } from '../bench/scale/fronts-svg.js';
 import { semanticIdShape } from '../bench/scale/generative-arm.js';
 import { beamSearchFlops } from '../bench/scale/model-flops.js';
-import { readmeTable, scaleJson } from '../bench/scale/scale-report.js';
+import { readmeTable, scaleJson, sizeTable } from '../bench/scale/scale-report.js';
 import { runSize } from '../bench/scale/scale-run.js';
 import { backendInfo } from '../src/tensor/index.js';
 
@@ -108,5 +108,9 @@ describe('bench:scale smoke (2k videos, tiny knobs)', () => {
     else expect(size.cpuRatioAtEqualQuality).toBeGreaterThan(0);
     expect(frontsSvg(json)).toContain('<polyline');
     expect(readmeTable(json)).toContain('| 2,000 |');
+    const detail = sizeTable(size).split('\n');
+    // A row per measured point of both pipelines, and exactly one best per pipeline.
+    expect(detail.filter((line) => /^\| (cascade|generative) \|/.test(line))).toHaveLength(4);
+    expect(detail.filter((line) => line.endsWith('| best |'))).toHaveLength(2);
   });
 });

@@ -21,7 +21,7 @@ import { backendInfo, nativeUnavailableReason } from '../../src/tensor/index.js'
 import { fullCascadeKnobs } from './cascade-arm.js';
 import { frontsSvg } from './fronts-svg.js';
 import { defaultBudget, fullGenerativeKnobs, modelSizes } from './generative-arm.js';
-import { readmeTable, scaleJson } from './scale-report.js';
+import { readmeTable, scaleJson, sizeTable } from './scale-report.js';
 import { runSize, type SizeResult } from './scale-run.js';
 
 const { values } = parseArgs({
@@ -134,6 +134,7 @@ if (values.child) {
   const json = scaleJson(results);
   writeFileSync(path('bench/results/scale.json'), `${JSON.stringify(json, null, 2)}\n`);
   writeFileSync(path('docs/scale-fronts.svg'), frontsSvg(json));
+  for (const size of json.sizes) process.stdout.write(`${sizeTable(size)}\n\n`);
   process.stdout.write(`${readmeTable(json)}\n`);
   log('wrote bench/results/scale.json and docs/scale-fronts.svg');
 }

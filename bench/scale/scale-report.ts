@@ -131,3 +131,37 @@ export function readmeTable(json: ScaleJson): string {
   }
   return lines.join('\n');
 }
+
+/**
+ * One size in full, as docs/scale.md shows it: the world, the fits, memory, and
+ * every measured point of both pipelines with its stages, marked best / front.
+ */
+export function sizeTable(size: ScaleJson['sizes'][number]): string {
+  const entries = (record: Record<string, number>, digits: number) =>
+    Object.entries(record)
+      .map(([part, value]) => `${part} ${fixed(value, digits)}`)
+      .join(', ');
+  const lines = [
+    `${size.items.toLocaleString('en-US')} videos, ${size.users.toLocaleString('en-US')} users, ${size.impressions.toLocaleString('en-US')} logged impressions, ${size.evalUsers} evaluation users; random page ${fixed(size.reference.randomQuality, 3)}, truth page ${fixed(size.reference.truthQuality, 3)}; semantic IDs ${size.semanticIds.levels} x ${size.semanticIds.codebookSize}; ${size.backend}, GEMM peak ${fixed(size.peakGflops, 1)} GFLOP/s`,
+    '',
+    `fit seconds: ${entries(size.fitSeconds, 1)}; RSS MiB: ${entries(size.memoryMiB, 0)}`,
+    '',
+    '| pipeline | setting | CPU ms / request | per stage (ms) | p50 / p99 ms | MFLOP / request | MFU | quality | truthRecall@20 | |',
+    '|---|---|---:|---|---:|---:|---:|---:|---:|---|',
+  ];
+  for (const name of ['cascade', 'generative'] as const) {
+    const pipeline = size[name];
+    for (const point of pipeline.points) {
+      const mark =
+        point.label === pipeline.best.label
+          ? 'best'
+          : pipeline.front.some((front) => front.label === point.label)
+            ? 'front'
+            : '';
+      lines.push(
+        `| ${name} | ${point.label} | ${fixed(point.cpuMsPerRequest, 2)} | ${entries(point.stagesCpuMs, 2)} | ${fixed(point.p50Ms, 1)} / ${fixed(point.p99Ms, 1)} | ${fixed(point.flopsPerRequest / 1e6, 2)} | ${fixed(100 * point.mfu, 1)}% | ${fixed(point.quality, 4)} | ${fixed(point.truthRecall, 3)} | ${mark} |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
