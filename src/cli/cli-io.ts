@@ -15,3 +15,16 @@ export function processIo(options: { verbose?: boolean } = {}): CliIo {
     interactive: Boolean(process.stderr.isTTY),
   };
 }
+
+/**
+ * The logger for a long run. Output bound for a log file rather than a terminal
+ * has no progress bar, so the run would be silent between its first and last
+ * lines: there, the detail lines (each trainer epoch with its loss, validation
+ * metric and seconds; each phase of the runner with its time) are printed like
+ * any other line.
+ */
+export function longRunLogger(io: CliIo): Logger {
+  if (io.interactive) return io.logger;
+  const { logger } = io;
+  return { ...logger, debug: (message) => logger.info(message) };
+}

@@ -165,6 +165,8 @@ describe('genfeed CLI', () => {
     const trained = await run('train', model, '--data', demoDataPath, '--config', config, '--out', out);
     expect(trained.code).toBe(0);
     expect(trained.out).toContain(`wrote ${out}: ${model} on demo-shop`);
+    // Output bound for a file, not a terminal: each epoch still says how it went.
+    expect(trained.err).toMatch(/epoch 1: loss \d+\.\d+.*\(\d+\.\d s\)/);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({ model, fitOn: 'all', items: { file: 'items.json', count: 600 } });
     expect(manifest.dataset.fingerprint).toMatch(/^[0-9a-f]{64}$/);

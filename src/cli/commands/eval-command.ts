@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { InvalidInputError, type Logger } from '../../core/index.js';
+import { InvalidInputError } from '../../core/index.js';
 import { formatReportTable, splitProtocols } from '../../eval/index.js';
-import type { CliIo } from '../cli-io.js';
+import { type CliIo, longRunLogger } from '../cli-io.js';
 import { withDataOptions } from '../data-options.js';
 import { checkModelParams, readEvalConfig } from '../eval-config.js';
 import { evaluateModel, loadSplit } from '../evaluate.js';
@@ -58,7 +58,7 @@ export function evalCommand(io: CliIo): Command {
         modelSpecFor(modelName, dataset),
         split,
         { dataset: dataset.name, seed: flags.seed, refit: flags.refit, config },
-        io.interactive ? io : { ...io, logger: withDetailLines(io.logger) },
+        { ...io, logger: longRunLogger(io) },
       );
       io.out(formatReportTable([report]));
       io.out(`protocol: ${report.protocol.split}; ${report.protocol.fitPolicy}; ${report.protocol.ranking}`);
@@ -67,14 +67,4 @@ export function evalCommand(io: CliIo): Command {
         io.logger.info(`wrote ${flags.json}`);
       }
     });
-}
-
-/**
- * Output bound for a log file rather than a terminal has no progress bar, so a
- * long run would be silent between its first and last lines: there, the detail
- * lines (each trainer epoch with its loss, validation metric and seconds; each
- * phase of the runner with its time) are printed like any other line.
- */
-function withDetailLines(logger: Logger): Logger {
-  return { ...logger, debug: (message) => logger.info(message) };
 }

@@ -5,7 +5,7 @@ import { parseParams, splitProtocols } from '../../eval/index.js';
 import { modelFormats, saveModelDirectory } from '../../generative/index.js';
 import { registryTarget, watchAndRetrain } from '../../platform/index.js';
 import { DEFAULT_SQLITE_PATH, openStore } from '../../storage/index.js';
-import type { CliIo } from '../cli-io.js';
+import { type CliIo, longRunLogger } from '../cli-io.js';
 import { withDataOptions } from '../data-options.js';
 import { checkModelParams, readEvalConfig } from '../eval-config.js';
 import { reportSkipped } from '../evaluate.js';
@@ -85,7 +85,11 @@ export function trainCommand(io: CliIo): Command {
       const started = performance.now();
       await model.fit(
         { numUsers: sequences.length, numItems: itemIds.length, sequences },
-        { random: new Random(flags.seed), logger: io.logger, progress: terminalProgress(io.interactive) },
+        {
+          random: new Random(flags.seed),
+          logger: longRunLogger(io),
+          progress: terminalProgress(io.interactive),
+        },
       );
       const trainSeconds = (performance.now() - started) / 1000;
       const manifest = await saveModelDirectory(flags.out, model, {
