@@ -4,9 +4,12 @@
 // evaluation A/B). Strengths already frozen and not given here are kept.
 //
 //   node bench/simulate/freeze-tuned-formula.mjs tune-0.json tune-1.json ...
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const file = new URL('../../src/simulate/tuned-formula-weights.ts', import.meta.url);
+const biome = new URL('../../node_modules/@biomejs/biome/bin/biome', import.meta.url);
 const source = readFileSync(file, 'utf8');
 const marker = 'export const tunedFormulaWeights: Readonly<Record<string, TunedWeights>> = ';
 const at = source.indexOf(marker);
@@ -25,6 +28,15 @@ for (const path of process.argv.slice(2)) {
   };
   console.error(`strength ${tuned.strength}: ${tuned.best.meanStayTime.toFixed(1)} s / user-day`);
 }
-const ordered = Object.fromEntries(Object.entries(frozen).sort(([a], [b]) => Number(a) - Number(b)));
-writeFileSync(file, `${source.slice(0, at + marker.length)}${JSON.stringify(ordered, null, 2)};\n`);
+// Written entry by entry: an object would put the integer-like strengths ('0', '1')
+// before '0.5' whatever order it was built in.
+const table = Object.entries(frozen)
+  .sort(([a], [b]) => Number(a) - Number(b))
+  .map(([strength, entry]) => `${JSON.stringify(strength)}: ${JSON.stringify(entry)},`)
+  .join('\n');
+writeFileSync(file, `${source.slice(0, at + marker.length)}{\n${table}\n};\n`);
+// In the repository's style, as if written by hand (biome is a dev dependency).
+execFileSync(process.execPath, [fileURLToPath(biome), 'format', '--write', fileURLToPath(file)], {
+  stdio: 'ignore',
+});
 console.error(`wrote ${file.pathname}`);

@@ -29,6 +29,21 @@ export const tunedFormulaWeights: Readonly<Record<string, TunedWeights>> = {
     meanStayTime: 3500.9,
     command: 'genfeed reward tune-formula --world-strength 0 --users 1000 --seed 7',
   },
+  '0.5': {
+    weights: {
+      is_click: 0.859996673692978,
+      long_view: 6.3257754969845505,
+      watch_pct: 2.378537911727845,
+      is_like: 18.741826906428276,
+      is_follow: 28.580599254899674,
+      is_comment: 9.81263633806255,
+      is_forward: 17.401800145004977,
+      is_profile_enter: 1.4817491035944765,
+      is_hate: -164.71785262598473,
+    },
+    meanStayTime: 4586.5,
+    command: 'genfeed reward tune-formula --world-strength 0.5 --users 1000 --seed 7',
+  },
   '1': {
     weights: {
       is_click: 0.859996673692978,
@@ -58,20 +73,5 @@ export const tunedFormulaWeights: Readonly<Record<string, TunedWeights>> = {
     },
     meanStayTime: 5898.7,
     command: 'genfeed reward tune-formula --world-strength 2 --users 1000 --seed 7',
-  },
-  '0.5': {
-    weights: {
-      is_click: 0.859996673692978,
-      long_view: 6.3257754969845505,
-      watch_pct: 2.378537911727845,
-      is_like: 18.741826906428276,
-      is_follow: 28.580599254899674,
-      is_comment: 9.81263633806255,
-      is_forward: 17.401800145004977,
-      is_profile_enter: 1.4817491035944765,
-      is_hate: -164.71785262598473,
-    },
-    meanStayTime: 4586.5,
-    command: 'genfeed reward tune-formula --world-strength 0.5 --users 1000 --seed 7',
   },
 };
