@@ -87,7 +87,8 @@ export async function runSize(options: SizeOptions): Promise<SizeResult> {
   const fitSeconds: Record<string, number> = {};
   const memoryMiB: Record<string, number> = {};
   setThreads(1);
-  log(`tensor backend: ${backendInfo().description}`);
+  const backend = backendInfo().description;
+  log(`tensor backend: ${backend}`);
   // The peak is re-measured before every point and the highest reading is the
   // denominator of every MFU: on a busy machine one reading can catch a slow moment.
   const peakSize = options.peakSize ?? 512;
@@ -180,7 +181,7 @@ export async function runSize(options: SizeOptions): Promise<SizeResult> {
     evalUsers: setup.users.length,
     semanticIds: semanticIdShape(options.items),
     reference: setup.reference,
-    backend: backendInfo().description,
+    backend,
     peakGflops,
     requestRate: options.rate,
     fitSeconds,
