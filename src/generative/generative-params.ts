@@ -68,12 +68,21 @@ export const generativeParamsSchema = z.object({
    * all). 0: as many as the beam is wide.
    */
   idCandidates: z.number().int().min(0).default(0),
+  /**
+   * A second ID model beside `idModel` (another of the list, its params under
+   * its own name): its top `idCandidates` items join the candidates too, and a
+   * candidate's ID score becomes (1 - secondMix) * idModel's log-score +
+   * secondMix * this one's. A validation fit chooses secondMix with headMix,
+   * on the same grid. `none`: one ID model.
+   */
+  secondIdModel: z.enum(ID_MODELS).default('none'),
+  secondMix: z.number().min(0).max(1).default(0.5),
   ...prefixed('sasrec', sasrecParamsSchema.shape),
   ...prefixed('markov', markovParamsSchema.shape),
   ...prefixed('learned', learnedParamsSchema.shape),
-  /** Grid of headMix tried on validation (0: keep `headMix`). */
+  /** Grid of headMix (and secondMix) tried on validation (0: keep both). */
   headMixSteps: z.number().int().min(0).default(10),
-  /** Validation users ranked to choose headMix (a fixed random sample; 0: all). */
+  /** Validation users ranked to choose the mix (a fixed random sample; 0: all). */
   headMixUsers: z.number().int().min(0).default(5000),
   dropout: z.number().min(0).lt(1).default(0.2),
   /** Items of history read (the token stream is (levels + 1) times longer). */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MarkovKnn } from '../baselines/index.js';
+import { MarkovKnn, Popularity } from '../baselines/index.js';
 import { Random, silentLogger, silentProgress } from '../core/index.js';
 import { loadDataset } from '../data/index.js';
 import { type EvalPhase, evaluatePhase } from '../eval/index.js';
@@ -587,6 +587,121 @@ describe('GenerativeRecommender with a baseline as its ID model (idModel markov)
         const b = loaded.generate(history, { k: 5, exclude, headMix });
         expect([...b.items]).toEqual([...a.items]);
       }
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('GenerativeRecommender with two ID models (idModel pop, secondIdModel markov)', () => {
+  const sequences = loopData(120, new Random(9));
+  const data = { numUsers: sequences.length, numItems: 40, sequences };
+  const params = {
+    ...small,
+    epochs: 3,
+    idModel: 'pop',
+    secondIdModel: 'markov',
+    'markov.weight': 0.9,
+    headMixSteps: 2,
+    headMixUsers: 0,
+  } as const;
+  const model = new GenerativeRecommender(params);
+  const phase = lastItemPhase(sequences.slice(0, 60));
+  const fitted = model.fit(data, {
+    random: new Random(2),
+    logger: silentLogger,
+    progress: silentProgress,
+    validation: phase,
+  });
+  const history = sequences[5]!.subarray(0, -1);
+  const exclude = Int32Array.from(history);
+  /** The log-softmax of each baseline's log-scores over the 40 items after `history`. */
+  const baselineLogProbs = (): { pop: Float32Array; markov: Float32Array } => {
+    const pop = new Popularity();
+    pop.fit(data);
+    const markov = new MarkovKnn({ weight: 0.9 });
+    markov.fit(data);
+    const logOf = (baseline: Popularity | MarkovKnn) => {
+      const scores = new Float32Array(40);
+      baseline.score(0, history, scores);
+      return logSoftmax(scores.map((score) => Math.log(Math.max(score, 1e-9))));
+    };
+    return { pop: logOf(pop), markov: logOf(markov) };
+  };
+
+  it('refuses a second ID model without a first one or equal to it, naming the field', () => {
+    expect(() => new GenerativeRecommender({ secondIdModel: 'markov' })).toThrow(/secondIdModel.*idModel/);
+    expect(() => new GenerativeRecommender({ idModel: 'markov', secondIdModel: 'markov' })).toThrow(
+      /secondIdModel/,
+    );
+  });
+
+  it('chooses both weights on validation, the best NDCG@10 of the grid, and returns them for the refit', async () => {
+    const result = await fitted;
+    const grid = [0, 0.5, 1];
+    expect(grid).toContain(result?.chosen?.headMix);
+    expect(grid).toContain(result?.chosen?.secondMix);
+    expect(model.headMix).toBe(result?.chosen?.headMix);
+    expect(model.secondMix).toBe(result?.chosen?.secondMix);
+    const ndcg = (headMix: number, secondMix: number) => {
+      const ranker = {
+        fit: () => undefined,
+        score: () => undefined,
+        recommend: (_user: number, history: Int32Array, k: number, exclude: Int32Array) =>
+          model.generate(history, { k, exclude, headMix, secondMix }),
+      };
+      return evaluatePhase(ranker, phase, 40, { ks: [10] }).metrics['ndcg@10']!;
+    };
+    const best = Math.max(...grid.flatMap((headMix) => grid.map((secondMix) => ndcg(headMix, secondMix))));
+    expect(ndcg(model.headMix, model.secondMix)).toBeCloseTo(best, 10);
+  }, 60_000);
+
+  it('at head weight 1 and second weight 1 ranks like the Markov chain alone', async () => {
+    await fitted;
+    const { markov } = baselineLogProbs();
+    const { items, scores } = model.generate(history, { k: 5, exclude, headMix: 1, secondMix: 1 });
+    const expected = Array.from(markov.keys())
+      .filter((item) => !exclude.includes(item))
+      .sort((a, b) => markov[b]! - markov[a]! || a - b)
+      .slice(0, 5);
+    expect([...items]).toEqual(expected);
+    items.forEach((item, i) => {
+      expect(scores[i]).toBeCloseTo(markov[item]!, 4);
+    });
+  });
+
+  it('mixes the path with both ID models by the two weights, and reloads with both and the chosen weights', async () => {
+    await fitted;
+    const { pop, markov } = baselineLogProbs();
+    const tokens = itemTokensOf(model);
+    const depth = model.tokenizer.depth;
+    const mixed = model.generate(history, { k: 8, exclude, headMix: 0.5, secondMix: 0.25 });
+    const forced = pathLogProbs(
+      model.model.decoder(history, tokens),
+      Int32Array.from(
+        [...mixed.items].flatMap((item) => [...tokens.subarray(item * depth, (item + 1) * depth)]),
+      ),
+      depth,
+    );
+    mixed.items.forEach((item, i) => {
+      expect(exclude).not.toContain(item);
+      const id = 0.75 * pop[item]! + 0.25 * markov[item]!;
+      expect(mixed.scores[i]).toBeCloseTo(0.5 * forced[i]! + 0.5 * id, 4);
+    });
+    const folder = mkdtempSync(join(tmpdir(), 'genfeed-second-id-'));
+    try {
+      const path = join(folder, 'model.safetensors');
+      await model.save(path);
+      const loaded = await GenerativeRecommender.load(path);
+      expect([loaded.headMix, loaded.secondMix]).toEqual([model.headMix, model.secondMix]);
+      for (const secondMix of [0, 0.25, 1]) {
+        const a = model.generate(history, { k: 6, exclude, headMix: 0.5, secondMix });
+        const b = loaded.generate(history, { k: 6, exclude, headMix: 0.5, secondMix });
+        expect([...b.items]).toEqual([...a.items]);
+        expect([...b.scores]).toEqual([...a.scores]);
+      }
+      rmSync(`${path}.second-id-model`, { force: true });
+      await expect(GenerativeRecommender.load(path)).rejects.toThrow(/model\.safetensors\.second-id-model/);
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }

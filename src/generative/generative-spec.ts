@@ -131,6 +131,8 @@ export interface GenerativeSaveOptions {
   itemIds?: readonly string[];
   /** Where the ID model goes, if there is one (`idModel`). Default: the model's path + '.id-model'. */
   idModelPath?: string;
+  /** Where the second ID model goes, if there is one (`secondIdModel`). Default: the model's path + '.second-id-model'. */
+  secondIdModelPath?: string;
 }
 
 /**
@@ -161,6 +163,8 @@ export interface GenerateOptions {
   constrained?: boolean;
   /** With a next-item head: the head's weight in the candidates' scores (default: the model's `headMix`). */
   headMix?: number;
+  /** With a second ID model: its weight in the ID score (default: the model's `secondMix`). */
+  secondMix?: number;
 }
 
 /**
@@ -173,6 +177,8 @@ interface CandidatePool {
   paths: Float32Array;
   /** The head's log-softmax of the item over the catalogue. */
   heads: Float32Array;
+  /** The second ID model's log-softmax of the item (0 without one). */
+  seconds: Float32Array;
   /** [items, depth] semantic-ID tokens. */
   tokens: Int32Array;
 }
@@ -213,18 +219,33 @@ export class GenerativeRecommender implements Recommender {
   #headMix: number;
   /** With `idModel`: the ID model whose log-scores are the head. */
   #idModel: IdModel | undefined;
-  /** [covered] the ID model's log-scores of the request being ranked (requests are synchronous). */
+  /** With `secondIdModel`: the second ID model, and its weight in the ID score (the param, or chosen by `fit`). */
+  #secondIdModel: IdModel | undefined;
+  #secondMix: number;
+  /** [covered] the ID models' log-scores of the request being ranked (requests are synchronous). */
   #idScores = new Float32Array(0);
+  #secondScores = new Float32Array(0);
 
   constructor(params: GenerativeParamsInput = {}, options: GenerativeRecommenderOptions = {}) {
     this.params = parseParams(generativeSpec, params, { ignoreUnknown: true });
+    const { idModel, secondIdModel } = this.params;
+    if (secondIdModel !== 'none' && (idModel === 'none' || idModel === secondIdModel))
+      throw new InvalidInputError(
+        `Invalid generative params: field "secondIdModel": ${secondIdModel} needs a different idModel beside it, got ${idModel}`,
+      );
     this.options = options;
     this.#headMix = this.params.headMix;
+    this.#secondMix = this.params.secondMix;
   }
 
   /** The head's weight in the candidates' scores (0 with no head and no ID model). */
   get headMix(): number {
     return this.#hasHead() ? this.#headMix : 0;
+  }
+
+  /** The second ID model's weight in the ID score (0 without one). */
+  get secondMix(): number {
+    return this.#secondIdModel === undefined ? 0 : this.#secondMix;
   }
 
   get model(): GenerativeModel {
@@ -259,6 +280,8 @@ export class GenerativeRecommender implements Recommender {
     this.#model = model;
     // The ID model first: early stopping below ranks with it.
     this.#idModel = p.idModel === 'none' ? undefined : await this.#fitIdModel(p.idModel, data, context);
+    this.#secondIdModel =
+      p.secondIdModel === 'none' ? undefined : await this.#fitIdModel(p.secondIdModel, data, context);
     const sequences = data.sequences.filter((sequence) => sequence.length >= architecture.shortestSequence);
     const result = await train(
       {
@@ -280,51 +303,66 @@ export class GenerativeRecommender implements Recommender {
     if (fitted === undefined || context.validation === undefined || !this.#hasHead() || p.headMixSteps === 0)
       return fitted;
     this.chooseHeadMix(context.validation, data.numItems, { ...context, random: random.fork() });
-    return { chosen: { ...fitted.chosen, headMix: this.#headMix } };
+    const second = this.#secondIdModel === undefined ? {} : { secondMix: this.#secondMix };
+    return { chosen: { ...fitted.chosen, headMix: this.#headMix, ...second } };
   }
 
   /**
    * Sets the head's weight to the one with the best NDCG@10 on `phase` among
-   * i / headMixSteps, on a fixed sample of the phase's users (each user's
-   * candidates and both scores are computed once and re-ranked for every
-   * weight), and returns it. `fit` calls it after a validation fit; a fit of a
-   * fixed number of epochs (the demo's) calls it with held-out plays of its own.
-   * Without a head (no ID model, no own head) or with headMixSteps 0 the weight stays.
+   * i / headMixSteps (with a second ID model, jointly with its weight on the
+   * same grid), on a fixed sample of the phase's users (each user's candidates
+   * and all scores are computed once and re-ranked for every weight), and
+   * returns it. `fit` calls it after a validation fit; a fit of a fixed number
+   * of epochs (the demo's) calls it with held-out plays of its own. Without a
+   * head (no ID model, no own head) or with headMixSteps 0 the weights stay.
    */
   chooseHeadMix(phase: EvalPhase, numItems: number, context: Pick<FitContext, 'logger' | 'random'>): number {
     if (!this.#hasHead() || this.params.headMixSteps === 0) return this.headMix;
     const p = this.params;
+    const steps = p.headMixSteps;
     const random = context.random;
     const started = performance.now();
     const sampled = p.headMixUsers > 0 ? samplePhase(phase, p.headMixUsers, random) : phase;
     const pools = new Map<number, CandidatePool>();
-    let best = { mix: this.#headMix, ndcg: Number.NEGATIVE_INFINITY };
+    let best = { mix: this.#headMix, secondMix: this.#secondMix, ndcg: Number.NEGATIVE_INFINITY };
     const lines: string[] = [];
-    for (let i = 0; i <= p.headMixSteps; i++) {
-      const mix = i / p.headMixSteps;
-      const ranker: Recommender = {
-        fit: () => undefined,
-        score: () => {
-          throw new Error('generative: headMix ranks generated lists only');
-        },
-        recommend: (user, history, k, exclude) => {
-          let pool = pools.get(user);
-          if (pool === undefined) {
-            pool = this.#pool(history, exclude, Math.max(k, p.beamWidth));
-            pools.set(user, pool);
-          }
-          return rankPool(pool, mix, k, this.tokenizer.depth);
-        },
-      };
-      const { metrics } = evaluatePhase(ranker, sampled, numItems, { ks: [10] });
-      const ndcg = metrics['ndcg@10'] ?? 0;
-      lines.push(`${mix.toFixed(2)}: R@10 ${(metrics['recall@10'] ?? 0).toFixed(4)} N@10 ${ndcg.toFixed(4)}`);
-      if (ndcg > best.ndcg) best = { mix, ndcg };
+    const secondSteps = this.#secondIdModel === undefined ? 0 : steps;
+    for (let j = 0; j <= secondSteps; j++) {
+      const secondMix = this.#secondIdModel === undefined ? 0 : j / steps;
+      const row: string[] = [];
+      for (let i = 0; i <= steps; i++) {
+        const mix = i / steps;
+        const ranker: Recommender = {
+          fit: () => undefined,
+          score: () => {
+            throw new Error('generative: headMix ranks generated lists only');
+          },
+          recommend: (user, history, k, exclude) => {
+            let pool = pools.get(user);
+            if (pool === undefined) {
+              pool = this.#pool(history, exclude, Math.max(k, p.beamWidth));
+              pools.set(user, pool);
+            }
+            return rankPool(pool, mix, k, this.tokenizer.depth, secondMix);
+          },
+        };
+        const { metrics } = evaluatePhase(ranker, sampled, numItems, { ks: [10] });
+        const ndcg = metrics['ndcg@10'] ?? 0;
+        row.push(`${mix.toFixed(2)}: R@10 ${(metrics['recall@10'] ?? 0).toFixed(4)} N@10 ${ndcg.toFixed(4)}`);
+        if (ndcg > best.ndcg) best = { mix, secondMix, ndcg };
+      }
+      lines.push(
+        this.#secondIdModel === undefined
+          ? row.join('; ')
+          : `second ${secondMix.toFixed(2)}: ${row.join('; ')}`,
+      );
     }
+    const second = this.#secondIdModel === undefined ? '' : `, second ID model mix ${best.secondMix}`;
     context.logger.info(
-      `generative: head mix ${best.mix} chosen on ${pools.size} validation users in ${((performance.now() - started) / 1000).toFixed(1)} s (${lines.join('; ')})`,
+      `generative: head mix ${best.mix}${second} chosen on ${pools.size} validation users in ${((performance.now() - started) / 1000).toFixed(1)} s (${lines.join(' | ')})`,
     );
     this.#headMix = best.mix;
+    this.#secondMix = best.secondMix;
     return best.mix;
   }
 
@@ -353,7 +391,9 @@ export class GenerativeRecommender implements Recommender {
     const beamWidth = Math.max(k, options.beamWidth ?? this.params.beamWidth!);
     if (sample === undefined && constrained && this.#hasHead()) {
       const mix = options.headMix ?? this.#headMix;
-      return rankPool(this.#pool(history, options.exclude ?? history, beamWidth, mix), mix, k, depth);
+      const pool = this.#pool(history, options.exclude ?? history, beamWidth, mix);
+      const secondMix = this.#secondIdModel === undefined ? 0 : (options.secondMix ?? this.#secondMix);
+      return rankPool(pool, mix, k, depth, secondMix);
     }
     const processors = constrained ? this.#constraints(options.exclude ?? history) : [];
     const decoder = this.model.decoder(this.#modelInput(history), this.#itemTokens);
@@ -503,22 +543,25 @@ export class GenerativeRecommender implements Recommender {
       options.itemIds === undefined ? {} : { itemIds: options.itemIds },
     );
     if (this.#idModel !== undefined) await this.#idModel.save(options.idModelPath ?? `${path}.id-model`);
+    if (this.#secondIdModel !== undefined)
+      await this.#secondIdModel.save(options.secondIdModelPath ?? `${path}.second-id-model`);
     await saveCheckpoint(path, this.model.namedParameters(), {
-      // headMix as chosen on validation, if it was.
+      // The mixes as chosen on validation, if they were.
       config: {
         model: 'generative',
         ...this.model.config,
-        params: { ...this.params, headMix: this.#headMix },
+        params: { ...this.params, headMix: this.#headMix, secondMix: this.#secondMix },
       },
     });
   }
 
-  /** Reads what `save` wrote; the ID model too when the params name one. */
+  /** Reads what `save` wrote; the ID models too when the params name them. */
   static async load(
     path: string,
     options: GenerativeRecommenderOptions = {},
     tokenizerPath = `${path}.tokenizer`,
     idModelPath = `${path}.id-model`,
+    secondIdModelPath = `${path}.second-id-model`,
   ): Promise<GenerativeRecommender> {
     const checkpoint = await loadCheckpoint(path);
     const saved = checkpoint.config as { model?: string; params?: Record<string, unknown> } | null;
@@ -531,17 +574,20 @@ export class GenerativeRecommender implements Recommender {
     loadParameters(model, checkpoint, { source: path });
     model.eval();
     recommender.#model = model;
-    const idModelName = recommender.params.idModel;
-    if (idModelName !== 'none') {
-      const idModel = await loadIdModel(idModelName, idModelPath);
-      const covered = idModel.covered;
-      if (covered > recommender.tokenizer.itemCount)
-        throw new InvalidInputError(
-          `Cannot load ${idModelPath}: its ${covered} items are more than the tokenizer's ${recommender.tokenizer.itemCount}`,
-        );
-      recommender.#idModel = idModel;
-    }
+    const { idModel, secondIdModel } = recommender.params;
+    if (idModel !== 'none') recommender.#idModel = await recommender.#loadIdModel(idModel, idModelPath);
+    if (secondIdModel !== 'none')
+      recommender.#secondIdModel = await recommender.#loadIdModel(secondIdModel, secondIdModelPath);
     return recommender;
+  }
+
+  async #loadIdModel(name: Exclude<IdModelName, 'none'>, path: string): Promise<IdModel> {
+    const idModel = await loadIdModel(name, path);
+    if (idModel.covered > this.tokenizer.itemCount)
+      throw new InvalidInputError(
+        `Cannot load ${path}: its ${idModel.covered} items are more than the tokenizer's ${this.tokenizer.itemCount}`,
+      );
+    return idModel;
   }
 
   #setTokenizer(tokenizer: SemanticTokenizer): void {
@@ -590,7 +636,8 @@ export class GenerativeRecommender implements Recommender {
   /**
    * The candidates of a constrained request: the trie-constrained beam's items
    * (width `beamWidth`, their beam scores as path scores) plus the head's
-   * `idCandidates` (default and at mix 1 `beamWidth`) best items outside `exclude` and the withheld set, whose path
+   * `idCandidates` (default and at mix 1 `beamWidth`) best items outside `exclude` and the withheld set
+   * (and as many of the second ID model's, if there is one), whose path
    * log-probabilities come from one teacher-forced pass. Items the head does
    * not cover (cold ones) get its lowest log-probability. For a ranking by
    * `mix` 0 or 1 alone, the side that cannot change it is skipped (mix 0: the
@@ -606,16 +653,13 @@ export class GenerativeRecommender implements Recommender {
       found = beamSearch(decoder, { beamWidth, steps: depth, processors: this.#constraints(exclude) });
     else if (this.#idModel === undefined) decoder.begin(); // the head's logits only
     const logits = this.#headLogits(history, decoder); // [headItems]
-    let max = Number.NEGATIVE_INFINITY;
-    for (const value of logits) if (value > max) max = value;
-    let sum = 0;
-    let lowest = Number.POSITIVE_INFINITY;
-    for (const value of logits) {
-      sum += Math.exp(value - max);
-      if (value < lowest) lowest = value;
+    const headOf = logSoftmaxOf(logits);
+    const second = this.#secondIdModel;
+    if (second !== undefined) {
+      if (this.#secondScores.length !== second.covered) this.#secondScores = new Float32Array(second.covered);
+      second.logScores(history, this.#secondScores);
     }
-    const shift = max + Math.log(sum);
-    const headOf = (item: number): number => (item < logits.length ? logits[item]! : lowest) - shift;
+    const secondOf = second === undefined ? () => 0 : logSoftmaxOf(this.#secondScores);
 
     const items: number[] = [];
     const paths: number[] = [];
@@ -629,15 +673,14 @@ export class GenerativeRecommender implements Recommender {
     }
     const blocked = new Set<number>(Array.from(exclude));
     for (const item of this.#withheld) blocked.add(item);
-    const extra =
-      mix === 0
-        ? []
-        : topItems(
-            logits,
-            // Alone (mix 1) the head fills the whole list.
-            mix !== 1 && this.params.idCandidates > 0 ? this.params.idCandidates : beamWidth,
-            (item) => taken.has(item) || blocked.has(item),
-          );
+    // Alone (mix 1) the head fills the whole list.
+    const count = mix !== 1 && this.params.idCandidates > 0 ? this.params.idCandidates : beamWidth;
+    const skip = (item: number): boolean => taken.has(item) || blocked.has(item);
+    const extra = mix === 0 ? [] : topItems(logits, count, skip);
+    if (second !== undefined && mix !== 0) {
+      for (const item of extra) taken.add(item);
+      extra.push(...topItems(this.#secondScores, count, skip));
+    }
     const extraTokens = new Int32Array(extra.length * depth);
     extra.forEach((item, i) => {
       extraTokens.set(this.#itemTokens.subarray(item * depth, (item + 1) * depth), i * depth);
@@ -660,6 +703,7 @@ export class GenerativeRecommender implements Recommender {
       items: Int32Array.from(items),
       paths: Float32Array.from(paths),
       heads: Float32Array.from(items, headOf),
+      seconds: Float32Array.from(items, secondOf),
       tokens,
     };
     decoder.release?.();
@@ -720,9 +764,14 @@ export class GenerativeRecommender implements Recommender {
   }
 }
 
-/** The `k` best of a pool by (1 - mix) * path + mix * head, ties to the earlier candidate. */
-function rankPool(pool: CandidatePool, mix: number, k: number, depth: number): Generated {
-  const scores = pool.paths.map((path, i) => (1 - mix) * path + mix * pool.heads[i]!);
+/**
+ * The `k` best of a pool by (1 - mix) * path + mix * ((1 - secondMix) * head +
+ * secondMix * second), ties to the earlier candidate.
+ */
+function rankPool(pool: CandidatePool, mix: number, k: number, depth: number, secondMix: number): Generated {
+  const scores = pool.paths.map(
+    (path, i) => (1 - mix) * path + mix * ((1 - secondMix) * pool.heads[i]! + secondMix * pool.seconds[i]!),
+  );
   const order = Array.from(scores.keys())
     .sort((a, b) => scores[b]! - scores[a]! || a - b)
     .slice(0, k);
@@ -735,6 +784,23 @@ function rankPool(pool: CandidatePool, mix: number, k: number, depth: number): G
     scores: Float32Array.from(order, (at) => scores[at]!),
     tokens,
   };
+}
+
+/**
+ * item -> the log-softmax of `logits` at item; items past its end (cold ones)
+ * get its lowest value.
+ */
+function logSoftmaxOf(logits: Float32Array): (item: number) => number {
+  let max = Number.NEGATIVE_INFINITY;
+  for (const value of logits) if (value > max) max = value;
+  let sum = 0;
+  let lowest = Number.POSITIVE_INFINITY;
+  for (const value of logits) {
+    sum += Math.exp(value - max);
+    if (value < lowest) lowest = value;
+  }
+  const shift = max + Math.log(sum);
+  return (item) => (item < logits.length ? logits[item]! : lowest) - shift;
 }
 
 /** Indices of the `n` largest values (largest first), skipping those `skip` rejects. */

@@ -14,6 +14,7 @@ export interface ModelFormat {
 const MODEL_FILE = 'model.safetensors';
 const TOKENIZER_FILE = 'tokenizer.safetensors';
 const ID_MODEL_FILE = 'id-model.safetensors';
+const SECOND_ID_MODEL_FILE = 'second-id-model.safetensors';
 
 function ensureKind<T>(
   recommender: Recommender,
@@ -33,7 +34,7 @@ const sasrecFormat: ModelFormat = {
   load: (dir) => SasRecRecommender.load(join(dir, MODEL_FILE)),
 };
 
-/** Weights and the semantic-ID tokenizer (with the item ids) side by side; the ID model's weights when it has one. */
+/** Weights and the semantic-ID tokenizer (with the item ids) side by side; the ID models' weights when it has them. */
 const generativeFormat: ModelFormat = {
   name: 'generative',
   async save(recommender, dir, itemIds) {
@@ -42,10 +43,15 @@ const generativeFormat: ModelFormat = {
       tokenizerPath: join(dir, TOKENIZER_FILE),
       itemIds,
       idModelPath: join(dir, ID_MODEL_FILE),
+      secondIdModelPath: join(dir, SECOND_ID_MODEL_FILE),
     });
-    return generative.params.idModel === 'none'
-      ? [MODEL_FILE, TOKENIZER_FILE]
-      : [MODEL_FILE, TOKENIZER_FILE, ID_MODEL_FILE];
+    const { idModel, secondIdModel } = generative.params;
+    return [
+      MODEL_FILE,
+      TOKENIZER_FILE,
+      ...(idModel === 'none' ? [] : [ID_MODEL_FILE]),
+      ...(secondIdModel === 'none' ? [] : [SECOND_ID_MODEL_FILE]),
+    ];
   },
   load: (dir) =>
     GenerativeRecommender.load(
@@ -53,6 +59,7 @@ const generativeFormat: ModelFormat = {
       {},
       join(dir, TOKENIZER_FILE),
       join(dir, ID_MODEL_FILE),
+      join(dir, SECOND_ID_MODEL_FILE),
     ),
 };
 
