@@ -670,6 +670,50 @@ describe('GenerativeRecommender with two ID models (idModel pop, secondIdModel m
     });
   });
 
+  it('returns the list of the exhaustive pool: every ID candidate path-scored, none skipped', async () => {
+    await fitted;
+    const { pop, markov } = baselineLogProbs();
+    const tokens = itemTokensOf(model);
+    const depth = model.tokenizer.depth;
+    const width = params.beamWidth;
+    for (const [headMix, secondMix] of [
+      [0.5, 0.5],
+      [0.9, 0.2],
+      [0.2, 0.8],
+    ] as const) {
+      // The exhaustive pool by hand: the beam's items (headMix 0 ranks them by their beam scores),
+      // then each ID model's top `width` items outside the beam, the exclusions and the first's.
+      const beam = model.generate(history, { k: width, exclude, headMix: 0 });
+      const taken = new Set([...beam.items, ...exclude]);
+      const topOf = (logProbs: Float32Array): number[] => {
+        const top = Array.from(logProbs.keys())
+          .filter((item) => !taken.has(item))
+          .sort((a, b) => logProbs[b]! - logProbs[a]! || a - b)
+          .slice(0, width);
+        for (const item of top) taken.add(item);
+        return top;
+      };
+      const extra = [...topOf(pop), ...topOf(markov)];
+      const forced = pathLogProbs(
+        model.model.decoder(history, tokens),
+        Int32Array.from(extra.flatMap((item) => [...tokens.subarray(item * depth, (item + 1) * depth)])),
+        depth,
+      );
+      const candidates = [...beam.items, ...extra];
+      const paths = [...beam.scores, ...forced];
+      const scores = candidates.map(
+        (item, i) =>
+          (1 - headMix) * paths[i]! + headMix * ((1 - secondMix) * pop[item]! + secondMix * markov[item]!),
+      );
+      const expected = Array.from(scores.keys())
+        .sort((a, b) => scores[b]! - scores[a]! || a - b)
+        .slice(0, 5)
+        .map((i) => candidates[i]!);
+      const { items } = model.generate(history, { k: 5, exclude, headMix, secondMix });
+      expect([...items]).toEqual(expected);
+    }
+  });
+
   it('mixes the path with both ID models by the two weights, and reloads with both and the chosen weights', async () => {
     await fitted;
     const { pop, markov } = baselineLogProbs();
