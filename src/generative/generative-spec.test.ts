@@ -48,6 +48,23 @@ function logSoftmax(logits: Float32Array): Float32Array {
   return logits.map((value) => value - shift);
 }
 
+/** The teacher-forced path log-probability of each of `items` after `history` under the model's decoder. */
+function forcedPaths(
+  model: GenerativeRecommender,
+  history: Int32Array,
+  items: ArrayLike<number>,
+): Float32Array {
+  const tokens = itemTokensOf(model);
+  const depth = model.tokenizer.depth;
+  return pathLogProbs(
+    model.model.decoder(history, tokens),
+    Int32Array.from(
+      Array.from(items).flatMap((item) => [...tokens.subarray(item * depth, (item + 1) * depth)]),
+    ),
+    depth,
+  );
+}
+
 const small = {
   dim: 32,
   layers: 1,
@@ -331,17 +348,9 @@ describe('GenerativeRecommender with a next-item head', () => {
   it('mixes each candidate path log-probability with the head log-probability, every item real and new', async () => {
     await fitted;
     const head = headLogProbs();
-    const tokens = itemTokensOf(model);
-    const depth = model.tokenizer.depth;
     const mixed = model.generate(history, { k: 8, exclude, headMix: 0.5 });
     // Each item's path log-probability, teacher-forced on a fresh decoder.
-    const forced = pathLogProbs(
-      model.model.decoder(history, tokens),
-      Int32Array.from(
-        [...mixed.items].flatMap((item) => [...tokens.subarray(item * depth, (item + 1) * depth)]),
-      ),
-      depth,
-    );
+    const forced = forcedPaths(model, history, mixed.items);
     const pathOf = new Map(Array.from(mixed.items, (item, i) => [item, forced[i]!]));
     expect(new Set(mixed.items).size).toBe(8);
     mixed.items.forEach((item, i) => {
@@ -450,16 +459,8 @@ describe('GenerativeRecommender combined with an ID model (idModel sasrec)', () 
   it('mixes path and ID-model log-probabilities, and reloads with both models and the chosen mix', async () => {
     await fitted;
     const head = await sasrecLogProbs();
-    const tokens = itemTokensOf(model);
-    const depth = model.tokenizer.depth;
     const mixed = model.generate(history, { k: 6, exclude, headMix: 0.5 });
-    const forced = pathLogProbs(
-      model.model.decoder(history, tokens),
-      Int32Array.from(
-        [...mixed.items].flatMap((item) => [...tokens.subarray(item * depth, (item + 1) * depth)]),
-      ),
-      depth,
-    );
+    const forced = forcedPaths(model, history, mixed.items);
     mixed.items.forEach((item, i) => {
       expect(exclude).not.toContain(item);
       expect(mixed.scores[i]).toBeCloseTo(0.5 * forced[i]! + 0.5 * head[item]!, 4);
@@ -673,8 +674,6 @@ describe('GenerativeRecommender with two ID models (idModel pop, secondIdModel m
   it('returns the list of the exhaustive pool: every ID candidate path-scored, none skipped', async () => {
     await fitted;
     const { pop, markov } = baselineLogProbs();
-    const tokens = itemTokensOf(model);
-    const depth = model.tokenizer.depth;
     const width = params.beamWidth;
     for (const [headMix, secondMix] of [
       [0.5, 0.5],
@@ -694,11 +693,7 @@ describe('GenerativeRecommender with two ID models (idModel pop, secondIdModel m
         return top;
       };
       const extra = [...topOf(pop), ...topOf(markov)];
-      const forced = pathLogProbs(
-        model.model.decoder(history, tokens),
-        Int32Array.from(extra.flatMap((item) => [...tokens.subarray(item * depth, (item + 1) * depth)])),
-        depth,
-      );
+      const forced = forcedPaths(model, history, extra);
       const candidates = [...beam.items, ...extra];
       const paths = [...beam.scores, ...forced];
       const scores = candidates.map(
@@ -717,16 +712,8 @@ describe('GenerativeRecommender with two ID models (idModel pop, secondIdModel m
   it('mixes the path with both ID models by the two weights, and reloads with both and the chosen weights', async () => {
     await fitted;
     const { pop, markov } = baselineLogProbs();
-    const tokens = itemTokensOf(model);
-    const depth = model.tokenizer.depth;
     const mixed = model.generate(history, { k: 8, exclude, headMix: 0.5, secondMix: 0.25 });
-    const forced = pathLogProbs(
-      model.model.decoder(history, tokens),
-      Int32Array.from(
-        [...mixed.items].flatMap((item) => [...tokens.subarray(item * depth, (item + 1) * depth)]),
-      ),
-      depth,
-    );
+    const forced = forcedPaths(model, history, mixed.items);
     mixed.items.forEach((item, i) => {
       expect(exclude).not.toContain(item);
       const id = 0.75 * pop[item]! + 0.25 * markov[item]!;
