@@ -391,8 +391,8 @@ export class GenerativeRecommender implements Recommender {
     const beamWidth = Math.max(k, options.beamWidth ?? this.params.beamWidth!);
     if (sample === undefined && constrained && this.#hasHead()) {
       const mix = options.headMix ?? this.#headMix;
+      const pool = this.#pool(history, options.exclude ?? history, beamWidth, mix);
       const secondMix = this.#secondIdModel === undefined ? 0 : (options.secondMix ?? this.#secondMix);
-      const pool = this.#pool(history, options.exclude ?? history, beamWidth, { mix, secondMix, k });
       return rankPool(pool, mix, k, depth, secondMix);
     }
     const processors = constrained ? this.#constraints(options.exclude ?? history) : [];
@@ -642,19 +642,8 @@ export class GenerativeRecommender implements Recommender {
    * not cover (cold ones) get its lowest log-probability. For a ranking by
    * `mix` 0 or 1 alone, the side that cannot change it is skipped (mix 0: the
    * beam only; mix 1: the head only, path scores left 0, cold items out).
-   * For the top `rank.k` of one ranking, an ID candidate that could not pass
-   * the k-th best score found so far even with a certain path (log-probability
-   * 0) cannot enter the list, and its teacher-forced pass is skipped: the
-   * candidates are forced k at a time, best ID score first, until the next one
-   * cannot pass (the list is the one an exhaustive pool gives).
    */
-  #pool(
-    history: Int32Array,
-    exclude: ArrayLike<number>,
-    beamWidth: number,
-    rank?: { mix: number; secondMix: number; k: number },
-  ): CandidatePool {
-    const mix = rank?.mix;
+  #pool(history: Int32Array, exclude: ArrayLike<number>, beamWidth: number, mix?: number): CandidatePool {
     const tokenizer = this.tokenizer;
     const { vocabulary, depth } = tokenizer;
     const input = this.#modelInput(history);
@@ -692,55 +681,19 @@ export class GenerativeRecommender implements Recommender {
       for (const item of extra) taken.add(item);
       extra.push(...topItems(this.#secondScores, count, skip));
     }
-    const extraPaths = new Float32Array(extra.length);
-    /** Writes the path log-probabilities of `extra[e]` for each e of `indices`, by one teacher-forced pass. */
-    const force = (indices: readonly number[]): void => {
-      const forcedTokens = new Int32Array(indices.length * depth);
-      indices.forEach((e, i) => {
-        forcedTokens.set(this.#itemTokens.subarray(extra[e]! * depth, (extra[e]! + 1) * depth), i * depth);
-      });
+    const extraTokens = new Int32Array(extra.length * depth);
+    extra.forEach((item, i) => {
+      extraTokens.set(this.#itemTokens.subarray(item * depth, (item + 1) * depth), i * depth);
+    });
+    let extraPaths: Float32Array = new Float32Array(extra.length);
+    if (mix !== 1) {
       const forced = decoder.fork?.() ?? this.model.decoder(input, this.#itemTokens);
-      const values = pathLogProbs(forced, forcedTokens, depth);
+      extraPaths = pathLogProbs(forced, extraTokens, depth);
       forced.release?.();
-      indices.forEach((e, i) => {
-        extraPaths[e] = values[i]!;
-      });
-    };
-    let kept = extra.map(() => true);
-    if (mix !== 1 && rank === undefined) force(Array.from(extra.keys()));
-    else if (mix !== 1 && extra.length > 0) {
-      const { secondMix, k } = rank!;
-      // As rankPool computes it, from the pool's float32 scores, so the bound below is exact.
-      const idOf = (item: number): number =>
-        (1 - secondMix) * Math.fround(headOf(item)) + secondMix * Math.fround(secondOf(item));
-      const scoreOf = (path: number, item: number): number =>
-        Math.fround((1 - mix!) * path + mix! * idOf(item));
-      const best = items.map((item, i) => scoreOf(paths[i]!, item)).sort((a, b) => b - a);
-      const order = Array.from(extra.keys()).sort((a, b) => idOf(extra[b]!) - idOf(extra[a]!) || a - b);
-      kept = extra.map(() => false);
-      for (let at = 0; at < order.length; ) {
-        const threshold = best.length >= k ? best[k - 1]! : Number.NEGATIVE_INFINITY;
-        const chunk: number[] = [];
-        for (; at < order.length && chunk.length < k; at++) {
-          if (Math.fround(mix! * idOf(extra[order[at]!]!)) < threshold) {
-            at = order.length; // sorted: no later candidate passes either
-            break;
-          }
-          chunk.push(order[at]!);
-        }
-        if (chunk.length === 0) break;
-        force(chunk);
-        for (const e of chunk) {
-          kept[e] = true;
-          best.push(scoreOf(extraPaths[e]!, extra[e]!));
-        }
-        best.sort((a, b) => b - a);
-      }
     }
-    for (const [e, item] of extra.entries()) {
-      if (!kept[e]) continue;
+    for (const [i, item] of extra.entries()) {
       items.push(item);
-      paths.push(extraPaths[e]!);
+      paths.push(extraPaths[i]!);
     }
     const tokens = new Int32Array(items.length * depth);
     items.forEach((item, i) => {
