@@ -223,8 +223,8 @@ export class GenerativeRecommender implements Recommender {
   #secondIdModel: IdModel | undefined;
   #secondMix: number;
   /** [covered] the ID models' log-scores of the request being ranked (requests are synchronous). */
-  #idScores = new Float32Array(0);
-  #secondScores = new Float32Array(0);
+  #idScores: Float32Array = new Float32Array(0);
+  #secondScores: Float32Array = new Float32Array(0);
 
   constructor(params: GenerativeParamsInput = {}, options: GenerativeRecommenderOptions = {}) {
     this.params = parseParams(generativeSpec, params, { ignoreUnknown: true });
@@ -615,8 +615,7 @@ export class GenerativeRecommender implements Recommender {
   #headLogits(history: Int32Array, decoder: StepDecoder): Float32Array {
     const idModel = this.#idModel;
     if (idModel === undefined) return decoder.itemLogits!();
-    if (this.#idScores.length !== idModel.covered) this.#idScores = new Float32Array(idModel.covered);
-    idModel.logScores(history, this.#idScores);
+    this.#idScores = logScoresInto(idModel, history, this.#idScores);
     return this.#idScores;
   }
 
@@ -655,10 +654,7 @@ export class GenerativeRecommender implements Recommender {
     const logits = this.#headLogits(history, decoder); // [headItems]
     const headOf = logSoftmaxOf(logits);
     const second = this.#secondIdModel;
-    if (second !== undefined) {
-      if (this.#secondScores.length !== second.covered) this.#secondScores = new Float32Array(second.covered);
-      second.logScores(history, this.#secondScores);
-    }
+    if (second !== undefined) this.#secondScores = logScoresInto(second, history, this.#secondScores);
     const secondOf = second === undefined ? () => 0 : logSoftmaxOf(this.#secondScores);
 
     const items: number[] = [];
@@ -784,6 +780,13 @@ function rankPool(pool: CandidatePool, mix: number, k: number, depth: number, se
     scores: Float32Array.from(order, (at) => scores[at]!),
     tokens,
   };
+}
+
+/** `idModel`'s log-scores after `history`, written into `buffer` (a new one when its size differs), which is returned. */
+function logScoresInto(idModel: IdModel, history: Int32Array, buffer: Float32Array): Float32Array {
+  const scores = buffer.length === idModel.covered ? buffer : new Float32Array(idModel.covered);
+  idModel.logScores(history, scores);
+  return scores;
 }
 
 /**
