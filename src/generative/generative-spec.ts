@@ -330,7 +330,8 @@ export class GenerativeRecommender implements Recommender {
     for (let j = 0; j <= secondSteps; j++) {
       const secondMix = this.#secondIdModel === undefined ? 0 : j / steps;
       const row: string[] = [];
-      for (let i = 0; i <= steps; i++) {
+      // headMix 0 ranks by the path alone, whatever secondMix: ranked once, in the first row.
+      for (let i = j === 0 ? 0 : 1; i <= steps; i++) {
         const mix = i / steps;
         const ranker: Recommender = {
           fit: () => undefined,
