@@ -1,6 +1,6 @@
 // Beam-search latency of a trained generative model directory, per test user,
 // measured as `genfeed eval` measures it (the model's own report: a top-10 list
-// at beam 20 and 50 for 300 sampled test users, one warm-up call first), but on
+// at beam 20 and 50 for 300 sampled test users after 20 warm-up calls), but on
 // a model written by `genfeed train`, so the timing can run alone on a quiet
 // machine instead of inside a 30-minute evaluation.
 //
@@ -52,8 +52,11 @@ const result = {
   model: model.manifest.model,
   params: model.manifest.params,
   beamLatencyMs: report.beamLatencyMs,
+  beamWarmUpMs: report.beamWarmUpMs,
   measuredAt: new Date().toISOString(),
 };
 for (const [beam, summary] of Object.entries(report.beamLatencyMs ?? {}))
-  console.log(`${beam}: ${JSON.stringify(summary)}`);
+  console.log(
+    `${beam}: ${JSON.stringify(summary)} (warm-up calls: ${JSON.stringify(report.beamWarmUpMs?.[beam])})`,
+  );
 if (values.out) writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);

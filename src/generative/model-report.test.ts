@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Random, silentLogger, silentProgress } from '../core/index.js';
 import type { EvalPhase } from '../eval/index.js';
 import { GenerativeRecommender } from './generative-spec.js';
+import { WARM_UP_CALLS } from './model-report.js';
 import { SasRecRecommender } from './sasrec-spec.js';
 
 const sequences = Array.from({ length: 40 }, (_, user) =>
@@ -31,6 +32,7 @@ describe('report extras of the neural recommenders', () => {
     const report = model.report(phase, { random: new Random(2), numItems: 20 }) as {
       tokenizer: { utilisation: number[]; collisionRate: number; reconstructionErrorByLevel: number[] };
       beamLatencyMs: Record<string, { p50: number; p99: number; calls: number }>;
+      beamWarmUpMs: Record<string, { calls: number }>;
     };
     expect(report.tokenizer.utilisation).toHaveLength(2);
     expect(report.tokenizer.reconstructionErrorByLevel).toHaveLength(2);
@@ -38,6 +40,8 @@ describe('report extras of the neural recommenders', () => {
     expect(Object.keys(report.beamLatencyMs)).toEqual(['beam20', 'beam50']);
     expect(report.beamLatencyMs.beam50!.calls).toBe(40);
     expect(report.beamLatencyMs.beam50!.p99).toBeGreaterThanOrEqual(report.beamLatencyMs.beam50!.p50);
+    // The untimed warm-up calls are reported apart: the first WARM_UP_CALLS users (all 40 are more).
+    expect(report.beamWarmUpMs.beam20!.calls).toBe(WARM_UP_CALLS);
   });
 
   it('sasrec: per-user scoring latency', async () => {

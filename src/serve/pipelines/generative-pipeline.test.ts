@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { describePipelineContract } from '../../feed/test-support/pipeline-contract.js';
-import { loadModelDirectory } from '../../generative/index.js';
+import { type GenerativeRecommender, loadModelDirectory } from '../../generative/index.js';
 import type { ItemRecord } from '../../storage/index.js';
 import { tinyReward } from '../test-support/tiny-reward.js';
 import { GenerativePipeline } from './generative-pipeline.js';
@@ -120,6 +120,33 @@ describe('GenerativePipeline', () => {
     pipeline.addItems([...catalogue, lonely, { ...catalogue[PER_TOPIC]!, id: 'placeable', uploadTime: 1 }]);
     expect(info).toHaveBeenCalledTimes(1);
     expect(info.mock.calls[0]![0]).toMatch(/cold start placed 1 new item\(s\) .*1 unplaced/);
+  });
+
+  it('load warms the model with made-up feeds before it returns, and a partial catalogue keeps them servable', async () => {
+    const debug = vi.fn();
+    const logger = { info: vi.fn(), debug, warn: vi.fn(), error: vi.fn() };
+    const partial = catalogue.filter((item) => item.id !== 'video-5');
+    const saved = await loadModelDirectory(generativeDir);
+    const generate = vi.spyOn(saved.recommender as GenerativeRecommender, 'generate');
+    const { pipeline } = await GenerativePipeline.load(saved, partial, { logger, warmUpCalls: 7 });
+    expect(generate).toHaveBeenCalledTimes(7);
+    // Made-up histories: catalogue items only, of growing lengths.
+    const lengths = generate.mock.calls.map(([history]) => history.length);
+    expect(new Set(lengths).size).toBeGreaterThan(1);
+    const absent = itemIds.indexOf('video-5');
+    for (const [history] of generate.mock.calls) expect(Array.from(history)).not.toContain(absent);
+    expect(debug.mock.calls.some(([line]) => /7 warm-up feeds, first .* ms, last .* ms/.test(line))).toBe(
+      true,
+    );
+    // The warm-up left nothing behind: a request is answered as by a pipeline that never warmed.
+    const { pipeline: cold } = GenerativePipeline.build(await loadModelDirectory(generativeDir), partial);
+    const history = ['video-0', 'video-1'];
+    expect(pipeline.recommend(request(history)).items).toEqual(cold.recommend(request(history)).items);
+    expect(await pipeline.warmUp(3)).toHaveLength(3);
+    const none = await GenerativePipeline.load(await loadModelDirectory(generativeDir), partial, {
+      warmUpCalls: 0,
+    });
+    expect(none.pipeline.itemCount).toBe(pipeline.itemCount);
   });
 
   it('places a cold-start item from its content, extends the trie, and generates it', async () => {

@@ -46,8 +46,19 @@ export interface GenerativePipelineOptions {
   reward?: RewardModel;
   /** With `reward`: its learned fusion (default) or the fixed formula over its heads. */
   rewardFusion?: 'learned' | 'formula';
+  /**
+   * Feeds `load` builds and drops before it returns the pipeline (default 20,
+   * 0: none), on made-up histories of the catalogue's items up to the model's
+   * window: V8 compiles the beam's and the ID models' hot loops over the first
+   * calls, which run 2-4x slower (docs/generative.md, "Latency at serving"),
+   * so no user's request pays for them.
+   */
+  warmUpCalls?: number;
   logger?: Logger;
 }
+
+/** `GenerativePipelineOptions.warmUpCalls`'s default. */
+export const GENERATIVE_WARM_UP_CALLS = 20;
 
 /**
  * The generative feed (OneRec / TIGER): the user's history and exclusions as
@@ -156,7 +167,37 @@ export class GenerativePipeline implements FeedPipeline {
     const content = await ContentIndex.build(trainedRecords(saved.itemIds, catalogue));
     const pipeline = new GenerativePipeline(saved, catalogue, options, content);
     const coldStart = pipeline.addItems(catalogue);
+    await pipeline.warmUp(options.warmUpCalls ?? GENERATIVE_WARM_UP_CALLS);
     return { pipeline, coldStart };
+  }
+
+  /**
+   * `calls` feeds of 10 items on made-up histories (servable items spread over
+   * the catalogue, lengths from 1 to the model's window), results dropped,
+   * yielding to the event loop between them so a serving process answers
+   * requests meanwhile. Returns the milliseconds each took.
+   */
+  async warmUp(calls: number): Promise<number[]> {
+    const servable = this.#itemIds.filter((_, item) => !this.#absent.has(item));
+    const window = Number(this.#model.params.maxItems ?? 50);
+    const times: number[] = [];
+    if (servable.length === 0) return times;
+    for (let call = 0; call < calls; call++) {
+      const length = 1 + ((call * 13) % window);
+      const history = Array.from(
+        { length },
+        (_, i) => servable[(call * 7919 + i * 104729) % servable.length]!,
+      );
+      const started = performance.now();
+      this.recommend({ userId: 'warm-up', n: 10, history, exclude: new Set(), now: Date.now() });
+      times.push(performance.now() - started);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    if (calls > 0)
+      this.#logger.debug(
+        `generative${this.modelVersion ? ` ${this.modelVersion}` : ''}: ${calls} warm-up feeds, first ${times[0]!.toFixed(1)} ms, last ${times.at(-1)!.toFixed(1)} ms`,
+      );
+    return times;
   }
 
   /** Items the pipeline can generate (trained and placed cold-start items, less absent ones). */
