@@ -1,9 +1,10 @@
 /** Shapes are plain readonly arrays of non-negative integers, row-major. */
 export type Shape = readonly number[];
 
+// Index loops in these per-op helpers: for-of allocated an iterator per call on the inference path.
 export function sizeOf(shape: Shape): number {
   let size = 1;
-  for (const dim of shape) size *= dim;
+  for (let i = 0; i < shape.length; i++) size *= shape[i]!;
   return size;
 }
 
@@ -18,7 +19,8 @@ export function sameShape(a: Shape, b: Shape): boolean {
 }
 
 export function checkShape(shape: Shape, op: string): void {
-  for (const dim of shape) {
+  for (let i = 0; i < shape.length; i++) {
+    const dim = shape[i]!;
     if (!Number.isInteger(dim) || dim < 0) {
       throw new RangeError(`${op}: shape ${formatShape(shape)} must hold non-negative integers`);
     }

@@ -33,7 +33,7 @@ export class Tensor {
       );
     }
     this.#data = data;
-    this.shape = Object.freeze([...shape]);
+    this.shape = Object.freeze(shape.slice());
     this.size = size;
     this.requiresGrad = options.requiresGrad ?? false;
     this.name = options.name ?? '';

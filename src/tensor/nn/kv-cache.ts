@@ -104,14 +104,20 @@ export class BeamKVCache {
     // Exactly [beams, maxOwn, C]; a row's positions past `length` are never read.
     const keys = this.#spare.keys.take(parents.length * row);
     const values = this.#spare.values.take(parents.length * row);
-    parents.forEach((parent, beam) => {
+    for (let beam = 0; beam < parents.length; beam++) {
+      const parent = parents[beam]!;
       if (!(parent >= 0 && parent < this.beams))
         throw new RangeError(
           `BeamKVCache.reorder: parent ${parent} of beam ${beam} is not one of ${this.beams} beams`,
         );
-      keys.set(this.keys.subarray(parent * row, parent * row + used), beam * row);
-      values.set(this.values.subarray(parent * row, parent * row + used), beam * row);
-    });
+      // Copied element by element: a subarray view per beam was most of a request's garbage.
+      const from = parent * row;
+      const to = beam * row;
+      for (let j = 0; j < used; j++) {
+        keys[to + j] = this.keys[from + j]!;
+        values[to + j] = this.values[from + j]!;
+      }
+    }
     [this.#current, this.#spare] = [this.#spare, this.#current];
     this.keys = keys;
     this.values = values;
@@ -127,8 +133,10 @@ export class BeamKVCache {
     for (let beam = 0; beam < this.beams; beam++) {
       const src = beam * 3 * c;
       const dst = (beam * this.maxOwn + this.length) * c;
-      this.keys.set(qkv.subarray(src + c, src + 2 * c), dst);
-      this.values.set(qkv.subarray(src + 2 * c, src + 3 * c), dst);
+      for (let j = 0; j < c; j++) {
+        this.keys[dst + j] = qkv[src + c + j]!;
+        this.values[dst + j] = qkv[src + 2 * c + j]!;
+      }
     }
     this.length++;
   }
